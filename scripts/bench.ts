@@ -1,0 +1,90 @@
+/**
+ * `npm run bench`: measured figures against the budgets in DESIGN.md §7. Each section runs on its own
+ * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.
+ * Run a single section with `npm run bench -- outbox`.
+ */
+import { performance } from 'node:perf_hooks';
+import { FixedClock } from '../src/adapters/clock.js';
+import { openDatabase } from '../src/adapters/db/database.js';
+import { migrateToLatest } from '../src/adapters/db/migrate.js';
+import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
+import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
+import { createLogger } from '../src/logger.js';
+
+interface Figure {
+  name: string;
+  value: string;
+  budget?: string;
+  ok?: boolean;
+}
+
+type Section = { name: string; run: () => Promise<Figure[]> };
+
+const log = createLogger({ level: 'silent' });
+
+async function freshDatabase() {
+  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, dataDir: '', inMemory: true });
+  const report = await migrateToLatest(database.db);
+  if (report.error) throw report.error.cause;
+  return database;
+}
+
+const sections: Section[] = [
+  {
+    name: 'outbox',
+    async run() {
+      const database = await freshDatabase();
+      const N = 5_000;
+      const clock = new FixedClock(new Date('2026-11-21T09:00:00Z'));
+      const t0 = performance.now();
+      await database.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < N; i++) {
+          await enqueueOutbox(trx, { orgId: null, kind: 'bench', idempotencyKey: `b-${i}`, payload: { i }, now: clock.now() });
+        }
+      });
+      const enqueueMs = performance.now() - t0;
+      const worker = new OutboxWorker({
+        db: database.db,
+        clock,
+        log,
+        handlers: new Map([['bench', async () => ({ status: 'done' as const })]]),
+        batchSize: 100,
+      });
+      const t1 = performance.now();
+      const summary = await worker.drain(1_000);
+      const drainMs = performance.now() - t1;
+      await database.destroy();
+      return [
+        { name: 'enqueue (one transaction)', value: `${N} items in ${enqueueMs.toFixed(0)} ms (${((N / enqueueMs) * 1000).toFixed(0)}/s)` },
+        {
+          name: 'claim + complete (no-op handler)',
+          value: `${summary.done} items in ${drainMs.toFixed(0)} ms (${((summary.done / drainMs) * 1000).toFixed(0)}/s)`,
+        },
+      ];
+    },
+  },
+];
+
+async function main() {
+  const only = process.argv.slice(2);
+  const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite (in memory)';
+  console.log(`AR Copilot bench — node ${process.version}, database ${engine}\n`);
+  let failed = false;
+  for (const section of sections) {
+    if (only.length && !only.includes(section.name)) continue;
+    const figures = await section.run();
+    console.log(`[${section.name}]`);
+    for (const f of figures) {
+      const verdict = f.ok === undefined ? '' : f.ok ? '  ✓ within budget' : '  ✗ OVER BUDGET';
+      console.log(`  ${f.name.padEnd(42)} ${f.value}${f.budget ? `  (budget ${f.budget})` : ''}${verdict}`);
+      if (f.ok === false) failed = true;
+    }
+    console.log();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

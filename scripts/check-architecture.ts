@@ -1,0 +1,100 @@
+/**
+ * The import-direction rule from DESIGN.md §4, run by `npm run lint`:
+ * - src/domain imports only src/domain (plus zod, big.js, luxon for calendar maths); no node: modules.
+ * - src/use-cases imports domain and use-cases; adapters, context and config only as `import type`.
+ * - src/listeners and src/jobs import use-cases, context, their own folder, and types from anywhere.
+ * - migrations/ never import src/.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const DOMAIN_PACKAGES = new Set(['zod', 'big.js', 'luxon']);
+
+interface Violation {
+  file: string;
+  line: number;
+  message: string;
+}
+
+function walk(dir: string): string[] {
+  let out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(walk(p));
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+const IMPORT_RE =
+  /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/;
+
+function layerOf(absPath: string): string | null {
+  const rel = relative(root, absPath).split(sep);
+  if (rel[0] === 'migrations') return 'migrations';
+  if (rel[0] !== 'src') return null;
+  if (rel.length === 2) return `src/${rel[1]}`;
+  return rel[1] ?? null;
+}
+
+export function checkFile(file: string, source: string): Violation[] {
+  const violations: Violation[] = [];
+  const layer = layerOf(file);
+  const isTest = /\.test\.ts$/.test(file);
+  if (!layer || isTest) return violations;
+  source.split('\n').forEach((text, i) => {
+    const m = IMPORT_RE.exec(text);
+    if (!m) return;
+    const typeOnly = Boolean(m[2]);
+    const spec = m[3] ?? m[4] ?? '';
+    const line = i + 1;
+    const rel = relative(root, file);
+    const target = spec.startsWith('.') ? layerOf(resolve(dirname(file), spec)) : null;
+    const pkg = spec.startsWith('.')
+      ? null
+      : spec.startsWith('@')
+        ? spec.split('/').slice(0, 2).join('/')
+        : spec.split('/')[0];
+    const fail = (message: string) =>
+      violations.push({ file: rel, line, message: `${message} (imports '${spec}')` });
+
+    if (layer === 'migrations') {
+      if (target && target !== 'migrations') fail('migrations are frozen and must not import src/');
+      return;
+    }
+    if (layer === 'domain') {
+      if (target && target !== 'domain') fail('domain/ is pure: it may import only domain/');
+      if (pkg && !DOMAIN_PACKAGES.has(pkg))
+        fail(`domain/ is pure: package '${pkg}' is not allowed (only ${[...DOMAIN_PACKAGES].join(', ')})`);
+      return;
+    }
+    if (layer === 'use-cases') {
+      if (target && !['domain', 'use-cases'].includes(target) && !typeOnly && target !== 'src/errors.ts') {
+        fail('use-cases/ may import domain/ and use-cases/; adapters only as `import type`');
+      }
+      if (pkg && !DOMAIN_PACKAGES.has(pkg) && !typeOnly && pkg !== 'kysely')
+        fail(`use-cases/ may not import package '${pkg}' (no SDK calls)`);
+      return;
+    }
+    if (layer === 'listeners' || layer === 'jobs') {
+      const allowed = ['use-cases', layer, 'src/context.ts', 'src/errors.ts', 'domain'];
+      if (target && !allowed.includes(target) && !typeOnly) {
+        fail(`${layer}/ is thin: import use-cases/ and context, other layers only as \`import type\``);
+      }
+    }
+  });
+  return violations;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
+if (isMain) {
+  const files = [...walk(join(root, 'src')), ...walk(join(root, 'migrations'))];
+  const violations = files.flatMap((f) => checkFile(f, readFileSync(f, 'utf8')));
+  for (const v of violations) console.error(`${v.file}:${v.line}  ${v.message}`);
+  if (violations.length > 0) {
+    console.error(`\n${violations.length} import-direction violation(s) (DESIGN.md §4)`);
+    process.exit(1);
+  }
+  console.log(`architecture: ${files.length} files follow the import rules`);
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from '../../domain/retry-backoff.js';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/schema.js';
+import { claimOutbox, completeOutbox, failOutbox, type OutboxItem } from './outbox-store.js';
+
+/**
+ * What a handler reports. Handlers must be idempotent on `item.idempotencyKey`: a worker that dies after
+ * the side effect but before recording it makes the item run again once its lease expires.
+ */
+export type HandlerOutcome =
+  | { readonly status: 'done'; readonly result?: Record<string, unknown> }
+  | { readonly status: 'retry'; readonly error: string; readonly retryAfterMs?: number }
+  | { readonly status: 'failed'; readonly error: string };
+
+export type OutboxHandler = (item: OutboxItem, signal: AbortSignal) => Promise<HandlerOutcome>;
+
+export interface OutboxWorkerOptions {
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly handlers: ReadonlyMap<string, OutboxHandler>;
+  readonly workerId?: string;
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+  readonly pollMs?: number;
+  /** Per-handler timeout; keep well under the lease so a slow call never overlaps a re-claim. */
+  readonly handlerTimeoutMs?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: () => number;
+  /** Called once per item that reaches the dead letter (e.g. to alert in Slack). */
+  readonly onDead?: (item: OutboxItem, error: string) => Promise<void>;
+}
+
+export interface OutboxRunSummary {
+  claimed: number;
+  done: number;
+  retried: number;
+  dead: number;
+  lost: number;
+}
+
+export class OutboxWorker {
+  readonly workerId: string;
+  readonly #o: Required<Omit<OutboxWorkerOptions, 'onDead' | 'workerId'>> &
+    Pick<OutboxWorkerOptions, 'onDead'>;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<unknown> | undefined;
+  #stopping = false;
+  readonly #abort = new AbortController();
+
+  constructor(options: OutboxWorkerOptions) {
+    this.workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+    this.#o = {
+      leaseMs: 5 * 60_000,
+      batchSize: 20,
+      pollMs: 1_000,
+      handlerTimeoutMs: 60_000,
+      backoff: DEFAULT_BACKOFF,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  /** One claim-and-process cycle. Never throws: a cycle's failure is logged and the next cycle tries again. */
+  async runOnce(): Promise<OutboxRunSummary> {
+    const summary: OutboxRunSummary = { claimed: 0, done: 0, retried: 0, dead: 0, lost: 0 };
+    if (this.#stopping) return summary;
+    const { db, clock, log } = this.#o;
+    let items: OutboxItem[];
+    try {
+      items = await claimOutbox(db, {
+        workerId: this.workerId,
+        now: clock.now(),
+        leaseMs: this.#o.leaseMs,
+        limit: this.#o.batchSize,
+        kinds: [...this.#o.handlers.keys()],
+      });
+    } catch (err) {
+      log.error({ err, code: 'OUTBOX_CLAIM_FAILED' }, 'outbox claim failed');
+      return summary;
+    }
+    summary.claimed = items.length;
+    // Items of one batch run one after another: ordering matters for Slack threads and Xero notes.
+    for (const item of items) {
+      const outcome = await this.#process(item);
+      summary[outcome]++;
+    }
+    return summary;
+  }
+
+  /** Runs cycles until none claims anything (tests, CLI, the demo's "advance" button). */
+  async drain(maxCycles = 100): Promise<OutboxRunSummary> {
+    const total: OutboxRunSummary = { claimed: 0, done: 0, retried: 0, dead: 0, lost: 0 };
+    for (let i = 0; i < maxCycles; i++) {
+      const s = await this.runOnce();
+      for (const k of Object.keys(total) as (keyof OutboxRunSummary)[]) total[k] += s[k];
+      if (s.claimed === 0) break;
+    }
+    return total;
+  }
+
+  start(): void {
+    if (this.#timer || this.#stopping) return;
+    const loop = async () => {
+      const run = this.runOnce();
+      this.#inFlight = run;
+      const s = await run;
+      this.#inFlight = undefined;
+      if (this.#stopping) return;
+      // A full batch means more is waiting: go again at once.
+      this.#timer = setTimeout(loop, s.claimed >= this.#o.batchSize ? 0 : this.#o.pollMs);
+    };
+    this.#timer = setTimeout(loop, 0);
+  }
+
+  /** Stops taking work and waits for the item in flight to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#inFlight;
+  }
+
+  async #process(item: OutboxItem): Promise<'done' | 'retried' | 'dead' | 'lost'> {
+    const { db, clock, log } = this.#o;
+    const itemLog = log.child({ outboxId: item.id, kind: item.kind, attempt: item.attempts });
+    const handler = this.#o.handlers.get(item.kind);
+    let outcome: HandlerOutcome;
+    if (!handler) {
+      outcome = { status: 'failed', error: `no handler for outbox kind ${item.kind}` };
+    } else {
+      outcome = await this.#runHandler(handler, item);
+    }
+    const now = clock.now();
+    try {
+      if (outcome.status === 'done') {
+        const ok = await completeOutbox(db, item, this.workerId, now, outcome.result ?? null);
+        if (!ok) itemLog.warn({ code: 'OUTBOX_LEASE_LOST' }, 'outbox item was re-claimed before completion');
+        return ok ? 'done' : 'lost';
+      }
+      const retryAt =
+        outcome.status === 'failed'
+          ? null
+          : new Date(
+              now.getTime() +
+                backoffDelayMs(item.attempts, this.#o.backoff, this.#o.random(), outcome.retryAfterMs),
+            );
+      const result = await failOutbox(db, item, this.workerId, now, outcome.error, retryAt);
+      if (result === 'lost') return 'lost';
+      if (result === 'dead') {
+        itemLog.error({ code: 'OUTBOX_DEAD', error: outcome.error }, 'outbox item moved to dead letter');
+        await this.#o
+          .onDead?.(item, outcome.error)
+          .catch((err) =>
+            itemLog.error({ err, code: 'OUTBOX_DEAD_ALERT_FAILED' }, 'dead-letter alert failed'),
+          );
+        return 'dead';
+      }
+      itemLog.warn({ code: 'OUTBOX_RETRY', error: outcome.error, retryAt }, 'outbox item will be retried');
+      return 'retried';
+    } catch (err) {
+      // Recording failed (database down): the lease expires and the item is claimed again later.
+      itemLog.error({ err, code: 'OUTBOX_RECORD_FAILED' }, 'outbox outcome could not be recorded');
+      return 'lost';
+    }
+  }
+
+  async #runHandler(handler: OutboxHandler, item: OutboxItem): Promise<HandlerOutcome> {
+    const timeout = AbortSignal.timeout(this.#o.handlerTimeoutMs);
+    const signal = AbortSignal.any([timeout, this.#abort.signal]);
+    try {
+      return await Promise.race([
+        handler(item, signal),
+        new Promise<HandlerOutcome>((resolve) =>
+          timeout.addEventListener('abort', () =>
+            resolve({ status: 'retry', error: `handler timed out after ${this.#o.handlerTimeoutMs} ms` }),
+          ),
+        ),
+      ]);
+    } catch (err) {
+      return { status: 'retry', error: errorMessage(err) };
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { registerConfigCommand } from './cli/config-command.js';
+import { registerMigrateCommand } from './cli/migrate-command.js';
+import { registerOrgsCommand } from './cli/orgs-command.js';
+import { CliFailure } from './cli/output.js';
+import { errorMessage } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ar-copilot')
+    .description('AR Copilot operator command line')
+    .showHelpAfterError()
+    .exitOverride();
+  registerMigrateCommand(program);
+  registerOrgsCommand(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    }
+    if (err instanceof CliFailure) {
+      console.error(err.message);
+      process.exit(err.exitCode);
+    }
+    console.error(`error: ${errorMessage(err)}`);
+    process.exit(1);
+  });

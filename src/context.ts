@@ -1,0 +1,60 @@
+import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/clock.js';
+import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
+import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
+import { type Database, openDatabase } from './adapters/db/database.js';
+import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** Everything a use-case, listener or job needs, built once. Tests pass fakes through `overrides`. */
+export interface AppContext {
+  readonly config: Config;
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly secrets: SecretBox;
+  /** Outbox handlers by kind; adapters register theirs when the context is built. */
+  readonly outboxHandlers: Map<string, OutboxHandler>;
+  destroy(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  database?: Database;
+  clock?: Clock;
+  log?: Logger;
+  secrets?: SecretBox;
+}
+
+export function clockFor(config: Config): Clock {
+  return config.now ? new FixedClock(config.now) : systemClock;
+}
+
+export { AnchoredClock };
+
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const log =
+    overrides.log ??
+    createLogger({ level: config.logLevel, pretty: process.stdout.isTTY && config.nodeEnv !== 'production' });
+  const secrets =
+    overrides.secrets ?? createSecretBox(resolveEncryptionKey(config.encryptionKey, config.dataDir).key);
+  const database =
+    overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const clock = overrides.clock ?? clockFor(config);
+
+  let destroyed: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    clock,
+    log,
+    secrets,
+    outboxHandlers: new Map(),
+    destroy() {
+      destroyed ??= (async () => {
+        // A database passed in by the caller (tests) is the caller's to close.
+        if (!overrides.database) await database.destroy();
+      })();
+      return destroyed;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from './adapters/crypto/secret-box.js';
+import { parseConfig } from './config.js';
+import { createContext } from './context.js';
+import { createLogger } from './logger.js';
+import { type RunningService, startService } from './service.js';
+import { openTestDatabase, type TestDatabase } from './testing/test-database.js';
+
+describe('service on a test database', () => {
+  let database: TestDatabase;
+  let service: RunningService;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    const parsed = parseConfig({ PORT: '0' });
+    if (!parsed.ok) throw new Error('config');
+    const ctx = await createContext(parsed.config, {
+      database,
+      log: createLogger({ level: 'silent' }),
+      secrets: createSecretBox(Buffer.alloc(32, 3)),
+    });
+    service = await startService(ctx, { port: 0 });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.destroy();
+  });
+
+  it('answers /healthz', async () => {
+    const res = await fetch(`${service.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with the database reachable and migrations current', async () => {
+    const res = await fetch(`${service.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ready: true,
+      database: 'ok',
+      migrations: { current: true, pending: [] },
+    });
+  });
+
+  it('answers 404 as JSON for unknown paths', async () => {
+    const res = await fetch(`${service.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+});
+
+describe('npm start on a fresh data directory (the real entry point)', () => {
+  it('starts with no configuration, migrates, serves health and readiness, and stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ar-start-'));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 45_000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /running at (http:\/\/\S+)/.exec(stdout);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}; stderr: ${stderr}`)));
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('exits with code 2 and names every bad variable', async () => {
+    const env = { PATH: process.env.PATH ?? '', PORT: 'eighty', LOG_LEVEL: 'chatty' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT:');
+    expect(stderr).toContain('LOG_LEVEL:');
+  }, 30_000);
+});

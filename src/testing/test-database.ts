@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from '../adapters/db/database.js';
+
+export interface TestDatabase extends Database {
+  /** Empties every table (keeps the schema): call in beforeEach for per-test isolation. */
+  truncateAll(): Promise<void>;
+  /** A connection URL for a second process or pool on the same database (postgres only). */
+  readonly url: string | null;
+}
+
+/**
+ * One migrated database per test file: PGlite loaded from the run's dump, or a clone of the template on the
+ * real server when DATABASE_URL is set. Close it in afterAll.
+ */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const provided = inject('testDatabase');
+  if (provided.engine === 'pglite') {
+    const dump = new Blob([readFileSync(provided.dumpPath)]);
+    const database = await openDatabase({
+      databaseUrl: null,
+      dataDir: '',
+      inMemory: true,
+      loadDataDir: dump,
+    });
+    return withTruncate(database, null);
+  }
+  const name = `artest_${provided.template.split('_').pop()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: provided.serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${provided.template}`);
+  await admin.end();
+  const url = new URL(provided.serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({
+    databaseUrl: url.toString(),
+    dataDir: '',
+    poolSize: options.poolSize ?? 10,
+  });
+  const withDrop: Database = {
+    ...database,
+    async destroy() {
+      await database.destroy();
+      const a = new pg.Client({ connectionString: provided.serverUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+  return withTruncate(withDrop, url.toString());
+}
+
+function withTruncate(database: Database, url: string | null): TestDatabase {
+  return {
+    ...database,
+    url,
+    async truncateAll() {
+      const { rows } = await sql<{ tablename: string }>`
+        select tablename from pg_tables
+        where schemaname = 'public' and tablename not like 'kysely_%'`.execute(database.db);
+      if (rows.length === 0) return;
+      const list = rows.map((r) => `"${r.tablename}"`).join(', ');
+      // audit_events refuses DELETE by trigger; TRUNCATE is the test-only way around it.
+      await sql.raw(`truncate ${list} restart identity cascade`).execute(database.db);
+    },
+  };
+}
