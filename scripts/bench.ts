@@ -23,7 +23,11 @@ type Section = { name: string; run: () => Promise<Figure[]> };
 const log = createLogger({ level: 'silent' });
 
 async function freshDatabase() {
-  const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL ?? null, dataDir: '', inMemory: true });
+  const database = await openDatabase({
+    databaseUrl: process.env.DATABASE_URL ?? null,
+    dataDir: '',
+    inMemory: true,
+  });
   const report = await migrateToLatest(database.db);
   if (report.error) throw report.error.cause;
   return database;
@@ -39,7 +43,13 @@ const sections: Section[] = [
       const t0 = performance.now();
       await database.db.transaction().execute(async (trx) => {
         for (let i = 0; i < N; i++) {
-          await enqueueOutbox(trx, { orgId: null, kind: 'bench', idempotencyKey: `b-${i}`, payload: { i }, now: clock.now() });
+          await enqueueOutbox(trx, {
+            orgId: null,
+            kind: 'bench',
+            idempotencyKey: `b-${i}`,
+            payload: { i },
+            now: clock.now(),
+          });
         }
       });
       const enqueueMs = performance.now() - t0;
@@ -55,7 +65,10 @@ const sections: Section[] = [
       const drainMs = performance.now() - t1;
       await database.destroy();
       return [
-        { name: 'enqueue (one transaction)', value: `${N} items in ${enqueueMs.toFixed(0)} ms (${((N / enqueueMs) * 1000).toFixed(0)}/s)` },
+        {
+          name: 'enqueue (one transaction)',
+          value: `${N} items in ${enqueueMs.toFixed(0)} ms (${((N / enqueueMs) * 1000).toFixed(0)}/s)`,
+        },
         {
           name: 'claim + complete (no-op handler)',
           value: `${summary.done} items in ${drainMs.toFixed(0)} ms (${((summary.done / drainMs) * 1000).toFixed(0)}/s)`,
