@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m20261121T140000000Z from './20261121T140000000Z-create-organisations.js';
 import * as m20261121T140100000Z from './20261121T140100000Z-create-audit-events.js';
 import * as m20261121T140200000Z from './20261121T140200000Z-create-outbox.js';
+import * as m20261121T143400778Z from './20261121T143400778Z-create-ledger.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
   '20261121T140000000Z-create-organisations': m20261121T140000000Z,
   '20261121T140100000Z-create-audit-events': m20261121T140100000Z,
   '20261121T140200000Z-create-outbox': m20261121T140200000Z,
+  '20261121T143400778Z-create-ledger': m20261121T143400778Z,
 };

@@ -35,6 +35,9 @@ export interface OrganisationsTable {
   short_code: string | null;
   status: Generated<OrganisationStatus>;
   status_reason: string | null;
+  default_sales_terms: Json<{ day: number; type: string } | null> | null;
+  xero_reminders_enabled: boolean | null;
+  is_demo_company: Generated<boolean>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -74,11 +77,101 @@ export interface OutboxTable {
   completed_at: Timestamp | null;
 }
 
+/** Columns every synced Xero table has. */
+interface SyncedRow {
+  org_id: string;
+  xero_updated_at: Timestamp | null;
+  synced_at: Timestamp;
+}
+
+type Numeric = ColumnType<string, string, string>;
+/** 'YYYY-MM-DD' (org-local calendar date). */
+type CalendarDate = ColumnType<string, string, string>;
+
+export interface XeroContactsTable extends SyncedRow {
+  contact_id: string;
+  name: string;
+  status: string;
+  account_number: string | null;
+  contact_number: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  persons: Json<
+    { firstName: string | null; lastName: string | null; email: string | null; includeInEmails: boolean }[]
+  >;
+  phones: Json<{ type: string; number: string }[]>;
+  groups: Json<string[]>;
+  sales_terms: Json<{ day: number; type: string } | null> | null;
+  default_currency: string | null;
+  merged_to_contact_id: string | null;
+  is_customer: boolean;
+}
+
+export interface XeroInvoicesTable extends SyncedRow {
+  invoice_id: string;
+  number: string | null;
+  reference: string | null;
+  contact_id: string;
+  status: string;
+  date: CalendarDate;
+  due_date: CalendarDate;
+  currency: string;
+  currency_rate: Numeric | null;
+  total: Numeric;
+  amount_due: Numeric;
+  amount_paid: Numeric;
+  amount_credited: Numeric;
+  fully_paid_on_date: CalendarDate | null;
+  expected_payment_date: CalendarDate | null;
+  sent_to_contact: boolean;
+  url: string | null;
+}
+
+export interface XeroPaymentsTable extends SyncedRow {
+  payment_id: string;
+  invoice_id: string | null;
+  credit_id: string | null;
+  payment_type: string;
+  status: string;
+  date: CalendarDate;
+  amount: Numeric;
+  currency_rate: Numeric | null;
+  reference: string | null;
+}
+
+export interface XeroCreditsTable extends SyncedRow {
+  credit_id: string;
+  kind: 'credit_note' | 'overpayment' | 'prepayment';
+  number: string | null;
+  contact_id: string;
+  status: string;
+  date: CalendarDate;
+  currency: string;
+  currency_rate: Numeric | null;
+  total: Numeric;
+  remaining_credit: Numeric;
+}
+
+export interface XeroCreditAllocationsTable {
+  org_id: string;
+  allocation_id: string;
+  credit_id: string;
+  invoice_id: string;
+  date: CalendarDate;
+  amount: Numeric;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
+  xero_contacts: XeroContactsTable;
+  xero_invoices: XeroInvoicesTable;
+  xero_payments: XeroPaymentsTable;
+  xero_credits: XeroCreditsTable;
+  xero_credit_allocations: XeroCreditAllocationsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -1,0 +1,172 @@
+import type { Kysely, Transaction } from 'kysely';
+import type {
+  Contact,
+  ContactStatus,
+  Credit,
+  Invoice,
+  InvoiceStatus,
+  Ledger,
+  OrganisationProfile,
+  PaymentTerms,
+  PaymentTermsType,
+  Settlement,
+  SettlementKind,
+} from '../../domain/ledger.js';
+import { AppError } from '../../errors.js';
+import type { DB } from './schema.js';
+
+type Queryable = Kysely<DB> | Transaction<DB>;
+
+/** Postgres hands numeric back as '12.3400'; domain values keep that exact string. */
+const num = (v: string | null): string | null => (v === null ? null : v);
+
+function toTerms(v: { day: number; type: string } | null | undefined): PaymentTerms | null {
+  if (!v) return null;
+  return { day: v.day, type: v.type as PaymentTermsType };
+}
+
+export async function loadOrganisationProfile(db: Queryable, orgId: string): Promise<OrganisationProfile> {
+  const org = await db.selectFrom('organisations').selectAll().where('id', '=', orgId).executeTakeFirst();
+  if (!org) throw new AppError('ORG_NOT_FOUND', `organisation ${orgId} does not exist`);
+  if (!org.base_currency) {
+    throw new AppError(
+      'ORG_NOT_SYNCED',
+      `organisation ${org.name} has not been synced yet (no base currency)`,
+    );
+  }
+  return {
+    id: org.id,
+    name: org.name,
+    baseCurrency: org.base_currency.trim(),
+    timezone: org.timezone,
+    shortCode: org.short_code,
+    defaultSalesTerms: toTerms(org.default_sales_terms),
+  };
+}
+
+export async function loadContacts(db: Queryable, orgId: string): Promise<Contact[]> {
+  const rows = await db.selectFrom('xero_contacts').selectAll().where('org_id', '=', orgId).execute();
+  return rows.map((r) => ({
+    id: r.contact_id,
+    name: r.name,
+    status: r.status as ContactStatus,
+    accountNumber: r.account_number,
+    contactNumber: r.contact_number,
+    email: r.email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    persons: r.persons,
+    phones: r.phones,
+    groups: r.groups,
+    salesTerms: toTerms(r.sales_terms),
+    defaultCurrency: r.default_currency?.trim() ?? null,
+    mergedToContactId: r.merged_to_contact_id,
+  }));
+}
+
+export async function loadInvoices(db: Queryable, orgId: string): Promise<Invoice[]> {
+  const rows = await db.selectFrom('xero_invoices').selectAll().where('org_id', '=', orgId).execute();
+  return rows.map((r) => ({
+    id: r.invoice_id,
+    number: r.number,
+    reference: r.reference,
+    contactId: r.contact_id,
+    status: r.status as InvoiceStatus,
+    date: r.date,
+    dueDate: r.due_date,
+    currency: r.currency.trim(),
+    currencyRate: num(r.currency_rate),
+    total: r.total,
+    amountDue: r.amount_due,
+    amountPaid: r.amount_paid,
+    amountCredited: r.amount_credited,
+    fullyPaidOnDate: r.fully_paid_on_date,
+    expectedPaymentDate: r.expected_payment_date,
+    sentToContact: r.sent_to_contact,
+    updatedAt: r.xero_updated_at ?? r.synced_at,
+  }));
+}
+
+const KIND_OF_CREDIT: Record<string, SettlementKind> = {
+  credit_note: 'credit_note',
+  overpayment: 'overpayment',
+  prepayment: 'prepayment',
+};
+
+/**
+ * Payments (not deleted) and credit allocations, as settlements of invoices. Refunds paid out of credits are
+ * attached to their credit instead.
+ */
+export async function loadSettlementsAndCredits(
+  db: Queryable,
+  orgId: string,
+): Promise<{ settlements: Settlement[]; credits: Credit[] }> {
+  const [payments, creditRows, allocations] = await Promise.all([
+    db
+      .selectFrom('xero_payments')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('status', '!=', 'DELETED')
+      .execute(),
+    db.selectFrom('xero_credits').selectAll().where('org_id', '=', orgId).execute(),
+    db.selectFrom('xero_credit_allocations').selectAll().where('org_id', '=', orgId).execute(),
+  ]);
+  const creditKind = new Map(creditRows.map((c) => [c.credit_id, c.kind]));
+  const refunds = new Map<string, { date: string; amount: string }[]>();
+  const settlements: Settlement[] = [];
+  for (const p of payments) {
+    if (p.invoice_id) {
+      settlements.push({
+        id: p.payment_id,
+        invoiceId: p.invoice_id,
+        kind: 'payment',
+        sourceId: null,
+        date: p.date,
+        amount: p.amount,
+        currencyRate: num(p.currency_rate),
+      });
+    } else if (p.credit_id) {
+      const list = refunds.get(p.credit_id) ?? [];
+      list.push({ date: p.date, amount: p.amount });
+      refunds.set(p.credit_id, list);
+    }
+  }
+  for (const a of allocations) {
+    const kind = creditKind.get(a.credit_id);
+    if (!kind) continue; // allocation of a credit we no longer hold (deleted in Xero)
+    settlements.push({
+      id: a.allocation_id,
+      invoiceId: a.invoice_id,
+      kind: KIND_OF_CREDIT[kind] ?? 'credit_note',
+      sourceId: a.credit_id,
+      date: a.date,
+      amount: a.amount,
+      currencyRate: null,
+    });
+  }
+  const credits: Credit[] = creditRows.map((c) => ({
+    id: c.credit_id,
+    kind: c.kind,
+    number: c.number,
+    contactId: c.contact_id,
+    status: c.status as InvoiceStatus,
+    date: c.date,
+    currency: c.currency.trim(),
+    currencyRate: num(c.currency_rate),
+    total: c.total,
+    remainingCredit: c.remaining_credit,
+    refunds: refunds.get(c.credit_id) ?? [],
+  }));
+  return { settlements, credits };
+}
+
+/** The whole synced ledger of one organisation, as domain values. Point-in-time filtering is the domain's job. */
+export async function loadLedger(db: Queryable, orgId: string): Promise<Ledger> {
+  const [organisation, contacts, invoices, rest] = await Promise.all([
+    loadOrganisationProfile(db, orgId),
+    loadContacts(db, orgId),
+    loadInvoices(db, orgId),
+    loadSettlementsAndCredits(db, orgId),
+  ]);
+  return { organisation, contacts, invoices, settlements: rest.settlements, credits: rest.credits };
+}
