@@ -1,6 +1,6 @@
 /**
  * The import-direction rule from DESIGN.md §4, run by `npm run lint`:
- * - src/domain imports only src/domain (plus zod, big.js, luxon for calendar maths); no node: modules.
+ * - src/domain imports only src/domain (plus the pure packages listed below); no node: modules.
  * - src/use-cases imports domain and use-cases; adapters, context and config only as `import type`.
  * - src/listeners and src/jobs import use-cases, context, their own folder, and types from anywhere.
  * - migrations/ never import src/.
@@ -9,7 +9,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const DOMAIN_PACKAGES = new Set(['zod', 'big.js', 'luxon']);
+// Pure libraries only: validation, decimals, calendar maths, holiday tables, fuzzy matching.
+const DOMAIN_PACKAGES = new Set(['zod', 'big.js', 'luxon', 'date-holidays', 'fuse.js']);
 
 interface Violation {
   file: string;
