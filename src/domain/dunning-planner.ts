@@ -1,0 +1,345 @@
+import { type BusinessCalendarSpec, businessDayStatus, daysBetween } from './business-calendar.js';
+import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';
+import type { IsoDate } from './ledger.js';
+import { type Decimal, dec, formatMoney, sum, toDecimal } from './money.js';
+
+/** One open invoice of a customer as of the planning date. */
+export interface OpenItem {
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly currency: string;
+  readonly amountDue: Decimal;
+  readonly baseAmountDue: Decimal;
+  readonly dueDate: IsoDate;
+  /** asOf − dueDate in days: negative before the due date, 0 on it. */
+  readonly daysOverdue: number;
+  readonly onlineUrl?: string | null;
+}
+
+/** A reminder we sent (or decided in shadow mode), as the planner needs to know it. */
+export interface ContactRecord {
+  readonly sentOn: IsoDate;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly stepIndex: number;
+  readonly invoiceIds: readonly string[];
+}
+
+export interface CustomerState {
+  readonly contactId: string;
+  readonly name: string;
+  readonly hasEmail: boolean;
+  readonly archived: boolean;
+  readonly tier: Tier;
+  /** Highest late-payment risk among open invoices (0..1). */
+  readonly risk: number;
+  readonly contactGroups: readonly string[];
+  readonly openItems: readonly OpenItem[];
+  readonly history: readonly ContactRecord[];
+  readonly pausedUntil: IsoDate | null;
+  readonly hasOpenDispute: boolean;
+  /** A promise to pay that is not yet due. */
+  readonly promiseDueOn: IsoDate | null;
+  readonly brokenPromises: number;
+}
+
+export interface PlanInput {
+  readonly asOf: IsoDate;
+  readonly baseCurrency: string;
+  readonly policy: DunningPolicy;
+  readonly customers: readonly CustomerState[];
+}
+
+export type SkipCode =
+  | 'closed-day'
+  | 'do-not-contact'
+  | 'archived'
+  | 'paused'
+  | 'disputed'
+  | 'promise-pending'
+  | 'below-minimum'
+  | 'no-email'
+  | 'min-interval'
+  | 'step-already-sent'
+  | 'nothing-due';
+
+export interface ChaseAction {
+  readonly kind: 'chase';
+  readonly contactId: string;
+  readonly customerName: string;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly segment: string;
+  readonly stepIndex: number;
+  readonly stepCount: number;
+  readonly step: DunningStep;
+  readonly mode: DunningMode;
+  /** True only in auto mode for an auto-eligible step; everything else waits for a human. */
+  readonly autoSend: boolean;
+  readonly invoices: readonly OpenItem[];
+  readonly totalBase: Decimal;
+  readonly reason: string;
+}
+
+export interface SkipAction {
+  readonly kind: 'skip';
+  readonly contactId: string;
+  readonly customerName: string;
+  readonly code: SkipCode;
+  readonly reason: string;
+}
+
+export interface Escalation {
+  readonly contactId: string;
+  readonly customerName: string;
+  readonly reasons: readonly string[];
+  readonly overdueBase: Decimal;
+  readonly oldestDaysOverdue: number;
+}
+
+export interface PlanResult {
+  readonly asOf: IsoDate;
+  readonly businessDay: boolean;
+  readonly closedReason: string | null;
+  readonly actions: readonly (ChaseAction | SkipAction)[];
+  readonly escalations: readonly Escalation[];
+}
+
+export function calendarOf(policy: DunningPolicy): BusinessCalendarSpec {
+  return {
+    weekdays: policy.sendWindow.weekdays,
+    country: policy.holidays.country,
+    region: policy.holidays.region,
+    extraHolidays: policy.holidays.dates,
+  };
+}
+
+export function segmentFor(
+  policy: DunningPolicy,
+  c: Pick<CustomerState, 'tier' | 'contactGroups'>,
+  overdueBase: Decimal,
+): Segment {
+  const total = dec(overdueBase);
+  const found = policy.segments.find((s) => {
+    const m = s.match;
+    if (m.tiers && !m.tiers.includes(c.tier)) return false;
+    if (m.minOverdue && total.lt(dec(m.minOverdue))) return false;
+    if (m.maxOverdue && total.gt(dec(m.maxOverdue))) return false;
+    if (m.contactGroups && !m.contactGroups.some((g) => c.contactGroups.includes(g))) return false;
+    return true;
+  });
+  // The schema guarantees a catch-all segment.
+  return found ?? policy.segments[policy.segments.length - 1]!;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The next action per customer for the business day `asOf`: one consolidated chase for everything overdue
+ * (paced off the oldest overdue invoice, the "carrying" invoice), a separate courtesy note for invoices about
+ * to fall due, or a skip with the reason. Pure: the same input always gives the same plan.
+ */
+export function planDunning(input: PlanInput): PlanResult {
+  const { asOf, policy } = input;
+  const day = businessDayStatus(asOf, calendarOf(policy));
+  const actions: (ChaseAction | SkipAction)[] = [];
+  const escalations: Escalation[] = [];
+  for (const customer of input.customers) {
+    const escalation = escalationFor(customer, input);
+    if (escalation) escalations.push(escalation);
+    if (!day.open) {
+      actions.push(skip(customer, 'closed-day', day.reason));
+      continue;
+    }
+    actions.push(...planCustomer(customer, input));
+  }
+  return { asOf, businessDay: day.open, closedReason: day.open ? null : day.reason, actions, escalations };
+}
+
+function skip(c: CustomerState, code: SkipCode, reason: string): SkipAction {
+  return { kind: 'skip', contactId: c.contactId, customerName: c.name, code, reason };
+}
+
+function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAction)[] {
+  const { asOf, policy, baseCurrency } = input;
+  if (policy.doNotContact.includes(c.contactId))
+    return [skip(c, 'do-not-contact', 'on the do-not-contact list')];
+  if (c.archived) return [skip(c, 'archived', 'contact is archived in Xero')];
+  if (c.pausedUntil && c.pausedUntil >= asOf) return [skip(c, 'paused', `paused until ${c.pausedUntil}`)];
+  if (c.hasOpenDispute) return [skip(c, 'disputed', 'has an open dispute')];
+  if (c.promiseDueOn && c.promiseDueOn >= asOf) {
+    return [skip(c, 'promise-pending', `promised to pay by ${c.promiseDueOn}`)];
+  }
+
+  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1).sort(byOldestThenNumber);
+  const overdueBase = sum(overdue.map((i) => i.baseAmountDue));
+  const segment = segmentFor(policy, c, toDecimal(overdueBase));
+  const mode = segment.mode ?? policy.mode;
+
+  const lastContact = c.history.reduce<IsoDate | null>(
+    (m, h) => (m === null || h.sentOn > m ? h.sentOn : m),
+    null,
+  );
+  const sinceLast = lastContact ? daysBetween(lastContact, asOf) : null;
+  const intervalBlocked = sinceLast !== null && sinceLast < policy.minDaysBetweenContacts;
+
+  const results: (ChaseAction | SkipAction)[] = [];
+  const overdueChase =
+    overdue.length > 0 ? planOverdue(c, overdue, overdueBase, segment, mode, sinceLast) : null;
+  if (overdueChase && overdueChase.kind === 'chase') {
+    const minimum = dec(policy.minimumAmount);
+    if (overdueBase.lt(minimum)) {
+      return [
+        skip(
+          c,
+          'below-minimum',
+          `${formatMoney(overdueBase, baseCurrency)} overdue is below the ${formatMoney(minimum, baseCurrency)} minimum`,
+        ),
+      ];
+    }
+    if (!c.hasEmail) return [skip(c, 'no-email', 'no email address on the contact or its people')];
+    if (intervalBlocked) {
+      return [
+        skip(
+          c,
+          'min-interval',
+          `last contacted ${plural(sinceLast!, 'day')} ago (minimum ${policy.minDaysBetweenContacts})`,
+        ),
+      ];
+    }
+    results.push(overdueChase);
+    return results;
+  }
+  if (policy.remindBeforeDue) {
+    const upcoming = planUpcoming(c, segment, mode);
+    if (upcoming) {
+      if (!c.hasEmail) return [skip(c, 'no-email', 'no email address on the contact or its people')];
+      if (intervalBlocked) {
+        return [
+          skip(
+            c,
+            'min-interval',
+            `last contacted ${plural(sinceLast!, 'day')} ago (minimum ${policy.minDaysBetweenContacts})`,
+          ),
+        ];
+      }
+      return [upcoming];
+    }
+  }
+  if (overdueChase) return [overdueChase];
+  return [skip(c, 'nothing-due', overdue.length === 0 ? 'nothing overdue' : 'no step due today')];
+}
+
+function byOldestThenNumber(a: OpenItem, b: OpenItem): number {
+  return b.daysOverdue - a.daysOverdue || (a.number ?? a.invoiceId).localeCompare(b.number ?? b.invoiceId);
+}
+
+function planOverdue(
+  c: CustomerState,
+  overdue: readonly OpenItem[],
+  overdueBase: ReturnType<typeof sum>,
+  segment: Segment,
+  mode: DunningMode,
+  sinceLast: number | null,
+): ChaseAction | SkipAction {
+  const carrying = overdue[0]!;
+  const overdueSteps = segment.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.offsetDays >= 1);
+  // The latest step whose day has come; earlier ones that were never sent are skipped, not fired in a burst.
+  const due = [...overdueSteps].reverse().find(({ s }) => s.offsetDays <= carrying.daysOverdue);
+  const sent = c.history
+    .filter((h) => h.purpose === 'overdue' && h.invoiceIds.includes(carrying.invoiceId))
+    .reduce((m, h) => Math.max(m, h.stepIndex), -1);
+  if (!due) {
+    const first = overdueSteps[0];
+    return skip(
+      c,
+      'nothing-due',
+      first
+        ? `oldest invoice ${plural(carrying.daysOverdue, 'day')} overdue; first reminder at ${first.s.offsetDays} days`
+        : `segment ${segment.name} has no overdue steps`,
+    );
+  }
+  if (due.i <= sent) {
+    const next = overdueSteps.find(({ i }) => i > sent);
+    return skip(
+      c,
+      'step-already-sent',
+      next
+        ? `step ${sent + 1} of ${segment.name} already sent; step ${next.i + 1} at ${next.s.offsetDays} days overdue`
+        : `all ${segment.steps.length} steps of ${segment.name} sent`,
+    );
+  }
+  const last = sinceLast === null ? 'first reminder' : `last reminder ${plural(sinceLast, 'day')} ago`;
+  const others = overdue.length > 1 ? ` (+${plural(overdue.length - 1, 'more invoice')})` : '';
+  return {
+    kind: 'chase',
+    contactId: c.contactId,
+    customerName: c.name,
+    purpose: 'overdue',
+    segment: segment.name,
+    stepIndex: due.i,
+    stepCount: segment.steps.length,
+    step: due.s,
+    mode,
+    autoSend: mode === 'auto' && due.s.autoEligible,
+    invoices: overdue,
+    totalBase: toDecimal(overdueBase),
+    reason: `step ${due.i + 1} of ${segment.name}: ${plural(carrying.daysOverdue, 'day')} overdue${others}, ${last}`,
+  };
+}
+
+function planUpcoming(c: CustomerState, segment: Segment, mode: DunningMode): ChaseAction | null {
+  const steps = segment.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.offsetDays <= 0);
+  if (steps.length === 0) return null;
+  const reminded = new Set(c.history.filter((h) => h.purpose === 'upcoming').flatMap((h) => h.invoiceIds));
+  let chosen: { s: DunningStep; i: number } | null = null;
+  const items: OpenItem[] = [];
+  for (const item of c.openItems) {
+    if (item.daysOverdue > 0 || reminded.has(item.invoiceId)) continue;
+    const step = [...steps].reverse().find(({ s }) => s.offsetDays <= item.daysOverdue);
+    if (!step) continue;
+    items.push(item);
+    if (!chosen || step.i > chosen.i) chosen = step;
+  }
+  if (!chosen || items.length === 0) return null;
+  items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.number ?? '').localeCompare(b.number ?? ''));
+  const first = items[0]!;
+  const when = first.daysOverdue === 0 ? 'due today' : `due in ${plural(-first.daysOverdue, 'day')}`;
+  return {
+    kind: 'chase',
+    contactId: c.contactId,
+    customerName: c.name,
+    purpose: 'upcoming',
+    segment: segment.name,
+    stepIndex: chosen.i,
+    stepCount: segment.steps.length,
+    step: chosen.s,
+    mode,
+    autoSend: mode === 'auto' && chosen.s.autoEligible,
+    invoices: items,
+    totalBase: toDecimal(sum(items.map((i) => i.baseAmountDue))),
+    reason: `courtesy reminder (${segment.name}): ${plural(items.length, 'invoice')} ${when}`,
+  };
+}
+
+function escalationFor(c: CustomerState, input: PlanInput): Escalation | null {
+  const { escalation } = input.policy;
+  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1);
+  if (overdue.length === 0) return null;
+  const overdueBase = sum(overdue.map((i) => i.baseAmountDue));
+  const oldest = Math.max(...overdue.map((i) => i.daysOverdue));
+  const reasons: string[] = [];
+  if (overdueBase.gte(dec(escalation.overdueAmountAtLeast))) {
+    reasons.push(`${formatMoney(overdueBase, input.baseCurrency)} overdue`);
+  }
+  if (oldest >= escalation.daysOverdueAtLeast) reasons.push(`oldest invoice ${oldest} days overdue`);
+  if (c.risk >= escalation.riskAtLeast) reasons.push(`late-payment risk ${Math.round(c.risk * 100)}%`);
+  if (c.brokenPromises >= escalation.brokenPromisesAtLeast)
+    reasons.push(`${plural(c.brokenPromises, 'broken promise')}`);
+  if (reasons.length === 0) return null;
+  return {
+    contactId: c.contactId,
+    customerName: c.name,
+    reasons,
+    overdueBase: toDecimal(overdueBase),
+    oldestDaysOverdue: oldest,
+  };
+}
