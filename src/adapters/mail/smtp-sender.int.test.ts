@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SmtpSink, startSmtpSink } from '../../sandbox/mail/smtp-sink.js';
+import { createSmtpSender, type MailSender } from './smtp-sender.js';
+
+let sink: SmtpSink;
+let sender: MailSender;
+beforeAll(async () => {
+  sink = await startSmtpSink({ user: 'ar', password: 'secret' });
+  sender = createSmtpSender({
+    smtpUrl: sink.url,
+    from: 'AR Team <ar@harbour.example>',
+    replyTo: 'ar+org1@harbour.example',
+  });
+});
+afterAll(async () => {
+  sender?.close();
+  await sink?.close();
+});
+
+const mail = {
+  messageId: '<reminder.org1.c1.overdue-2.inv9@harbour.example>',
+  to: ['ap@acme.example'],
+  cc: ['jo@acme.example'],
+  subject: 'Overdue: invoice INV-0042',
+  text: 'Hi Jo,\n\nInvoice INV-0042 is overdue.',
+};
+
+describe('SMTP sender (nodemailer → real SMTP server)', () => {
+  it('delivers with the deterministic Message-ID, Reply-To and auto-submitted headers', async () => {
+    const r = await sender.send(mail);
+    expect(r).toMatchObject({ kind: 'sent', accepted: ['ap@acme.example', 'jo@acme.example'] });
+    const got = sink.messages.at(-1)!;
+    expect(got).toMatchObject({
+      messageId: mail.messageId,
+      from: 'ar@harbour.example',
+      to: ['ap@acme.example'],
+      cc: ['jo@acme.example'],
+      replyTo: 'ar+org1@harbour.example',
+      subject: mail.subject,
+    });
+    expect(got.text.trim()).toBe(mail.text);
+    expect(got.headers.get('auto-submitted')).toBe('auto-generated');
+  });
+
+  it('reports a temporary refusal as retryable and a permanent one as not', async () => {
+    sink.failNext(1, 451);
+    expect(await sender.send(mail)).toMatchObject({
+      kind: 'failed',
+      retryable: true,
+      error: expect.stringMatching(/^SMTP 451/),
+    });
+    sink.failNext(1, 550);
+    expect(await sender.send(mail)).toMatchObject({
+      kind: 'failed',
+      retryable: false,
+      error: expect.stringMatching(/^SMTP 550/),
+    });
+  });
+
+  it('reports an unreachable server as retryable', async () => {
+    const dead = createSmtpSender({
+      smtpUrl: 'smtp://127.0.0.1:1',
+      from: 'ar@harbour.example',
+      replyTo: null,
+      timeoutMs: 2_000,
+    });
+    expect(await dead.send(mail)).toMatchObject({ kind: 'failed', retryable: true });
+    dead.close();
+  });
+});
