@@ -162,6 +162,99 @@ export interface XeroCreditAllocationsTable {
   amount: Numeric;
 }
 
+export interface DunningPoliciesTable {
+  org_id: string;
+  policy: Json<unknown>;
+  templates: Json<Record<string, { subject: string; body: string }>>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export type HoldKind = 'pause' | 'dispute' | 'promise' | 'do_not_contact';
+
+export interface CustomerHoldsTable {
+  id: BigSerial;
+  org_id: string;
+  contact_id: string;
+  kind: HoldKind;
+  until: CalendarDate | null;
+  amount: Numeric | null;
+  reason: string | null;
+  created_by: string | null;
+  created_by_name: string | null;
+  created_at: Timestamp;
+  released_at: Timestamp | null;
+  released_by: string | null;
+}
+
+export type ReminderStatus =
+  | 'proposed'
+  | 'approved'
+  | 'sending'
+  | 'sent'
+  | 'skipped'
+  | 'snoozed'
+  | 'escalated'
+  | 'shadowed'
+  | 'failed'
+  | 'superseded';
+
+export interface RemindersTable {
+  id: Generated<string>;
+  org_id: string;
+  contact_id: string;
+  purpose: 'overdue' | 'upcoming';
+  segment: string;
+  step_index: number;
+  step_count: number;
+  tone: string;
+  channel: string;
+  mode: string;
+  auto_send: Generated<boolean>;
+  carrying_invoice_id: string;
+  invoice_ids: Json<string[]>;
+  plan_date: CalendarDate;
+  reason: string;
+  status: ReminderStatus;
+  recipients: ColumnType<string[], string | undefined, string>;
+  cc: ColumnType<string[], string | undefined, string>;
+  message_id: string;
+  draft_version: Generated<number>;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: Timestamp | null;
+  snoozed_until: CalendarDate | null;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+  slack_channel: string | null;
+  slack_ts: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ReminderDraftsTable {
+  reminder_id: string;
+  version: number;
+  subject: string;
+  body: string;
+  source: 'claude' | 'template' | 'human';
+  model: string | null;
+  prompt_version: string;
+  inputs_hash: string;
+  fallback_reason: string | null;
+  author_id: string | null;
+  author_name: string | null;
+  created_at: Timestamp;
+}
+
+export interface EmailSendAttemptsTable {
+  message_id: string;
+  reminder_id: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  outcome: string | null;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -172,6 +265,11 @@ export interface DB {
   xero_payments: XeroPaymentsTable;
   xero_credits: XeroCreditsTable;
   xero_credit_allocations: XeroCreditAllocationsTable;
+  dunning_policies: DunningPoliciesTable;
+  customer_holds: CustomerHoldsTable;
+  reminders: RemindersTable;
+  reminder_drafts: ReminderDraftsTable;
+  email_send_attempts: EmailSendAttemptsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
