@@ -1,0 +1,381 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ContactRecord } from '../../domain/dunning-planner.js';
+import { type DunningPolicy, defaultPolicy, parsePolicy } from '../../domain/dunning-policy.js';
+import type { IsoDate } from '../../domain/ledger.js';
+import type { ReminderTemplate, TemplateKey } from '../../domain/reminder-draft.js';
+import { AppError } from '../../errors.js';
+import type { DB, HoldKind, ReminderStatus } from './schema.js';
+
+type Queryable = Kysely<DB> | Transaction<DB>;
+
+export interface StoredPolicy {
+  readonly policy: DunningPolicy;
+  readonly templates: Partial<Record<TemplateKey, ReminderTemplate>>;
+  readonly isDefault: boolean;
+  readonly updatedBy: string | null;
+  readonly updatedAt: Date | null;
+}
+
+export async function getDunningPolicy(
+  db: Queryable,
+  orgId: string,
+  country: string | null = null,
+): Promise<StoredPolicy> {
+  const row = await db
+    .selectFrom('dunning_policies')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  if (!row)
+    return {
+      policy: defaultPolicy(country),
+      templates: {},
+      isDefault: true,
+      updatedBy: null,
+      updatedAt: null,
+    };
+  const parsed = parsePolicy(row.policy);
+  if (!parsed.ok) {
+    throw new AppError(
+      'POLICY_CORRUPT',
+      `stored policy for ${orgId} no longer validates: ${parsed.errors.join('; ')}`,
+    );
+  }
+  return {
+    policy: parsed.policy,
+    templates: row.templates as StoredPolicy['templates'],
+    isDefault: false,
+    updatedBy: row.updated_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function saveDunningPolicy(
+  db: Queryable,
+  orgId: string,
+  policy: DunningPolicy,
+  templates: StoredPolicy['templates'],
+  updatedBy: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('dunning_policies')
+    .values({
+      org_id: orgId,
+      policy: JSON.stringify(policy),
+      templates: JSON.stringify(templates),
+      updated_by: updatedBy,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('org_id').doUpdateSet({
+        policy: JSON.stringify(policy),
+        templates: JSON.stringify(templates),
+        updated_by: updatedBy,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+export interface ActiveHold {
+  readonly id: number;
+  readonly contactId: string;
+  readonly kind: HoldKind;
+  readonly until: IsoDate | null;
+  readonly amount: string | null;
+  readonly reason: string | null;
+  readonly createdBy: string | null;
+  readonly createdByName: string | null;
+  readonly createdAt: Date;
+}
+
+/** Holds not released by a person. Whether a dated one still applies on a given day is the planner's call. */
+export async function listActiveHolds(
+  db: Queryable,
+  orgId: string,
+  contactId?: string,
+): Promise<ActiveHold[]> {
+  let q = db
+    .selectFrom('customer_holds')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('released_at', 'is', null);
+  if (contactId) q = q.where('contact_id', '=', contactId);
+  const rows = await q.orderBy('created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    contactId: r.contact_id,
+    kind: r.kind,
+    until: r.until,
+    amount: r.amount,
+    reason: r.reason,
+    createdBy: r.created_by,
+    createdByName: r.created_by_name,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function addCustomerHold(
+  db: Queryable,
+  hold: {
+    orgId: string;
+    contactId: string;
+    kind: HoldKind;
+    until: IsoDate | null;
+    amount?: string | null;
+    reason: string | null;
+    actor: { id: string | null; name: string | null };
+    now: Date;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto('customer_holds')
+    .values({
+      org_id: hold.orgId,
+      contact_id: hold.contactId,
+      kind: hold.kind,
+      until: hold.until,
+      amount: hold.amount ?? null,
+      reason: hold.reason,
+      created_by: hold.actor.id,
+      created_by_name: hold.actor.name,
+      created_at: hold.now,
+      released_at: null,
+      released_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Releases every active hold of these kinds for a customer; returns how many were released. */
+export async function releaseCustomerHolds(
+  db: Queryable,
+  orgId: string,
+  contactId: string,
+  kinds: readonly HoldKind[],
+  actorId: string | null,
+  now: Date,
+): Promise<number> {
+  const res = await db
+    .updateTable('customer_holds')
+    .set({ released_at: now, released_by: actorId })
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .where('kind', 'in', kinds)
+    .where('released_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Statuses that count as "we contacted them" for pacing: sent, and in shadow mode what we would have sent. */
+const CONTACTED: ReminderStatus[] = ['sent', 'shadowed'];
+
+export async function loadContactHistory(
+  db: Queryable,
+  orgId: string,
+): Promise<Map<string, ContactRecord[]>> {
+  const rows = await db
+    .selectFrom('reminders')
+    .select(['contact_id', 'plan_date', 'sent_at', 'purpose', 'step_index', 'invoice_ids'])
+    .where('org_id', '=', orgId)
+    .where('status', 'in', CONTACTED)
+    .execute();
+  const byContact = new Map<string, ContactRecord[]>();
+  for (const r of rows) {
+    const list = byContact.get(r.contact_id) ?? [];
+    list.push({
+      sentOn: r.plan_date,
+      purpose: r.purpose,
+      stepIndex: r.step_index,
+      invoiceIds: r.invoice_ids,
+    });
+    byContact.set(r.contact_id, list);
+  }
+  return byContact;
+}
+
+export interface ReminderRow {
+  readonly id: string;
+  readonly orgId: string;
+  readonly contactId: string;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly segment: string;
+  readonly stepIndex: number;
+  readonly stepCount: number;
+  readonly tone: string;
+  readonly channel: string;
+  readonly mode: string;
+  readonly autoSend: boolean;
+  readonly carryingInvoiceId: string;
+  readonly invoiceIds: readonly string[];
+  readonly planDate: IsoDate;
+  readonly reason: string;
+  readonly status: ReminderStatus;
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+  readonly messageId: string;
+  readonly draftVersion: number;
+  readonly decidedBy: string | null;
+  readonly decidedByName: string | null;
+  readonly decidedAt: Date | null;
+  readonly snoozedUntil: IsoDate | null;
+  readonly sentAt: Date | null;
+  readonly lastError: string | null;
+  readonly slackChannel: string | null;
+  readonly slackTs: string | null;
+}
+
+export async function getReminder(db: Queryable, id: string): Promise<ReminderRow | null> {
+  const r = await db.selectFrom('reminders').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    contactId: r.contact_id,
+    purpose: r.purpose,
+    segment: r.segment,
+    stepIndex: r.step_index,
+    stepCount: r.step_count,
+    tone: r.tone,
+    channel: r.channel,
+    mode: r.mode,
+    autoSend: r.auto_send,
+    carryingInvoiceId: r.carrying_invoice_id,
+    invoiceIds: r.invoice_ids,
+    planDate: r.plan_date,
+    reason: r.reason,
+    status: r.status,
+    recipients: r.recipients,
+    cc: r.cc,
+    messageId: r.message_id,
+    draftVersion: r.draft_version,
+    decidedBy: r.decided_by,
+    decidedByName: r.decided_by_name,
+    decidedAt: r.decided_at,
+    snoozedUntil: r.snoozed_until,
+    sentAt: r.sent_at,
+    lastError: r.last_error,
+    slackChannel: r.slack_channel,
+    slackTs: r.slack_ts,
+  };
+}
+
+/**
+ * Moves a reminder from one of `from` to `to` only if nobody else did first. The conditional UPDATE is the
+ * claim: a second click, a second collector or a double submit finds 0 rows and does nothing.
+ */
+export async function transitionReminder(
+  db: Queryable,
+  id: string,
+  from: readonly ReminderStatus[],
+  to: ReminderStatus,
+  fields: {
+    now: Date;
+    decidedBy?: string | null;
+    decidedByName?: string | null;
+    snoozedUntil?: IsoDate | null;
+    sentAt?: Date | null;
+    lastError?: string | null;
+  },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('reminders')
+    .set({
+      status: to,
+      updated_at: fields.now,
+      ...(fields.decidedBy !== undefined
+        ? {
+            decided_by: fields.decidedBy,
+            decided_by_name: fields.decidedByName ?? null,
+            decided_at: fields.now,
+          }
+        : {}),
+      ...(fields.snoozedUntil !== undefined ? { snoozed_until: fields.snoozedUntil } : {}),
+      ...(fields.sentAt !== undefined ? { sent_at: fields.sentAt } : {}),
+      ...(fields.lastError !== undefined ? { last_error: fields.lastError } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+export interface DraftVersion {
+  readonly version: number;
+  readonly subject: string;
+  readonly body: string;
+  readonly source: 'claude' | 'template' | 'human';
+  readonly model: string | null;
+  readonly promptVersion: string;
+  readonly inputsHash: string;
+  readonly fallbackReason: string | null;
+  readonly authorId: string | null;
+  readonly authorName: string | null;
+  readonly createdAt: Date;
+}
+
+export async function listDraftVersions(db: Queryable, reminderId: string): Promise<DraftVersion[]> {
+  const rows = await db
+    .selectFrom('reminder_drafts')
+    .selectAll()
+    .where('reminder_id', '=', reminderId)
+    .orderBy('version')
+    .execute();
+  return rows.map((r) => ({
+    version: r.version,
+    subject: r.subject,
+    body: r.body,
+    source: r.source,
+    model: r.model,
+    promptVersion: r.prompt_version,
+    inputsHash: r.inputs_hash,
+    fallbackReason: r.fallback_reason,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function currentDraft(db: Queryable, reminderId: string): Promise<DraftVersion | null> {
+  const versions = await listDraftVersions(db, reminderId);
+  return versions.at(-1) ?? null;
+}
+
+/** Appends a draft version (edits never overwrite) and points the reminder at it. */
+export async function addDraftVersion(
+  db: Transaction<DB>,
+  reminderId: string,
+  draft: Omit<DraftVersion, 'version' | 'createdAt'>,
+  now: Date,
+): Promise<number> {
+  const { next } = await db
+    .selectFrom('reminder_drafts')
+    .select(sql<number>`coalesce(max(version), 0) + 1`.as('next'))
+    .where('reminder_id', '=', reminderId)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('reminder_drafts')
+    .values({
+      reminder_id: reminderId,
+      version: next,
+      subject: draft.subject,
+      body: draft.body,
+      source: draft.source,
+      model: draft.model,
+      prompt_version: draft.promptVersion,
+      inputs_hash: draft.inputsHash,
+      fallback_reason: draft.fallbackReason,
+      author_id: draft.authorId,
+      author_name: draft.authorName,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .updateTable('reminders')
+    .set({ draft_version: next, updated_at: now })
+    .where('id', '=', reminderId)
+    .execute();
+  return next;
+}
