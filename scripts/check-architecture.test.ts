@@ -33,6 +33,8 @@ describe('import-direction rule', () => {
     ['src/domain/ageing.ts', "import { money } from './money.js';"],
     ['src/use-cases/sync.ts', "import type { Database } from '../adapters/db/database.js';"],
     ['src/use-cases/sync.ts', "import { ageInvoices } from '../domain/ageing.js';"],
+    ['src/use-cases/sync.ts', "import { loadLedger } from '../adapters/db/ledger-queries.js';"],
+    ['src/use-cases/sync.ts', "import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';"],
     ['src/listeners/commands/ar.ts', "import { runAging } from '../../use-cases/aging.js';"],
     ['src/adapters/db/x.ts', "import pg from 'pg';"],
   ])('%s: %s is allowed', (file, line) => {

@@ -1,7 +1,8 @@
 /**
  * The import-direction rule from DESIGN.md §4, run by `npm run lint`:
  * - src/domain imports only src/domain (plus the pure packages listed below); no node: modules.
- * - src/use-cases imports domain and use-cases; adapters, context and config only as `import type`.
+ * - src/use-cases imports domain, use-cases, and the database's query functions (adapters/db, the outbox store);
+ *   SDK-bearing adapters (xero, slack, llm, mail), context and config only as `import type`.
  * - src/listeners and src/jobs import use-cases, context, their own folder, and types from anywhere.
  * - migrations/ never import src/.
  */
@@ -71,8 +72,23 @@ export function checkFile(file: string, source: string): Violation[] {
       return;
     }
     if (layer === 'use-cases') {
-      if (target && !['domain', 'use-cases'].includes(target) && !typeOnly && target !== 'src/errors.ts') {
-        fail('use-cases/ may import domain/ and use-cases/; adapters only as `import type`');
+      const resolved = spec.startsWith('.')
+        ? relative(root, resolve(dirname(file), spec))
+            .split(sep)
+            .join('/')
+        : '';
+      const isQueryModule =
+        resolved.startsWith('src/adapters/db/') || resolved.startsWith('src/adapters/outbox/outbox-store');
+      if (
+        target &&
+        !['domain', 'use-cases'].includes(target) &&
+        !typeOnly &&
+        target !== 'src/errors.ts' &&
+        !isQueryModule
+      ) {
+        fail(
+          'use-cases/ may import domain/, use-cases/ and query modules; SDK adapters only as `import type`',
+        );
       }
       if (pkg && !DOMAIN_PACKAGES.has(pkg) && !typeOnly && pkg !== 'kysely')
         fail(`use-cases/ may not import package '${pkg}' (no SDK calls)`);
