@@ -12,9 +12,11 @@ describe('import-direction rule', () => {
     ['src/domain/ageing.ts', "import { readFileSync } from 'node:fs';", /not allowed/],
     [
       'src/use-cases/sync.ts',
-      "import { openDatabase } from '../adapters/db/database.js';",
-      /only as `import type`/,
+      "import { XeroClient } from '../adapters/xero/client.js';",
+      /SDK adapters only/,
     ],
+    ['src/use-cases/sync.ts', "import { send } from '../adapters/mail/smtp-sender.js';", /SDK adapters only/],
+    ['src/use-cases/sync.ts', "import { createContext } from '../context.js';", /SDK adapters only/],
     ['src/use-cases/sync.ts', "import { XeroClient } from 'xero-node';", /no SDK calls/],
     [
       'src/listeners/commands/ar.ts',

@@ -125,7 +125,7 @@ export function createAnthropicDrafter(options: AnthropicDrafterOptions): Remind
         return { kind: 'failed', reason: 'api-error', detail: status ? `HTTP ${status}` : errorMessage(err) };
       }
       const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL.name);
-      if (!call || call.type !== 'tool_use') {
+      if (call?.type !== 'tool_use') {
         return {
           kind: 'failed',
           reason: 'no-tool-call',
