@@ -379,3 +379,81 @@ export async function addDraftVersion(
     .execute();
   return next;
 }
+
+export interface NewReminder {
+  readonly orgId: string;
+  readonly contactId: string;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly segment: string;
+  readonly stepIndex: number;
+  readonly stepCount: number;
+  readonly tone: string;
+  readonly channel: string;
+  readonly mode: string;
+  readonly autoSend: boolean;
+  readonly carryingInvoiceId: string;
+  readonly invoiceIds: readonly string[];
+  readonly planDate: IsoDate;
+  readonly reason: string;
+  readonly status: ReminderStatus;
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+  readonly messageId: string;
+}
+
+/**
+ * Inserts a planned reminder unless the same step for the same carrying invoice already exists (planning runs
+ * daily and after restarts; it must never propose the same step twice).
+ */
+export async function insertReminderIfAbsent(
+  db: Queryable,
+  r: NewReminder,
+  now: Date,
+): Promise<{ id: string; created: boolean }> {
+  const inserted = await db
+    .insertInto('reminders')
+    .values({
+      org_id: r.orgId,
+      contact_id: r.contactId,
+      purpose: r.purpose,
+      segment: r.segment,
+      step_index: r.stepIndex,
+      step_count: r.stepCount,
+      tone: r.tone,
+      channel: r.channel,
+      mode: r.mode,
+      auto_send: r.autoSend,
+      carrying_invoice_id: r.carryingInvoiceId,
+      invoice_ids: JSON.stringify(r.invoiceIds),
+      plan_date: r.planDate,
+      reason: r.reason,
+      status: r.status,
+      recipients: JSON.stringify(r.recipients),
+      cc: JSON.stringify(r.cc),
+      message_id: r.messageId,
+      decided_by: null,
+      decided_by_name: null,
+      decided_at: null,
+      snoozed_until: null,
+      sent_at: null,
+      last_error: null,
+      slack_channel: null,
+      slack_ts: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.constraint('reminders_step_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = await db
+    .selectFrom('reminders')
+    .select('id')
+    .where('org_id', '=', r.orgId)
+    .where('contact_id', '=', r.contactId)
+    .where('purpose', '=', r.purpose)
+    .where('step_index', '=', r.stepIndex)
+    .where('carrying_invoice_id', '=', r.carryingInvoiceId)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}

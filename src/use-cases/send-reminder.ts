@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely';
+import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import { currentDraft, getReminder, transitionReminder } from '../adapters/db/dunning-queries.js';
+import type { DB } from '../adapters/db/schema.js';
+import type { MailSender } from '../adapters/mail/smtp-sender.js';
+import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
+import { reminderSentNote } from '../domain/audit-notes.js';
+import type { Tone } from '../domain/dunning-policy.js';
+import { enqueueXeroNotes, OUTBOX_REMINDER_CARD } from './decide-reminder.js';
+
+export interface SendDeps {
+  readonly db: Kysely<DB>;
+  readonly mail: MailSender;
+  /**
+   * Looks for a Message-ID in the sending mailbox (e.g. its Sent folder). Used only when a previous attempt
+   * died between handing the email to SMTP and recording the result. null → cannot tell.
+   */
+  readonly findSentMessage?: (messageId: string) => Promise<boolean | null>;
+  readonly now: () => Date;
+}
+
+/**
+ * The outbox handler for an approved reminder: claim, send, record. A crash before SMTP accepted the email
+ * retries it; a crash after is detected through the send journal and never resends blindly.
+ */
+export async function sendApprovedReminder(deps: SendDeps, reminderId: string): Promise<HandlerOutcome> {
+  const { db } = deps;
+  const reminder = await getReminder(db, reminderId);
+  if (!reminder) return { status: 'failed', error: `reminder ${reminderId} no longer exists` };
+  if (reminder.status === 'sent') return { status: 'done', result: { alreadySent: true } };
+  if (reminder.status !== 'approved' && reminder.status !== 'sending') {
+    // Snoozed, skipped or superseded after approval: nothing to send.
+    return { status: 'done', result: { notSent: reminder.status } };
+  }
+  if (reminder.mode === 'shadow') return { status: 'done', result: { notSent: 'shadow mode' } };
+  const draft = await currentDraft(db, reminder.id);
+  if (!draft) return { status: 'failed', error: `reminder ${reminder.id} has no draft` };
+  if (reminder.recipients.length === 0) {
+    await markFailed(deps, reminder.id, 'no recipient email address');
+    return { status: 'failed', error: 'no recipient email address' };
+  }
+
+  // 1. Did an earlier attempt die after handing the email over?
+  const previous = await db
+    .selectFrom('email_send_attempts')
+    .selectAll()
+    .where('message_id', '=', reminder.messageId)
+    .executeTakeFirst();
+  if (previous && previous.finished_at === null) {
+    const found = deps.findSentMessage ? await deps.findSentMessage(reminder.messageId) : null;
+    if (found === true)
+      return recordSent(deps, reminder.id, 'confirmed in the sent mailbox after an interrupted attempt');
+    if (found === null) {
+      const why =
+        'an earlier attempt was interrupted and delivery cannot be confirmed; check the Sent folder, then retry or mark as sent';
+      await markFailed(deps, reminder.id, why);
+      return { status: 'failed', error: why };
+    }
+    // Confirmed not sent: fall through and send.
+  }
+
+  // 2. Journal the attempt in its own committed transaction, then hand the email to SMTP.
+  const startedAt = deps.now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('email_send_attempts')
+      .values({
+        message_id: reminder.messageId,
+        reminder_id: reminder.id,
+        started_at: startedAt,
+        finished_at: null,
+        outcome: null,
+      })
+      .onConflict((oc) =>
+        oc.column('message_id').doUpdateSet({ started_at: startedAt, finished_at: null, outcome: null }),
+      )
+      .execute();
+    await transitionReminder(trx, reminder.id, ['approved'], 'sending', { now: startedAt });
+  });
+  const outcome = await deps.mail.send({
+    messageId: reminder.messageId,
+    to: reminder.recipients,
+    cc: reminder.cc,
+    subject: draft.subject,
+    text: draft.body,
+  });
+
+  // 3. Record.
+  if (outcome.kind === 'sent') return recordSent(deps, reminder.id, outcome.response);
+  // The server refused: we know it did not go, so the journal entry is closed as not sent.
+  await db
+    .updateTable('email_send_attempts')
+    .set({ finished_at: deps.now(), outcome: `failed: ${outcome.error}` })
+    .where('message_id', '=', reminder.messageId)
+    .execute();
+  if (outcome.retryable) return { status: 'retry', error: outcome.error };
+  await markFailed(deps, reminder.id, outcome.error);
+  return { status: 'failed', error: outcome.error };
+}
+
+async function recordSent(deps: SendDeps, reminderId: string, response: string): Promise<HandlerOutcome> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const reminder = (await getReminder(trx, reminderId))!;
+    const moved = await transitionReminder(trx, reminderId, ['approved', 'sending'], 'sent', {
+      now,
+      sentAt: now,
+    });
+    await trx
+      .updateTable('email_send_attempts')
+      .set({ finished_at: now, outcome: 'sent' })
+      .where('message_id', '=', reminder.messageId)
+      .execute();
+    if (!moved) return { status: 'done', result: { alreadySent: true } };
+    const numbers = await trx
+      .selectFrom('xero_invoices')
+      .select(['invoice_id', 'number'])
+      .where('org_id', '=', reminder.orgId)
+      .where('invoice_id', 'in', reminder.invoiceIds.length ? [...reminder.invoiceIds] : [''])
+      .execute();
+    const byId = new Map(numbers.map((n) => [n.invoice_id, n.number ?? n.invoice_id]));
+    await recordAuditEvent(trx, {
+      orgId: reminder.orgId,
+      occurredAt: now,
+      actor: reminder.autoSend
+        ? { type: 'system', id: 'auto-policy', name: null }
+        : { type: 'user', id: reminder.decidedBy, name: reminder.decidedByName },
+      action: 'reminder.sent',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: {
+        reminderId,
+        messageId: reminder.messageId,
+        recipients: reminder.recipients,
+        cc: reminder.cc,
+        draftVersion: reminder.draftVersion,
+        smtpResponse: response.slice(0, 200),
+      },
+    });
+    const note = reminderSentNote({
+      stepIndex: reminder.stepIndex,
+      tone: reminder.tone as Tone,
+      purpose: reminder.purpose,
+      recipients: [...reminder.recipients, ...reminder.cc],
+      approvedBy: reminder.decidedByName,
+      auto: reminder.autoSend,
+      invoiceNumbers: reminder.invoiceIds.map((id) => byId.get(id) ?? id),
+    });
+    await enqueueXeroNotes(trx, reminder, note, `sent:${reminder.id}`, now);
+    await enqueueOutbox(trx, {
+      orgId: reminder.orgId,
+      kind: OUTBOX_REMINDER_CARD,
+      idempotencyKey: `card:${reminder.id}:sent`,
+      payload: { reminderId },
+      now,
+    });
+    return { status: 'done', result: { messageId: reminder.messageId } };
+  });
+}
+
+async function markFailed(deps: SendDeps, reminderId: string, error: string): Promise<void> {
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const reminder = await getReminder(trx, reminderId);
+    const moved = await transitionReminder(trx, reminderId, ['approved', 'sending'], 'failed', {
+      now,
+      lastError: error,
+    });
+    if (!moved || !reminder) return;
+    await recordAuditEvent(trx, {
+      orgId: reminder.orgId,
+      occurredAt: now,
+      actor: { type: 'system', id: 'mailer', name: null },
+      action: 'reminder.failed',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId, error },
+    });
+    await enqueueOutbox(trx, {
+      orgId: reminder.orgId,
+      kind: OUTBOX_REMINDER_CARD,
+      idempotencyKey: `card:${reminderId}:failed:${now.getTime()}`,
+      payload: { reminderId },
+      now,
+    });
+  });
+}
