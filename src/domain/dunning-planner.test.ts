@@ -29,7 +29,7 @@ const customer = (over: Partial<CustomerState> = {}): CustomerState => ({
   name: 'Acme Ltd',
   hasEmail: true,
   archived: false,
-  tier: 'Medium',
+  tier: 'medium',
   risk: 0.3,
   contactGroups: [],
   openItems: [item({ daysOverdue: 14 })],
@@ -231,7 +231,7 @@ describe('planDunning', () => {
   });
 
   it('puts high-risk customers on the faster, firmer sequence', () => {
-    const a = only(plan(customer({ tier: 'High', openItems: [item({ daysOverdue: 1 })] })));
+    const a = only(plan(customer({ tier: 'high', openItems: [item({ daysOverdue: 1 })] })));
     expect(a).toMatchObject({ kind: 'chase', segment: 'High risk', stepIndex: 1 });
     expect(a.step.tone).toBe('firm');
   });
@@ -242,7 +242,7 @@ describe('planDunning', () => {
     const friendly = only(plan(customer({ openItems: [item({ daysOverdue: 4 })] }), MONDAY, autoPolicy));
     const firm = only(plan(customer({ openItems: [item({ daysOverdue: 15 })] }), MONDAY, autoPolicy));
     const highRisk = only(
-      plan(customer({ tier: 'High', openItems: [item({ daysOverdue: 2 })] }), MONDAY, autoPolicy),
+      plan(customer({ tier: 'high', openItems: [item({ daysOverdue: 2 })] }), MONDAY, autoPolicy),
     );
     expect(friendly).toMatchObject({ mode: 'auto', autoSend: true });
     expect(firm).toMatchObject({ mode: 'auto', autoSend: false });

@@ -10,7 +10,8 @@ export const MODES = ['shadow', 'assisted', 'auto'] as const;
 export type DunningMode = (typeof MODES)[number];
 export const CHANNELS = ['email', 'xero_email'] as const;
 export type ReminderChannel = (typeof CHANNELS)[number];
-export const TIERS = ['High', 'Medium', 'Low'] as const;
+// The collections brain's priority tiers (domain/priority.ts).
+export const TIERS = ['high', 'medium', 'low'] as const;
 export type Tier = (typeof TIERS)[number];
 
 const decimalString = z
@@ -129,7 +130,7 @@ export const DEFAULT_POLICY_INPUT: DunningPolicyInput = {
   segments: [
     {
       name: 'High risk',
-      match: { tiers: ['High'] },
+      match: { tiers: ['high'] },
       steps: [
         { offsetDays: -3, tone: 'friendly', channel: 'email', autoEligible: false },
         { offsetDays: 1, tone: 'firm', channel: 'email', autoEligible: false },
