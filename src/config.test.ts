@@ -78,6 +78,36 @@ describe('parseConfig', () => {
     expect(result.config.port).toBe(8080);
   });
 
+  it('configures Claude and SMTP only when their variables are set, and pairs SMTP_URL with MAIL_FROM', () => {
+    const none = parseConfig({});
+    expect(none.ok && none.config.anthropic).toBe(null);
+    expect(none.ok && none.config.mail).toBe(null);
+    const some = parseConfig({
+      ANTHROPIC_API_KEY: 'sk-ant-test-000000',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9999/',
+      SMTP_URL: 'smtp://u:p@mail.example:587',
+      MAIL_FROM: 'Accounts <ar@example.com>',
+    });
+    expect(some.ok && some.config.anthropic).toEqual({
+      apiKey: 'sk-ant-test-000000',
+      model: 'claude-sonnet-4-5',
+      baseUrl: 'http://127.0.0.1:9999',
+    });
+    expect(some.ok && some.config.mail).toEqual({
+      smtpUrl: 'smtp://u:p@mail.example:587',
+      from: 'Accounts <ar@example.com>',
+      replyTo: null,
+    });
+    const bad = parseConfig({ SMTP_URL: 'http://mail', ANTHROPIC_BASE_URL: 'nope' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.issues.map((i) => i.variable).sort()).toEqual([
+        'ANTHROPIC_BASE_URL',
+        'MAIL_FROM',
+        'SMTP_URL',
+      ]);
+  });
+
   it('loadConfig throws a ConfigError with a stable code and a readable message', () => {
     try {
       loadConfig({ PORT: '-1', LOG_LEVEL: 'x' });

@@ -22,6 +22,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** 32-byte key; null → generated once and kept in dataDir (embedded default only). */
   readonly encryptionKey: Buffer | null;
+  /** Claude drafts when set; templates otherwise. */
+  readonly anthropic: { readonly apiKey: string; readonly model: string; readonly baseUrl: string } | null;
+  /** Outgoing reminders; null → reminders cannot be sent by email (shadow mode still works). */
+  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly replyTo: string | null } | null;
 }
 
 export interface ConfigIssue {
@@ -120,6 +124,30 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
+  ANTHROPIC_API_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().min(10, { error: 'expected an Anthropic API key' }).optional(),
+  ),
+  ANTHROPIC_MODEL: z.preprocess(emptyToUndefined, z.string().min(3).default('claude-sonnet-4-5')),
+  ANTHROPIC_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://api.anthropic.com'),
+  ),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\/.+/, { error: 'expected smtp://user:pass@host:587 or smtps://user:pass@host:465' })
+      .optional(),
+  ),
+  MAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/@/, { error: 'expected an address, e.g. "Accounts <ar@example.com>"' }).optional(),
+  ),
+  MAIL_REPLY_TO: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/@/, { error: 'expected an email address' }).optional(),
+  ),
 });
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -145,6 +173,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       message: 'required when NODE_ENV=production (the https origin Slack and Xero call)',
     });
   }
+  if (emptyToUndefined(env.SMTP_URL) && !emptyToUndefined(env.MAIL_FROM)) {
+    issues.push({
+      variable: 'MAIL_FROM',
+      message: 'required with SMTP_URL: the address reminders are sent from',
+    });
+  }
   if (issues.length > 0 || !e) return { ok: false, issues: dedupe(issues) };
 
   const config: Config = {
@@ -156,6 +190,17 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     now: e.NOW ? parseNow(e.NOW) : null,
     logLevel: e.LOG_LEVEL,
     encryptionKey: e.ENCRYPTION_KEY ? parseEncryptionKey(e.ENCRYPTION_KEY) : null,
+    anthropic: e.ANTHROPIC_API_KEY
+      ? {
+          apiKey: e.ANTHROPIC_API_KEY,
+          model: e.ANTHROPIC_MODEL,
+          baseUrl: e.ANTHROPIC_BASE_URL.replace(/\/+$/, ''),
+        }
+      : null,
+    mail:
+      e.SMTP_URL && e.MAIL_FROM
+        ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, replyTo: e.MAIL_REPLY_TO ?? null }
+        : null,
   };
   return { ok: true, config: Object.freeze(config) };
 }
