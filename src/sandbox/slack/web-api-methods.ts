@@ -106,7 +106,7 @@ export function serializeMessage(m: SandboxMessage, team: string): Record<string
     type: 'message',
     ...(m.reply_broadcast ? { subtype: 'thread_broadcast' } : {}),
     user: m.user,
-    ...(m.bot_id ? { bot_id: m.bot_id, app_id: undefined } : {}),
+    ...(m.bot_id ? { bot_id: m.bot_id } : {}),
     text: m.text,
     ts: m.ts,
     team,
