@@ -422,3 +422,88 @@ describe('createBoltApp start-up checks', () => {
     }
   });
 });
+
+describe('createBoltApp in Socket Mode (SLACK_APP_TOKEN) against the sandbox', () => {
+  it('connects over the WebSocket, routes commands and events through it, and serves customRoutes on httpPort', async () => {
+    const sandbox = await startSlackSandbox({ rateLimits: false });
+    const bolt = await createBoltApp({
+      botToken: sandbox.botToken,
+      signingSecret: SIGNING_SECRET,
+      slackApiUrl: sandbox.apiUrl,
+      appToken: sandbox.appToken,
+      customRoutes: [healthRoute],
+      httpPort: 0,
+      logger: createLogger({ level: 'silent' }),
+      clientOptions: { retryConfig: { retries: 0 } },
+    });
+    try {
+      bolt.app.command('/ar', async ({ ack, command, respond }) => {
+        await ack({ text: `socket: ${command.text}` });
+        await respond({ response_type: 'in_channel', text: `posted for ${command.user_id}` });
+      });
+      bolt.app.event('app_home_opened', async ({ event, client }) => {
+        await client.views.publish({
+          user_id: event.user,
+          view: {
+            type: 'home',
+            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'socket home' } }],
+          },
+        });
+      });
+      const port = await bolt.start(0);
+      expect(bolt.mode).toBe('socket');
+      expect(sandbox.socketMode.connections()).toBe(1);
+      expect(sandbox.callsTo('apps.connections.open')).toMatchObject([{ ok: true }]);
+
+      const slack = createSlackRequestClient({
+        baseUrl: 'http://127.0.0.1:1',
+        signingSecret: 'unused-in-socket-mode',
+        sandbox,
+        transport: 'socket-mode',
+      });
+      const res = await slack.command({ text: 'top', userId: U.manager.id, channelId: C.digest.id });
+      expect(res.json()).toEqual({ text: 'socket: top' });
+      await vi.waitFor(() => expect(sandbox.lastMessage(C.digest.id)?.text).toBe('posted for U_MANAGER'));
+
+      await slack.event({
+        type: 'app_home_opened',
+        user: U.collector1.id,
+        channel: 'D_COLLECTOR1',
+        tab: 'home',
+      });
+      await vi.waitFor(() => expect(sandbox.homeView(U.collector1.id)).toBeDefined());
+
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+    } finally {
+      await bolt.stop();
+      await sandbox.close();
+    }
+    expect(sandbox.socketMode.connections()).toBe(0);
+  });
+
+  it('refuses the bot token for apps.connections.open and the app token for everything else', async () => {
+    const sandbox = await startSlackSandbox();
+    try {
+      const call = (method: string, token: string) =>
+        fetch(`${sandbox.apiUrl}${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        }).then((r) => r.json());
+      expect(await call('apps.connections.open', sandbox.botToken)).toEqual({
+        ok: false,
+        error: 'not_allowed_token_type',
+      });
+      expect(await call('auth.test', sandbox.appToken)).toEqual({
+        ok: false,
+        error: 'not_allowed_token_type',
+      });
+      expect(await call('apps.connections.open', sandbox.appToken)).toMatchObject({
+        ok: true,
+        url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\/[0-9a-f]+$/),
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

@@ -16,6 +16,7 @@ import {
   type SandboxUsergroup,
   type SandboxView,
 } from './sandbox-state.js';
+import { type EnvelopeType, type SocketModeAck, SocketModeHub } from './socket-mode.js';
 import {
   callMethod,
   type MethodContext,
@@ -41,6 +42,7 @@ export type {
   SandboxUsergroup,
   SandboxView,
 } from './sandbox-state.js';
+export type { EnvelopeType, SocketModeAck } from './socket-mode.js';
 
 /**
  * A simulated Slack workspace: a real HTTP server speaking the Web API subset the app uses, so the real
@@ -51,6 +53,7 @@ export type {
 
 export const SANDBOX_DEFAULTS = {
   botToken: 'xoxb-sandbox-bot-token',
+  appToken: 'xapp-1-sandbox-app-token',
   team: { id: 'T0SANDBOX', name: 'AR Sandbox', domain: 'ar-sandbox' },
   bot: { userId: 'U0ARBOT', botId: 'B0ARBOT', appId: 'A0ARCOPILOT', name: 'ar_copilot' },
   channels: {
@@ -113,6 +116,8 @@ export interface SandboxUsergroupSeed {
 export interface SlackSandboxOptions {
   readonly port?: number;
   readonly botToken?: string;
+  /** The app-level token apps.connections.open (Socket Mode) accepts. */
+  readonly appToken?: string;
   readonly team?: Partial<SandboxTeam>;
   readonly bot?: Partial<SandboxBot>;
   /** Replaces the default #ar-digest, #ar-queue, #ar-escalations. */
@@ -161,9 +166,15 @@ export interface SlackSandbox {
   /** `${url}/api/`: pass as WebClient / Bolt `slackApiUrl`. */
   readonly apiUrl: string;
   readonly botToken: string;
+  readonly appToken: string;
   readonly team: SandboxTeam;
   readonly bot: SandboxBot;
   readonly faults: SandboxFaults;
+  /** Slack's Socket Mode end: envelopes go to the app over the WebSocket it opened. */
+  readonly socketMode: {
+    connections(): number;
+    dispatch(type: EnvelopeType, payload: unknown, timeoutMs?: number): Promise<SocketModeAck>;
+  };
   /** Every Web API call so far, oldest first (params parsed: blocks/view/metadata as objects, no token). */
   readonly calls: readonly SandboxCall[];
   callsTo(method: string): SandboxCall[];
@@ -292,6 +303,7 @@ const RESPONSE_URL_TTL_MS = 30 * 60_000;
 export async function startSlackSandbox(options: SlackSandboxOptions = {}): Promise<SlackSandbox> {
   const nowMs = options.now ?? Date.now;
   const botToken = options.botToken ?? SANDBOX_DEFAULTS.botToken;
+  const appToken = options.appToken ?? SANDBOX_DEFAULTS.appToken;
   const state = new SandboxState(
     { ...SANDBOX_DEFAULTS.team, ...options.team },
     { ...SANDBOX_DEFAULTS.bot, ...options.bot },
@@ -345,7 +357,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
         ? params.token
         : '';
     if (!token) return reply(200, { ok: false, error: 'not_authed' });
-    if (token !== botToken) return reply(200, { ok: false, error: 'invalid_auth' });
+    if (token !== botToken && token !== appToken) return reply(200, { ok: false, error: 'invalid_auth' });
+    // The app-level token opens Socket Mode connections and nothing else; the bot token cannot open them.
+    if ((method === 'apps.connections.open') !== (token === appToken)) {
+      return reply(200, { ok: false, error: 'not_allowed_token_type' });
+    }
 
     const fault = faults.take(method);
     if (fault?.kind === 'rate_limit') {
@@ -357,6 +373,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       return send(res, fault.status, `sandbox: scripted HTTP ${fault.status}`);
     }
 
+    if (method === 'apps.connections.open') {
+      return reply(200, { ok: true, url: socketMode.openUrl(`ws://127.0.0.1:${port}`) });
+    }
     if (method === 'chat.postMessage' && limiter) {
       const channel = postTargetChannel(state, params);
       const wait = channel ? limiter.take(channel) : null;
@@ -407,6 +426,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     });
   });
   const { port } = server.address() as AddressInfo;
+  const socketMode = new SocketModeHub(server, state.bot.appId);
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const timeline = (channel: string) =>
@@ -429,9 +449,14 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     botToken,
+    appToken,
     team: state.team,
     bot: state.bot,
     faults,
+    socketMode: {
+      connections: () => socketMode.connectionCount,
+      dispatch: (type, payload, timeoutMs) => socketMode.dispatch(type, payload, timeoutMs),
+    },
     get calls() {
       return state.calls;
     },
@@ -530,6 +555,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     onChange: (listener) => state.onChange(listener),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socketMode.closeAll();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

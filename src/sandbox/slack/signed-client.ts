@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { SlackSandbox } from './index.js';
+import type { EnvelopeType, SlackSandbox } from './index.js';
 
 /**
  * Sends requests to our app exactly as Slack does (reference/slack-platform.md §3): one endpoint,
@@ -21,6 +21,11 @@ export interface SignedClientOptions {
   readonly apiAppId?: string;
   readonly path?: string;
   readonly sandbox?: SlackSandbox;
+  /**
+   * 'http' (default): signed POSTs to the app. 'socket-mode': the same bodies pushed through the sandbox's
+   * Socket Mode connection (the app must have opened one with SLACK_APP_TOKEN); overrides do not apply.
+   */
+  readonly transport?: 'http' | 'socket-mode';
 }
 
 export interface RequestOverrides {
@@ -190,8 +195,20 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
     };
   }
 
+  async function overSocket(type: EnvelopeType, body: unknown): Promise<SignedResponse> {
+    if (!sandbox) throw new Error('signed client: socket-mode transport needs a sandbox');
+    const ack = await sandbox.socketMode.dispatch(type, body);
+    const empty =
+      ack.payload === undefined ||
+      (typeof ack.payload === 'object' && ack.payload !== null && Object.keys(ack.payload).length === 0);
+    const text = empty ? '' : JSON.stringify(ack.payload);
+    return { status: 200, headers: new Headers(), body: text, json: <T>() => JSON.parse(text) as T };
+  }
+
   const sendPayload = (payload: unknown, overrides?: RequestOverrides) =>
-    send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM, overrides);
+    options.transport === 'socket-mode'
+      ? overSocket('interactive', payload)
+      : send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM, overrides);
 
   const parseAck = (res: SignedResponse): unknown => {
     if (res.status !== 200 || res.body === '') return undefined;
@@ -227,7 +244,10 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
         response_url: responseUrl,
         trigger_id: triggerId,
       }).toString();
-      const res = await send(body, FORM, overrides);
+      const res =
+        options.transport === 'socket-mode'
+          ? await overSocket('slash_commands', Object.fromEntries(new URLSearchParams(body)))
+          : await send(body, FORM, overrides);
       // Slack shows a command's HTTP reply to the user like a response_url post.
       const ack = parseAck(res);
       if (sandbox && ack && typeof ack === 'object') {
@@ -379,6 +399,7 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
         ],
         is_ext_shared_channel: false,
       };
+      if (options.transport === 'socket-mode') return overSocket('events_api', envelope);
       return send(JSON.stringify(envelope), 'application/json', overrides);
     },
 
