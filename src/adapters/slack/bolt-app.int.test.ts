@@ -70,10 +70,11 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
   let slack: SlackRequestClient;
   let baseUrl: string;
   const logLines: Captured[] = [];
-  const seen: { commands: string[]; actions: unknown[]; submissions: unknown[] } = {
+  const seen: { commands: string[]; actions: unknown[]; submissions: unknown[]; closed: unknown[] } = {
     commands: [],
     actions: [],
     submissions: [],
+    closed: [],
   };
 
   beforeAll(async () => {
@@ -121,6 +122,14 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
         return;
       }
       await ack();
+    });
+    app.action<BlockButtonAction>('sync_now', async ({ ack, respond }) => {
+      await ack();
+      await respond({ replace_original: true, text: 'Sync started' });
+    });
+    app.view({ callback_id: 'edit_draft', type: 'view_closed' }, async ({ ack, body, view }) => {
+      await ack();
+      seen.closed.push({ user: body.user.id, meta: view.private_metadata });
     });
     app.shortcut<MessageShortcut>('log_customer_reply', async ({ ack, shortcut, client }) => {
       await ack();
@@ -275,6 +284,42 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
       meta: JSON.stringify({ draftId: 'd-42' }),
     });
     expect(sandbox.openViews(U.collector1.id)).toEqual([]);
+  });
+
+  it('delivers a click on an ephemeral message, whose respond() replaces that ephemeral', async () => {
+    const eph = await bolt.app.client.chat.postEphemeral({
+      channel: C.queue.id,
+      user: U.collector1.id,
+      text: 'Sync now?',
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'sync_prompt',
+          elements: [{ type: 'button', action_id: 'sync_now', text: { type: 'plain_text', text: 'Sync' } }],
+        },
+      ],
+    });
+    const res = await slack.blockAction({
+      userId: U.collector1.id,
+      fromEphemeral: { channel: C.queue.id, ts: eph.message_ts! },
+      actions: [{ type: 'button', action_id: 'sync_now', block_id: 'sync_prompt' }],
+    });
+    expect(res.status).toBe(200);
+    const [shown] = sandbox
+      .ephemerals({ channel: C.queue.id, user: U.collector1.id })
+      .filter((e) => e.ts === eph.message_ts);
+    expect(shown?.text).toBe('Sync started');
+  });
+
+  it('tells the app when a modal with notify_on_close is closed', async () => {
+    const opened = await bolt.app.client.views.open({
+      trigger_id: sandbox.createTriggerId(U.collector2.id),
+      view: { ...modal('Edit draft'), notify_on_close: true },
+    });
+    const res = await slack.viewClosed({ userId: U.collector2.id, fromView: opened.view!.id! });
+    expect(res.status).toBe(200);
+    expect(seen.closed).toEqual([{ user: U.collector2.id, meta: JSON.stringify({ draftId: 'd-42' }) }]);
+    expect(sandbox.openViews(U.collector2.id)).toEqual([]);
   });
 
   it('opens a modal from a message shortcut using the trigger_id Slack sent', async () => {

@@ -160,6 +160,23 @@ export type ViewAckResult =
   | { ok: true; effect: 'closed' | 'cleared' | 'errors' | 'updated' | 'pushed'; viewId?: string }
   | { ok: false; error: string; messages?: string[] };
 
+/** Everything a page needs to draw the workspace, as plain JSON (a copy: mutating it changes nothing). */
+export interface SandboxSnapshot {
+  readonly team: SandboxTeam;
+  readonly bot: SandboxBot;
+  readonly users: SandboxUser[];
+  readonly usergroups: SandboxUsergroup[];
+  readonly channels: (SandboxChannel & {
+    /** Timeline: top-level messages and broadcast replies. */
+    messages: SandboxMessage[];
+    /** Replies by thread root ts. */
+    threads: Record<string, SandboxMessage[]>;
+  })[];
+  readonly ephemerals: SandboxEphemeral[];
+  readonly openViews: SandboxView[];
+  readonly homeViews: Record<string, SandboxView>;
+}
+
 export interface SlackSandbox {
   /** http://127.0.0.1:PORT */
   readonly url: string;
@@ -225,6 +242,7 @@ export interface SlackSandbox {
   /** A human posts in a channel (the demo page and event tests use this before sending the `message` event). */
   postAsUser(input: { channel: string; user: string; text: string; thread_ts?: string }): SandboxMessage;
 
+  snapshot(): SandboxSnapshot;
   /** Fired after every state change, API calls included; returns an unsubscribe function. */
   onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
@@ -552,6 +570,31 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       return message;
     },
 
+    snapshot: () =>
+      structuredClone({
+        team: state.team,
+        bot: state.bot,
+        users: [...state.users.values()],
+        usergroups: [...state.usergroups.values()],
+        channels: [...state.channels.values()].map((c) => {
+          const threads: Record<string, SandboxMessage[]> = {};
+          for (const m of state.messages(c.id)) {
+            if (!m.thread_ts || m.thread_ts === m.ts) continue;
+            const replies = threads[m.thread_ts] ?? [];
+            replies.push(m);
+            threads[m.thread_ts] = replies;
+          }
+          return { ...c, messages: timeline(c.id), threads };
+        }),
+        ephemerals: state.ephemerals.filter((e) => !e.deleted),
+        openViews: sandbox.openViews(),
+        homeViews: Object.fromEntries(
+          [...state.homeViews.entries()].flatMap(([user, id]) => {
+            const v = state.views.get(id);
+            return v ? [[user, v]] : [];
+          }),
+        ),
+      }),
     onChange: (listener) => state.onChange(listener),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -75,6 +75,8 @@ export interface BlockActionInput {
   readonly message?: { ts: string; text?: string; blocks?: unknown[]; [key: string]: unknown };
   /** Take the clicked message from the sandbox: exactly what the app posted. */
   readonly fromMessage?: { channel: string; ts: string };
+  /** Take the clicked ephemeral message from the sandbox (Slack sends no `message` for these). */
+  readonly fromEphemeral?: { channel: string; ts: string };
   /** A view (modal or App Home) the click came from when not taken from the sandbox. */
   readonly view?: Record<string, unknown>;
   /** Take the view from the sandbox by id. */
@@ -263,9 +265,19 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
       if (input.fromMessage && !stored) {
         throw new Error(`signed client: no message ${input.fromMessage.ts} in ${input.fromMessage.channel}`);
       }
+      const ephemeral = input.fromEphemeral
+        ? sandbox
+            ?.ephemerals({ channel: input.fromEphemeral.channel })
+            .find((e) => e.ts === input.fromEphemeral?.ts)
+        : undefined;
+      if (input.fromEphemeral && !ephemeral) {
+        throw new Error(
+          `signed client: no ephemeral ${input.fromEphemeral.ts} in ${input.fromEphemeral.channel}`,
+        );
+      }
       const viewPayload = input.fromView ? sandbox?.viewPayload(input.fromView) : input.view;
       if (input.fromView && !viewPayload) throw new Error(`signed client: no open view ${input.fromView}`);
-      const channelId = stored?.channel ?? input.channelId;
+      const channelId = stored?.channel ?? ephemeral?.channel ?? input.channelId;
       const message = stored
         ? {
             type: 'message',
@@ -285,11 +297,16 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
         input.container ??
         (viewPayload
           ? { type: 'view', view_id: viewPayload.id }
-          : message && channelId
-            ? { type: 'message', message_ts: message.ts, channel_id: channelId, is_ephemeral: false }
-            : undefined);
+          : ephemeral
+            ? { type: 'message', message_ts: ephemeral.ts, channel_id: ephemeral.channel, is_ephemeral: true }
+            : message && channelId
+              ? { type: 'message', message_ts: message.ts, channel_id: channelId, is_ephemeral: false }
+              : undefined);
       const responseUrl =
         input.responseUrl ??
+        (ephemeral
+          ? sandbox?.responseUrl(ephemeral.channel, input.userId, { ephemeralTs: ephemeral.ts })
+          : undefined) ??
         (message && channelId
           ? (sandbox?.responseUrl(channelId, input.userId, { messageTs: message.ts }) ??
             `https://hooks.slack.com/actions/${teamId}/0/${randomBytes(8).toString('hex')}`)

@@ -559,6 +559,20 @@ describe('Slack sandbox through the real WebClient', () => {
     expect(sandbox.calls[1]!.at.getTime() - first).toBeGreaterThanOrEqual(1000);
   });
 
+  it('gives a JSON snapshot of the workspace for a page to render', async () => {
+    const root = await web.chat.postMessage({ channel: C.escalations.id, text: 'Escalation: Globex' });
+    await web.chat.postMessage({ channel: C.escalations.id, thread_ts: root.ts!, text: 'manager note' });
+    const snap = sandbox.snapshot();
+    const escalations = snap.channels.find((c) => c.id === C.escalations.id)!;
+    expect(escalations.name).toBe('ar-escalations');
+    expect(escalations.messages.at(-1)?.text).toBe('Escalation: Globex');
+    expect(escalations.threads[root.ts!]?.map((m) => m.text)).toEqual(['manager note']);
+    expect(snap.users.map((u) => u.id)).toContain('U_MANAGER');
+    expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+    escalations.messages.length = 0;
+    expect(sandbox.messages(C.escalations.id).length).toBeGreaterThan(0);
+  });
+
   it('streams every change to onChange listeners', async () => {
     const changes: SandboxChange[] = [];
     const off = sandbox.onChange((c) => changes.push(c));
