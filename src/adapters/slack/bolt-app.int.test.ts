@@ -70,11 +70,13 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
   let slack: SlackRequestClient;
   let baseUrl: string;
   const logLines: Captured[] = [];
-  const seen: { commands: string[]; actions: unknown[]; submissions: unknown[]; closed: unknown[] } = {
-    commands: [],
-    actions: [],
-    submissions: [],
-    closed: [],
+  const seen = {
+    commands: [] as string[],
+    actions: [] as unknown[],
+    submissions: [] as unknown[],
+    closed: [] as unknown[],
+    replies: [] as unknown[],
+    mentions: [] as string[],
   };
 
   beforeAll(async () => {
@@ -130,6 +132,14 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
     app.view({ callback_id: 'edit_draft', type: 'view_closed' }, async ({ ack, body, view }) => {
       await ack();
       seen.closed.push({ user: body.user.id, meta: view.private_metadata });
+    });
+    app.message(async ({ message }) => {
+      if (message.subtype === undefined && message.thread_ts) {
+        seen.replies.push({ thread_ts: message.thread_ts, ts: message.ts, text: message.text });
+      }
+    });
+    app.event('app_mention', async ({ event }) => {
+      seen.mentions.push(event.ts);
     });
     app.shortcut<MessageShortcut>('log_customer_reply', async ({ ack, shortcut, client }) => {
       await ack();
@@ -349,6 +359,37 @@ describe('Bolt App with its HTTPReceiver against the Slack sandbox', () => {
     expect(sandbox.homeView(U.manager.id)?.view.blocks).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: 'Hello <@U_MANAGER>' } },
     ]);
+  });
+
+  it('hears a thread reply under its card (message event) and an @-mention (app_mention)', async () => {
+    const card = await bolt.app.client.chat.postMessage({
+      channel: C.queue.id,
+      text: 'Globex: 3 invoices overdue',
+    });
+    const { ts, responses } = await slack.userMessage({
+      channel: C.queue.id,
+      user: U.collector1.id,
+      text: '<@U0ARBOT> they promised to pay on Friday',
+      thread_ts: card.ts!,
+    });
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect(seen.replies).toEqual([
+      { thread_ts: card.ts, ts, text: '<@U0ARBOT> they promised to pay on Friday' },
+    ]);
+    expect(seen.mentions).toEqual([ts]);
+    // Slack also echoes the bot's own posts as message events; Bolt drops them because it knows our bot ids.
+    const echo = await slack.event({
+      type: 'message',
+      user: 'U0ARBOT',
+      bot_id: 'B0ARBOT',
+      text: 'echo of our own reply',
+      ts: '1763700000.000100',
+      thread_ts: card.ts!,
+      channel: C.queue.id,
+      channel_type: 'channel',
+    });
+    expect(echo.status).toBe(200);
+    expect(seen.replies).toHaveLength(1);
   });
 
   it('surfaces a views.update hash conflict as a platform error', async () => {

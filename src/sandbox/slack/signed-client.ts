@@ -122,6 +122,13 @@ export interface MessageShortcutInput {
   readonly responseUrl?: string;
 }
 
+export interface UserMessageInput {
+  readonly channel: string;
+  readonly user: string;
+  readonly text: string;
+  readonly thread_ts?: string;
+}
+
 export type EventInput = { readonly type: string; readonly event_id?: string } & Record<string, unknown>;
 
 export interface SlackRequestClient {
@@ -132,6 +139,11 @@ export interface SlackRequestClient {
   /** An Events API delivery: the inner event (`type`, fields); the envelope is built here. */
   event(event: EventInput, overrides?: RequestOverrides): Promise<SignedResponse>;
   messageShortcut(input: MessageShortcutInput, overrides?: RequestOverrides): Promise<SignedResponse>;
+  /**
+   * A person posts in the sandbox and Slack tells the app: the `message` event, plus `app_mention` when the
+   * text mentions the bot (Slack sends both). Needs a sandbox.
+   */
+  userMessage(input: UserMessageInput): Promise<{ ts: string; responses: SignedResponse[] }>;
   /** Signs and posts a body as given (for contract tests of the receiver itself). */
   send(body: string, contentType: string, overrides?: RequestOverrides): Promise<SignedResponse>;
 }
@@ -418,6 +430,27 @@ export function createSlackRequestClient(options: SignedClientOptions): SlackReq
       };
       if (options.transport === 'socket-mode') return overSocket('events_api', envelope);
       return send(JSON.stringify(envelope), 'application/json', overrides);
+    },
+
+    async userMessage(input) {
+      if (!sandbox) throw new Error('signed client: userMessage needs a sandbox');
+      const posted = sandbox.postAsUser(input);
+      const channel = sandbox.channel(posted.channel);
+      const channelType = channel?.is_im ? 'im' : channel?.is_private ? 'group' : 'channel';
+      const common = {
+        user: posted.user,
+        text: posted.text,
+        ts: posted.ts,
+        team: teamId,
+        channel: posted.channel,
+        event_ts: posted.ts,
+        ...(posted.thread_ts ? { thread_ts: posted.thread_ts } : {}),
+      };
+      const responses = [await this.event({ type: 'message', ...common, channel_type: channelType })];
+      if (posted.text.includes(`<@${sandbox.bot.userId}>`)) {
+        responses.push(await this.event({ type: 'app_mention', ...common }));
+      }
+      return { ts: posted.ts, responses };
     },
 
     async messageShortcut(input, overrides) {
