@@ -124,6 +124,7 @@ export interface SlackSandboxOptions {
   readonly channels?: readonly SandboxChannelSeed[];
   /** Replaces the default manager and two collectors. */
   readonly users?: readonly SandboxUserSeed[];
+  /** Default: @ar-managers and @ar-collectors over the default users; none when `users` is given. */
   readonly usergroups?: readonly SandboxUsergroupSeed[];
   /** chat.postMessage per-channel limit; `false` turns it off. Default: 1/s with bursts of 3. */
   readonly rateLimits?: RateLimitOptions | false;
