@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       now: null,
       logLevel: 'info',
       encryptionKey: null,
+      slack: null,
     });
     expect(Object.isFrozen(result.config)).toBe(true);
   });
@@ -119,6 +120,72 @@ describe('parseConfig', () => {
       expect((err as ConfigError).message).toContain('- PORT:');
       expect((err as ConfigError).message).toContain('- LOG_LEVEL:');
     }
+  });
+});
+
+describe('Slack configuration', () => {
+  const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+
+  it('is off when no Slack variable is set', () => {
+    const result = parseConfig({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    expect(result.ok && result.config.slack).toBe(null);
+  });
+
+  it('gives HTTP mode against slack.com with a bot token and signing secret', () => {
+    const result = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: SECRET });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: SECRET,
+      appToken: null,
+      apiUrl: 'https://slack.com/api/',
+    });
+    expect(Object.isFrozen(result.config.slack)).toBe(true);
+  });
+
+  it('takes an app token (Socket Mode) and a Web API URL, adding the trailing slash', () => {
+    const result = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APP_TOKEN: 'xapp-1-A-1-x',
+      SLACK_API_URL: 'http://127.0.0.1:4010/api',
+    });
+    expect(result.ok && result.config.slack).toMatchObject({
+      appToken: 'xapp-1-A-1-x',
+      apiUrl: 'http://127.0.0.1:4010/api/',
+    });
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, ['SLACK_SIGNING_SECRET']],
+    [{ SLACK_SIGNING_SECRET: SECRET }, ['SLACK_BOT_TOKEN']],
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']],
+  ])('requires bot token and signing secret together: %o → missing %o', (env, missing) => {
+    const result = parseConfig(env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.variable).sort()).toEqual(missing);
+    expect(result.issues[0]?.message).toMatch(/SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together/);
+  });
+
+  it('names wrong token kinds and a bad URL, with the pairing rule, in one error', () => {
+    const result = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      SLACK_APP_TOKEN: 'xoxb-not-an-app-token',
+      SLACK_API_URL: 'slack.com/api',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const byVar = Object.fromEntries(result.issues.map((i) => [i.variable, i.message]));
+    expect(Object.keys(byVar).sort()).toEqual([
+      'SLACK_API_URL',
+      'SLACK_APP_TOKEN',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+    ]);
+    expect(byVar.SLACK_BOT_TOKEN).toMatch(/xoxb-/);
+    expect(byVar.SLACK_APP_TOKEN).toMatch(/xapp-/);
   });
 });
 

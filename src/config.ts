@@ -26,7 +26,21 @@ export interface Config {
   readonly anthropic: { readonly apiKey: string; readonly model: string; readonly baseUrl: string } | null;
   /** Outgoing reminders; null → reminders cannot be sent by email (shadow mode still works). */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly replyTo: string | null } | null;
+  /** null → Slack is not configured: the service serves only its own HTTP routes. */
+  readonly slack: SlackConfig | null;
 }
+
+export interface SlackConfig {
+  /** `xoxb-` bot token of the single workspace this instance serves. */
+  readonly botToken: string;
+  readonly signingSecret: string;
+  /** `xapp-` token: Socket Mode (development); null → HTTP mode on PORT. */
+  readonly appToken: string | null;
+  /** Web API base URL, ending in '/'; the Slack sandbox's in demo mode. */
+  readonly apiUrl: string;
+}
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 export interface ConfigIssue {
   readonly variable: string;
@@ -148,6 +162,27 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/@/, { error: 'expected an email address' }).optional(),
   ),
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' }).optional(),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\S{8,}$/, { error: "expected the signing secret from the app's Basic Information page" })
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().startsWith('xapp-', { error: 'expected an app-level token starting with xapp-' }).optional(),
+  ),
+  SLACK_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL, e.g. https://slack.com/api/' })
+      .default(DEFAULT_SLACK_API_URL),
+  ),
 });
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -179,6 +214,21 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       message: 'required with SMTP_URL: the address reminders are sent from',
     });
   }
+  // A bot token without its signing secret (or the reverse) would start an app that can post but rejects
+  // every click, or one that cannot post at all; name what is missing instead.
+  const slackVars = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+  const slackSet = slackVars.filter((v) => emptyToUndefined(env[v]) !== undefined);
+  if (slackSet.length > 0) {
+    const missing = (['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const).filter(
+      (v) => !slackSet.includes(v),
+    );
+    for (const variable of missing) {
+      issues.push({
+        variable,
+        message: `required when ${slackSet.join(' and ')} ${slackSet.length === 1 ? 'is' : 'are'} set (Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together)`,
+      });
+    }
+  }
   if (issues.length > 0 || !e) return { ok: false, issues: dedupe(issues) };
 
   const config: Config = {
@@ -200,6 +250,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     mail:
       e.SMTP_URL && e.MAIL_FROM
         ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, replyTo: e.MAIL_REPLY_TO ?? null }
+        : null,
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? Object.freeze({
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            appToken: e.SLACK_APP_TOKEN ?? null,
+            apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+          })
         : null,
   };
   return { ok: true, config: Object.freeze(config) };

@@ -7,12 +7,19 @@ import { createSecretBox } from './adapters/crypto/secret-box.js';
 import { parseConfig } from './config.js';
 import { createContext } from './context.js';
 import { createLogger } from './logger.js';
+import { SANDBOX_DEFAULTS, type SlackSandbox, startSlackSandbox } from './sandbox/slack/index.js';
+import { createSlackRequestClient } from './sandbox/slack/signed-client.js';
 import { type RunningService, startService } from './service.js';
 import { openTestDatabase, type TestDatabase } from './testing/test-database.js';
+
+const SIGNING_SECRET = 'service-test-signing-secret-42';
 
 describe('service on a test database', () => {
   let database: TestDatabase;
   let service: RunningService;
+  let slackService: RunningService;
+  let sandbox: SlackSandbox;
+  const commands: string[] = [];
   beforeAll(async () => {
     database = await openTestDatabase();
     const parsed = parseConfig({ PORT: '0' });
@@ -23,10 +30,69 @@ describe('service on a test database', () => {
       secrets: createSecretBox(Buffer.alloc(32, 3)),
     });
     service = await startService(ctx, { port: 0 });
+
+    sandbox = await startSlackSandbox();
+    const withSlack = parseConfig({
+      PORT: '0',
+      SLACK_BOT_TOKEN: sandbox.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: sandbox.apiUrl,
+    });
+    if (!withSlack.ok) throw new Error('slack config');
+    const slackCtx = await createContext(withSlack.config, {
+      database,
+      log: createLogger({ level: 'silent' }),
+      secrets: createSecretBox(Buffer.alloc(32, 3)),
+    });
+    slackService = await startService(slackCtx, {
+      port: 0,
+      slack: { processBeforeResponse: true, clientOptions: { retryConfig: { retries: 0 } } },
+      registerSlackListeners: (app) => {
+        app.command('/ar', async ({ ack, command }) => {
+          commands.push(command.text);
+          await ack({ text: `ok: ${command.text}` });
+        });
+      },
+    });
   });
   afterAll(async () => {
     await service?.stop();
+    await slackService?.stop();
+    await sandbox?.close();
     await database?.destroy();
+  });
+
+  it('runs without Slack when it is not configured', () => {
+    expect(service.slack).toBeNull();
+  });
+
+  it('with Slack configured, serves /slack/events, /healthz, /readyz and JSON 404s from one server', async () => {
+    expect(slackService.slack?.mode).toBe('http');
+    expect(sandbox.callsTo('auth.test')).toHaveLength(1);
+    const health = await fetch(`${slackService.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${slackService.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
+    const missing = await fetch(`${slackService.url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'not_found' });
+
+    const slack = createSlackRequestClient({
+      baseUrl: slackService.url,
+      signingSecret: SIGNING_SECRET,
+      sandbox,
+    });
+    const channelId = SANDBOX_DEFAULTS.channels.queue.id;
+    const userId = SANDBOX_DEFAULTS.users.manager.id;
+    const res = await slack.command({ text: 'help', userId, channelId });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ text: 'ok: help' });
+    expect(commands).toEqual(['help']);
+    const forged = await slack.command({ text: 'sneaky', userId, channelId }, { signature: 'forged' });
+    expect(forged.status).toBe(401);
+    expect(commands).toEqual(['help']);
   });
 
   it('answers /healthz', async () => {

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
+import type { App } from '@slack/bolt';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
+import { type BoltAppOptions, type BoltService, createBoltApp } from './adapters/slack/bolt-app.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -10,15 +12,22 @@ export interface RunningService {
   readonly port: number;
   readonly url: string;
   readonly outbox: OutboxWorker;
+  /** The Bolt app when Slack is configured (its HTTPReceiver is then the one HTTP server). */
+  readonly slack: BoltService | null;
   /** Graceful: stop taking work, finish in-flight outbox items, close HTTP, then the pool. Idempotent. */
   stop(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  port?: number;
+  /** Registers Slack listeners on the Bolt app before it starts listening. */
+  registerSlackListeners?: (app: App) => void;
+  /** Tests only: reply after listeners finish, and Web API client overrides (e.g. no retries). */
+  slack?: Pick<BoltAppOptions, 'processBeforeResponse' | 'clientOptions'>;
+}
+
 /** Migrates, then starts HTTP and the background workers on an existing context. */
-export async function startService(
-  ctx: AppContext,
-  options: { port?: number } = {},
-): Promise<RunningService> {
+export async function startService(ctx: AppContext, options: ServiceOptions = {}): Promise<RunningService> {
   const log = ctx.log.child({ component: 'service' });
   const report = await migrateToLatest(ctx.database.db);
   if (report.error) {
@@ -30,8 +39,30 @@ export async function startService(
   }
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
 
-  const server: Server = createRouteServer([...healthRoutes(ctx)]);
-  const port = await listen(server, options.port ?? ctx.config.port);
+  const routes = [...healthRoutes(ctx)];
+  const wantedPort = options.port ?? ctx.config.port;
+  // One HTTP server either way: with Slack configured it is Bolt's receiver, serving our routes as customRoutes.
+  let server: Server | null = null;
+  let slack: BoltService | null = null;
+  let port: number;
+  if (ctx.config.slack) {
+    slack = await createBoltApp({
+      botToken: ctx.config.slack.botToken,
+      signingSecret: ctx.config.slack.signingSecret,
+      slackApiUrl: ctx.config.slack.apiUrl,
+      appToken: ctx.config.slack.appToken,
+      customRoutes: routes,
+      logger: ctx.log,
+      httpPort: wantedPort,
+      ...options.slack,
+    });
+    options.registerSlackListeners?.(slack.app);
+    port = await slack.start(wantedPort);
+    log.info({ mode: slack.mode, botUserId: slack.identity.botUserId }, 'slack connected');
+  } else {
+    server = createRouteServer(routes);
+    port = await listen(server, wantedPort);
+  }
 
   const outbox = new OutboxWorker({
     db: ctx.database.db,
@@ -46,14 +77,19 @@ export async function startService(
     port,
     url: `http://localhost:${port}`,
     outbox,
+    slack,
     stop() {
       stopped ??= (async () => {
         log.info('shutting down');
         await outbox.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        if (slack) await slack.stop();
+        if (server) {
+          const plain = server;
+          await new Promise<void>((resolve) => {
+            plain.close(() => resolve());
+            plain.closeIdleConnections();
+          });
+        }
         await ctx.destroy();
         log.info('stopped');
       })();

@@ -54,6 +54,8 @@ export function registerConfigCommand(program: Command): void {
         clock: c.now ? { fixed: c.now.toISOString() } : { fixed: null },
         logLevel: c.logLevel,
         encryptionKey: c.encryptionKey ? 'from ENCRYPTION_KEY' : `generated once under ${c.dataDir}`,
+        // Never the tokens themselves: only how Slack is reached.
+        slack: c.slack ? { mode: c.slack.appToken ? 'socket' : 'http', apiUrl: c.slack.apiUrl } : null,
       };
       if (opts.json) printJson(summary);
       else {
@@ -65,6 +67,9 @@ export function registerConfigCommand(program: Command): void {
         );
         printLine(`  clock         ${c.now ? `fixed at ${c.now.toISOString()}` : 'system'}`);
         printLine(`  encryption    ${summary.encryptionKey}`);
+        printLine(
+          `  slack         ${summary.slack ? `${summary.slack.mode} mode, Web API ${summary.slack.apiUrl}` : 'not configured'}`,
+        );
       }
       if (database.reachable === false) throw new CliFailure('database is not reachable');
     });
