@@ -140,8 +140,43 @@ describe('Slack configuration', () => {
       signingSecret: SECRET,
       appToken: null,
       apiUrl: 'https://slack.com/api/',
+      defaults: {
+        managers: [],
+        collectors: [],
+        digestChannel: null,
+        queueChannel: null,
+        escalationChannel: null,
+      },
     });
     expect(Object.isFrozen(result.config.slack)).toBe(true);
+  });
+
+  it('seeds channel and role defaults from SLACK_MANAGERS, SLACK_COLLECTORS and SLACK_*_CHANNEL', () => {
+    const result = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_MANAGERS: 'U0MGR1, U0MGR2',
+      SLACK_COLLECTORS: 'S0COLLECT',
+      SLACK_DIGEST_CHANNEL: 'C0DIGEST',
+      SLACK_QUEUE_CHANNEL: 'C0QUEUE',
+      SLACK_ESCALATION_CHANNEL: 'C0ESC',
+    });
+    expect(result.ok && result.config.slack?.defaults).toEqual({
+      managers: ['U0MGR1', 'U0MGR2'],
+      collectors: ['S0COLLECT'],
+      digestChannel: 'C0DIGEST',
+      queueChannel: 'C0QUEUE',
+      escalationChannel: 'C0ESC',
+    });
+    const bad = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_MANAGERS: 'alice,bob',
+      SLACK_DIGEST_CHANNEL: '#ar',
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.issues.map((i) => i.variable).sort()).toEqual(['SLACK_DIGEST_CHANNEL', 'SLACK_MANAGERS']);
   });
 
   it('takes an app token (Socket Mode) and a Web API URL, adding the trailing slash', () => {

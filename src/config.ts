@@ -38,6 +38,14 @@ export interface SlackConfig {
   readonly appToken: string | null;
   /** Web API base URL, ending in '/'; the Slack sandbox's in demo mode. */
   readonly apiUrl: string;
+  /** Seeds for every organisation's settings, so a fresh install never locks everyone out. */
+  readonly defaults: {
+    readonly managers: readonly string[];
+    readonly collectors: readonly string[];
+    readonly digestChannel: string | null;
+    readonly queueChannel: string | null;
+    readonly escalationChannel: string | null;
+  };
 }
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -85,6 +93,17 @@ function parseEncryptionKey(value: string): Buffer | null {
   const key = Buffer.from(value, 'base64');
   return key.length === 32 ? key : null;
 }
+
+const SLACK_ID_LIST = /^\s*[UWS][A-Z0-9_]{2,}(\s*,\s*[UWS][A-Z0-9_]{2,})*\s*$/;
+const SLACK_CHANNEL = /^[CGD][A-Z0-9_]{2,}$/;
+const CHANNEL_HINT = 'expected a channel id such as C0123ABCD (right-click the channel → Copy link)';
+const splitIds = (v: string | undefined): string[] =>
+  v
+    ? v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 
 const EnvSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -183,6 +202,32 @@ const EnvSchema = z.object({
       .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL, e.g. https://slack.com/api/' })
       .default(DEFAULT_SLACK_API_URL),
   ),
+  SLACK_MANAGERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(SLACK_ID_LIST, { error: 'expected comma-separated Slack user ids (U…) or a user group id (S…)' })
+      .optional(),
+  ),
+  SLACK_COLLECTORS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(SLACK_ID_LIST, { error: 'expected comma-separated Slack user ids (U…) or a user group id (S…)' })
+      .optional(),
+  ),
+  SLACK_DIGEST_CHANNEL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(SLACK_CHANNEL, { error: CHANNEL_HINT }).optional(),
+  ),
+  SLACK_QUEUE_CHANNEL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(SLACK_CHANNEL, { error: CHANNEL_HINT }).optional(),
+  ),
+  SLACK_ESCALATION_CHANNEL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(SLACK_CHANNEL, { error: CHANNEL_HINT }).optional(),
+  ),
 });
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
@@ -258,6 +303,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
             signingSecret: e.SLACK_SIGNING_SECRET,
             appToken: e.SLACK_APP_TOKEN ?? null,
             apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+            defaults: Object.freeze({
+              managers: splitIds(e.SLACK_MANAGERS),
+              collectors: splitIds(e.SLACK_COLLECTORS),
+              digestChannel: e.SLACK_DIGEST_CHANNEL ?? null,
+              queueChannel: e.SLACK_QUEUE_CHANNEL ?? null,
+              escalationChannel: e.SLACK_ESCALATION_CHANNEL ?? null,
+            }),
           })
         : null,
   };

@@ -1,8 +1,11 @@
+import { WebClient } from '@slack/web-api';
 import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/clock.js';
 import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
+import { SLACK_REQUEST_TIMEOUT_MS, SLACK_RETRY_CONFIG } from './adapters/slack/bolt-app.js';
+import { createUserDirectory, type UserDirectory } from './adapters/slack/user-directory.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -15,6 +18,8 @@ export interface AppContext {
   readonly secrets: SecretBox;
   /** Outbox handlers by kind; adapters register theirs when the context is built. */
   readonly outboxHandlers: Map<string, OutboxHandler>;
+  /** Web API client for posts made outside a request (digests, cards, alerts); null without Slack. */
+  readonly slack: { readonly client: WebClient; readonly users: UserDirectory } | null;
   destroy(): Promise<void>;
 }
 
@@ -23,6 +28,7 @@ export interface ContextOverrides {
   clock?: Clock;
   log?: Logger;
   secrets?: SecretBox;
+  slackClient?: WebClient;
 }
 
 export function clockFor(config: Config): Clock {
@@ -40,6 +46,17 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const database =
     overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const clock = overrides.clock ?? clockFor(config);
+  const slackClient =
+    overrides.slackClient ??
+    (config.slack
+      ? new WebClient(config.slack.botToken, {
+          slackApiUrl: config.slack.apiUrl,
+          retryConfig: SLACK_RETRY_CONFIG,
+          timeout: SLACK_REQUEST_TIMEOUT_MS,
+          // Posting is paced by the outbox; a 429 must come back to it (with Retry-After), not pause the client.
+          rejectRateLimitedCalls: true,
+        })
+      : null);
 
   let destroyed: Promise<void> | undefined;
   return {
@@ -49,6 +66,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     log,
     secrets,
     outboxHandlers: new Map(),
+    slack: slackClient ? { client: slackClient, users: createUserDirectory(slackClient, clock) } : null,
     destroy() {
       destroyed ??= (async () => {
         // A database passed in by the caller (tests) is the caller's to close.

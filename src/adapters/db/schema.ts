@@ -255,6 +255,18 @@ export interface EmailSendAttemptsTable {
   outcome: string | null;
 }
 
+export interface SlackSettingsTable {
+  org_id: string;
+  digest_channel: string | null;
+  queue_channel: string | null;
+  escalation_channel: string | null;
+  managers: Json<string[]>;
+  collectors: Json<string[]>;
+  digest_time: Generated<string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -270,6 +282,7 @@ export interface DB {
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;
   email_send_attempts: EmailSendAttemptsTable;
+  slack_settings: SlackSettingsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
