@@ -1,0 +1,287 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HttpRoute, sendJson, sendText } from '../../http/routes.js';
+import type { SmtpSink } from '../mail/smtp-sink.js';
+import type { SlackSandbox } from '../slack/index.js';
+import type { ActionInput, SlackRequestClient } from '../slack/signed-client.js';
+
+/**
+ * The demo workspace's HTTP surface: the page, its state as JSON, and the user's clicks, modal submissions and
+ * slash commands, each turned into a correctly signed Slack request to the real Bolt receiver.
+ */
+export interface XeroPanel {
+  readonly openCount: number;
+  readonly invoices: readonly {
+    number: string;
+    contact: string;
+    amountDue: string;
+    dueDate: string;
+    status: string;
+    overdue: boolean;
+    daysOverdue: number;
+  }[];
+  readonly notes: readonly { document: string; date: string; details: string }[];
+}
+
+export interface DemoRouteDeps {
+  readonly slack: SlackSandbox;
+  readonly client: SlackRequestClient;
+  /** The person using the page: collector and manager. */
+  readonly userId: string;
+  readonly mailbox: SmtpSink;
+  readonly orgName: () => string;
+  readonly timezone: string;
+  readonly now: () => Date;
+  readonly xeroPanel: () => Promise<XeroPanel>;
+  /** Moves the simulated clock to the next business day and runs the jobs that are due. */
+  readonly advance: () => Promise<void>;
+  /** Subscribes to changes outside Slack (new emails, Xero notes); returns an unsubscribe function. */
+  readonly onExternalChange?: (listener: () => void) => () => void;
+}
+
+const PAGE_DIR = new URL('./page/', import.meta.url);
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'styles.css': 'text/css; charset=utf-8',
+};
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 256_000) throw new Error('request too large');
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  const parsed = JSON.parse(text) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('expected a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+function handle(fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>): HttpRoute['handler'] {
+  return (req, res) => {
+    fn(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
+    });
+  };
+}
+
+export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
+  const { slack, client, userId } = deps;
+  const timeFmt = new Intl.DateTimeFormat('en-NZ', {
+    timeZone: deps.timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const dayFmt = new Intl.DateTimeFormat('en-NZ', {
+    timeZone: deps.timezone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  const nameOf = (id: string) => {
+    if (id === slack.bot.userId) return 'AR Copilot';
+    const u = slack.user(id);
+    return u?.real_name || u?.name || id;
+  };
+  const tsTime = (ts: string) => timeFmt.format(new Date(Number(ts.split('.')[0]) * 1000));
+  const message = (m: {
+    ts: string;
+    user: string;
+    bot_id?: string;
+    text: string;
+    blocks?: unknown[];
+    edited?: unknown;
+  }) => ({
+    ts: m.ts,
+    userName: nameOf(m.user),
+    bot: Boolean(m.bot_id) || m.user === slack.bot.userId,
+    text: m.text,
+    blocks: m.blocks ?? [],
+    edited: Boolean(m.edited),
+    time: tsTime(m.ts),
+  });
+
+  async function state() {
+    const snap = slack.snapshot();
+    const channels = snap.channels
+      .filter((c) => !c.is_im && !c.is_archived)
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        messages: c.messages.map((m) => ({
+          ...message(m),
+          replyCount: c.threads[m.ts]?.length ?? 0,
+          replies: (c.threads[m.ts] ?? []).map(message),
+        })),
+      }));
+    const xero = await deps.xeroPanel();
+    return {
+      orgName: deps.orgName(),
+      todayLabel: dayFmt.format(deps.now()),
+      me: { id: userId, name: nameOf(userId) },
+      users: snap.users.map((u) => ({ id: u.id, name: u.real_name || u.name })),
+      channels,
+      ephemerals: snap.ephemerals
+        .filter((e) => e.user === userId && !e.deleted)
+        .map((e) => ({
+          ...message({ ...e, user: slack.bot.userId, bot_id: slack.bot.botId }),
+          channel: e.channel,
+          ephemeral: true,
+        })),
+      views: slack
+        .openViews(userId)
+        .map((v) => ({ id: v.id, hash: v.hash, view: v.view, errors: v.errors ?? null })),
+      home: slack.homeView(userId)
+        ? { id: slack.homeView(userId)!.id, blocks: slack.homeView(userId)!.view.blocks ?? [] }
+        : null,
+      xero,
+      emails: [...deps.mailbox.messages].reverse().map((m) => ({
+        messageId: m.messageId,
+        to: m.to,
+        cc: m.cc,
+        subject: m.subject,
+        text: m.text,
+        time: `${dayFmt.format(m.receivedAt)} ${timeFmt.format(m.receivedAt)}`,
+      })),
+    };
+  }
+
+  const post = (
+    path: string,
+    fn: (body: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  ): HttpRoute => ({
+    path: `/demo/api/${path}`,
+    method: 'POST',
+    handler: handle(async (req, res) => {
+      const body = await readJson(req);
+      sendJson(res, 200, { ok: true, ...(await fn(body)) });
+    }),
+  });
+
+  const reply = (r: { status: number; body: string }) => {
+    if (r.status >= 400)
+      throw new Error(`the app answered HTTP ${r.status}${r.body ? `: ${r.body.slice(0, 200)}` : ''}`);
+    return {};
+  };
+
+  return [
+    {
+      path: '/demo',
+      method: 'GET',
+      handler: handle(async (_req, res) => {
+        sendText(
+          res,
+          200,
+          await readFile(new URL('index.html', PAGE_DIR), 'utf8'),
+          'text/html; charset=utf-8',
+        );
+      }),
+    },
+    {
+      path: '/demo/assets/:file',
+      method: 'GET',
+      handler: handle(async (req, res) => {
+        const file = (req as IncomingMessage & { params?: Record<string, string> }).params?.file ?? '';
+        const type = ASSETS[file];
+        if (!type) return sendJson(res, 404, { error: 'not_found' });
+        sendText(res, 200, await readFile(new URL(file, PAGE_DIR), 'utf8'), type);
+      }),
+    },
+    {
+      path: '/demo/api/state',
+      method: 'GET',
+      handler: handle(async (_req, res) => sendJson(res, 200, await state())),
+    },
+    {
+      path: '/demo/api/events',
+      method: 'GET',
+      handler: (req, res) => {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        res.write(': connected\n\n');
+        const send = () => res.write('event: change\ndata: {}\n\n');
+        const offSlack = slack.onChange(send);
+        const offOther = deps.onExternalChange?.(send);
+        const keepAlive = setInterval(() => res.write(': ping\n\n'), 20_000);
+        req.on('close', () => {
+          offSlack();
+          offOther?.();
+          clearInterval(keepAlive);
+        });
+      },
+    },
+    post('command', async (body) => {
+      const raw = str(body.text)?.trim() ?? '';
+      const m = /^(\/[a-z][\w-]*)\s*([\s\S]*)$/i.exec(raw);
+      if (!m) throw new Error('type a slash command such as /ar help');
+      const channelId = str(body.channel) ?? slack.channels()[0]!.id;
+      return reply(await client.command({ command: m[1]!, text: m[2] ?? '', userId, channelId }));
+    }),
+    post('action', async (body) => {
+      const action: ActionInput = {
+        action_id: str(body.actionId) ?? '',
+        block_id: str(body.blockId) ?? '',
+        type: str(body.type) ?? 'button',
+        ...(str(body.value) ? { value: str(body.value)! } : {}),
+        ...(str(body.selectedDate) ? { selected_date: str(body.selectedDate)! } : {}),
+        ...(body.selectedOption && typeof body.selectedOption === 'object'
+          ? {
+              selected_option: {
+                value: String((body.selectedOption as { value: unknown }).value),
+                text: {
+                  type: 'plain_text' as const,
+                  text: String((body.selectedOption as { value: unknown }).value),
+                },
+              },
+            }
+          : {}),
+      };
+      if (!action.action_id) throw new Error('actionId is required');
+      const channel = str(body.channel);
+      const ts = str(body.ts);
+      const viewId = str(body.viewId) ?? (body.home === true ? slack.homeView(userId)?.id : undefined);
+      const source = viewId
+        ? { fromView: viewId }
+        : body.ephemeral && channel && ts
+          ? { fromEphemeral: { channel, ts } }
+          : channel && ts
+            ? { fromMessage: { channel, ts } }
+            : null;
+      if (!source) throw new Error('say which message or view the click came from');
+      return reply(await client.blockAction({ userId, actions: [action], ...source }));
+    }),
+    post('submit', async (body) => {
+      const viewId = str(body.viewId);
+      if (!viewId || !slack.view(viewId)) throw new Error('that modal is no longer open');
+      const values = (body.values ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+      return reply(await client.viewSubmission({ userId, fromView: viewId, values }));
+    }),
+    post('close', async (body) => {
+      const viewId = str(body.viewId);
+      const view = viewId ? slack.view(viewId) : undefined;
+      if (!viewId || !view) return {};
+      if (view.view.notify_on_close) await client.viewClosed({ userId, fromView: viewId });
+      slack.closeView(viewId);
+      return {};
+    }),
+    post('home', async () =>
+      reply(
+        await client.event({ type: 'app_home_opened', user: userId, channel: `D_${userId}`, tab: 'home' }),
+      ),
+    ),
+    post('advance', async () => {
+      await deps.advance();
+      return { todayLabel: dayFmt.format(deps.now()) };
+    }),
+  ];
+}
