@@ -782,8 +782,7 @@ export class SandboxStore {
     ];
     let subTotal = 0;
     let tax = 0;
-    const lineIdsGenerated =
-      this.deriveLineIds && (lines ?? []).length > 0 && (lines ?? []).every((l) => l.id === undefined);
+    const lineIdsGenerated = this.deriveLineIds && (lines ?? []).every((l) => l.id === undefined);
     const built = source.map((l): LineRec => {
       const quantity = l.quantity ?? 1;
       const unit = toCents(l.unitAmount);
