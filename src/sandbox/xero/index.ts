@@ -195,7 +195,14 @@ export async function startXeroSandbox(options: XeroSandboxOptions = {}): Promis
       consent = c;
     },
     async sendWebhooks(targetUrl, events, opts = {}) {
-      const payload = buildWebhookPayload(apiBasePath, events, sequence, store.now());
+      const payload = buildWebhookPayload(apiBasePath, events, sequence, store.now(), (id) => {
+        try {
+          const credit = store.credit(id);
+          return { Type: credit.type, Status: credit.status };
+        } catch {
+          return null;
+        }
+      });
       sequence += events.length;
       return postWebhook(targetUrl, payload, webhookKey, opts.signature ?? 'valid');
     },

@@ -221,12 +221,10 @@ export function createHandler(deps: ServerDeps) {
     for (const r of records) {
       const details = (r as { Details?: unknown })?.Details;
       if (typeof details !== 'string' || details.trim() === '') {
-        return validationError('The Details field is required.', { Details: details ?? null });
+        return validationError('The Details field is required.');
       }
       if (details.length > HISTORY_DETAILS_MAX) {
-        return validationError(`The Details must not be more than ${HISTORY_DETAILS_MAX} characters long.`, {
-          Details: details,
-        });
+        return validationError(`The Details must not be more than ${HISTORY_DETAILS_MAX} characters long.`);
       }
     }
     const created = records.map((r) => store.addHistoryNote(kind, id, (r as { Details: string }).Details));

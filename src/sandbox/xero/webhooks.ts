@@ -20,6 +20,8 @@ export interface WebhookPayload {
     eventCategory: string;
     tenantId: string;
     tenantType: 'ORGANISATION';
+    /** CREDITNOTE events only: the one payload that carries entity data. */
+    data?: { Type: string; Status: string };
   }[];
   firstEventSequence: number;
   lastEventSequence: number;
@@ -42,18 +44,23 @@ export function buildWebhookPayload(
   events: WebhookEventInput[],
   firstSequence: number,
   now: Date,
+  creditNoteData: (id: string) => { Type: string; Status: string } | null = () => null,
 ): WebhookPayload {
   return {
-    events: events.map((e) => ({
-      resourceUrl: `${apiBasePath}/${RESOURCE_PATH[e.category]}/${e.resourceId}`,
-      resourceId: e.resourceId,
-      // Xero sends e.g. "2017-06-21T01:15:39.902" (UTC, no zone designator).
-      eventDateUtc: (e.eventDate ?? now).toISOString().replace('Z', ''),
-      eventType: e.type,
-      eventCategory: e.category,
-      tenantId: e.tenantId,
-      tenantType: 'ORGANISATION',
-    })),
+    events: events.map((e) => {
+      const data = e.category === 'CREDITNOTE' ? creditNoteData(e.resourceId) : null;
+      return {
+        resourceUrl: `${apiBasePath}/${RESOURCE_PATH[e.category]}/${e.resourceId}`,
+        resourceId: e.resourceId,
+        // Xero sends e.g. "2017-06-21T01:15:39.902" (UTC, no zone designator).
+        eventDateUtc: (e.eventDate ?? now).toISOString().replace('Z', ''),
+        eventType: e.type,
+        eventCategory: e.category,
+        tenantId: e.tenantId,
+        tenantType: 'ORGANISATION' as const,
+        ...(data ? { data } : {}),
+      };
+    }),
     firstEventSequence: events.length === 0 ? 0 : firstSequence,
     lastEventSequence: events.length === 0 ? 0 : firstSequence + events.length - 1,
     entropy: randomBytes(10).toString('hex').toUpperCase(),
