@@ -69,7 +69,7 @@ function contactSummary(c: ContactRec): Json {
 const PHONE_SLOTS = ['DEFAULT', 'DDI', 'FAX', 'MOBILE'] as const;
 
 export function contactJson(store: SandboxStore, c: ContactRec, opts: { summaryOnly?: boolean } = {}): Json {
-  const balances = store.contactBalances(c.id);
+  const balances = store.balancesOf(c);
   const isCustomer = c.invoices.some((i) => i.type === 'ACCREC') || c.credits.length > 0;
   const isSupplier = c.invoices.some((i) => i.type === 'ACCPAY');
   const out: Json = {
@@ -107,7 +107,7 @@ export function contactJson(store: SandboxStore, c: ContactRec, opts: { summaryO
       PhoneCountryCode: p?.countryCode ?? '',
     };
   });
-  const org = store.org(store.tenantOf(c.id));
+  const org = store.org(c.tenantId);
   out.ContactGroups = c.groupIds.flatMap((id) => {
     const g = org.groups.get(id);
     return g && g.status === 'ACTIVE'

@@ -186,8 +186,15 @@ export function dueDateFor(date: Day, terms: TermsRec): Day {
 }
 
 /** Maps a Windows zone name (how Xero names time zones) to IANA for calendar maths. */
+const ianaCache = new Map<string, string>();
+
 export function ianaZoneOf(windowsName: string): string {
-  return findIana(windowsName)[0] ?? 'UTC';
+  let zone = ianaCache.get(windowsName);
+  if (zone === undefined) {
+    zone = findIana(windowsName)[0] ?? 'UTC';
+    ianaCache.set(windowsName, zone);
+  }
+  return zone;
 }
 
 /**
@@ -200,6 +207,7 @@ export class SandboxStore {
   private readonly versions = new Map<string, number>();
   private readonly contactNames = new Map<string, Set<string>>();
   private fixedNow: Date | null = null;
+  private todayCache: { key: string; day: Day } | null = null;
   /** Generators set this so line items carry derived ids instead of one stored UUID each (memory). */
   deriveLineIds = false;
 
@@ -219,7 +227,13 @@ export class SandboxStore {
   /** The organisation-local calendar date of the sandbox clock. */
   today(tenantId: string): Day {
     const org = this.org(tenantId);
-    return DateTime.fromJSDate(this.now(), { zone: ianaZoneOf(org.timezone) }).toISODate() as string;
+    const nowMs = this.now().getTime();
+    // Serving a page asks for "today" once per contact: remember the answer for the current second.
+    const key = `${tenantId}|${Math.floor(nowMs / 1000)}`;
+    if (this.todayCache?.key === key) return this.todayCache.day;
+    const day = DateTime.fromMillis(nowMs, { zone: ianaZoneOf(org.timezone) }).toISODate() as string;
+    this.todayCache = { key, day };
+    return day;
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────────
@@ -294,7 +308,10 @@ export class SandboxStore {
    * due, overdue when the due date is before `asOf` (default: the organisation's today). Contact currency.
    */
   contactBalances(contactId: string, asOf?: Day): { receivable: ContactBalance; payable: ContactBalance } {
-    const contact = this.contact(contactId);
+    return this.balancesOf(this.contact(contactId), asOf);
+  }
+
+  balancesOf(contact: ContactRec, asOf?: Day): { receivable: ContactBalance; payable: ContactBalance } {
     const today = asOf ?? this.today(contact.tenantId);
     let arOut = 0;
     let arOver = 0;

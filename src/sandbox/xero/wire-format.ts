@@ -8,10 +8,16 @@ export type Day = string;
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const msCache = new Map<Day, number>();
+
 export function dayToUtcMs(day: Day): number {
+  const cached = msCache.get(day);
+  if (cached !== undefined) return cached;
   const m = DAY_RE.exec(day);
   if (!m) throw new Error(`not a YYYY-MM-DD day: ${day}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (msCache.size < 200_000) msCache.set(day, ms);
+  return ms;
 }
 
 const dayCache = new Map<number, Day>();

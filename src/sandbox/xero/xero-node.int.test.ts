@@ -370,6 +370,13 @@ describe('xero-node against the sandbox', () => {
     sb.faults.inject({ fault: { kind: 'reset' } });
     expect((await rejection(xero.accountingApi.getOrganisations(tenantId))).response.statusCode).toBe(0);
 
+    // A truncated JSON body does not reject in xero-node: axios keeps the raw string and the model is empty.
+    // The sync client must treat a missing list as a failure.
+    sb.faults.inject({ match: { path: /\/Invoices$/ }, fault: { kind: 'malformed' } });
+    const malformed = await xero.accountingApi.getInvoices(tenantId);
+    expect(typeof malformed.response.data).toBe('string');
+    expect(malformed.body.invoices).toBeUndefined();
+
     // The fault was used up: the next call works.
     const org = await xero.accountingApi.getOrganisations(tenantId);
     expect(org.body.organisations![0]!.isDemoCompany).toBe(true);
