@@ -4,7 +4,7 @@ import { generateDemoOrg } from './demo-org.js';
 import { loadIbmOrg } from './ibm-org.js';
 import { contactJson, creditJson, invoiceJson, paymentJson } from './serialize.js';
 import { SandboxStore } from './store.js';
-import { daysBetween } from './wire-format.js';
+import { centsToDecimal, daysBetween } from './wire-format.js';
 
 const NOW = new Date('2026-03-16T02:00:00.000Z');
 const IBM_CSV = '/work/shared/data/ar-history-dev.csv';
@@ -117,6 +117,59 @@ describe('generated demo organisation', () => {
       buckets[late <= 0 ? 0 : late <= 30 ? 1 : late <= 60 ? 2 : late <= 90 ? 3 : 4]! += 1;
     }
     for (const b of buckets) expect(b).toBeGreaterThan(0);
+  });
+
+  it('gives habits that show in the payments: prompt payers pay near the due date, late ones weeks after', () => {
+    const { org } = build(8, { contacts: 200, invoices: 4000 });
+    const lateness = new Map<string, number[]>();
+    for (const inv of org.invoices.values()) {
+      if (inv.type !== 'ACCREC' || !inv.fullyPaidOn || inv.payments.length !== 1) continue;
+      const habit = org.habits.get(inv.contact.id)!;
+      const list = lateness.get(habit) ?? [];
+      list.push(daysBetween(inv.dueDate, inv.fullyPaidOn));
+      lateness.set(habit, list);
+    }
+    const mean = (h: string) => {
+      const xs = lateness.get(h) ?? [];
+      expect(xs.length, h).toBeGreaterThan(20);
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    expect(Math.abs(mean('prompt'))).toBeLessThan(3);
+    expect(mean('early')).toBeLessThan(-3);
+    expect(mean('slow-but-sure')).toBeGreaterThan(10);
+    expect(mean('habitually-late')).toBeGreaterThan(30);
+    // Deteriorating payers get later over time.
+    const det = [...org.invoices.values()]
+      .filter(
+        (i) => org.habits.get(i.contact.id) === 'deteriorating' && i.fullyPaidOn && i.payments.length === 1,
+      )
+      .sort((a, b) => (a.date < b.date ? -1 : 1))
+      .map((i) => daysBetween(i.dueDate, i.fullyPaidOn!));
+    const half = Math.floor(det.length / 2);
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(avg(det.slice(half))).toBeGreaterThan(avg(det.slice(0, half)) + 10);
+    expect([...org.habits.values()].filter((h) => h === 'large-debtor')).toHaveLength(2);
+  });
+
+  it('reports per-contact receivables equal to the open invoices', () => {
+    const { org, store, tenantId } = build(4);
+    const expected = new Map<string, { out: number; over: number }>();
+    for (const inv of org.invoices.values()) {
+      if (inv.type !== 'ACCREC' || inv.status !== 'AUTHORISED') continue;
+      const e = expected.get(inv.contact.id) ?? { out: 0, over: 0 };
+      e.out += inv.amountDueCents;
+      if (inv.dueDate < '2026-03-15') e.over += inv.amountDueCents;
+      expected.set(inv.contact.id, e);
+    }
+    const got = store.receivablesByContact(tenantId, '2026-03-15');
+    expect(got.size).toBe([...expected.values()].filter((e) => e.out > 0).length);
+    for (const [id, e] of expected) {
+      if (e.out === 0) continue;
+      expect(got.get(id)).toMatchObject({
+        outstanding: (e.out / 100).toFixed(2),
+        overdue: (e.over / 100).toFixed(2),
+      });
+    }
   });
 
   it('fills every ageing bucket even for a tiny organisation', () => {

@@ -465,6 +465,7 @@ export function generateDemoOrg(store: SandboxStore, opts: DemoOrgOptions = {}):
     });
     const size =
       habit === 'large-debtor' ? rng.int(800_000, 2_500_000) : Math.round(Math.exp(rng.next() * 3.5 + 9.5));
+    org.habits.set(contact.id, habit);
     const entry: Customer = { contact, habit, currency, size, weight: 0.2 + rng.next() ** 3 * 5 };
     (habit === 'supplier' ? suppliers : customers).push(entry);
   }
@@ -675,6 +676,5 @@ export function generateDemoOrg(store: SandboxStore, opts: DemoOrgOptions = {}):
     }
   }
   store.deriveLineIds = false;
-  void org;
   return tenantId;
 }

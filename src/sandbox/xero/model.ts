@@ -189,6 +189,11 @@ export interface OrgRec {
   groups: Map<string, ContactGroupRec>;
   history: Map<string, HistoryRec[]>;
   emailsSent: { invoiceId: string; day: Day; at: number }[];
+  /**
+   * Ground truth of generated organisations: the payment habit each contact was generated with. Never served
+   * by the API; tests of scoring compare against it.
+   */
+  habits: Map<string, string>;
   nextInvoiceNumber: number;
   nextCreditNoteNumber: number;
 }

@@ -334,6 +334,22 @@ export class SandboxStore {
     };
   }
 
+  /**
+   * Per-contact AccountsReceivable Outstanding/Overdue for every contact with a receivable (contact currency),
+   * the figures a full sync must reproduce.
+   */
+  receivablesByContact(tenantId: string, asOf?: Day): Map<string, ContactBalance & { currency: string }> {
+    const org = this.org(tenantId);
+    const today = asOf ?? this.today(tenantId);
+    const out = new Map<string, ContactBalance & { currency: string }>();
+    for (const c of org.contacts.values()) {
+      const { receivable } = this.balancesOf(c, today);
+      if (receivable.outstanding === '0.00') continue;
+      out.set(c.id, { ...receivable, currency: c.defaultCurrency ?? org.baseCurrency });
+    }
+    return out;
+  }
+
   /** History as Xero shows it: the record's creation entry followed by the notes added since. */
   getHistory(kind: HistoryKind, id: string): HistoryRec[] {
     const org = this.ownerOf(id);
@@ -370,6 +386,7 @@ export class SandboxStore {
       groups: new Map(),
       history: new Map(),
       emailsSent: [],
+      habits: new Map(),
       nextInvoiceNumber: 1,
       nextCreditNoteNumber: 1,
     };
@@ -680,6 +697,10 @@ export class SandboxStore {
 
   // ── history and email (used by the server) ─────────────────────────────────────────────────────
 
+  /**
+   * Adds a note as the API does (User "System Generated"). Whether Xero bumps the document's UpdatedDateUTC for
+   * a note is unverified (reference/xero-api.md §4); the sandbox does not, so our own notes cannot echo back.
+   */
   addHistoryNote(kind: HistoryKind, id: string, details: string, opts: { at?: Date } = {}): HistoryRec {
     const org = this.ownerOf(id);
     if (!org) throw new Error(`unknown record ${id}`);
