@@ -225,6 +225,55 @@ describe('xero-node against the sandbox', () => {
     expect(unknownField.response.statusCode).toBe(400);
   });
 
+  it('honours IDs, InvoiceNumbers, order, clamps pageSize and leaves line items off unpaged lists', async () => {
+    const invoices = [...sb.store.org(tenantId).invoices.values()].filter((i) => i.type === 'ACCREC');
+    const [a, b, c] = [invoices[3]!, invoices[10]!, invoices[20]!];
+    const byIds = await xero.accountingApi.getInvoices(tenantId, undefined, undefined, undefined, [
+      a.id.toUpperCase(),
+      b.id,
+    ]);
+    expect(byIds.body.invoices!.map((i) => i.invoiceID).sort()).toEqual([a.id, b.id].sort());
+    const byNumbers = await xero.accountingApi.getInvoices(
+      tenantId,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      [c.number],
+    );
+    expect(byNumbers.body.invoices!.map((i) => i.invoiceNumber)).toEqual([c.number]);
+    // Without paging Xero returns every match but no line items.
+    expect((byNumbers.response.data as { Invoices: object[] }).Invoices[0]).not.toHaveProperty('LineItems');
+    expect(byNumbers.body.pagination).toBeUndefined();
+
+    const desc = await xero.accountingApi.getInvoices(
+      tenantId,
+      undefined,
+      'Type=="ACCREC"',
+      'Date DESC',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      1,
+    );
+    const dates = desc.body.invoices!.map((i) => asDate(i.date).getTime());
+    expect(dates).toEqual([...dates].sort((x, y) => y - x));
+    expect(desc.body.invoices![0]!.lineItems!.length).toBeGreaterThan(0);
+
+    const clamped = await fetch(`${sb.apiBasePath}/Contacts?page=1&pageSize=5000`, {
+      headers: {
+        authorization: `Bearer ${sb.issueTokens().tokenSet.access_token}`,
+        'xero-tenant-id': tenantId,
+      },
+    });
+    expect(((await clamped.json()) as { pagination: { pageSize: number } }).pagination.pageSize).toBe(1000);
+    const badOrder = await rejection(
+      xero.accountingApi.getInvoices(tenantId, undefined, undefined, 'Colour ASC'),
+    );
+    expect(badOrder.response.statusCode).toBe(400);
+  });
+
   it('serves summaryOnly without Payments or LineItems', async () => {
     const res = await xero.accountingApi.getInvoices(
       tenantId,
