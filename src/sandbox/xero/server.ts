@@ -269,6 +269,71 @@ export function createHandler(deps: ServerDeps) {
     };
   }
 
+  /** PUT /ContactGroups, POST /ContactGroups/{id}, PUT|DELETE /ContactGroups/{id}/Contacts[/{ContactID}]. */
+  function writeContactGroups(tenantId: string, method: string, parts: string[], raw: string): Reply {
+    const org = store.org(tenantId);
+    const [, rawId, sub, contactId] = parts;
+    let body: Record<string, unknown> = {};
+    if (raw.trim() !== '') {
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        return validationError('The request body could not be parsed as JSON.');
+      }
+    }
+    const items = (key: string) => (Array.isArray(body[key]) ? (body[key] as Record<string, unknown>[]) : []);
+    const activeNames = () =>
+      new Set([...org.groups.values()].filter((g) => g.status === 'ACTIVE').map((g) => g.name));
+    if (!rawId && method === 'PUT') {
+      const wanted = items('ContactGroups');
+      if (wanted.length === 0) return validationError('ContactGroups are required.');
+      const created = [];
+      for (const g of wanted) {
+        const name = typeof g.Name === 'string' ? g.Name.trim() : '';
+        if (!name) return validationError('A Contact Group must have a Name.');
+        if (activeNames().has(name))
+          return validationError(`A Contact Group with the name "${name}" already exists.`);
+        created.push(store.addContactGroup(tenantId, name));
+      }
+      return {
+        status: 200,
+        body: envelope({ ContactGroups: created.map((g) => contactGroupJson(store, tenantId, g, false)) }),
+      };
+    }
+    const group = rawId ? org.groups.get(rawId.toLowerCase()) : undefined;
+    if (!group) return notFound();
+    if (!sub && method === 'POST') {
+      const patch = items('ContactGroups')[0] ?? {};
+      const name = typeof patch.Name === 'string' ? patch.Name.trim() : undefined;
+      if (name && name !== group.name && activeNames().has(name)) {
+        return validationError(`A Contact Group with the name "${name}" already exists.`);
+      }
+      store.updateContactGroup(tenantId, group.id, {
+        name,
+        status: patch.Status === 'DELETED' ? 'DELETED' : undefined,
+      });
+      return {
+        status: 200,
+        body: envelope({ ContactGroups: [contactGroupJson(store, tenantId, group, false)] }),
+      };
+    }
+    if (sub !== 'Contacts' || group.status !== 'ACTIVE') return notFound();
+    if (method === 'PUT' && !contactId) {
+      const ids = items('Contacts').map((c) => String(c.ContactID ?? '').toLowerCase());
+      if (ids.some((id) => !org.contacts.has(id)))
+        return validationError('One or more contacts could not be found.');
+      for (const id of ids) store.addToGroup(id, group.id);
+      return { status: 200, body: envelope({ Contacts: ids.map((id) => ({ ContactID: id })) }) };
+    }
+    if (method === 'DELETE') {
+      const targets = contactId ? [contactId.toLowerCase()] : [...org.contacts.keys()];
+      if (contactId && !org.contacts.has(targets[0] as string)) return notFound();
+      for (const id of targets) store.removeFromGroup(id, group.id);
+      return { status: 204 };
+    }
+    return notFound();
+  }
+
   function routeApi(
     tenantId: string,
     method: string,
@@ -290,6 +355,7 @@ export function createHandler(deps: ServerDeps) {
         body: envelope({ InvoiceReminders: [{ Enabled: store.org(tenantId).invoiceRemindersEnabled }] }),
       };
     }
+    if (head === 'ContactGroups' && method !== 'GET') return writeContactGroups(tenantId, method, parts, raw);
     if (method === 'GET' && head === 'ContactGroups' && parts.length <= 2) {
       const org = store.org(tenantId);
       if (id) {

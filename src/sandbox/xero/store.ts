@@ -474,9 +474,34 @@ export class SandboxStore {
   /** Adds the contact to a group. Whether Xero bumps the contact is unverified; we assume it does. */
   addToGroup(contactId: string, groupId: string): void {
     const c = this.contact(contactId);
-    if (!this.org(this.tenantOf(contactId)).groups.has(groupId)) throw new Error(`unknown group ${groupId}`);
-    if (!c.groupIds.includes(groupId)) c.groupIds.push(groupId);
+    if (!this.org(c.tenantId).groups.has(groupId)) throw new Error(`unknown group ${groupId}`);
+    if (c.groupIds.includes(groupId)) return;
+    c.groupIds.push(groupId);
     this.touch(c, 'Contacts');
+  }
+
+  removeFromGroup(contactId: string, groupId: string): void {
+    const c = this.contact(contactId);
+    if (!c.groupIds.includes(groupId)) return;
+    c.groupIds = c.groupIds.filter((g) => g !== groupId);
+    this.touch(c, 'Contacts');
+  }
+
+  /** Renames a group, or deletes it (Xero: POST with Status DELETED); a deleted group drops its members. */
+  updateContactGroup(
+    tenantId: string,
+    groupId: string,
+    patch: { name?: string; status?: 'ACTIVE' | 'DELETED' },
+  ) {
+    const group = this.org(tenantId).groups.get(groupId);
+    if (!group) throw new Error(`unknown group ${groupId}`);
+    if (patch.name !== undefined) group.name = patch.name;
+    if (patch.status === 'DELETED') {
+      group.status = 'DELETED';
+      for (const c of this.org(tenantId).contacts.values()) this.removeFromGroup(c.id, groupId);
+    }
+    this.changed(tenantId);
+    return group;
   }
 
   /**

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Invoice, XeroClient } from 'xero-node';
+import { ContactGroup, type Invoice, XeroClient } from 'xero-node';
 import { startXeroSandbox, type XeroSandbox } from './index.js';
 
 /** The real xero-node client against the sandbox: what our sync client will see. */
@@ -401,6 +401,36 @@ describe('xero-node against the sandbox', () => {
     expect(url.startsWith(`${sb.url}/in/`)).toBe(true);
     const page = await fetch(url);
     expect(await page.text()).toContain(liveInv.number);
+  });
+
+  it('creates contact groups, adds and removes members, deletes groups', async () => {
+    const contacts = [...sb.store.org(liveTenantId).contacts.values()];
+    const created = await xero.accountingApi.createContactGroup(liveTenantId, {
+      contactGroups: [{ name: 'Tier A' }],
+    });
+    const groupId = created.body.contactGroups![0]!.contactGroupID!;
+    const dup = await rejection(
+      xero.accountingApi.createContactGroup(liveTenantId, { contactGroups: [{ name: 'Tier A' }] }),
+    );
+    expect(dup.response.statusCode).toBe(400);
+    nowMs += 2_000;
+    await xero.accountingApi.createContactGroupContacts(liveTenantId, groupId, {
+      contacts: [{ contactID: contacts[0]!.id }, { contactID: contacts[1]!.id }],
+    });
+    expect(contacts[0]!.updatedMs).toBe(nowMs);
+    const one = await xero.accountingApi.getContactGroup(liveTenantId, groupId);
+    expect(one.body.contactGroups![0]!.contacts!.map((c) => c.contactID).sort()).toEqual(
+      [contacts[0]!.id, contacts[1]!.id].sort(),
+    );
+    await xero.accountingApi.deleteContactGroupContact(liveTenantId, groupId, contacts[0]!.id);
+    const contact = await xero.accountingApi.getContact(liveTenantId, contacts[1]!.id);
+    expect(contact.body.contacts![0]!.contactGroups!.map((g) => g.name)).toEqual(['Tier A']);
+    await xero.accountingApi.updateContactGroup(liveTenantId, groupId, {
+      contactGroups: [{ status: ContactGroup.StatusEnum.DELETED }],
+    });
+    const groups = await xero.accountingApi.getContactGroups(liveTenantId);
+    expect(groups.body.contactGroups!.map((g) => g.name)).not.toContain('Tier A');
+    expect(contacts[1]!.groupIds).toEqual([]);
   });
 
   it('passes injected faults through as xero-node errors', async () => {
