@@ -143,8 +143,11 @@ export function createHandler(deps: ServerDeps) {
     let items = listCache.get(key);
     if (!items || items.version !== version) {
       items = { version, items: runQuery(resource, store.sorted(tenantId, resource), q) };
+      // Keep only results of the current data: a paging client asks for the same filter page after page.
+      for (const [k, v] of listCache)
+        if (v.version !== version && k.startsWith(`${tenantId}|`)) listCache.delete(k);
       listCache.set(key, items);
-      if (listCache.size > 64) listCache.delete(listCache.keys().next().value as string);
+      if (listCache.size > 16) listCache.delete(listCache.keys().next().value as string);
     }
     const summaryOnly = params.get('summaryOnly') === 'true';
     // Statuses and summaryOnly force paging (reference/xero-api.md §1); otherwise no `page` means everything.
