@@ -97,6 +97,11 @@ export interface XeroSandbox {
     events: WebhookEventInput[],
     opts?: { signature?: 'valid' | 'forged' },
   ): Promise<Response>;
+  /**
+   * The INVOICE, CONTACT and CREDITNOTE events Xero would have raised for changes after `since` (CREATE when the
+   * record was created after it, else UPDATE), ready for sendWebhooks. Payments raise none, as in Xero.
+   */
+  webhookEventsSince(since: Date, tenantIds?: string[]): WebhookEventInput[];
   /** Xero's Intent to Receive: a series of empty, signed POSTs, some correctly and some wrongly. */
   intentToReceive(targetUrl: string): Promise<{ signature: 'valid' | 'forged'; status: number }[]>;
   /** Consent without a browser: a token set and the connections it made (default: every tenant). */
@@ -205,6 +210,26 @@ export async function startXeroSandbox(options: XeroSandboxOptions = {}): Promis
       });
       sequence += events.length;
       return postWebhook(targetUrl, payload, webhookKey, opts.signature ?? 'valid');
+    },
+    webhookEventsSince(since, tenantIds = store.tenantIds()) {
+      const events: WebhookEventInput[] = [];
+      const sinceMs = since.getTime();
+      for (const tenantId of tenantIds) {
+        const collect = (
+          category: WebhookEventInput['category'],
+          records: readonly { id: string; updatedMs: number; createdMs: number }[],
+        ) => {
+          for (const r of records) {
+            if (r.updatedMs <= sinceMs) continue;
+            const type = r.createdMs > sinceMs ? 'CREATE' : 'UPDATE';
+            events.push({ category, type, resourceId: r.id, tenantId, eventDate: new Date(r.updatedMs) });
+          }
+        };
+        collect('CONTACT', store.sorted(tenantId, 'Contacts'));
+        collect('INVOICE', store.sorted(tenantId, 'Invoices'));
+        collect('CREDITNOTE', store.sorted(tenantId, 'CreditNotes'));
+      }
+      return events.sort((a, b) => (a.eventDate as Date).getTime() - (b.eventDate as Date).getTime());
     },
     async intentToReceive(targetUrl) {
       const results: { signature: 'valid' | 'forged'; status: number }[] = [];

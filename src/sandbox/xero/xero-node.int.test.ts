@@ -752,6 +752,29 @@ describe('webhooks', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('derives the events Xero would raise for changes since a moment', async () => {
+    const tenantId = sb.tenants[0]!.tenantId;
+    const since = new Date(sb.store.now().getTime() + 1000);
+    sb.store.setNow(new Date(since.getTime() + 5000));
+    try {
+      const inv = [...sb.store.org(tenantId).invoices.values()].find(
+        (i) => i.status === 'AUTHORISED' && i.type === 'ACCREC',
+      )!;
+      sb.store.addPayment(inv.id, { date: '2026-03-16', amount: '0.50' });
+      const created = sb.store.addContact({ tenantId, name: 'Brand New Customer Ltd' });
+      const events = sb.webhookEventsSince(since);
+      expect(events.map((e) => [e.category, e.type, e.resourceId]).sort()).toEqual(
+        [
+          ['CONTACT', 'CREATE', created.id],
+          ['INVOICE', 'UPDATE', inv.id],
+        ].sort(),
+      );
+      expect((await sb.sendWebhooks(target, events)).status).toBe(200);
+    } finally {
+      sb.store.setNow(null);
+    }
+  });
+
   it('runs Intent to Receive: empty events, sequence 0, valid and forged signatures', async () => {
     received.length = 0;
     const results = await sb.intentToReceive(target);
