@@ -181,6 +181,8 @@ export interface ListQuery {
   contactIds: Set<string> | null;
   invoiceNumbers: Set<string> | null;
   includeArchived: boolean;
+  /** Lower-cased; Invoices: InvoiceNumber, Reference; Contacts: names, ContactNumber, EmailAddress. */
+  searchTerm: string | null;
   order: { field: string; get: Getter; desc: boolean }[] | null;
   /** Records must have UpdatedDateUTC at or after this (ms): the second after If-Modified-Since. */
   updatedFromMs: number | null;
@@ -233,6 +235,7 @@ export function parseListQuery(
     contactIds: csv(params.get('ContactIDs')),
     invoiceNumbers: csv(params.get('InvoiceNumbers')),
     includeArchived: params.get('includeArchived') === 'true',
+    searchTerm: params.get('searchTerm')?.trim().toLowerCase() || null,
     order,
     updatedFromMs: parseIfModifiedSince(ims),
   };
@@ -260,6 +263,15 @@ function firstAtOrAfter(sorted: readonly Rec[], ms: number): number {
   return lo;
 }
 
+function matchesSearch(r: Rec, term: string): boolean {
+  const has = (v: string | null | undefined) => (v ?? '').toLowerCase().includes(term);
+  if ('invoices' in r) {
+    return has(r.name) || has(r.firstName) || has(r.lastName) || has(r.contactNumber) || has(r.email);
+  }
+  if ('dueDate' in r) return has(r.number) || has(r.reference);
+  return false;
+}
+
 /** Applies a query to records already sorted by (UpdatedDateUTC, ID); binary-searches If-Modified-Since. */
 export function runQuery<T extends Rec>(resource: ResourceName, sorted: readonly T[], q: ListQuery): T[] {
   const start = q.updatedFromMs === null ? 0 : firstAtOrAfter(sorted, q.updatedFromMs);
@@ -271,6 +283,7 @@ export function runQuery<T extends Rec>(resource: ResourceName, sorted: readonly
     !q.ids &&
     !q.contactIds &&
     !q.invoiceNumbers &&
+    !q.searchTerm &&
     (resource !== 'Contacts' || q.includeArchived);
   let out: T[];
   if (plain) out = sorted.slice(start);
@@ -285,6 +298,7 @@ export function runQuery<T extends Rec>(resource: ResourceName, sorted: readonly
         continue;
       if (q.invoiceNumbers && resource === 'Invoices' && !q.invoiceNumbers.has((r as InvoiceRec).number))
         continue;
+      if (q.searchTerm && !matchesSearch(r, q.searchTerm)) continue;
       let ok = true;
       for (const c of q.where) {
         if (!compare(c.get(r), c.op, c.value)) {

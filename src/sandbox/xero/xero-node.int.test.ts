@@ -268,6 +268,28 @@ describe('xero-node against the sandbox', () => {
       },
     });
     expect(((await clamped.json()) as { pagination: { pageSize: number } }).pagination.pageSize).toBe(1000);
+    const term = c.contact.name.slice(2, 9);
+    const found = await xero.accountingApi.getContacts(
+      tenantId,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      1,
+      true,
+      undefined,
+      term.toUpperCase(),
+    );
+    const expectedIds = [...sb.store.org(tenantId).contacts.values()]
+      .filter((x) =>
+        [x.name, x.firstName, x.lastName, x.contactNumber, x.email].some((v) =>
+          (v ?? '').toLowerCase().includes(term.toLowerCase()),
+        ),
+      )
+      .map((x) => x.id)
+      .sort();
+    expect(expectedIds).toContain(c.contact.id);
+    expect(found.body.contacts!.map((x) => x.contactID!).sort()).toEqual(expectedIds);
     const badOrder = await rejection(
       xero.accountingApi.getInvoices(tenantId, undefined, undefined, 'Colour ASC'),
     );
