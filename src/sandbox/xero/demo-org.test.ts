@@ -166,8 +166,8 @@ describe('generated demo organisation', () => {
     for (const [id, e] of expected) {
       if (e.out === 0) continue;
       expect(got.get(id)).toMatchObject({
-        outstanding: (e.out / 100).toFixed(2),
-        overdue: (e.over / 100).toFixed(2),
+        outstanding: centsToDecimal(e.out),
+        overdue: centsToDecimal(e.over),
       });
     }
   });
