@@ -3,6 +3,7 @@ import * as m20261121T140000000Z from './20261121T140000000Z-create-organisation
 import * as m20261121T140100000Z from './20261121T140100000Z-create-audit-events.js';
 import * as m20261121T140200000Z from './20261121T140200000Z-create-outbox.js';
 import * as m20261121T143400778Z from './20261121T143400778Z-create-ledger.js';
+import * as m20261121T143802882Z from './20261121T143802882Z-xero-sync-state.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T140100000Z-create-audit-events': m20261121T140100000Z,
   '20261121T140200000Z-create-outbox': m20261121T140200000Z,
   '20261121T143400778Z-create-ledger': m20261121T143400778Z,
+  '20261121T143802882Z-xero-sync-state': m20261121T143802882Z,
 };

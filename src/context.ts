@@ -2,7 +2,15 @@ import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/c
 import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
+import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
+import { createXeroRefreshHandler } from './adapters/xero/xero-refresh-handler.js';
+import { XERO_REFRESH_KIND } from './adapters/xero/xero-routes.js';
+import {
+  createXeroServices,
+  type XeroServiceOptions,
+  type XeroServices,
+} from './adapters/xero/xero-services.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -15,6 +23,10 @@ export interface AppContext {
   readonly secrets: SecretBox;
   /** Outbox handlers by kind; adapters register theirs when the context is built. */
   readonly outboxHandlers: Map<string, OutboxHandler>;
+  /** Xero OAuth, tokens, the per-tenant gateway and the ledger store. */
+  readonly xero: XeroServices;
+  /** Per-organisation schedule the scheduler's ticker claims from. */
+  readonly jobStore: ScheduledJobStore;
   destroy(): Promise<void>;
 }
 
@@ -23,6 +35,8 @@ export interface ContextOverrides {
   clock?: Clock;
   log?: Logger;
   secrets?: SecretBox;
+  /** Xero call tuning (timeouts, retries, limits) for tests and the bench. */
+  xeroOptions?: XeroServiceOptions;
 }
 
 export function clockFor(config: Config): Clock {
@@ -41,6 +55,26 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const clock = overrides.clock ?? clockFor(config);
 
+  const xero = createXeroServices({
+    config: config.xero,
+    db: database.db,
+    secrets,
+    clock,
+    log,
+    ...(overrides.xeroOptions ? { options: overrides.xeroOptions } : {}),
+  });
+  const outboxHandlers = new Map<string, OutboxHandler>([
+    [
+      XERO_REFRESH_KIND,
+      createXeroRefreshHandler({
+        db: database.db,
+        xero,
+        clock,
+        log: log.child({ component: 'xero-refresh' }),
+      }),
+    ],
+  ]);
+
   let destroyed: Promise<void> | undefined;
   return {
     config,
@@ -48,7 +82,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     clock,
     log,
     secrets,
-    outboxHandlers: new Map(),
+    outboxHandlers,
+    xero,
+    jobStore: createScheduledJobStore(database.db),
     destroy() {
       destroyed ??= (async () => {
         // A database passed in by the caller (tests) is the caller's to close.

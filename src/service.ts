@@ -1,15 +1,19 @@
 import type { Server } from 'node:http';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
+import { xeroRoutes } from './adapters/xero/xero-routes.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { createRouteServer, listen } from './http/server.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { registerXeroJobs } from './jobs/xero-jobs.js';
 
 export interface RunningService {
   readonly port: number;
   readonly url: string;
   readonly outbox: OutboxWorker;
+  readonly scheduler: Scheduler;
   /** Graceful: stop taking work, finish in-flight outbox items, close HTTP, then the pool. Idempotent. */
   stop(): Promise<void>;
 }
@@ -30,7 +34,7 @@ export async function startService(
   }
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
 
-  const server: Server = createRouteServer([...healthRoutes(ctx)]);
+  const server: Server = createRouteServer([...healthRoutes(ctx), ...xeroRoutes(ctx)]);
   const port = await listen(server, options.port ?? ctx.config.port);
 
   const outbox = new OutboxWorker({
@@ -41,14 +45,20 @@ export async function startService(
   });
   outbox.start();
 
+  // Xero: sync every 15 minutes and reconcile nightly, per organisation (claimed from scheduled_jobs).
+  const scheduler = registerXeroJobs(new Scheduler(ctx));
+  scheduler.start();
+
   let stopped: Promise<void> | undefined;
   return {
     port,
     url: `http://localhost:${port}`,
     outbox,
+    scheduler,
     stop() {
       stopped ??= (async () => {
         log.info('shutting down');
+        await scheduler.stop();
         await outbox.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
