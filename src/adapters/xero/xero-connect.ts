@@ -7,7 +7,7 @@ import type { Organisation } from '../db/organisations.js';
 import { toOrganisation } from '../db/organisations.js';
 import type { ScheduledJobStore } from '../db/scheduled-jobs.js';
 import type { DB } from '../db/schema.js';
-import type { XeroConnection } from './oauth-client.js';
+import type { XeroConnection, XeroTokenSet } from './oauth-client.js';
 import { storeTokenSet, tokenSubject } from './token-store.js';
 import type { XeroServices } from './xero-services.js';
 
@@ -37,7 +37,7 @@ export async function completeXeroConnect(
   code: string,
   now: Date,
 ): Promise<ConnectOutcome> {
-  const { db, xero, secrets, jobs, log } = deps;
+  const { xero, log } = deps;
   const exchanged = await xero.oauth.exchangeCode(code, now);
   if (exchanged.kind !== 'ok') {
     const detail = exchanged.kind === 'invalid-grant' ? exchanged.description : exchanged.failure.message;
@@ -45,9 +45,19 @@ export async function completeXeroConnect(
     return { kind: 'rejected', reason: 'token-exchange-failed', detail };
   }
   const tokens = exchanged.tokens;
-  const connections = (await xero.oauth.listConnections(tokens.accessToken)).filter(
-    (c) => c.tenantType === 'ORGANISATION',
-  );
+  const connections = await xero.oauth.listConnections(tokens.accessToken);
+  return storeXeroConnections(deps, tokens, connections, now);
+}
+
+/** Stores the token set and every organisation it reaches, then makes their first sync due. */
+export async function storeXeroConnections(
+  deps: ConnectDeps,
+  tokens: XeroTokenSet,
+  all: readonly XeroConnection[],
+  now: Date,
+): Promise<ConnectOutcome> {
+  const { db, secrets, jobs, log } = deps;
+  const connections = all.filter((c) => c.tenantType === 'ORGANISATION');
   if (connections.length === 0) {
     return {
       kind: 'rejected',
