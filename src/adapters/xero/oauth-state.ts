@@ -44,11 +44,10 @@ export function verifyState(key: Buffer, state: string, now: Date, cookieNonce: 
   }
   const exp = Number(expText);
   if (!Number.isFinite(exp) || now.getTime() > exp) return { kind: 'rejected', reason: 'expired' };
-  if (cookieNonce !== null) {
-    const a = Buffer.from(cookieNonce);
-    const b = Buffer.from(nonce);
-    if (a.length !== b.length || !timingSafeEqual(a, b))
-      return { kind: 'rejected', reason: 'not-this-browser' };
-  }
+  // No cookie, or another one: the consent was started elsewhere (or the link was forwarded).
+  const a = Buffer.from(cookieNonce ?? '');
+  const b = Buffer.from(nonce);
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    return { kind: 'rejected', reason: 'not-this-browser' };
   return { kind: 'valid', nonce };
 }
