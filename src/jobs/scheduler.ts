@@ -65,12 +65,9 @@ export class Scheduler {
     return [...this.#jobs.keys()];
   }
 
-  /** One pass: give new organisations their rows, claim what is due at `now`, run it, schedule the next run. */
+  /** One pass: claim what is due at `now`, run it, schedule the next run; then give new organisations their rows. */
   async tick(now: Date): Promise<TickResult[]> {
     const store = this.#ctx.jobStore;
-    for (const job of this.#jobs.values()) {
-      await store.ensure(job.name, (org) => job.firstRunAt?.(org, now) ?? job.nextRunAfter(org, now));
-    }
     const leaseMs = Math.max(...[...this.#jobs.values()].map((j) => j.leaseMs ?? DEFAULT_LEASE_MS), 0);
     const claimed = await store.claimDue({
       jobs: this.jobNames,
@@ -79,7 +76,7 @@ export class Scheduler {
       workerId: this.workerId,
       limit: this.#batchSize,
     });
-    return Promise.all(
+    const results = await Promise.all(
       claimed.map(async (c): Promise<TickResult> => {
         const job = this.#jobs.get(c.job) as ScheduledJob;
         let error: string | null = null;
@@ -106,6 +103,12 @@ export class Scheduler {
         return { job: c.job, orgId: c.organisation.id, ok: error === null, error, nextRunAt };
       }),
     );
+    // New organisations get their rows after this tick's runs: a first sync (made due at connect) has by then
+    // stored the organisation's time zone, which local-time jobs need.
+    for (const job of this.#jobs.values()) {
+      await store.ensure(job.name, (org) => job.firstRunAt?.(org, now) ?? job.nextRunAfter(org, now));
+    }
+    return results;
   }
 
   start(): void {
