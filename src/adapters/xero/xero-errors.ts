@@ -73,7 +73,7 @@ function describeBody(body: unknown): string {
 
 function build(status: number, headers: unknown, body: unknown, fallback: string): XeroFailure {
   const kind = kindOf(status);
-  const detail = describeBody(body) || fallback;
+  const detail = describeBody(body) || (status === 0 ? fallback : '');
   return {
     kind,
     status,

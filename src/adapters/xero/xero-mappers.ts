@@ -68,7 +68,7 @@ const TERMS_TYPES: readonly PaymentTermsType[] = [
   'OFFOLLOWINGMONTH',
 ];
 
-const TermsSchema = z.object({ day: z.number().nullish(), type: z.unknown() }).nullish();
+const TermsSchema = z.object({ day: z.number().nullish(), type: z.unknown().optional() }).nullish();
 
 function toTerms(v: z.infer<typeof TermsSchema>): PaymentTerms | null {
   if (!v || v.day === null || v.day === undefined) return null;
@@ -81,7 +81,7 @@ function toTerms(v: z.infer<typeof TermsSchema>): PaymentTerms | null {
 const ContactSchema = z.object({
   contactID: z.string(),
   name: Str,
-  contactStatus: z.unknown(),
+  contactStatus: z.unknown().optional(),
   accountNumber: Str,
   contactNumber: Str,
   emailAddress: Str,
@@ -91,11 +91,18 @@ const ContactSchema = z.object({
     .array(z.object({ firstName: Str, lastName: Str, emailAddress: Str, includeInEmails: Bool }))
     .nullish(),
   phones: z
-    .array(z.object({ phoneType: z.unknown(), phoneNumber: Str, phoneAreaCode: Str, phoneCountryCode: Str }))
+    .array(
+      z.object({
+        phoneType: z.unknown().optional(),
+        phoneNumber: Str,
+        phoneAreaCode: Str,
+        phoneCountryCode: Str,
+      }),
+    )
     .nullish(),
-  contactGroups: z.array(z.object({ name: Str, status: z.unknown() })).nullish(),
+  contactGroups: z.array(z.object({ name: Str, status: z.unknown().optional() })).nullish(),
   paymentTerms: z.object({ sales: TermsSchema }).nullish(),
-  defaultCurrency: z.unknown(),
+  defaultCurrency: z.unknown().optional(),
   mergedToContactID: Str,
   isCustomer: Bool,
   updatedDateUTC: DateLike,
@@ -141,14 +148,14 @@ export function mapContact(raw: unknown): ContactRecord | null {
 
 const PaymentSchema = z.object({
   paymentID: z.string(),
-  paymentType: z.unknown(),
-  status: z.unknown(),
+  paymentType: z.unknown().optional(),
+  status: z.unknown().optional(),
   date: DateLike,
   amount: Amount,
   currencyRate: Amount,
   reference: Str,
   updatedDateUTC: DateLike,
-  invoice: z.object({ invoiceID: Str, type: z.unknown() }).nullish(),
+  invoice: z.object({ invoiceID: Str, type: z.unknown().optional() }).nullish(),
   creditNote: z.object({ creditNoteID: Str }).nullish(),
   overpayment: z.object({ overpaymentID: Str }).nullish(),
   prepayment: z.object({ prepaymentID: Str }).nullish(),
@@ -217,14 +224,14 @@ function mapEmbeddedPayment(
 
 const InvoiceSchema = z.object({
   invoiceID: z.string(),
-  type: z.unknown(),
+  type: z.unknown().optional(),
   invoiceNumber: Str,
   reference: Str,
   contact: z.object({ contactID: Str }).nullish(),
-  status: z.unknown(),
+  status: z.unknown().optional(),
   date: DateLike,
   dueDate: DateLike,
-  currencyCode: z.unknown(),
+  currencyCode: z.unknown().optional(),
   currencyRate: Amount,
   total: Amount,
   amountDue: Amount,
@@ -235,7 +242,7 @@ const InvoiceSchema = z.object({
   sentToContact: Bool,
   url: Str,
   updatedDateUTC: DateLike,
-  payments: z.array(z.unknown()).nullish(),
+  payments: z.array(z.unknown().optional()).nullish(),
 });
 
 /** ACCREC (sales) invoices only; bills (ACCPAY) are not receivables and return null. */
@@ -286,17 +293,17 @@ const AllocationSchema = z.object({
 });
 
 const CreditSchema = z.object({
-  type: z.unknown(),
+  type: z.unknown().optional(),
   contact: z.object({ contactID: Str }).nullish(),
-  status: z.unknown(),
+  status: z.unknown().optional(),
   date: DateLike,
-  currencyCode: z.unknown(),
+  currencyCode: z.unknown().optional(),
   currencyRate: Amount,
   total: Amount,
   remainingCredit: Amount,
   updatedDateUTC: DateLike,
-  allocations: z.array(z.unknown()).nullish(),
-  payments: z.array(z.unknown()).nullish(),
+  allocations: z.array(z.unknown().optional()).nullish(),
+  payments: z.array(z.unknown().optional()).nullish(),
 });
 
 const CREDIT_SOURCES: Record<
@@ -409,8 +416,8 @@ export function windowsZoneToIana(name: string | null | undefined): string | nul
 
 const OrganisationSchema = z.object({
   name: Str,
-  baseCurrency: z.unknown(),
-  timezone: z.unknown(),
+  baseCurrency: z.unknown().optional(),
+  timezone: z.unknown().optional(),
   shortCode: Str,
   isDemoCompany: Bool,
   paymentTerms: z.object({ sales: TermsSchema }).nullish(),
