@@ -3,6 +3,7 @@ import { registerConfigCommand } from './cli/config-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerOrgsCommand } from './cli/orgs-command.js';
 import { CliFailure } from './cli/output.js';
+import { registerXeroCommands } from './cli/xero-command.js';
 import { errorMessage } from './errors.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerOrgsCommand(program);
   registerConfigCommand(program);
+  registerXeroCommands(program);
   return program;
 }
 
