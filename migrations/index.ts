@@ -3,6 +3,7 @@ import * as m20261121T140000000Z from './20261121T140000000Z-create-organisation
 import * as m20261121T140100000Z from './20261121T140100000Z-create-audit-events.js';
 import * as m20261121T140200000Z from './20261121T140200000Z-create-outbox.js';
 import * as m20261121T143400778Z from './20261121T143400778Z-create-ledger.js';
+import * as m20261121T143802882Z from './20261121T143802882Z-xero-sync-state.js';
 import * as m20261121T144307164Z from './20261121T144307164Z-create-dunning.js';
 import * as m20261121T145903759Z from './20261121T145903759Z-create-slack-settings.js';
 
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '20261121T140100000Z-create-audit-events': m20261121T140100000Z,
   '20261121T140200000Z-create-outbox': m20261121T140200000Z,
   '20261121T143400778Z-create-ledger': m20261121T143400778Z,
+  '20261121T143802882Z-xero-sync-state': m20261121T143802882Z,
   '20261121T144307164Z-create-dunning': m20261121T144307164Z,
   '20261121T145903759Z-create-slack-settings': m20261121T145903759Z,
 };

@@ -3,14 +3,21 @@
  * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.
  * Run a single section with `npm run bench -- outbox`.
  */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { FixedClock } from '../src/adapters/clock.js';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { migrateToLatest } from '../src/adapters/db/migrate.js';
 import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
+import { completeXeroConnect } from '../src/adapters/xero/xero-connect.js';
+import { parseConfig } from '../src/config.js';
+import { createContext } from '../src/context.js';
 import { createLogger } from '../src/logger.js';
 import { startXeroSandbox } from '../src/sandbox/xero/index.js';
+import { syncXeroOrganisation } from '../src/use-cases/sync-xero-organisation.js';
 
 interface Figure {
   name: string;
@@ -140,6 +147,147 @@ const sections: Section[] = [
     },
   },
 ];
+
+/** The sandbox runs in a child process so the peak RSS measured here is the sync's own. */
+async function startSandboxProcess(options: unknown) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/bench-xero-sandbox.ts', JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return {
+    info: JSON.parse(line) as {
+      apiBasePath: string;
+      authorizeUrl: string;
+      tokenUrl: string;
+      connectionsUrl: string;
+      clientId: string;
+      clientSecret: string;
+      generatedMs: number;
+      counts: Record<string, number>;
+    },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+const xeroSyncSection: Section = {
+  name: 'xero-sync',
+  async run() {
+    // ≈5% of generated invoices are bills (ACCPAY), which the sync skips: 105k gives ≈100k ACCREC.
+    const sb = await startSandboxProcess({
+      organisations: [{ kind: 'demo', seed: 1, contacts: 20_000, invoices: 105_000 }],
+    });
+    const database = await freshDatabase();
+    try {
+      const env = {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PUBLIC_URL: 'http://127.0.0.1:9',
+        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        XERO_CLIENT_ID: sb.info.clientId,
+        XERO_CLIENT_SECRET: sb.info.clientSecret,
+        XERO_API_URL: sb.info.apiBasePath,
+        XERO_AUTHORIZE_URL: sb.info.authorizeUrl,
+        XERO_TOKEN_URL: sb.info.tokenUrl,
+        XERO_CONNECTIONS_URL: sb.info.connectionsUrl,
+      };
+      const parsed = parseConfig(env);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      // Xero's 60 calls a minute would make any full sync of this size take minutes: the budget measures our
+      // side, so the limiter is opened up here (the sandbox runs without limits too).
+      const ctx = await createContext(parsed.config, {
+        database,
+        log,
+        xeroOptions: { rateLimits: { perMinute: 1_000_000, appPerMinute: 1_000_000 }, timeoutMs: 120_000 },
+      });
+      // The real consent path: authorize (the sandbox approves) → code → token exchange → connections.
+      const consent = await fetch(ctx.xero.oauth.authorizeUrl('bench'), { redirect: 'manual' });
+      const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code') ?? '';
+      const connected = await completeXeroConnect(
+        { db: database.db, xero: ctx.xero, secrets: ctx.secrets, jobs: ctx.jobStore, log },
+        code,
+        new Date(),
+      );
+      if (connected.kind !== 'connected') throw new Error(connected.detail);
+      const org = connected.organisations[0]!;
+
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 25);
+      const t0 = performance.now();
+      const full = await syncXeroOrganisation(
+        { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
+        org,
+        { full: true },
+      );
+      const fullMs = performance.now() - t0;
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+      const current = await database.db
+        .selectFrom('organisations')
+        .selectAll()
+        .where('id', '=', org.id)
+        .executeTakeFirstOrThrow();
+      const inc = await syncXeroOrganisation(
+        { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
+        { id: current.id, name: current.name, baseCurrency: current.base_currency },
+      );
+      await ctx.destroy();
+
+      const rows = Object.values(full.resources).reduce((n, r) => n + r.rows, 0);
+      // Minimum: Σ ⌈N/1000⌉ per resource (≥ 1 each) plus the organisation and its reminder settings.
+      const minimum =
+        Object.values(full.resources).reduce((n, r) => n + Math.max(1, Math.ceil(r.rows / 1000)), 0) + 2;
+      const budgetCalls = minimum + Object.keys(full.resources).length;
+      const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+      const r = full.resources;
+      return [
+        {
+          name: 'data (sandbox)',
+          value: `${r.contacts.rows} contacts, ${r.invoices.rows} invoices, ${r.payments.rows} payments, ${r.credit_notes.rows + r.overpayments.rows + r.prepayments.rows} credits (generated in ${(sb.info.generatedMs / 1000).toFixed(1)} s)`,
+        },
+        {
+          name: 'full sync wall time',
+          value: `${(fullMs / 1000).toFixed(1)} s (${Math.round((rows / fullMs) * 1000)} rows/s)`,
+          budget: '15 s',
+          ok: fullMs <= 15_000,
+        },
+        {
+          name: 'full sync peak RSS',
+          value: mb(peakRss),
+          budget: '300 MB',
+          ok: peakRss <= 300 * 1024 * 1024,
+        },
+        {
+          name: 'full sync API calls',
+          value: `${full.apiCalls} (minimum ${minimum})`,
+          budget: `${budgetCalls}`,
+          ok: full.apiCalls <= budgetCalls,
+        },
+        {
+          name: 'incremental, nothing changed: API calls',
+          value: `${inc.apiCalls}`,
+          budget: `${Object.keys(inc.resources).length}`,
+          ok: inc.apiCalls <= Object.keys(inc.resources).length,
+        },
+      ];
+    } finally {
+      sb.stop();
+      await database.destroy();
+    }
+  },
+};
+
+sections.push(xeroSyncSection);
 
 async function main() {
   const only = process.argv.slice(2);

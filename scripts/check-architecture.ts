@@ -36,7 +36,8 @@ function layerOf(absPath: string): string | null {
   const rel = relative(root, absPath).split(sep);
   if (rel[0] === 'migrations') return 'migrations';
   if (rel[0] !== 'src') return null;
-  if (rel.length === 2) return `src/${rel[1]}`;
+  // Imports name the emitted '.js'; the layer is the '.ts' source.
+  if (rel.length === 2) return `src/${rel[1]?.replace(/\.js$/, '.ts')}`;
   return rel[1] ?? null;
 }
 

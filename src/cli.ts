@@ -4,6 +4,7 @@ import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerOrgsCommand } from './cli/orgs-command.js';
 import { CliFailure } from './cli/output.js';
 import { registerSandboxCommand } from './cli/sandbox-command.js';
+import { registerXeroCommands } from './cli/xero-command.js';
 import { errorMessage } from './errors.js';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerOrgsCommand(program);
   registerConfigCommand(program);
   registerSandboxCommand(program);
+  registerXeroCommands(program);
   return program;
 }
 

@@ -28,6 +28,7 @@ export interface Config {
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly replyTo: string | null } | null;
   /** null → Slack is not configured: the service serves only its own HTTP routes. */
   readonly slack: SlackConfig | null;
+  readonly xero: XeroConfig;
 }
 
 export interface SlackConfig {
@@ -49,6 +50,24 @@ export interface SlackConfig {
 }
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Xero app settings. The URLs are configurable so the sandbox (and tests) can stand in for Xero. */
+export interface XeroConfig {
+  /** null → Xero not configured (connect is refused with a clear message). */
+  readonly credentials: { readonly clientId: string; readonly clientSecret: string } | null;
+  /** null → the webhook route answers 401 to everything (nothing can be verified). */
+  readonly webhookKey: string | null;
+  readonly scopes: readonly string[];
+  readonly apiUrl: string;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly connectionsUrl: string;
+  /** PUBLIC_URL + '/xero/callback'; must be registered in the Xero app. */
+  readonly redirectUri: string;
+}
+
+export const DEFAULT_XERO_SCOPES =
+  'offline_access accounting.invoices accounting.payments.read accounting.contacts accounting.settings.read accounting.reports.aged.read';
 
 export interface ConfigIssue {
   readonly variable: string;
@@ -147,6 +166,42 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  XERO_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  XERO_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  XERO_WEBHOOK_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  XERO_SCOPES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => v.split(/\s+/).includes('offline_access'), {
+        error: 'must include offline_access (without it Xero issues no refresh token)',
+      })
+      .default(DEFAULT_XERO_SCOPES),
+  ),
+  XERO_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .default('https://api.xero.com/api.xro/2.0'),
+  ),
+  XERO_AUTHORIZE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .default('https://login.xero.com/identity/connect/authorize'),
+  ),
+  XERO_TOKEN_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .default('https://identity.xero.com/connect/token'),
+  ),
+  XERO_CONNECTIONS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .default('https://api.xero.com/connections'),
   ),
   ENCRYPTION_KEY: z.preprocess(
     emptyToUndefined,
@@ -274,12 +329,22 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       });
     }
   }
+  // The Xero app's id and secret are useless apart: name whichever is missing.
+  const hasId = Boolean(emptyToUndefined(env.XERO_CLIENT_ID));
+  const hasSecret = Boolean(emptyToUndefined(env.XERO_CLIENT_SECRET));
+  if (hasId !== hasSecret) {
+    issues.push({
+      variable: hasId ? 'XERO_CLIENT_SECRET' : 'XERO_CLIENT_ID',
+      message: `required together with ${hasId ? 'XERO_CLIENT_ID' : 'XERO_CLIENT_SECRET'} (both from the Xero developer portal)`,
+    });
+  }
   if (issues.length > 0 || !e) return { ok: false, issues: dedupe(issues) };
 
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
     now: e.NOW ? parseNow(e.NOW) : null,
@@ -312,6 +377,19 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
             }),
           })
         : null,
+    xero: Object.freeze({
+      credentials:
+        e.XERO_CLIENT_ID && e.XERO_CLIENT_SECRET
+          ? { clientId: e.XERO_CLIENT_ID, clientSecret: e.XERO_CLIENT_SECRET }
+          : null,
+      webhookKey: e.XERO_WEBHOOK_KEY ?? null,
+      scopes: Object.freeze(e.XERO_SCOPES.split(/\s+/).filter(Boolean)),
+      apiUrl: e.XERO_API_URL.replace(/\/+$/, ''),
+      authorizeUrl: e.XERO_AUTHORIZE_URL,
+      tokenUrl: e.XERO_TOKEN_URL,
+      connectionsUrl: e.XERO_CONNECTIONS_URL.replace(/\/+$/, ''),
+      redirectUri: `${publicUrl}/xero/callback`,
+    }),
   };
   return { ok: true, config: Object.freeze(config) };
 }

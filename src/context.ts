@@ -3,9 +3,17 @@ import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/c
 import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
+import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
 import { SLACK_REQUEST_TIMEOUT_MS, SLACK_RETRY_CONFIG } from './adapters/slack/bolt-app.js';
 import { createUserDirectory, type UserDirectory } from './adapters/slack/user-directory.js';
+import { createXeroRefreshHandler } from './adapters/xero/xero-refresh-handler.js';
+import { XERO_REFRESH_KIND } from './adapters/xero/xero-routes.js';
+import {
+  createXeroServices,
+  type XeroServiceOptions,
+  type XeroServices,
+} from './adapters/xero/xero-services.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -20,6 +28,10 @@ export interface AppContext {
   readonly outboxHandlers: Map<string, OutboxHandler>;
   /** Web API client for posts made outside a request (digests, cards, alerts); null without Slack. */
   readonly slack: { readonly client: WebClient; readonly users: UserDirectory } | null;
+  /** Xero OAuth, tokens, the per-tenant gateway and the ledger store. */
+  readonly xero: XeroServices;
+  /** Per-organisation schedule the scheduler's ticker claims from. */
+  readonly jobStore: ScheduledJobStore;
   destroy(): Promise<void>;
 }
 
@@ -29,6 +41,8 @@ export interface ContextOverrides {
   log?: Logger;
   secrets?: SecretBox;
   slackClient?: WebClient;
+  /** Xero call tuning (timeouts, retries, limits) for tests and the bench. */
+  xeroOptions?: XeroServiceOptions;
 }
 
 export function clockFor(config: Config): Clock {
@@ -58,6 +72,26 @@ export async function createContext(config: Config, overrides: ContextOverrides 
         })
       : null);
 
+  const xero = createXeroServices({
+    config: config.xero,
+    db: database.db,
+    secrets,
+    clock,
+    log,
+    ...(overrides.xeroOptions ? { options: overrides.xeroOptions } : {}),
+  });
+  const outboxHandlers = new Map<string, OutboxHandler>([
+    [
+      XERO_REFRESH_KIND,
+      createXeroRefreshHandler({
+        db: database.db,
+        xero,
+        clock,
+        log: log.child({ component: 'xero-refresh' }),
+      }),
+    ],
+  ]);
+
   let destroyed: Promise<void> | undefined;
   return {
     config,
@@ -65,8 +99,10 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     clock,
     log,
     secrets,
-    outboxHandlers: new Map(),
     slack: slackClient ? { client: slackClient, users: createUserDirectory(slackClient, clock) } : null,
+    outboxHandlers,
+    xero,
+    jobStore: createScheduledJobStore(database.db),
     destroy() {
       destroyed ??= (async () => {
         // A database passed in by the caller (tests) is the caller's to close.

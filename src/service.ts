@@ -3,10 +3,14 @@ import type { App } from '@slack/bolt';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { type BoltAppOptions, type BoltService, createBoltApp } from './adapters/slack/bolt-app.js';
+import { xeroRoutes } from './adapters/xero/xero-routes.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import type { HttpRoute } from './http/routes.js';
 import { createRouteServer, listen } from './http/server.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { registerXeroJobs } from './jobs/xero-jobs.js';
 
 export interface RunningService {
   readonly port: number;
@@ -14,6 +18,7 @@ export interface RunningService {
   readonly outbox: OutboxWorker;
   /** The Bolt app when Slack is configured (its HTTPReceiver is then the one HTTP server). */
   readonly slack: BoltService | null;
+  readonly scheduler: Scheduler;
   /** Graceful: stop taking work, finish in-flight outbox items, close HTTP, then the pool. Idempotent. */
   stop(): Promise<void>;
 }
@@ -24,6 +29,8 @@ export interface ServiceOptions {
   registerSlackListeners?: (app: App) => void;
   /** Tests only: reply after listeners finish, and Web API client overrides (e.g. no retries). */
   slack?: Pick<BoltAppOptions, 'processBeforeResponse' | 'clientOptions'>;
+  /** More HTTP routes on the same server (the demo workspace). */
+  extraRoutes?: readonly HttpRoute[];
 }
 
 /** Migrates, then starts HTTP and the background workers on an existing context. */
@@ -39,7 +46,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
   }
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
 
-  const routes = [...healthRoutes(ctx)];
+  const routes = [...healthRoutes(ctx), ...xeroRoutes(ctx), ...(options.extraRoutes ?? [])];
   const wantedPort = options.port ?? ctx.config.port;
   // One HTTP server either way: with Slack configured it is Bolt's receiver, serving our routes as customRoutes.
   let server: Server | null = null;
@@ -72,15 +79,21 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
   });
   outbox.start();
 
+  // Xero: sync every 15 minutes and reconcile nightly, per organisation (claimed from scheduled_jobs).
+  const scheduler = registerXeroJobs(new Scheduler(ctx));
+  scheduler.start();
+
   let stopped: Promise<void> | undefined;
   return {
     port,
     url: `http://localhost:${port}`,
     outbox,
     slack,
+    scheduler,
     stop() {
       stopped ??= (async () => {
         log.info('shutting down');
+        await scheduler.stop();
         await outbox.stop();
         if (slack) await slack.stop();
         if (server) {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../../errors.js';
 
 /**
@@ -9,6 +9,8 @@ export interface SecretBox {
   readonly keyId: string;
   seal(plaintext: string, associatedData?: string): string;
   open(sealed: string, associatedData?: string): string;
+  /** A 32-byte key for another purpose (e.g. signing OAuth state), derived with HKDF so the master key never leaves. */
+  deriveKey(purpose: string): Buffer;
 }
 
 export function keyIdOf(key: Buffer): string {
@@ -20,6 +22,9 @@ export function createSecretBox(key: Buffer): SecretBox {
   const keyId = keyIdOf(key);
   return {
     keyId,
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `ar-copilot:${purpose}`, 32));
+    },
     seal(plaintext, associatedData) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -267,6 +267,35 @@ export interface SlackSettingsTable {
   updated_at: Timestamp;
 }
 
+export interface SyncCursorsTable {
+  org_id: string;
+  resource: string;
+  modified_since: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface XeroWebhookEventsTable {
+  id: BigSerial;
+  tenant_id: string;
+  resource_id: string;
+  event_date_utc: Timestamp;
+  event_type: string;
+  event_category: string;
+  org_id: string | null;
+  received_at: Timestamp;
+}
+
+export interface ScheduledJobsTable {
+  org_id: string;
+  job: string;
+  next_run_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_started_at: Timestamp | null;
+  last_finished_at: Timestamp | null;
+  last_error: string | null;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -283,6 +312,9 @@ export interface DB {
   reminder_drafts: ReminderDraftsTable;
   email_send_attempts: EmailSendAttemptsTable;
   slack_settings: SlackSettingsTable;
+  sync_cursors: SyncCursorsTable;
+  xero_webhook_events: XeroWebhookEventsTable;
+  scheduled_jobs: ScheduledJobsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -1,0 +1,140 @@
+import { type Kysely, sql } from 'kysely';
+import { type Organisation, toOrganisation } from './organisations.js';
+import type { DB } from './schema.js';
+
+/**
+ * What is due, per organisation and job, lives here (DESIGN.md §5 "scheduling"): any number of instances
+ * claim due rows with FOR UPDATE SKIP LOCKED and a lease, so each run happens once, and a run missed while
+ * every instance was down is simply overdue and claimed on the next tick.
+ */
+export interface ClaimedJob {
+  readonly job: string;
+  readonly organisation: Organisation;
+  readonly dueAt: Date;
+}
+
+export interface ScheduledJobStore {
+  /** Creates the rows of jobs an active organisation does not have yet (first run at `firstRunAt`). */
+  ensure(job: string, firstRunAt: (org: Organisation) => Date): Promise<number>;
+  claimDue(input: {
+    jobs: readonly string[];
+    now: Date;
+    leaseMs: number;
+    workerId: string;
+    limit: number;
+  }): Promise<ClaimedJob[]>;
+  finish(input: {
+    orgId: string;
+    job: string;
+    workerId: string;
+    now: Date;
+    nextRunAt: Date;
+    error: string | null;
+  }): Promise<boolean>;
+  /** Makes a job due now (after a connect, or an operator's request). */
+  runSoon(orgId: string, job: string, now: Date): Promise<void>;
+}
+
+export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
+  return {
+    async ensure(job, firstRunAt) {
+      const missing = await db
+        .selectFrom('organisations')
+        .selectAll()
+        .where('status', '=', 'active')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('scheduled_jobs')
+                .select('job')
+                .whereRef('scheduled_jobs.org_id', '=', 'organisations.id')
+                .where('scheduled_jobs.job', '=', job),
+            ),
+          ),
+        )
+        .execute();
+      if (missing.length === 0) return 0;
+      const res = await db
+        .insertInto('scheduled_jobs')
+        .values(missing.map((o) => ({ org_id: o.id, job, next_run_at: firstRunAt(toOrganisation(o)) })))
+        .onConflict((oc) => oc.columns(['org_id', 'job']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0n);
+    },
+
+    async claimDue({ jobs, now, leaseMs, workerId, limit }) {
+      if (jobs.length === 0 || limit <= 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const due = await trx
+          .selectFrom('scheduled_jobs')
+          .select(['org_id', 'job', 'next_run_at'])
+          .where('job', 'in', jobs)
+          .where('next_run_at', '<=', now)
+          .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('organisations')
+                .select('id')
+                .whereRef('organisations.id', '=', 'scheduled_jobs.org_id')
+                .where('organisations.status', '=', 'active'),
+            ),
+          )
+          .orderBy('next_run_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        if (due.length === 0) return [];
+        const claimed: ClaimedJob[] = [];
+        for (const d of due) {
+          await trx
+            .updateTable('scheduled_jobs')
+            .set({
+              locked_by: workerId,
+              locked_until: new Date(now.getTime() + leaseMs),
+              last_started_at: now,
+            })
+            .where('org_id', '=', d.org_id)
+            .where('job', '=', d.job)
+            .execute();
+          const org = await trx
+            .selectFrom('organisations')
+            .selectAll()
+            .where('id', '=', d.org_id)
+            .executeTakeFirstOrThrow();
+          claimed.push({ job: d.job, organisation: toOrganisation(org), dueAt: d.next_run_at });
+        }
+        return claimed;
+      });
+    },
+
+    async finish({ orgId, job, workerId, now, nextRunAt, error }) {
+      const res = await db
+        .updateTable('scheduled_jobs')
+        .set({
+          next_run_at: nextRunAt,
+          locked_by: null,
+          locked_until: null,
+          last_finished_at: now,
+          last_error: error ? error.slice(0, 2000) : null,
+        })
+        .where('org_id', '=', orgId)
+        .where('job', '=', job)
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      return res.numUpdatedRows > 0n;
+    },
+
+    async runSoon(orgId, job, now) {
+      await db
+        .insertInto('scheduled_jobs')
+        .values({ org_id: orgId, job, next_run_at: now })
+        .onConflict((oc) =>
+          oc
+            .columns(['org_id', 'job'])
+            .doUpdateSet({ next_run_at: sql`least(scheduled_jobs.next_run_at, excluded.next_run_at)` }),
+        )
+        .execute();
+    },
+  };
+}

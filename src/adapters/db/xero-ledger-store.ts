@@ -1,0 +1,542 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type {
+  ContactRecord,
+  CreditRecord,
+  InvoiceRecord,
+  OrganisationRecord,
+  PaymentRecord,
+} from '../xero/xero-records.js';
+import type { DB } from './schema.js';
+
+type Queryable = Kysely<DB> | Transaction<DB>;
+
+/**
+ * Writes Xero records into the xero_* ledger tables. Every write is an idempotent upsert, and a row only moves
+ * forward: an update whose UpdatedDateUTC is older than what we hold is ignored (a slower concurrent sync or a
+ * late webhook refresh cannot undo a newer state), equal timestamps are applied (the nightly reconcile re-reads
+ * fields Xero changes without bumping UpdatedDateUTC), and a DELETED payment never comes back.
+ * The cursor of the resource moves in the same transaction as the rows it covers.
+ */
+export type SyncResource =
+  | 'contacts'
+  | 'invoices'
+  | 'credit_notes'
+  | 'overpayments'
+  | 'prepayments'
+  | 'payments';
+
+export interface SaveOptions {
+  readonly now: Date;
+  /** Move this resource's If-Modified-Since cursor up to `at` (never down). */
+  readonly cursor?: { readonly resource: SyncResource; readonly at: Date | null } | undefined;
+}
+
+/** Postgres allows 65,535 bind parameters per statement; we stay under the 32,767 of DESIGN.md §5. */
+const MAX_PARAMS = 32_767;
+
+function chunks<T>(rows: readonly T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+// `excluded.<col>` is typed per column by Kysely; one raw ref fits every column's slot.
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+type AnyColumnValue = any;
+function excluded<C extends string>(columns: readonly C[]): Record<C, AnyColumnValue> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, AnyColumnValue>;
+}
+
+/** Apply unless ours is newer (nulls never block). */
+const newerOrEqual = (table: string) =>
+  sql<boolean>`(${sql.ref(`${table}.xero_updated_at`)} is null or excluded.xero_updated_at is null or excluded.xero_updated_at >= ${sql.ref(`${table}.xero_updated_at`)})`;
+
+export async function getSyncCursor(
+  db: Queryable,
+  orgId: string,
+  resource: SyncResource,
+): Promise<Date | null> {
+  const row = await db
+    .selectFrom('sync_cursors')
+    .select('modified_since')
+    .where('org_id', '=', orgId)
+    .where('resource', '=', resource)
+    .executeTakeFirst();
+  return row?.modified_since ?? null;
+}
+
+async function advanceCursor(db: Queryable, orgId: string, options: SaveOptions): Promise<void> {
+  const c = options.cursor;
+  if (!c?.at) return;
+  await db
+    .insertInto('sync_cursors')
+    .values({ org_id: orgId, resource: c.resource, modified_since: c.at, updated_at: options.now })
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'resource']).doUpdateSet({
+        modified_since: sql`greatest(sync_cursors.modified_since, excluded.modified_since)`,
+        updated_at: sql`excluded.updated_at`,
+      }),
+    )
+    .execute();
+}
+
+const CONTACT_COLUMNS = [
+  'name',
+  'status',
+  'account_number',
+  'contact_number',
+  'email',
+  'first_name',
+  'last_name',
+  'persons',
+  'phones',
+  'groups',
+  'sales_terms',
+  'default_currency',
+  'merged_to_contact_id',
+  'is_customer',
+  'xero_updated_at',
+  'synced_at',
+] as const;
+
+async function upsertContacts(db: Queryable, orgId: string, rows: readonly ContactRecord[], now: Date) {
+  for (const part of chunks(rows, CONTACT_COLUMNS.length + 2)) {
+    await db
+      .insertInto('xero_contacts')
+      .values(
+        part.map((c) => ({
+          org_id: orgId,
+          contact_id: c.contactId,
+          name: c.name,
+          status: c.status,
+          account_number: c.accountNumber,
+          contact_number: c.contactNumber,
+          email: c.email,
+          first_name: c.firstName,
+          last_name: c.lastName,
+          persons: JSON.stringify(c.persons),
+          phones: JSON.stringify(c.phones),
+          groups: JSON.stringify(c.groups),
+          sales_terms: c.salesTerms ? JSON.stringify(c.salesTerms) : null,
+          default_currency: c.defaultCurrency,
+          merged_to_contact_id: c.mergedToContactId,
+          is_customer: c.isCustomer,
+          xero_updated_at: c.updatedAt,
+          synced_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'contact_id'])
+          .doUpdateSet(excluded(CONTACT_COLUMNS))
+          .where(newerOrEqual('xero_contacts')),
+      )
+      .execute();
+  }
+}
+
+const INVOICE_COLUMNS = [
+  'number',
+  'reference',
+  'contact_id',
+  'status',
+  'date',
+  'due_date',
+  'currency',
+  'currency_rate',
+  'total',
+  'amount_due',
+  'amount_paid',
+  'amount_credited',
+  'fully_paid_on_date',
+  'expected_payment_date',
+  'sent_to_contact',
+  'url',
+  'xero_updated_at',
+  'synced_at',
+] as const;
+
+async function upsertInvoices(db: Queryable, orgId: string, rows: readonly InvoiceRecord[], now: Date) {
+  for (const part of chunks(rows, INVOICE_COLUMNS.length + 2)) {
+    await db
+      .insertInto('xero_invoices')
+      .values(
+        part.map((i) => ({
+          org_id: orgId,
+          invoice_id: i.invoiceId,
+          number: i.number,
+          reference: i.reference,
+          contact_id: i.contactId,
+          status: i.status,
+          date: i.date,
+          due_date: i.dueDate,
+          currency: i.currency,
+          currency_rate: i.currencyRate,
+          total: i.total,
+          amount_due: i.amountDue,
+          amount_paid: i.amountPaid,
+          amount_credited: i.amountCredited,
+          fully_paid_on_date: i.fullyPaidOnDate,
+          expected_payment_date: i.expectedPaymentDate,
+          sent_to_contact: i.sentToContact,
+          url: i.url,
+          xero_updated_at: i.updatedAt,
+          synced_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'invoice_id'])
+          .doUpdateSet(excluded(INVOICE_COLUMNS))
+          .where(newerOrEqual('xero_invoices')),
+      )
+      .execute();
+  }
+}
+
+const PAYMENT_COLUMNS = [
+  'invoice_id',
+  'credit_id',
+  'payment_type',
+  'status',
+  'date',
+  'amount',
+  'currency_rate',
+  'reference',
+  'synced_at',
+] as const;
+
+/**
+ * `embedded`: payments as listed inside an invoice or credit carry no UpdatedDateUTC of their own; they keep
+ * the timestamp we hold. A DELETED payment stays deleted whatever arrives later (Xero never revives one).
+ */
+async function upsertPayments(
+  db: Queryable,
+  orgId: string,
+  rows: readonly PaymentRecord[],
+  now: Date,
+  embedded: boolean,
+) {
+  for (const part of chunks(rows, PAYMENT_COLUMNS.length + 3)) {
+    await db
+      .insertInto('xero_payments')
+      .values(
+        part.map((p) => ({
+          org_id: orgId,
+          payment_id: p.paymentId,
+          invoice_id: p.invoiceId,
+          credit_id: p.creditId,
+          payment_type: p.paymentType,
+          status: p.status,
+          date: p.date,
+          amount: p.amount,
+          currency_rate: p.currencyRate,
+          reference: p.reference,
+          xero_updated_at: p.updatedAt,
+          synced_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'payment_id'])
+          .doUpdateSet({
+            ...excluded(PAYMENT_COLUMNS),
+            xero_updated_at: sql`coalesce(excluded.xero_updated_at, xero_payments.xero_updated_at)`,
+          })
+          .where(
+            embedded
+              ? sql<boolean>`xero_payments.status <> 'DELETED'`
+              : sql<boolean>`xero_payments.status <> 'DELETED' and ${newerOrEqual('xero_payments')}`,
+          ),
+      )
+      .execute();
+  }
+}
+
+/**
+ * An invoice (or credit) lists its current payments; one we hold for it that is no longer listed was deleted
+ * in Xero, provided the document was read after our copy of the payment (else it may simply be newer).
+ */
+async function markUnlistedPaymentsDeleted(
+  db: Queryable,
+  orgId: string,
+  owner: 'invoice_id' | 'credit_id',
+  docs: readonly { id: string; updatedAt: Date | null; paymentIds: readonly string[] }[],
+  now: Date,
+) {
+  if (docs.length === 0) return;
+  const byDoc = new Map(docs.map((d) => [d.id, d]));
+  const held: { payment_id: string; doc: string | null; xero_updated_at: Date | null }[] = [];
+  for (const part of chunks(docs, 2)) {
+    const rows = await db
+      .selectFrom('xero_payments')
+      .select(['payment_id', `${owner} as doc`, 'xero_updated_at'])
+      .where('org_id', '=', orgId)
+      .where(
+        owner,
+        'in',
+        part.map((d) => d.id),
+      )
+      .where('status', '<>', 'DELETED')
+      .execute();
+    held.push(...(rows as typeof held));
+  }
+  const gone = held.filter((p) => {
+    const d = p.doc ? byDoc.get(p.doc) : undefined;
+    if (!d || d.paymentIds.includes(p.payment_id)) return false;
+    return !d.updatedAt || !p.xero_updated_at || p.xero_updated_at <= d.updatedAt;
+  });
+  for (const part of chunks(gone, 2)) {
+    await db
+      .updateTable('xero_payments')
+      .set({ status: 'DELETED', synced_at: now })
+      .where('org_id', '=', orgId)
+      .where(
+        'payment_id',
+        'in',
+        part.map((p) => p.payment_id),
+      )
+      .execute();
+  }
+}
+
+const CREDIT_COLUMNS = [
+  'kind',
+  'number',
+  'contact_id',
+  'status',
+  'date',
+  'currency',
+  'currency_rate',
+  'total',
+  'remaining_credit',
+  'xero_updated_at',
+  'synced_at',
+] as const;
+
+async function upsertCredits(db: Queryable, orgId: string, rows: readonly CreditRecord[], now: Date) {
+  for (const part of chunks(rows, CREDIT_COLUMNS.length + 2)) {
+    const written = await db
+      .insertInto('xero_credits')
+      .values(
+        part.map((c) => ({
+          org_id: orgId,
+          credit_id: c.creditId,
+          kind: c.kind,
+          number: c.number,
+          contact_id: c.contactId,
+          status: c.status,
+          date: c.date,
+          currency: c.currency,
+          currency_rate: c.currencyRate,
+          total: c.total,
+          remaining_credit: c.remainingCredit,
+          xero_updated_at: c.updatedAt,
+          synced_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['org_id', 'credit_id'])
+          .doUpdateSet(excluded(CREDIT_COLUMNS))
+          .where(newerOrEqual('xero_credits')),
+      )
+      .returning('credit_id')
+      .execute();
+    // Allocations are replaced wholesale, but only for credits whose row we actually moved forward.
+    const applied = new Set(written.map((w) => w.credit_id));
+    const fresh = part.filter((c) => applied.has(c.creditId));
+    if (fresh.length === 0) continue;
+    await db
+      .deleteFrom('xero_credit_allocations')
+      .where('org_id', '=', orgId)
+      .where(
+        'credit_id',
+        'in',
+        fresh.map((c) => c.creditId),
+      )
+      .execute();
+    const allocations = fresh.flatMap((c) => c.allocations);
+    for (const ap of chunks(allocations, 6)) {
+      await db
+        .insertInto('xero_credit_allocations')
+        .values(
+          ap.map((a) => ({
+            org_id: orgId,
+            allocation_id: a.allocationId,
+            credit_id: a.creditId,
+            invoice_id: a.invoiceId,
+            date: a.date,
+            amount: a.amount,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['org_id', 'allocation_id'])
+            .doUpdateSet(excluded(['credit_id', 'invoice_id', 'date', 'amount'])),
+        )
+        .execute();
+    }
+    await upsertPayments(
+      db,
+      orgId,
+      fresh.flatMap((c) => c.refunds),
+      now,
+      true,
+    );
+    await markUnlistedPaymentsDeleted(
+      db,
+      orgId,
+      'credit_id',
+      fresh.map((c) => ({
+        id: c.creditId,
+        updatedAt: c.updatedAt,
+        paymentIds: c.refunds.map((r) => r.paymentId),
+      })),
+      now,
+    );
+  }
+}
+
+export async function saveContacts(
+  db: Kysely<DB>,
+  orgId: string,
+  rows: readonly ContactRecord[],
+  o: SaveOptions,
+) {
+  await db.transaction().execute(async (trx) => {
+    await upsertContacts(trx, orgId, rows, o.now);
+    await advanceCursor(trx, orgId, o);
+  });
+}
+
+export async function saveInvoices(
+  db: Kysely<DB>,
+  orgId: string,
+  rows: readonly InvoiceRecord[],
+  o: SaveOptions,
+) {
+  await db.transaction().execute(async (trx) => {
+    await upsertInvoices(trx, orgId, rows, o.now);
+    await upsertPayments(
+      trx,
+      orgId,
+      rows.flatMap((i) => i.payments),
+      o.now,
+      true,
+    );
+    await markUnlistedPaymentsDeleted(
+      trx,
+      orgId,
+      'invoice_id',
+      rows.map((i) => ({
+        id: i.invoiceId,
+        updatedAt: i.updatedAt,
+        paymentIds: i.payments.map((p) => p.paymentId),
+      })),
+      o.now,
+    );
+    await advanceCursor(trx, orgId, o);
+  });
+}
+
+export async function saveCredits(
+  db: Kysely<DB>,
+  orgId: string,
+  rows: readonly CreditRecord[],
+  o: SaveOptions,
+) {
+  await db.transaction().execute(async (trx) => {
+    await upsertCredits(trx, orgId, rows, o.now);
+    await advanceCursor(trx, orgId, o);
+  });
+}
+
+export async function savePayments(
+  db: Kysely<DB>,
+  orgId: string,
+  rows: readonly PaymentRecord[],
+  o: SaveOptions,
+) {
+  await db.transaction().execute(async (trx) => {
+    await upsertPayments(trx, orgId, rows, o.now, false);
+    await advanceCursor(trx, orgId, o);
+  });
+}
+
+export async function saveOrganisationProfile(
+  db: Queryable,
+  orgId: string,
+  rec: OrganisationRecord,
+  remindersEnabled: boolean | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('organisations')
+    .set({
+      name: rec.name || undefined,
+      base_currency: rec.baseCurrency,
+      timezone: rec.timezone,
+      short_code: rec.shortCode,
+      default_sales_terms: rec.defaultSalesTerms ? JSON.stringify(rec.defaultSalesTerms) : null,
+      xero_reminders_enabled: remindersEnabled,
+      is_demo_company: rec.isDemoCompany,
+      updated_at: now,
+    })
+    .where('id', '=', orgId)
+    .execute();
+}
+
+/** Invoices we hold as open (AUTHORISED): the nightly reconcile checks each is still open in Xero. */
+export async function listOpenInvoiceIds(db: Queryable, orgId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('xero_invoices')
+    .select('invoice_id')
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'AUTHORISED')
+    .execute();
+  return rows.map((r) => r.invoice_id);
+}
+
+/** Xero no longer returns these at all: keep the rows (history) but take them out of the open ledger. */
+export async function markInvoicesDeleted(db: Queryable, orgId: string, ids: readonly string[], now: Date) {
+  for (const part of chunks(ids, 2)) {
+    await db
+      .updateTable('xero_invoices')
+      .set({ status: 'DELETED', amount_due: '0', synced_at: now })
+      .where('org_id', '=', orgId)
+      .where('invoice_id', 'in', part)
+      .execute();
+  }
+}
+
+/** The store the sync use-cases are given (they never see SQL). */
+export interface XeroLedgerStore {
+  cursor(orgId: string, resource: SyncResource): Promise<Date | null>;
+  saveContacts(orgId: string, rows: readonly ContactRecord[], o: SaveOptions): Promise<void>;
+  saveInvoices(orgId: string, rows: readonly InvoiceRecord[], o: SaveOptions): Promise<void>;
+  saveCredits(orgId: string, rows: readonly CreditRecord[], o: SaveOptions): Promise<void>;
+  savePayments(orgId: string, rows: readonly PaymentRecord[], o: SaveOptions): Promise<void>;
+  saveOrganisation(
+    orgId: string,
+    rec: OrganisationRecord,
+    remindersEnabled: boolean | null,
+    now: Date,
+  ): Promise<void>;
+  openInvoiceIds(orgId: string): Promise<string[]>;
+  markInvoicesDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
+}
+
+export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
+  return {
+    cursor: (orgId, resource) => getSyncCursor(db, orgId, resource),
+    saveContacts: (orgId, rows, o) => saveContacts(db, orgId, rows, o),
+    saveInvoices: (orgId, rows, o) => saveInvoices(db, orgId, rows, o),
+    saveCredits: (orgId, rows, o) => saveCredits(db, orgId, rows, o),
+    savePayments: (orgId, rows, o) => savePayments(db, orgId, rows, o),
+    saveOrganisation: (orgId, rec, r, now) => saveOrganisationProfile(db, orgId, rec, r, now),
+    openInvoiceIds: (orgId) => listOpenInvoiceIds(db, orgId),
+    markInvoicesDeleted: (orgId, ids, now) => markInvoicesDeleted(db, orgId, ids, now),
+  };
+}

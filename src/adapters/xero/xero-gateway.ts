@@ -1,0 +1,409 @@
+import { AccountingApi } from 'xero-node';
+import { type BackoffPolicy, backoffDelayMs } from '../../domain/retry-backoff.js';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { XeroRateLimiter } from './rate-limiter.js';
+import type { AccessTokenResult } from './token-store.js';
+import { isRetryable, normaliseXeroError, XeroCallError, type XeroFailure } from './xero-errors.js';
+import {
+  mapContact,
+  mapCredit,
+  mapInvoice,
+  mapInvoiceRemindersEnabled,
+  mapOrganisation,
+  mapPayment,
+  toTimestamp,
+} from './xero-mappers.js';
+import type {
+  ContactRecord,
+  CreditRecord,
+  CreditRecordKind,
+  InvoiceRecord,
+  OrganisationRecord,
+  PaymentRecord,
+} from './xero-records.js';
+
+/** Xero's largest page (reference/xero-api.md §1): fewer calls for the same data. */
+export const XERO_PAGE_SIZE = 1000;
+/** IDs per request: Xero advises about 40 (the URL length is the real limit). */
+export const XERO_IDS_PER_REQUEST = 40;
+
+export interface XeroPage<T> {
+  readonly items: T[];
+  readonly page: number;
+  /** Rows Xero returned before we dropped the AP side: a full page means there may be another. */
+  readonly returned: number;
+  readonly pageCount: number | null;
+  /** Highest UpdatedDateUTC on the page (all rows, AP included): the cursor may move up to it. */
+  readonly maxUpdatedAt: Date | null;
+}
+
+export interface ListQuery {
+  readonly page: number;
+  readonly modifiedSince?: Date | null;
+}
+
+/** One organisation's view of the Accounting API. Not shared across tenants: it holds that tenant's token. */
+export interface XeroTenantApi {
+  readonly tenantId: string;
+  /** HTTP requests made through this object (retries included). */
+  readonly calls: number;
+  organisation(): Promise<OrganisationRecord>;
+  invoiceRemindersEnabled(): Promise<boolean | null>;
+  contacts(q: ListQuery & { ids?: readonly string[] }): Promise<XeroPage<ContactRecord>>;
+  invoices(
+    q: ListQuery & { statuses?: readonly string[]; ids?: readonly string[] },
+  ): Promise<XeroPage<InvoiceRecord>>;
+  credits(kind: CreditRecordKind, q: ListQuery & { status?: string }): Promise<XeroPage<CreditRecord>>;
+  creditNote(id: string): Promise<CreditRecord | null>;
+  payments(q: ListQuery): Promise<XeroPage<PaymentRecord>>;
+}
+
+export interface GatewayOrganisation {
+  readonly id: string;
+  readonly xeroTenantId: string;
+  readonly tokenSetId: string | null;
+  readonly baseCurrency: string | null;
+}
+
+export interface XeroGateway {
+  forOrganisation(org: GatewayOrganisation): XeroTenantApi;
+}
+
+export interface TokenSource {
+  accessToken(tokenSetId: string): Promise<AccessTokenResult>;
+  refresh(tokenSetId: string, rejectedAccessToken: string | null): Promise<AccessTokenResult>;
+}
+
+export interface GatewayOptions {
+  readonly apiUrl: string;
+  readonly tokens: TokenSource;
+  readonly limiter: XeroRateLimiter;
+  readonly log: Logger;
+  /** Per-request timeout: xero-node passes none to axios, so a stalled connection would hang a sync forever. */
+  readonly timeoutMs?: number;
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffPolicy;
+  /** A Retry-After longer than this (e.g. the daily limit) ends the sync instead of sleeping. */
+  readonly maxRetryAfterMs?: number;
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export function createXeroGateway(options: GatewayOptions): XeroGateway {
+  return { forOrganisation: (org) => new TenantApi(org, options) };
+}
+
+type XeroResult = { response: { data?: unknown; headers?: unknown }; body: unknown };
+
+/**
+ * xero-node builds the axios request options and lets the "default authentication" edit them right before
+ * the call (`applyToRequest`). That per-instance hook is where the timeout goes: it reaches axios on every
+ * request of this AccountingApi without touching the process-wide axios defaults.
+ */
+function timeoutAuthentication(timeoutMs: number) {
+  return {
+    applyToRequest(requestOptions: { timeout?: number }) {
+      requestOptions.timeout = timeoutMs;
+    },
+  };
+}
+
+class TenantApi implements XeroTenantApi {
+  readonly tenantId: string;
+  #calls = 0;
+  readonly #api: AccountingApi;
+  readonly #o: Required<Omit<GatewayOptions, 'apiUrl'>>;
+  readonly #org: GatewayOrganisation;
+  #token: string | null = null;
+
+  constructor(org: GatewayOrganisation, options: GatewayOptions) {
+    this.#org = org;
+    this.tenantId = org.xeroTenantId;
+    this.#o = {
+      timeoutMs: 30_000,
+      maxAttempts: 5,
+      backoff: { baseMs: 500, capMs: 15_000 },
+      maxRetryAfterMs: 5 * 60_000,
+      random: Math.random,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      ...options,
+    };
+    this.#api = new AccountingApi(options.apiUrl);
+    this.#api.setDefaultAuthentication(timeoutAuthentication(this.#o.timeoutMs) as never);
+  }
+
+  get calls(): number {
+    return this.#calls;
+  }
+
+  async #accessToken(forceRefreshOf: string | null): Promise<string> {
+    const tokenSetId = this.#org.tokenSetId;
+    if (!tokenSetId) {
+      throw new AppError('XERO_RECONNECT_REQUIRED', `organisation ${this.#org.id} has no Xero token set`);
+    }
+    const r = forceRefreshOf
+      ? await this.#o.tokens.refresh(tokenSetId, forceRefreshOf)
+      : await this.#o.tokens.accessToken(tokenSetId);
+    if (r.kind === 'reconnect-required') throw new AppError('XERO_RECONNECT_REQUIRED', r.reason);
+    return r.accessToken;
+  }
+
+  /** One logical call: limiter, token, timeout, retries (429 → Retry-After; 5xx/network → backoff with jitter). */
+  async #call<T>(
+    operation: string,
+    fn: (api: AccountingApi) => Promise<XeroResult>,
+    read: (b: XeroResult) => T,
+  ): Promise<T> {
+    let attempt = 0;
+    let refreshedAfter401 = false;
+    let last: XeroFailure | null = null;
+    while (attempt < this.#o.maxAttempts) {
+      attempt++;
+      this.#token ??= await this.#accessToken(null);
+      const token = this.#token;
+      this.#api.accessToken = token;
+      const release = await this.#o.limiter.acquire(this.tenantId);
+      let failure: XeroFailure;
+      try {
+        this.#calls++;
+        const result = await fn(this.#api);
+        this.#o.limiter.observe(this.tenantId, result.response.headers as Record<string, unknown>);
+        // A body that is not JSON deserialises to an empty model: that must never read as "no more rows".
+        if (!result.response.data || typeof result.response.data !== 'object') {
+          failure = normaliseXeroError({ response: { status: 0, data: 'malformed response body' } });
+        } else {
+          return read(result);
+        }
+      } catch (err) {
+        failure = normaliseXeroError(err);
+      } finally {
+        release();
+      }
+      last = failure;
+      if (failure.kind === 'unauthorized' && !refreshedAfter401) {
+        // The access token may have been revoked or expired early: refresh once, then retry.
+        refreshedAfter401 = true;
+        this.#token = await this.#accessToken(token);
+        attempt--;
+        continue;
+      }
+      if (!isRetryable(failure) || attempt >= this.#o.maxAttempts) break;
+      let waitMs: number;
+      if (failure.kind === 'rate-limited') {
+        waitMs = failure.retryAfterMs ?? 60_000;
+        if (waitMs > this.#o.maxRetryAfterMs) break;
+        this.#o.limiter.pause(this.tenantId, waitMs);
+      } else {
+        waitMs = backoffDelayMs(attempt, this.#o.backoff, this.#o.random(), null);
+        // backoffDelayMs keeps a floor of min(base, 1 s); a smaller base in tests should stay small.
+        waitMs = Math.min(
+          waitMs,
+          Math.max(this.#o.backoff.baseMs * 2 ** (attempt - 1), this.#o.backoff.baseMs),
+        );
+      }
+      this.#o.log.warn(
+        { tenantId: this.tenantId, operation, attempt, waitMs, error: failure.message },
+        'xero call failed; retrying',
+      );
+      await this.#o.sleep(waitMs);
+    }
+    throw new XeroCallError(operation, last as XeroFailure, attempt);
+  }
+
+  #page<T>(
+    raw: unknown[] | undefined,
+    page: number,
+    pagination: { pageCount?: number } | undefined,
+    map: (r: unknown) => T | null,
+  ): XeroPage<T> {
+    const rows = raw ?? [];
+    let max: Date | null = null;
+    const items: T[] = [];
+    for (const r of rows) {
+      const u = toTimestamp((r as { updatedDateUTC?: Date | string }).updatedDateUTC);
+      if (u && (!max || u > max)) max = u;
+      const m = map(r);
+      if (m) items.push(m);
+    }
+    return {
+      items,
+      page,
+      returned: rows.length,
+      pageCount: pagination?.pageCount ?? null,
+      maxUpdatedAt: max,
+    };
+  }
+
+  organisation(): Promise<OrganisationRecord> {
+    return this.#call(
+      'getOrganisations',
+      (api) => api.getOrganisations(this.tenantId) as Promise<XeroResult>,
+      (r) => {
+        const org = mapOrganisation((r.body as { organisations?: unknown[] }).organisations?.[0]);
+        if (!org)
+          throw new AppError('XERO_ORGANISATION_UNREADABLE', 'Xero returned no readable organisation');
+        return org;
+      },
+    );
+  }
+
+  invoiceRemindersEnabled(): Promise<boolean | null> {
+    return this.#call(
+      'getInvoiceReminders',
+      (api) => api.getInvoiceReminders(this.tenantId) as Promise<XeroResult>,
+      (r) => mapInvoiceRemindersEnabled(r.body),
+    );
+  }
+
+  contacts(q: ListQuery & { ids?: readonly string[] }): Promise<XeroPage<ContactRecord>> {
+    return this.#call(
+      'getContacts',
+      (api) =>
+        api.getContacts(
+          this.tenantId,
+          q.modifiedSince ?? undefined,
+          undefined,
+          'UpdatedDateUTC ASC',
+          q.ids ? [...q.ids] : undefined,
+          q.page,
+          true, // includeArchived: an archived or merged contact must reach us to be marked so
+          undefined,
+          undefined,
+          XERO_PAGE_SIZE,
+        ) as Promise<XeroResult>,
+      (r) => {
+        const b = r.body as { contacts?: unknown[]; pagination?: { pageCount?: number } };
+        return this.#page(b.contacts, q.page, b.pagination, mapContact);
+      },
+    );
+  }
+
+  invoices(
+    q: ListQuery & { statuses?: readonly string[]; ids?: readonly string[] },
+  ): Promise<XeroPage<InvoiceRecord>> {
+    return this.#call(
+      'getInvoices',
+      (api) =>
+        api.getInvoices(
+          this.tenantId,
+          q.modifiedSince ?? undefined,
+          'Type=="ACCREC"',
+          'UpdatedDateUTC ASC',
+          q.ids ? [...q.ids] : undefined,
+          undefined,
+          undefined,
+          q.statuses ? [...q.statuses] : undefined,
+          q.page,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          XERO_PAGE_SIZE,
+        ) as Promise<XeroResult>,
+      (r) => {
+        const b = r.body as { invoices?: unknown[]; pagination?: { pageCount?: number } };
+        return this.#page(b.invoices, q.page, b.pagination, (x) => mapInvoice(x, this.#org.baseCurrency));
+      },
+    );
+  }
+
+  credits(kind: CreditRecordKind, q: ListQuery & { status?: string }): Promise<XeroPage<CreditRecord>> {
+    const ims = q.modifiedSince ?? undefined;
+    const order = 'UpdatedDateUTC ASC';
+    const status = q.status ? ` AND Status=="${q.status}"` : '';
+    const map = (x: unknown) => mapCredit(kind, x, this.#org.baseCurrency);
+    if (kind === 'credit_note') {
+      return this.#call(
+        'getCreditNotes',
+        (api) =>
+          api.getCreditNotes(
+            this.tenantId,
+            ims,
+            `Type=="ACCRECCREDIT"${status}`,
+            order,
+            q.page,
+            undefined,
+            XERO_PAGE_SIZE,
+          ) as Promise<XeroResult>,
+        (r) => {
+          const b = r.body as { creditNotes?: unknown[]; pagination?: { pageCount?: number } };
+          return this.#page(b.creditNotes, q.page, b.pagination, map);
+        },
+      );
+    }
+    if (kind === 'overpayment') {
+      return this.#call(
+        'getOverpayments',
+        (api) =>
+          api.getOverpayments(
+            this.tenantId,
+            ims,
+            `Type=="RECEIVE-OVERPAYMENT"${status}`,
+            order,
+            q.page,
+            undefined,
+            XERO_PAGE_SIZE,
+          ) as Promise<XeroResult>,
+        (r) => {
+          const b = r.body as { overpayments?: unknown[]; pagination?: { pageCount?: number } };
+          return this.#page(b.overpayments, q.page, b.pagination, map);
+        },
+      );
+    }
+    return this.#call(
+      'getPrepayments',
+      (api) =>
+        api.getPrepayments(
+          this.tenantId,
+          ims,
+          `Type=="RECEIVE-PREPAYMENT"${status}`,
+          order,
+          q.page,
+          undefined,
+          XERO_PAGE_SIZE,
+        ) as Promise<XeroResult>,
+      (r) => {
+        const b = r.body as { prepayments?: unknown[]; pagination?: { pageCount?: number } };
+        return this.#page(b.prepayments, q.page, b.pagination, map);
+      },
+    );
+  }
+
+  async creditNote(id: string): Promise<CreditRecord | null> {
+    try {
+      return await this.#call(
+        'getCreditNote',
+        (api) => api.getCreditNote(this.tenantId, id) as Promise<XeroResult>,
+        (r) =>
+          mapCredit(
+            'credit_note',
+            (r.body as { creditNotes?: unknown[] }).creditNotes?.[0],
+            this.#org.baseCurrency,
+          ),
+      );
+    } catch (err) {
+      if (err instanceof XeroCallError && err.failure.kind === 'not-found') return null;
+      throw err;
+    }
+  }
+
+  payments(q: ListQuery): Promise<XeroPage<PaymentRecord>> {
+    return this.#call(
+      'getPayments',
+      (api) =>
+        api.getPayments(
+          this.tenantId,
+          q.modifiedSince ?? undefined,
+          undefined,
+          'UpdatedDateUTC ASC',
+          q.page,
+          XERO_PAGE_SIZE,
+        ) as Promise<XeroResult>,
+      (r) => {
+        const b = r.body as { payments?: unknown[]; pagination?: { pageCount?: number } };
+        return this.#page(b.payments, q.page, b.pagination, mapPayment);
+      },
+    );
+  }
+}
