@@ -520,7 +520,7 @@ describe('rate limits', () => {
     try {
       const tenantId = sb.tenants[0]!.tenantId;
       const token = sb.issueTokens().tokenSet.access_token;
-      sb.faults.inject({ times: 3, fault: { kind: 'delay', ms: 150 } });
+      sb.faults.inject({ times: 3, fault: { kind: 'delay', ms: 1000 } });
       const results = await Promise.all(
         [0, 1, 2].map(() =>
           fetch(`${sb.apiBasePath}/Contacts`, {
