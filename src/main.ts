@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createContext } from './context.js';
 import { errorMessage } from './errors.js';
+import { createLogger } from './logger.js';
+import { type DemoHooks, isDemoMode, startDemo } from './sandbox/demo/demo-mode.js';
 import { startService } from './service.js';
+import { wiring } from './wiring.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -14,24 +17,42 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const ctx = await createContext(config);
-  const service = await startService(ctx);
-  ctx.log.info({ port: service.port, database: ctx.database.location }, 'ar-copilot is running');
-  console.log(
-    `AR Copilot is running at ${config.publicUrl === `http://localhost:${config.port}` ? service.url : config.publicUrl}`,
-  );
+
+  let stop: () => Promise<void>;
+  let log: ReturnType<typeof createLogger>;
+  if (isDemoMode(config)) {
+    // No Slack and no Xero configured: run the whole product against simulated Xero and Slack.
+    log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: process.stdout.isTTY });
+    const hooks: DemoHooks = wiring;
+    const demo = await startDemo(config, log, hooks);
+    stop = () => demo.stop();
+    console.log(`AR Copilot demo is running: open ${demo.url}`);
+  } else {
+    const ctx = await createContext(config);
+    log = ctx.log;
+    wiring.registerHandlers(ctx);
+    const service = await startService(ctx, {
+      registerSlackListeners: (app) => wiring.registerSlackListeners(app, ctx),
+      registerJobs: wiring.registerJobs,
+    });
+    stop = () => service.stop();
+    ctx.log.info({ port: service.port, database: ctx.database.location }, 'ar-copilot is running');
+    console.log(
+      `AR Copilot is running at ${config.publicUrl === `http://localhost:${config.port}` ? service.url : config.publicUrl}`,
+    );
+  }
 
   const shutdown = (signal: NodeJS.Signals) => {
-    ctx.log.info({ signal }, 'signal received');
+    log.info({ signal }, 'signal received');
     const force = setTimeout(() => {
-      ctx.log.error({ code: 'SHUTDOWN_TIMEOUT' }, 'graceful shutdown took too long; exiting');
+      log.error({ code: 'SHUTDOWN_TIMEOUT' }, 'graceful shutdown took too long; exiting');
       process.exit(1);
     }, 30_000);
     force.unref();
-    service.stop().then(
+    stop().then(
       () => process.exit(0),
       (err) => {
-        ctx.log.error({ err }, 'shutdown failed');
+        log.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );

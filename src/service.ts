@@ -29,6 +29,8 @@ export interface ServiceOptions {
   registerSlackListeners?: (app: App) => void;
   /** Tests only: reply after listeners finish, and Web API client overrides (e.g. no retries). */
   slack?: Pick<BoltAppOptions, 'processBeforeResponse' | 'clientOptions'>;
+  /** Scheduled jobs beyond the Xero ones (digest, dunning). */
+  registerJobs?: (scheduler: Scheduler) => void;
   /** More HTTP routes on the same server (the demo workspace). */
   extraRoutes?: readonly HttpRoute[];
 }
@@ -81,6 +83,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
 
   // Xero: sync every 15 minutes and reconcile nightly, per organisation (claimed from scheduled_jobs).
   const scheduler = registerXeroJobs(new Scheduler(ctx));
+  options.registerJobs?.(scheduler);
   scheduler.start();
 
   let stopped: Promise<void> | undefined;

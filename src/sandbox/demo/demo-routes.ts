@@ -72,7 +72,13 @@ function handle(fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>
 }
 
 export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
-  const { slack, client, userId } = deps;
+  const { slack, userId } = deps;
+  // Read lazily: the demo builds the signed client once the server knows its port.
+  const client = {
+    get current() {
+      return deps.client;
+    },
+  };
   const timeFmt = new Intl.DateTimeFormat('en-NZ', {
     timeZone: deps.timezone,
     hour: '2-digit',
@@ -225,7 +231,7 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
       const m = /^(\/[a-z][\w-]*)\s*([\s\S]*)$/i.exec(raw);
       if (!m) throw new Error('type a slash command such as /ar help');
       const channelId = str(body.channel) ?? slack.channels()[0]!.id;
-      return reply(await client.command({ command: m[1]!, text: m[2] ?? '', userId, channelId }));
+      return reply(await client.current.command({ command: m[1]!, text: m[2] ?? '', userId, channelId }));
     }),
     post('action', async (body) => {
       const action: ActionInput = {
@@ -258,25 +264,30 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
             ? { fromMessage: { channel, ts } }
             : null;
       if (!source) throw new Error('say which message or view the click came from');
-      return reply(await client.blockAction({ userId, actions: [action], ...source }));
+      return reply(await client.current.blockAction({ userId, actions: [action], ...source }));
     }),
     post('submit', async (body) => {
       const viewId = str(body.viewId);
       if (!viewId || !slack.view(viewId)) throw new Error('that modal is no longer open');
       const values = (body.values ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
-      return reply(await client.viewSubmission({ userId, fromView: viewId, values }));
+      return reply(await client.current.viewSubmission({ userId, fromView: viewId, values }));
     }),
     post('close', async (body) => {
       const viewId = str(body.viewId);
       const view = viewId ? slack.view(viewId) : undefined;
       if (!viewId || !view) return {};
-      if (view.view.notify_on_close) await client.viewClosed({ userId, fromView: viewId });
+      if (view.view.notify_on_close) await client.current.viewClosed({ userId, fromView: viewId });
       slack.closeView(viewId);
       return {};
     }),
     post('home', async () =>
       reply(
-        await client.event({ type: 'app_home_opened', user: userId, channel: `D_${userId}`, tab: 'home' }),
+        await client.current.event({
+          type: 'app_home_opened',
+          user: userId,
+          channel: `D_${userId}`,
+          tab: 'home',
+        }),
       ),
     ),
     post('advance', async () => {

@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { App } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import { AnchoredClock } from '../../adapters/clock.js';
+import { listOrganisations } from '../../adapters/db/organisations.js';
+import type { Config } from '../../config.js';
+import { type AppContext, createContext } from '../../context.js';
+import { nextBusinessDay } from '../../domain/business-calendar.js';
+import { AppError } from '../../errors.js';
+import type { Scheduler } from '../../jobs/scheduler.js';
+import type { Logger } from '../../logger.js';
+import { type RunningService, startService } from '../../service.js';
+import { type SmtpSink, startSmtpSink } from '../mail/smtp-sink.js';
+import { SANDBOX_DEFAULTS as SLACK, type SlackSandbox, startSlackSandbox } from '../slack/index.js';
+import { createSlackRequestClient, type SlackRequestClient } from '../slack/signed-client.js';
+import { startXeroSandbox, type XeroSandbox } from '../xero/index.js';
+import { demoRoutes, type XeroPanel } from './demo-routes.js';
+
+/**
+ * Zero-config demo: with no Slack and no Xero configuration, `npm start` runs the whole copilot against a
+ * generated Xero organisation and a Slack sandbox, through the same code paths as production (real OAuth,
+ * real xero-node, real Bolt receiver, scheduler and outbox). Only the outside systems are simulated.
+ */
+export function isDemoMode(config: Config): boolean {
+  return !config.slack && !config.xero.credentials;
+}
+
+export const DEMO_TIMEZONE = 'Pacific/Auckland';
+export const DEMO_USER = SLACK.users.manager.id;
+const DEMO_HOLIDAYS = { weekdays: [1, 2, 3, 4, 5], country: 'NZ', extraHolidays: [] as string[] };
+
+export interface DemoHooks {
+  /** Slack listeners (commands, actions, views, events). */
+  registerSlackListeners?: (app: App, ctx: AppContext) => void;
+  /** Outbox handlers (cards, sends, notes, digest posts). */
+  registerHandlers?: (ctx: AppContext) => void;
+  /** Scheduled jobs beyond Xero sync (digest, dunning). */
+  registerJobs?: (scheduler: Scheduler) => void;
+  /** What a business morning does for an organisation: plan reminders, post the digest. */
+  runMorning?: (ctx: AppContext, orgId: string, now: Date) => Promise<void>;
+}
+
+export interface DemoRuntime {
+  readonly url: string;
+  readonly service: RunningService;
+  readonly ctx: AppContext;
+  readonly xero: XeroSandbox;
+  readonly slack: SlackSandbox;
+  readonly mailbox: SmtpSink;
+  readonly clock: AnchoredClock;
+  advanceToNextBusinessDay(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** 09:00 in Auckland on the next business day (weekends and NZ public holidays skipped). */
+export function nextDemoMorning(now: Date): Date {
+  const today = DateTime.fromJSDate(now, { zone: DEMO_TIMEZONE }).toISODate()!;
+  const next = nextBusinessDay(today, DEMO_HOLIDAYS, false);
+  return DateTime.fromISO(`${next}T09:00`, { zone: DEMO_TIMEZONE }).toJSDate();
+}
+
+export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}): Promise<DemoRuntime> {
+  // The demo keeps its own embedded database and starts fresh each time: the simulated organisation is
+  // generated for today, so yesterday's synced copy would not match it.
+  const dataDir = join(base.dataDir, 'demo');
+  if (!base.databaseUrl) rmSync(dataDir, { recursive: true, force: true });
+  const port = base.port === 0 ? await freePort() : base.port;
+  const publicUrl =
+    base.publicUrl === `http://localhost:${base.port}` ? `http://localhost:${port}` : base.publicUrl;
+
+  // Start on a business morning so there is something to do on the first screen.
+  const start = base.now ?? new Date();
+  const startLocal = DateTime.fromJSDate(start, { zone: DEMO_TIMEZONE });
+  const firstMorning =
+    startLocal.hour < 9 || startLocal.weekday > 5
+      ? nextDemoMorning(new Date(start.getTime() - 86_400_000))
+      : start;
+  const clock = new AnchoredClock(firstMorning);
+  const today = DateTime.fromJSDate(clock.now(), { zone: DEMO_TIMEZONE }).toISODate()!;
+
+  const xero = await startXeroSandbox({
+    organisations: [
+      { kind: 'demo', name: 'Harbour Foods Ltd', seed: 42, contacts: 60, invoices: 900, asOf: today },
+    ],
+    now: () => clock.now(),
+    rateLimits: false,
+  });
+  const slack = await startSlackSandbox({ now: () => clock.now().getTime() });
+  const mailbox = await startSmtpSink();
+  const signingSecret = randomBytes(24).toString('hex');
+
+  const config: Config = Object.freeze({
+    ...base,
+    port,
+    publicUrl,
+    dataDir,
+    slack: Object.freeze({
+      botToken: slack.botToken,
+      signingSecret,
+      appToken: null,
+      apiUrl: slack.apiUrl,
+      defaults: Object.freeze({
+        managers: [DEMO_USER, SLACK.usergroups.managers.id],
+        collectors: [SLACK.usergroups.collectors.id],
+        digestChannel: SLACK.channels.digest.id,
+        queueChannel: SLACK.channels.queue.id,
+        escalationChannel: SLACK.channels.escalations.id,
+      }),
+    }),
+    xero: Object.freeze({
+      ...base.xero,
+      credentials: { clientId: xero.clientId, clientSecret: xero.clientSecret },
+      webhookKey: xero.webhookKey,
+      apiUrl: xero.apiBasePath,
+      authorizeUrl: xero.authorizeUrl,
+      tokenUrl: xero.tokenUrl,
+      connectionsUrl: xero.connectionsUrl,
+      redirectUri: `${publicUrl}/xero/callback`,
+    }),
+    mail: base.mail ?? {
+      smtpUrl: mailbox.url,
+      from: 'Harbour Foods Accounts <accounts@harbourfoods.example>',
+      replyTo: 'ar+demo@harbourfoods.example',
+    },
+  });
+
+  const ctx = await createContext(config, { clock, log });
+  hooks.registerHandlers?.(ctx);
+  let client: SlackRequestClient | null = null;
+  const panel = () => xeroPanel(xero, clock);
+  const changes = new Set<() => void>();
+  mailbox.onMessage(() => {
+    for (const l of changes) l();
+  });
+  let service: RunningService | null = null;
+  const runtime = {} as DemoRuntime;
+  const routes = demoRoutes({
+    slack,
+    get client() {
+      if (!client) throw new AppError('DEMO_NOT_READY', 'the demo is still starting');
+      return client;
+    },
+    userId: DEMO_USER,
+    mailbox,
+    orgName: () => xero.tenants[0]?.name ?? 'Demo organisation',
+    timezone: DEMO_TIMEZONE,
+    now: () => clock.now(),
+    xeroPanel: panel,
+    advance: () => runtime.advanceToNextBusinessDay(),
+    onExternalChange: (l) => {
+      changes.add(l);
+      return () => changes.delete(l);
+    },
+  });
+  service = await startService(ctx, {
+    port,
+    extraRoutes: routes,
+    ...(hooks.registerSlackListeners
+      ? { registerSlackListeners: (app: App) => hooks.registerSlackListeners!(app, ctx) }
+      : {}),
+    ...(hooks.registerJobs ? { registerJobs: hooks.registerJobs } : {}),
+  });
+  const local = `http://127.0.0.1:${service.port}`;
+  client = createSlackRequestClient({ baseUrl: local, signingSecret, teamId: slack.team.id, sandbox: slack });
+
+  // Connect Xero the way a person would: /xero/connect → consent → callback, carrying the nonce cookie.
+  await connectThroughOAuth(local);
+  const running = service;
+  const runDueWork = async (now: Date) => {
+    await running.scheduler.tick(now);
+    await running.outbox.drain();
+    const orgs = await listOrganisations(ctx.database.db);
+    for (const org of orgs) await hooks.runMorning?.(ctx, org.id, now);
+    await running.outbox.drain();
+    for (const l of changes) l();
+  };
+  await runDueWork(clock.now());
+
+  Object.assign(runtime, {
+    url: `${publicUrl}/demo`,
+    service,
+    ctx,
+    xero,
+    slack,
+    mailbox,
+    clock,
+    async advanceToNextBusinessDay() {
+      const target = nextDemoMorning(clock.now());
+      clock.advance(target.getTime() - clock.now().getTime());
+      await runDueWork(clock.now());
+    },
+    async stop() {
+      await running.stop();
+      await Promise.all([xero.close(), slack.close(), mailbox.close()]);
+    },
+  } satisfies DemoRuntime);
+  return runtime;
+}
+
+async function connectThroughOAuth(origin: string): Promise<void> {
+  const start = await fetch(`${origin}/xero/connect`, { redirect: 'manual' });
+  const consent = start.headers.get('location');
+  const cookie = start.headers.get('set-cookie')?.split(';')[0];
+  if (start.status !== 302 || !consent || !cookie) {
+    throw new AppError('DEMO_CONNECT_FAILED', `/xero/connect answered ${start.status}`);
+  }
+  const approved = await fetch(consent, { redirect: 'manual' });
+  const callback = approved.headers.get('location');
+  if (approved.status !== 302 || !callback) {
+    throw new AppError('DEMO_CONNECT_FAILED', `the sandbox consent page answered ${approved.status}`);
+  }
+  const done = await fetch(callback, { headers: { cookie } });
+  if (done.status !== 200) {
+    throw new AppError(
+      'DEMO_CONNECT_FAILED',
+      `the Xero callback answered ${done.status}: ${(await done.text()).slice(0, 300)}`,
+    );
+  }
+}
+
+/** What the "Xero" panel shows: the organisation's open invoices and every History note the app wrote. */
+async function xeroPanel(xero: XeroSandbox, clock: AnchoredClock): Promise<XeroPanel> {
+  const tenant = xero.tenants[0];
+  if (!tenant) return { openCount: 0, invoices: [], notes: [] };
+  const org = xero.store.org(tenant.tenantId);
+  const today = DateTime.fromJSDate(clock.now(), { zone: DEMO_TIMEZONE }).toISODate()!;
+  const open = [...org.invoices.values()].filter(
+    (i) => i.type === 'ACCREC' && i.status === 'AUTHORISED' && i.amountDueCents > 0,
+  );
+  const daysOverdue = (due: string) =>
+    Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
+  const money = (cents: number, currency: string) =>
+    new Intl.NumberFormat('en-NZ', { style: 'currency', currency }).format(cents / 100);
+  const invoices = open
+    .map((i) => ({
+      number: i.number,
+      contact: i.contact.name,
+      amountDue: money(i.amountDueCents, i.currency),
+      dueDate: i.dueDate,
+      status: i.status,
+      daysOverdue: daysOverdue(i.dueDate),
+      overdue: daysOverdue(i.dueDate) > 0,
+    }))
+    .sort((a, b) => b.daysOverdue - a.daysOverdue)
+    .slice(0, 60);
+  // Notes the app wrote: everything but Xero's own "Created"/"Paid" entries.
+  const notes: XeroPanel['notes'][number][] = [];
+  for (const [key, records] of org.history) {
+    const [kind, id] = key.split(':') as [string, string];
+    const label =
+      kind === 'Invoices'
+        ? `Invoice ${org.invoices.get(id)?.number ?? id}`
+        : kind === 'Contacts'
+          ? `Contact ${org.contacts.get(id)?.name ?? id}`
+          : `${kind} ${id}`;
+    for (const r of records) {
+      if (r.changes !== 'Note') continue;
+      notes.push({
+        document: label,
+        date: new Date(r.dateMs).toISOString().slice(0, 16).replace('T', ' '),
+        details: r.details,
+      });
+    }
+  }
+  notes.sort((a, b) => b.date.localeCompare(a.date));
+  return { openCount: open.length, invoices, notes };
+}
