@@ -46,7 +46,13 @@ describe('buildAgeing', () => {
     const part = b.invoice(acme, { date: '2026-01-15', dueDate: '2026-02-14', total: '250.00' });
     b.payment(part, '2026-03-01', '40.00');
     // AUD invoice, rate 1.25 AUD per NZD → base = 500 ÷ 1.25 = 400 NZD; 95 days overdue.
-    b.invoice(bolt, { date: '2025-11-26', dueDate: '2025-12-26', total: '500.00', currency: 'AUD', currencyRate: '1.25' });
+    b.invoice(bolt, {
+      date: '2025-11-26',
+      dueDate: '2025-12-26',
+      total: '500.00',
+      currency: 'AUD',
+      currencyRate: '1.25',
+    });
     // Fully paid: not aged.
     const paid = b.invoice(bolt, { date: '2026-02-01', total: '70.00' });
     b.payment(paid, '2026-03-02', '70.00');

@@ -22,7 +22,7 @@ import type { InvoicePosition, LedgerSnapshot } from './point-in-time.js';
  * invoice is still unpaid at asOf, so the distribution is conditioned on d > days overdue today:
  *   P(paid on asOf + j) = P(d = dpd + j) ÷ P(d > dpd).
  * An invoice older than anything in the history (P(d > dpd) = 0) falls back on the risk model: its
- * probability of being paid within the risk horizon, 1 − risk, spread evenly over those days.
+ * probability of being paid within the risk horizon (30 days), 1 − risk, spread evenly over those 30 days.
  *
  * A promise to pay in force at asOf, with a date inside the horizon, puts `confidence` of the promised share on
  * the promised date and leaves the rest on the distribution. Invoices under an open dispute count with
@@ -168,7 +168,7 @@ export function buildForecast(
   const horizon = options.horizonDays ?? 30;
   const z = options.z ?? 1.645;
   const disputedWeight = options.disputedWeight ?? 0;
-  const riskHorizon = Math.min(options.riskHorizonDays ?? 30, horizon);
+  const riskHorizon = options.riskHorizonDays ?? 30;
   const until = addDays(asOf, horizon);
   const k = behaviour.pseudoCount;
   const orgTable = delayTable((behaviour.organisation as DelayStats).delays);
@@ -207,7 +207,7 @@ export function buildForecast(
     if (!q) {
       const risk = options.riskByInvoice?.get(p.invoice.id) ?? 1;
       q = new Float64Array(horizon);
-      for (let j = 0; j < riskHorizon; j++) q[j] = (1 - risk) / riskHorizon;
+      for (let j = 0; j < Math.min(riskHorizon, horizon); j++) q[j] = (1 - risk) / riskHorizon;
     }
     const promise = promiseFor(activePromises, p, asOf, until);
     if (promise) {
@@ -313,10 +313,9 @@ export function paymentDayProbabilitiesByInvoice(
       horizon,
     );
     if (!q) {
-      const days = Math.min(riskHorizon, horizon);
       const risk = riskByInvoice?.get(p.invoice.id) ?? 1;
       q = new Float64Array(horizon);
-      for (let j = 0; j < days; j++) q[j] = (1 - risk) / days;
+      for (let j = 0; j < Math.min(riskHorizon, horizon); j++) q[j] = (1 - risk) / riskHorizon;
     }
     out.set(p.invoice.id, q);
   }

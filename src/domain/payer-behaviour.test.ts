@@ -74,9 +74,16 @@ describe('buildBehaviour', () => {
     const b = new LedgerBuilder();
     const s = b.contact();
     ['2025-01-01', '2025-02-01', '2025-03-01'].forEach((d) => b.paidInvoice(s, d, 0));
-    ['2025-04-01', '2025-05-01', '2025-06-01', '2025-07-01', '2025-08-01'].forEach((d) => b.paidInvoice(s, d, 12));
+    ['2025-04-01', '2025-05-01', '2025-06-01', '2025-07-01', '2025-08-01'].forEach((d) =>
+      b.paidInvoice(s, d, 12),
+    );
     const beh = buildBehaviour(snapshotAsOf(indexLedger(b.build()), '2025-12-31')).behaviourOf(s.id);
-    expect(beh.trend).toEqual({ recentMeanDelay: 12, earlierMeanDelay: 0, changeDays: 12, direction: 'slower' });
+    expect(beh.trend).toEqual({
+      recentMeanDelay: 12,
+      earlierMeanDelay: 0,
+      changeDays: 12,
+      direction: 'slower',
+    });
     const short = buildBehaviour(snapshotAsOf(indexLedger(b.build()), '2025-06-30')).behaviourOf(s.id);
     expect(short.trend.direction).toBe('unknown');
   });
@@ -127,8 +134,8 @@ describe('broken promises', () => {
     const { index, promise, contactId } = setup(paidOn);
     const snapshot = snapshotAsOf(index, at);
     expect(isPromiseBroken(snapshot, promise)).toBe(broken);
-    expect(buildBehaviour(snapshot, { promises: [promise], disputes: [] }).behaviourOf(contactId).brokenPromises).toBe(
-      broken ? 1 : 0,
-    );
+    expect(
+      buildBehaviour(snapshot, { promises: [promise], disputes: [] }).behaviourOf(contactId).brokenPromises,
+    ).toBe(broken ? 1 : 0);
   });
 });

@@ -94,7 +94,9 @@ export function aCredit(overrides: Partial<Credit> & { id: string; contactId: st
   };
 }
 
-export function aLedger(parts: Partial<Omit<Ledger, 'organisation'>> & { organisation?: Partial<OrganisationProfile> } = {}): Ledger {
+export function aLedger(
+  parts: Partial<Omit<Ledger, 'organisation'>> & { organisation?: Partial<OrganisationProfile> } = {},
+): Ledger {
   return {
     organisation: anOrganisation(parts.organisation),
     contacts: parts.contacts ?? [],
@@ -141,7 +143,12 @@ export class LedgerBuilder {
     return inv;
   }
 
-  payment(invoice: Ref<Invoice>, date: IsoDate, amount?: Decimal, overrides: Partial<Settlement> = {}): Settlement {
+  payment(
+    invoice: Ref<Invoice>,
+    date: IsoDate,
+    amount?: Decimal,
+    overrides: Partial<Settlement> = {},
+  ): Settlement {
     const inv = this.#invoice(invoice);
     const s: Settlement = {
       id: `p${++this.#seq.p}`,
@@ -186,7 +193,12 @@ export class LedgerBuilder {
   }
 
   /** An invoice paid in full `daysLate` days after its due date (negative = early). */
-  paidInvoice(contact: Ref<Contact>, date: IsoDate, daysLate: number, overrides: Partial<Invoice> = {}): Invoice {
+  paidInvoice(
+    contact: Ref<Contact>,
+    date: IsoDate,
+    daysLate: number,
+    overrides: Partial<Invoice> = {},
+  ): Invoice {
     const inv = this.invoice(contact, { date, ...overrides, status: 'PAID' });
     this.payment(inv, addDays(inv.dueDate, daysLate));
     return inv;
@@ -222,6 +234,8 @@ export function withExtra(ledger: Ledger, extra: Partial<Omit<Ledger, 'organisat
 
 /** Xero-style "amount as of the last sync" for an invoice given its settlements (for fixtures that care). */
 export function amountDueAfter(invoice: Invoice, settlements: readonly Settlement[]): Decimal {
-  const settled = settlements.filter((s) => s.invoiceId === invoice.id).reduce((a, s) => a.plus(s.amount), dec(0));
+  const settled = settlements
+    .filter((s) => s.invoiceId === invoice.id)
+    .reduce((a, s) => a.plus(s.amount), dec(0));
   return dec(invoice.total).minus(settled).toFixed(4);
 }

@@ -20,7 +20,11 @@ async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Prom
 export async function insertLedger(db: Queryable, orgId: string, ledger: Ledger): Promise<void> {
   const now = new Date('2026-01-01T00:00:00Z');
   const org = ledger.organisation;
-  const existing = await db.selectFrom('organisations').select('id').where('id', '=', orgId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
   const orgValues = {
     base_currency: org.baseCurrency,
     timezone: org.timezone,
@@ -159,5 +163,7 @@ export async function insertLedger(db: Queryable, orgId: string, ledger: Ledger)
       date: s.date,
       amount: s.amount,
     }));
-  await insertChunked(allocations, (chunk) => db.insertInto('xero_credit_allocations').values(chunk).execute());
+  await insertChunked(allocations, (chunk) =>
+    db.insertInto('xero_credit_allocations').values(chunk).execute(),
+  );
 }
