@@ -73,10 +73,9 @@ describe('buildBehaviour', () => {
   it('reads a trend from the last 5 settled invoices against the ones before', () => {
     const b = new LedgerBuilder();
     const s = b.contact();
-    ['2025-01-01', '2025-02-01', '2025-03-01'].forEach((d) => b.paidInvoice(s, d, 0));
-    ['2025-04-01', '2025-05-01', '2025-06-01', '2025-07-01', '2025-08-01'].forEach((d) =>
-      b.paidInvoice(s, d, 12),
-    );
+    for (const d of ['2025-01-01', '2025-02-01', '2025-03-01']) b.paidInvoice(s, d, 0);
+    for (const d of ['2025-04-01', '2025-05-01', '2025-06-01', '2025-07-01', '2025-08-01'])
+      b.paidInvoice(s, d, 12);
     const beh = buildBehaviour(snapshotAsOf(indexLedger(b.build()), '2025-12-31')).behaviourOf(s.id);
     expect(beh.trend).toEqual({
       recentMeanDelay: 12,
