@@ -18,15 +18,14 @@ import {
   rocAuc,
   runBacktest,
 } from '../src/domain/backtest.js';
-import { addDays, monthEndsBetween } from '../src/domain/calendar.js';
+import { addDays, daysBetween, monthEndsBetween } from '../src/domain/calendar.js';
 import {
-  linearScore,
+  lateRisk,
   RISK_FEATURE_DEFINITIONS,
   RISK_FEATURES,
   RISK_HORIZON_DAYS,
   type RiskModel,
   riskFeaturesOf,
-  sigmoid,
 } from '../src/domain/late-payment-risk.js';
 import type { IsoDate } from '../src/domain/ledger.js';
 import { buildBehaviour } from '../src/domain/payer-behaviour.js';
@@ -38,7 +37,10 @@ const root = resolve(import.meta.dirname, '..');
 const LAMBDA = 1;
 const FOLDS = 5;
 const OUT_OF_TIME_SPLIT = '2012-12-31';
-const VERSION = 'ibm-ar-sample-v1';
+const VERSION = 'ibm-ar-sample-v2';
+// The IBM data hold no invoice paid more than 45 days late: beyond 30..60 days past due the score hands over
+// to the organisation's own Kaplan–Meier estimate (see lateRisk).
+const HANDOVER = { fromDaysPastDue: 30, toDaysPastDue: 60 } as const;
 
 interface TrainingRow {
   readonly asOf: IsoDate;
@@ -78,6 +80,7 @@ function modelFrom(
     calibratedOn,
     dataSource: source,
     horizonDays: RISK_HORIZON_DAYS,
+    handover: HANDOVER,
     intercept: round(fit.intercept),
     weights: Object.fromEntries(
       RISK_FEATURES.map((k, i) => [k, round(fit.weights[i]!)]),
@@ -86,7 +89,7 @@ function modelFrom(
 }
 
 const predict = (m: RiskModel, x: number[]) =>
-  sigmoid(linearScore(m, Object.fromEntries(RISK_FEATURES.map((k, i) => [k, x[i]!])) as never));
+  lateRisk(m, Object.fromEntries(RISK_FEATURES.map((k, i) => [k, x[i]!])) as never);
 
 const foldOf = (contactId: string) => createHash('sha256').update(contactId).digest().readUInt32BE(0) % FOLDS;
 
@@ -126,6 +129,10 @@ async function main() {
   const first = dates[0]!;
   const last = dates.at(-1)!;
   const monthEnds = monthEndsBetween(first, addDays(last, -RISK_HORIZON_DAYS));
+  const dueById = new Map(ledger.invoices.map((i) => [i.id, i.dueDate]));
+  const maxDaysLate = Math.max(
+    ...ledger.settlements.map((s) => daysBetween(dueById.get(s.invoiceId)!, s.date)),
+  );
   const rows = trainingRows(index, monthEnds);
   const X = rows.map((r) => r.x);
   const Y = rows.map((r) => r.y);
@@ -218,6 +225,10 @@ starting point, not a picture of any real customer base.
   (${rows.length} rows, ${((Y.filter(Boolean).length / rows.length) * 100).toFixed(1)}% still unpaid 30 days later). Features come from the
   domain's own code (\`riskFeaturesOf\` over \`buildBehaviour\` of the point-in-time snapshot), so production computes them identically.
 - Logistic regression fitted by IRLS with an L2 penalty λ = ${LAMBDA} on the slopes (not the intercept), ${fit.iterations} iterations${fit.converged ? '' : ' (NOT converged)'}.
+- Beyond the data: the calibration data hold no invoice paid more than ${maxDaysLate} days past due, so the logistic
+  score cannot speak for older debt. Between ${HANDOVER.fromDaysPastDue} and ${HANDOVER.toDaysPastDue} days past due the risk moves linearly from the
+  logistic score to \`history_still_unpaid\` — the organisation's own Kaplan–Meier estimate of still being unpaid
+  30 days later at that age, computed at run time (a statistic, not training). All figures below include it.
 - Out of sample by customer: ${FOLDS} folds by a hash of the customer id; each customer's rows are scored by a model fitted without them.
 - Out of time: fitted on month ends ≤ ${OUT_OF_TIME_SPLIT}, scored on later ones.
 

@@ -10,6 +10,7 @@ import {
 import type { IsoDate } from './ledger.js';
 import { type Big, toBase, ZERO } from './money.js';
 import { type InvoicePosition, type LedgerSnapshot, positionAsOf } from './point-in-time.js';
+import { kaplanMeier, type SurvivalCurve } from './survival-curve.js';
 
 /**
  * How each customer has paid, from invoices settled on or before `asOf` only.
@@ -57,10 +58,15 @@ export interface DelayStats {
   readonly delays: readonly number[];
   /** Median base-currency total of invoices raised so far. */
   readonly typicalInvoiceBase: Big | null;
+  /** Kaplan–Meier "still unpaid" by days past due: settled invoices are events, open ones censored. */
+  readonly survival: SurvivalCurve;
 }
 
 export interface PayerBehaviour extends DelayStats {
   readonly contactId: string;
+  /** Weight of the customer's own history against the organisation's: n ÷ (n + k). */
+  readonly ownWeight: number;
+  readonly organisationSurvival: SurvivalCurve;
   /** Unshrunk figures, null without history. */
   readonly raw: {
     readonly lateShare: number | null;
@@ -101,6 +107,8 @@ interface Settled {
 
 interface Accumulator {
   settled: Settled[];
+  /** Days past due of invoices open at asOf (censored observations). */
+  censored: number[];
   totalsBase: Big[];
   withSettlement: number;
   partPaid: number;
@@ -187,6 +195,7 @@ export function isPromiseBroken(snapshot: LedgerSnapshot, p: PromiseToPay): bool
 function newAccumulator(): Accumulator {
   return {
     settled: [],
+    censored: [],
     totalsBase: [],
     withSettlement: 0,
     partPaid: 0,
@@ -207,7 +216,9 @@ function accumulate(acc: Accumulator, p: InvoicePosition, asOf: IsoDate): void {
   }
   if (p.outstanding.gt(0)) {
     acc.openCount++;
-    if (daysOverdue(p.invoice.dueDate, asOf) > 0) acc.overdueCount++;
+    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    acc.censored.push(dpd);
+    if (dpd > 0) acc.overdueCount++;
     acc.openBase = acc.openBase.plus(toBase(p.outstanding, p.invoice.currencyRate));
   } else if (p.settledOn !== null) {
     acc.settled.push({
@@ -250,6 +261,10 @@ export function buildBehaviour(
     sdDaysLate: Math.sqrt(orgLate?.variance ?? 0),
     delays: org.settled.map((s) => s.delay),
     typicalInvoiceBase: median(org.totalsBase),
+    survival: kaplanMeier(
+      org.settled.map((s) => s.delay),
+      org.censored,
+    ),
   };
   const orgVariance = orgLate?.variance ?? 0;
 
@@ -273,6 +288,12 @@ export function buildBehaviour(
     const recentLate = recent.filter((s) => s.delay > 0);
     return {
       contactId,
+      ownWeight: n / (n + k || 1),
+      organisationSurvival: organisation.survival,
+      survival: kaplanMeier(
+        settled.map((s) => s.delay),
+        acc.censored,
+      ),
       paidCount: n,
       paidLateCount: late,
       lateShare: shrink(n, n ? late / n : 0, organisation.lateShare),

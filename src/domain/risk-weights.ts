@@ -5,25 +5,30 @@ import type { RiskModel } from './late-payment-risk.js';
  * Fixed weights of the late-payment risk model, fitted offline on public data, never on Xero data (Xero's
  * developer terms forbid training on it). Feature definitions: RISK_FEATURE_DEFINITIONS in late-payment-risk.ts.
  * Method: L2-penalised logistic regression (IRLS, λ = 1 on slopes), 1796 point-in-time rows at
- * 23 month ends; out-of-sample-by-customer AUC 0.871.
+ * 23 month ends; out-of-sample-by-customer AUC 0.878.
  */
 export const RISK_MODEL: RiskModel = {
-  version: 'ibm-ar-sample-v1',
+  version: 'ibm-ar-sample-v2',
   calibratedOn: '2026-11-21',
   dataSource:
     'IBM Watson Analytics sample “late payment histories” (shared/data/ar-history-dev.csv, 2005 invoices, 81 customers, 2012-01-03..2014-01-09)',
   horizonDays: 30,
-  intercept: -3.048057,
+  handover: {
+    fromDaysPastDue: 30,
+    toDaysPastDue: 60,
+  },
+  intercept: -5.656214,
   weights: {
-    days_until_due: 1.674373,
-    days_past_due: 0.168677,
-    expected_days_beyond_horizon: 2.925692,
-    late_share: 3.062945,
-    mean_days_late: 1.419996,
-    amount_vs_typical: 0.450351,
+    days_until_due: 2.962326,
+    days_past_due: -0.952286,
+    expected_days_beyond_horizon: 0.047887,
+    history_still_unpaid: 2.695121,
+    late_share: 2.880012,
+    mean_days_late: 1.448937,
+    amount_vs_typical: 0.417987,
     part_paid: 0,
-    open_invoices: 0.304126,
-    history_length: -0.598621,
-    trend: -0.382792,
+    open_invoices: 0.373615,
+    history_length: -0.359883,
+    trend: -0.255787,
   },
 };
