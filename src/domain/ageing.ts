@@ -1,6 +1,7 @@
 import { daysBetween } from './calendar.js';
 import type { CreditKind, IsoDate } from './ledger.js';
-import { type Big, type Decimal, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import { type Big, type Decimal, minorUnits } from './money.js';
+import { formatUnits, type Units } from './money-units.js';
 import { type InvoicePosition, type LedgerSnapshot, unappliedCreditsAsOf } from './point-in-time.js';
 
 /**
@@ -144,21 +145,22 @@ export const AGEING_CONVENTIONS: readonly string[] = [
 ];
 
 class Buckets<K extends string> {
-  readonly values = new Map<K | 'total', Big>();
-  add(key: K, amount: Big) {
-    this.values.set(key, (this.values.get(key) ?? ZERO).plus(amount));
-    this.values.set('total', (this.values.get('total') ?? ZERO).plus(amount));
+  readonly values = new Map<K | 'total', Units>();
+  add(key: K, amount: Units) {
+    this.values.set(key, (this.values.get(key) ?? 0n) + amount);
+    this.values.set('total', (this.values.get('total') ?? 0n) + amount);
   }
   toAmounts(keys: readonly K[], currency: string): Readonly<Record<K | 'total', Decimal>> {
     const out = {} as Record<K | 'total', Decimal>;
-    for (const k of [...keys, 'total' as const]) out[k] = moneyString(this.values.get(k) ?? ZERO, currency);
+    for (const k of [...keys, 'total' as const]) out[k] = formatUnits(this.values.get(k) ?? 0n, currency);
     return out;
   }
 }
 
-/** Rounded to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
+/** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
 export function moneyString(value: Big, currency: string): Decimal {
-  return roundMoney(value, currency).toFixed(minorUnits(currency));
+  // Big's toFixed rounds with Big.RM, which money.ts sets to half-up: the same as roundMoney, in one step.
+  return value.toFixed(minorUnits(currency));
 }
 
 interface CustomerAccumulator {
@@ -167,7 +169,7 @@ interface CustomerAccumulator {
   byCurrency: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>;
   invoices: AgedInvoice[];
   credits: UnappliedCredit[];
-  creditsBase: Big;
+  creditsBase: Units;
   oldest: number | null;
 }
 
@@ -177,7 +179,7 @@ const newCustomer = (): CustomerAccumulator => ({
   byCurrency: new Map(),
   invoices: [],
   credits: [],
-  creditsBase: ZERO,
+  creditsBase: 0n,
   oldest: null,
 });
 
@@ -185,8 +187,8 @@ function addToCurrency(
   map: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>,
   currency: string,
   bucket: AgeingBucket,
-  amount: Big,
-  base: Big,
+  amount: Units,
+  base: Units,
 ) {
   let c = map.get(currency);
   if (!c) {
@@ -214,21 +216,21 @@ export function agedInvoiceOf(
   p: InvoicePosition,
   asOf: IsoDate,
   baseCurrency: string,
-): AgedInvoice & { base: Big } {
+): AgedInvoice & { base: Units } {
   const dpd = daysOverdue(p.invoice.dueDate, asOf);
-  const base = toBase(p.outstanding, p.invoice.currencyRate);
+  const base = p.outstandingBaseUnits;
   return {
     invoiceId: p.invoice.id,
     number: p.invoice.number,
     date: p.invoice.date,
     dueDate: p.invoice.dueDate,
     currency: p.invoice.currency,
-    amountDue: moneyString(p.outstanding, p.invoice.currency),
-    baseAmountDue: moneyString(base, baseCurrency),
+    amountDue: formatUnits(p.outstandingUnits, p.invoice.currency),
+    baseAmountDue: formatUnits(base, baseCurrency),
     daysOverdue: dpd,
     bucket: ageingBucketOf(dpd),
     xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),
-    partPaid: p.settled.gt(0),
+    partPaid: p.settledUnits > 0n,
     base,
   };
 }
@@ -244,7 +246,7 @@ export function buildAgeing(
   const total = new Buckets<AgeingBucket>();
   const months = new Buckets<XeroMonthColumn>();
   const byCurrency = new Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>();
-  let creditsBase = ZERO;
+  let creditsBase = 0n;
   const customer = (id: string) => {
     let c = customers.get(id);
     if (!c) {
@@ -261,16 +263,16 @@ export function buildAgeing(
     c.invoices.push(aged);
     c.base.add(aged.bucket, base);
     c.months.add(aged.xeroMonthColumn, base);
-    addToCurrency(c.byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+    addToCurrency(c.byCurrency, aged.currency, aged.bucket, p.outstandingUnits, base);
     if (aged.daysOverdue > 0 && (c.oldest === null || aged.daysOverdue > c.oldest))
       c.oldest = aged.daysOverdue;
     total.add(aged.bucket, base);
     months.add(aged.xeroMonthColumn, base);
-    addToCurrency(byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+    addToCurrency(byCurrency, aged.currency, aged.bucket, p.outstandingUnits, base);
   }
   for (const cp of unappliedCreditsAsOf(index, asOf)) {
     if (only && !only.has(cp.credit.contactId)) continue;
-    const base = toBase(cp.unapplied, cp.credit.currencyRate);
+    const base = cp.unappliedBaseUnits;
     const c = customer(cp.credit.contactId);
     c.credits.push({
       creditId: cp.credit.id,
@@ -278,18 +280,18 @@ export function buildAgeing(
       number: cp.credit.number,
       date: cp.credit.date,
       currency: cp.credit.currency,
-      amount: moneyString(cp.unapplied, cp.credit.currency),
-      baseAmount: moneyString(base, baseCurrency),
+      amount: formatUnits(cp.unappliedUnits, cp.credit.currency),
+      baseAmount: formatUnits(base, baseCurrency),
     });
-    c.creditsBase = c.creditsBase.plus(base);
-    creditsBase = creditsBase.plus(base);
+    c.creditsBase += base;
+    creditsBase += base;
   }
 
   const rows = [...customers.entries()].map(([contactId, c]) => {
     const contact = index.contactsById.get(contactId);
     c.invoices.sort((a, b) => b.daysOverdue - a.daysOverdue || a.invoiceId.localeCompare(b.invoiceId));
     return {
-      sortKey: c.base.values.get('total') ?? ZERO,
+      sortKey: c.base.values.get('total') ?? 0n,
       row: {
         contactId,
         contactName: contact?.name ?? '(unknown contact)',
@@ -300,11 +302,17 @@ export function buildAgeing(
         oldestDaysOverdue: c.oldest,
         invoices: c.invoices,
         unappliedCredits: c.credits,
-        unappliedCreditsBase: moneyString(c.creditsBase, baseCurrency),
+        unappliedCreditsBase: formatUnits(c.creditsBase, baseCurrency),
       } satisfies CustomerAgeing,
     };
   });
-  rows.sort((a, b) => b.sortKey.cmp(a.sortKey) || a.row.contactName.localeCompare(b.row.contactName));
+  rows.sort((a, b) =>
+    b.sortKey > a.sortKey
+      ? 1
+      : b.sortKey < a.sortKey
+        ? -1
+        : a.row.contactName.localeCompare(b.row.contactName),
+  );
 
   return {
     asOf,
@@ -313,7 +321,7 @@ export function buildAgeing(
     total: total.toAmounts(AGEING_BUCKETS, baseCurrency),
     byCurrency: currencyRows(byCurrency, baseCurrency),
     xeroMonths: months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
-    unappliedCreditsBase: moneyString(creditsBase, baseCurrency),
+    unappliedCreditsBase: formatUnits(creditsBase, baseCurrency),
     customers: rows.map((r) => r.row),
   };
 }

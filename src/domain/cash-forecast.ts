@@ -9,7 +9,8 @@ import {
   type PromiseToPay,
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
-import { Big, type Decimal, dec, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import { Big, type Decimal, minorUnits, roundMoney } from './money.js';
+import { formatUnits, scaleUnits, type Units, unitsOf, unitsToNumber } from './money-units.js';
 import type { BehaviourModel, DelayStats } from './payer-behaviour.js';
 import type { InvoicePosition, LedgerSnapshot } from './point-in-time.js';
 
@@ -149,10 +150,6 @@ function promiseFor(
   return best;
 }
 
-function toUnits(amount: Big): bigint {
-  return BigInt(amount.times(10_000).round(0, Big.roundHalfUp).toFixed(0));
-}
-
 function fromUnits(units: bigint, scale: bigint, currency: string): Big {
   return roundMoney(new Big(units.toString()).div(new Big(scale.toString())), currency);
 }
@@ -182,16 +179,16 @@ export function buildForecast(
   let weekVar = 0;
   let total = 0n;
   let totalVar = 0;
-  let openBase = ZERO;
-  let excluded = ZERO;
+  let openBase: Units = 0n;
+  let excluded: Units = 0n;
   const byContact = new Map<string, bigint>();
 
   for (const p of snapshot.open) {
-    const base = toBase(p.outstanding, p.invoice.currencyRate);
-    openBase = openBase.plus(base);
+    const base = p.outstandingBaseUnits;
+    openBase += base;
     let weight = 1;
     if (openDisputes.some((d) => d.contactId === p.invoice.contactId && coversInvoice(d, p.invoice.id))) {
-      excluded = excluded.plus(base);
+      excluded += base;
       if (disputedWeight <= 0) continue;
       weight = disputedWeight;
     }
@@ -211,26 +208,19 @@ export function buildForecast(
     }
     const promise = promiseFor(activePromises, p, asOf, until);
     if (promise) {
+      // The promised share of what is due (a ratio: floating point is fine).
       const share =
         promise.amount === null
           ? 1
-          : Math.min(
-              1,
-              Number(
-                dec(promise.amount)
-                  .div(p.outstanding.gt(0) ? p.outstanding : 1)
-                  .toFixed(6),
-              ),
-            );
+          : Math.min(1, unitsToNumber(unitsOf(promise.amount)) / unitsToNumber(p.outstandingUnits));
       const c = Math.max(0, Math.min(1, promise.confidence)) * share;
       for (let j = 0; j < horizon; j++) q[j] = q[j]! * (1 - c);
       const day = daysOverdue(asOf, promise.promisedDate) - 1;
       q[day] = q[day]! + c;
     }
     // A discounted (disputed) invoice counts as a smaller amount with the same timing.
-    const counted = weight === 1 ? base : base.times(weight);
-    const units = toUnits(counted);
-    const a = Number(counted.toFixed(4));
+    const units = weight === 1 ? base : scaleUnits(base, weight);
+    const a = unitsToNumber(units);
     let pTotal = 0;
     let pWeek = 0;
     let invoiceUnits = 0n;
@@ -261,7 +251,7 @@ export function buildForecast(
     const low = expected.minus(spread);
     return {
       expected: expected.toFixed(dp),
-      low: (low.lt(0) ? ZERO : low).toFixed(dp),
+      low: (low.lt(0) ? new Big(0) : low).toFixed(dp),
       high: expected.plus(spread).toFixed(dp),
     };
   };
@@ -274,8 +264,8 @@ export function buildForecast(
     days: daySum.map((u, j) => ({ date: addDays(asOf, j + 1), ...band(u, dayVar[j]!) })),
     next7Days: band(week, weekVar),
     total: band(total, totalVar),
-    openBase: roundMoney(openBase, baseCurrency).toFixed(dp),
-    excludedDisputedBase: roundMoney(excluded, baseCurrency).toFixed(dp),
+    openBase: formatUnits(openBase, baseCurrency),
+    excludedDisputedBase: formatUnits(excluded, baseCurrency),
     byContact: [...byContact.entries()]
       .filter(([, u]) => u > 0n)
       .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))

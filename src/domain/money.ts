@@ -64,16 +64,25 @@ export function toBase(amount: Big, currencyRate: Decimal | null | undefined): B
   return rate.eq(0) ? amount : amount.div(rate);
 }
 
+// Building an Intl.NumberFormat costs ~20 µs; a digest formats thousands of amounts.
+const FORMAT_CACHE = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(value: Big | Decimal, currency: string, locale = 'en'): string {
   const v = dec(value);
   const dp = minorUnits(currency);
   const n = Number(v.toFixed(dp));
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: dp,
-    maximumFractionDigits: dp,
-  }).format(n);
+  const key = `${locale}\u0000${currency}`;
+  let format = FORMAT_CACHE.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: dp,
+      maximumFractionDigits: dp,
+    });
+    FORMAT_CACHE.set(key, format);
+  }
+  return format.format(n);
 }
 
 export function isPositive(value: Big | Decimal): boolean {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { dec, toBase } from './money.js';
+import { divRound, formatUnits, scaleUnits, toBaseUnits, unitsOf, unitsToBig } from './money-units.js';
+
+describe('money units', () => {
+  it.each([
+    ['1234.56', 12345600n],
+    ['0.0001', 1n],
+    ['-12.5', -125000n],
+    ['100', 1000000n],
+    ['.5', 5000n],
+    ['1.23456', 12346n], // rounded half-up beyond 4 places
+    ['1.23455', 12346n],
+    ['1.23454', 12345n],
+    ['1e3', 10000000n],
+  ])('unitsOf(%s) = %s', (text, units) => {
+    expect(unitsOf(text)).toBe(units);
+  });
+
+  it.each([
+    [12345600n, 'USD', '1234.56'],
+    [12345650n, 'USD', '1234.57'], // half-up
+    [12345649n, 'USD', '1234.56'],
+    [12345000n, 'JPY', '1235'],
+    [12345678n, 'KWD', '1234.568'],
+    [-5000n, 'USD', '-0.50'],
+    [40n, 'USD', '0.00'],
+    [0n, 'JPY', '0'],
+  ])('formatUnits(%s, %s) = %s', (units, currency, text) => {
+    expect(formatUnits(units, currency)).toBe(text);
+  });
+
+  it('converts to base exactly like big.js division, rounded to 1/10⁴', () => {
+    for (const [amount, rate] of [
+      ['300.00', '0.9'],
+      ['500.00', '1.25'],
+      ['100.00', '0.0066'],
+      ['1234.5678', '0.9123456789'],
+    ] as const) {
+      const viaBig = toBase(dec(amount), rate).times(10_000).toFixed(0);
+      expect(toBaseUnits(unitsOf(amount), rate).toString()).toBe(viaBig);
+    }
+    expect(toBaseUnits(unitsOf('10'), null)).toBe(100000n);
+    expect(toBaseUnits(unitsOf('10'), '0')).toBe(100000n);
+  });
+
+  it('scales by a probability and rounds', () => {
+    expect(scaleUnits(10000n, 0.5)).toBe(5000n);
+    expect(scaleUnits(3n, 0.5)).toBe(2n);
+    expect(divRound(-3n, 2n)).toBe(-2n);
+    expect(unitsToBig(12345n).toString()).toBe('1.2345');
+  });
+});
