@@ -56,7 +56,7 @@ export function trainingRows(index: LedgerIndex, monthEnds: readonly IsoDate[]):
     const behaviour = buildBehaviour(snapshot);
     const later = addDays(D, RISK_HORIZON_DAYS);
     for (const p of snapshot.open) {
-      const f = riskFeaturesOf(p, behaviour.behaviourOf(p.invoice.contactId), D);
+      const f = riskFeaturesOf(p, behaviour.behaviourOf(p.invoice.contactId));
       const after = positionAsOf(index, p.invoice.id, later);
       rows.push({
         asOf: D,

@@ -217,7 +217,7 @@ export function agedInvoiceOf(
   asOf: IsoDate,
   baseCurrency: string,
 ): AgedInvoice & { base: Units } {
-  const dpd = daysOverdue(p.invoice.dueDate, asOf);
+  const dpd = p.daysOverdue;
   const base = p.outstandingBaseUnits;
   return {
     invoiceId: p.invoice.id,

@@ -1,4 +1,4 @@
-import { daysOverdue, moneyString } from './ageing.js';
+import { moneyString } from './ageing.js';
 import { addDays, addMonths, daysBetween, endOfMonth, isMonthEnd } from './calendar.js';
 import type { IsoDate } from './ledger.js';
 import type { Big, Decimal } from './money.js';
@@ -84,7 +84,7 @@ export function arFigures(snapshot: LedgerSnapshot): ArFigures {
   let weighted = 0n;
   for (const p of snapshot.open) {
     const base = p.outstandingBaseUnits;
-    const dpd = daysOverdue(p.invoice.dueDate, snapshot.asOf);
+    const dpd = p.daysOverdue;
     total += base;
     if (dpd <= 0) current += base;
     else {

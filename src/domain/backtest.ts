@@ -160,7 +160,7 @@ export function runBacktest(
   for (const D of monthEnds) {
     const snapshot = snapshotAsOf(index, D);
     const behaviour = buildBehaviour(snapshot, options.signals ?? NO_SIGNALS);
-    const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), options.model, D);
+    const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), options.model);
     const riskById = new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
     const dayProbs = paymentDayProbabilitiesByInvoice(
       snapshot,

@@ -199,7 +199,7 @@ export function buildForecast(
       tables.set(contactId, own);
     }
     const ownWeight = own ? own.count / (own.count + k) : 0;
-    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    const dpd = p.daysOverdue;
     let q = paymentDayProbabilities(dpd, own, orgTable, ownWeight, horizon);
     if (!q) {
       const risk = options.riskByInvoice?.get(p.invoice.id) ?? 1;
@@ -295,13 +295,7 @@ export function paymentDayProbabilitiesByInvoice(
       tables.set(contactId, own);
     }
     const ownWeight = own ? own.count / (own.count + behaviour.pseudoCount) : 0;
-    let q = paymentDayProbabilities(
-      daysOverdue(p.invoice.dueDate, snapshot.asOf),
-      own,
-      orgTable,
-      ownWeight,
-      horizon,
-    );
+    let q = paymentDayProbabilities(p.daysOverdue, own, orgTable, ownWeight, horizon);
     if (!q) {
       const risk = riskByInvoice?.get(p.invoice.id) ?? 1;
       q = new Float64Array(horizon);

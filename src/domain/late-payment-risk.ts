@@ -1,4 +1,3 @@
-import { daysOverdue } from './ageing.js';
 import type { IsoDate } from './ledger.js';
 import { unitsToNumber } from './money-units.js';
 import type { PayerBehaviour } from './payer-behaviour.js';
@@ -65,12 +64,9 @@ export interface RiskModel {
 
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : Math.min(x, hi));
 
-export function riskFeaturesOf(
-  position: InvoicePosition,
-  behaviour: PayerBehaviour,
-  asOf: IsoDate,
-): RiskFeatures {
-  const dpd = daysOverdue(position.invoice.dueDate, asOf);
+/** Features of an open invoice as of the date its position was taken (position.daysOverdue is as of then). */
+export function riskFeaturesOf(position: InvoicePosition, behaviour: PayerBehaviour): RiskFeatures {
+  const dpd = position.daysOverdue;
   const totalBase = unitsToNumber(position.totalBaseUnits);
   const typical = behaviour.typicalInvoiceBase;
   // A ratio of amounts is a statistic, not money: floating point is fine here.
@@ -134,10 +130,9 @@ export function scoreOpenInvoices(
   open: readonly InvoicePosition[],
   behaviourOf: (contactId: string) => PayerBehaviour,
   model: RiskModel,
-  asOf: IsoDate,
 ): InvoiceRisk[] {
   return open.map((position) => {
-    const features = riskFeaturesOf(position, behaviourOf(position.invoice.contactId), asOf);
+    const features = riskFeaturesOf(position, behaviourOf(position.invoice.contactId));
     return { position, features, risk: lateRisk(model, features) };
   });
 }

@@ -30,7 +30,15 @@ function parseScaled(value: string, dp: number): bigint {
   return negative ? -n : n;
 }
 
+const PLAIN = /^-?\d+(\.\d{0,4})?$/;
+
 export function unitsOf(value: Decimal): Units {
+  // Fast path for what the database and Xero hand us ('1234.5600', '-12.5'): digits, at most 4 places.
+  if (PLAIN.test(value)) {
+    const dot = value.indexOf('.');
+    if (dot < 0) return BigInt(value) * SCALE;
+    return BigInt(value.slice(0, dot) + value.slice(dot + 1).padEnd(UNIT_DP, '0'));
+  }
   return parseScaled(value, UNIT_DP);
 }
 
@@ -78,9 +86,11 @@ export function scaleUnits(units: Units, factor: number): Units {
 }
 
 /** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
+const DIVISORS = [10_000n, 1_000n, 100n, 10n, 1n];
+
 export function formatUnits(units: Units, currency: string): Decimal {
   const dp = Math.min(minorUnits(currency), UNIT_DP);
-  const rounded = divRound(units, 10n ** BigInt(UNIT_DP - dp));
+  const rounded = units === 0n ? 0n : divRound(units, DIVISORS[dp]!);
   const negative = rounded < 0n;
   const digits = (negative ? -rounded : rounded).toString().padStart(dp + 1, '0');
   const text = dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`;

@@ -99,7 +99,7 @@ function everything(ledger: Ledger, s: CollectionsSignals) {
   const index = indexLedger(ledger);
   const snapshot = snapshotAsOf(index, D);
   const behaviour = buildBehaviour(snapshot, s);
-  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), RISK_MODEL, D);
+  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), RISK_MODEL);
   const riskByInvoice = new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
   return JSON.parse(
     JSON.stringify(

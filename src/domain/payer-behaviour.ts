@@ -207,7 +207,7 @@ function newAccumulator(): Accumulator {
   };
 }
 
-function accumulate(acc: Accumulator, p: InvoicePosition, asOf: IsoDate): void {
+function accumulate(acc: Accumulator, p: InvoicePosition): void {
   const totalBase = unitsToNumber(p.totalBaseUnits);
   acc.totalsBase.push(totalBase);
   if (acc.firstDate === null || p.invoice.date < acc.firstDate) acc.firstDate = p.invoice.date;
@@ -217,13 +217,13 @@ function accumulate(acc: Accumulator, p: InvoicePosition, asOf: IsoDate): void {
   }
   if (p.outstandingUnits > 0n) {
     acc.openCount++;
-    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    const dpd = p.daysOverdue;
     acc.censored.push(dpd);
     if (dpd > 0) acc.overdueCount++;
     acc.openBaseUnits += p.outstandingBaseUnits;
   } else if (p.settledOn !== null) {
     acc.settled.push({
-      delay: daysOverdue(p.invoice.dueDate, p.settledOn),
+      delay: p.delay ?? 0,
       weight: totalBase,
       settledOn: p.settledOn,
     });
@@ -248,8 +248,8 @@ export function buildBehaviour(
       acc = newAccumulator();
       byContact.set(p.invoice.contactId, acc);
     }
-    accumulate(acc, p, asOf);
-    accumulate(org, p, asOf);
+    accumulate(acc, p);
+    accumulate(org, p);
   }
 
   const orgLate = weightedLateStats(org.settled);

@@ -1,3 +1,4 @@
+import { dayNumber } from './calendar.js';
 import type { Contact, Credit, Invoice, InvoiceStatus, IsoDate, Ledger, Settlement } from './ledger.js';
 import type { Big } from './money.js';
 import { toBaseUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
@@ -27,6 +28,7 @@ interface InvoiceEntry {
   readonly invoice: Invoice;
   readonly totalUnits: Units;
   readonly totalBaseUnits: Units;
+  readonly dueDay: number;
   /** Sorted by date (then id, for a stable order). */
   readonly settlements: readonly DatedAmount[];
 }
@@ -71,6 +73,7 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
       invoice,
       totalUnits,
       totalBaseUnits: toBaseUnits(totalUnits, invoice.currencyRate),
+      dueDay: dayNumber(invoice.dueDate),
       settlements: (byInvoice.get(invoice.id) ?? []).sort(byDateThenId),
     };
   });
@@ -111,6 +114,10 @@ export class InvoicePosition {
     readonly settledOn: IsoDate | null,
     /** Number of settlements dated ≤ asOf. */
     readonly settlementCount: number,
+    /** Days past the due date at the end of asOf (0 on the due date, negative before). */
+    readonly daysOverdue: number,
+    /** settledOn − due date in days (negative = early), when settled by asOf. */
+    readonly delay: number | null,
   ) {}
 
   get isOpen(): boolean {
@@ -153,7 +160,7 @@ export function existsAsOf(invoice: Invoice, asOf: IsoDate): boolean {
   return isReceivableStatus(invoice.status) && invoice.date <= asOf;
 }
 
-function positionOf(entry: InvoiceEntry, asOf: IsoDate): InvoicePosition {
+function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): InvoicePosition {
   let settled = 0n;
   let paid = 0n;
   let settledOn: IsoDate | null = null;
@@ -173,6 +180,7 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate): InvoicePosition {
       : outstanding > 0n
         ? toBaseUnits(outstanding, entry.invoice.currencyRate)
         : 0n;
+  const settledDate = entry.totalUnits <= 0n ? entry.invoice.date : settledOn;
   return new InvoicePosition(
     entry.invoice,
     entry.totalUnits,
@@ -182,23 +190,26 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate): InvoicePosition {
     outstanding,
     outstanding > 0n ? outstandingBase : 0n,
     // A zero-total invoice is settled the day it is raised.
-    entry.totalUnits <= 0n ? entry.invoice.date : settledOn,
+    settledDate,
     count,
+    asOfDay - entry.dueDay,
+    settledDate === null ? null : dayNumber(settledDate) - entry.dueDay,
   );
 }
 
 /** Every invoice that exists as of `asOf` (open or settled), with its position then. */
 export function positionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {
   const out: InvoicePosition[] = [];
+  const asOfDay = dayNumber(asOf);
   for (const e of index.invoices) {
-    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf));
+    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf, asOfDay));
   }
   return out;
 }
 
 export function positionAsOf(index: LedgerIndex, invoiceId: string, asOf: IsoDate): InvoicePosition | null {
   const e = index.invoicesById.get(invoiceId);
-  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf) : null;
+  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf, dayNumber(asOf)) : null;
 }
 
 export function openPositionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {

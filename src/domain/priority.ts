@@ -1,4 +1,3 @@
-import { daysOverdue } from './ageing.js';
 import {
   type CollectionsSignals,
   coversInvoice,
@@ -143,7 +142,7 @@ export function prioritise(
   for (const r of risks) {
     const inv = r.position.invoice;
     const base = r.position.outstandingBaseUnits;
-    const dpd = daysOverdue(inv.dueDate, asOf);
+    const dpd = r.position.daysOverdue;
     const atRisk = scaleUnits(base, r.risk);
     const score = scaleUnits(atRisk, ageFactor(dpd));
     let acc = byContact.get(inv.contactId);

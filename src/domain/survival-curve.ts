@@ -20,8 +20,8 @@ export const EMPTY_SURVIVAL: SurvivalCurve = {
 
 export function kaplanMeier(eventTimes: readonly number[], censoredTimes: readonly number[]): SurvivalCurve {
   if (eventTimes.length === 0) return EMPTY_SURVIVAL;
-  const ev = [...eventTimes].sort((a, b) => a - b);
-  const ce = [...censoredTimes].sort((a, b) => a - b);
+  const ev = Float64Array.from(eventTimes).sort();
+  const ce = Float64Array.from(censoredTimes).sort();
   const times: number[] = [];
   const survival: number[] = [];
   let atRisk = ev.length + ce.length;
