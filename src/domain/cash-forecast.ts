@@ -10,7 +10,15 @@ import {
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
 import { Big, type Decimal, minorUnits, roundMoney } from './money.js';
-import { formatUnits, scaleUnits, type Units, unitsOf, unitsToNumber } from './money-units.js';
+import {
+  divRound,
+  formatUnits,
+  scaleUnits,
+  type Units,
+  unitsOf,
+  unitsToBig,
+  unitsToNumber,
+} from './money-units.js';
 import type { BehaviourModel, DelayStats } from './payer-behaviour.js';
 import type { InvoicePosition, LedgerSnapshot } from './point-in-time.js';
 
@@ -76,8 +84,37 @@ export interface CashForecast {
 export const FORECAST_METHOD =
   "Per invoice: customer's delay distribution shrunk to the organisation's (k pseudo-invoices), conditioned on being unpaid at asOf; promises put their confidence on the promised date; disputed invoices excluded. Band: expected ± 1.645·σ, σ² = Σ amount²·p·(1−p).";
 
-const AMOUNT_SCALE = 10_000n;
-const PROB_SCALE = 1_000_000_000;
+/** Probabilities are quantised to 2⁻²⁰ (≈ 1e-6) so that amount × probability is an exact integer product. */
+const PROB_BITS = 20;
+const PROB_SCALE = 2 ** PROB_BITS;
+/** Amounts up to 2³² units (≈ 429,000 currency units) take the Number path: 2³² × 2²⁰ < 2⁵³, products exact. */
+const SMALL_UNITS = 2n ** 32n;
+const FLUSH_AT = 2 ** 52;
+
+/**
+ * An exact sum of integer products: a Number while it stays below 2⁵² (integers are exact there), spilled into a
+ * bigint beyond. Bigint arithmetic for every product of 100k invoices × 30 days is what made the forecast slow.
+ */
+class ExactSum {
+  #small = 0;
+  #big = 0n;
+  add(product: number): void {
+    this.#small += product;
+    if (this.#small >= FLUSH_AT) {
+      this.#big += BigInt(this.#small);
+      this.#small = 0;
+    }
+  }
+  addBig(product: bigint): void {
+    this.#big += product;
+  }
+  addSum(other: ExactSum): void {
+    this.#big += other.value();
+  }
+  value(): bigint {
+    return this.#big + BigInt(this.#small);
+  }
+}
 
 /** Delay distribution as arrays over [min, max]: pmf and survival S(x) = P(d > x). */
 interface DelayTable {
@@ -150,10 +187,6 @@ function promiseFor(
   return best;
 }
 
-function fromUnits(units: bigint, scale: bigint, currency: string): Big {
-  return roundMoney(new Big(units.toString()).div(new Big(scale.toString())), currency);
-}
-
 export function buildForecast(
   snapshot: LedgerSnapshot,
   behaviour: BehaviourModel,
@@ -173,15 +206,15 @@ export function buildForecast(
   const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
   const activePromises = signals.promises.filter((p) => isPromiseActive(p, asOf));
 
-  const daySum = new Array<bigint>(horizon).fill(0n);
+  const daySum = Array.from({ length: horizon }, () => new ExactSum());
   const dayVar = new Float64Array(horizon);
-  let week = 0n;
+  const week = new ExactSum();
   let weekVar = 0;
-  let total = 0n;
+  const total = new ExactSum();
   let totalVar = 0;
   let openBase: Units = 0n;
   let excluded: Units = 0n;
-  const byContact = new Map<string, bigint>();
+  const byContact = new Map<string, ExactSum>();
 
   for (const p of snapshot.open) {
     const base = p.outstandingBaseUnits;
@@ -221,32 +254,47 @@ export function buildForecast(
     // A discounted (disputed) invoice counts as a smaller amount with the same timing.
     const units = weight === 1 ? base : scaleUnits(base, weight);
     const a = unitsToNumber(units);
+    const small = units >= 0n && units < SMALL_UNITS;
+    const unitsNumber = Number(units);
     let pTotal = 0;
     let pWeek = 0;
-    let invoiceUnits = 0n;
+    let contact = byContact.get(contactId);
+    if (!contact) {
+      contact = new ExactSum();
+      byContact.set(contactId, contact);
+    }
     for (let j = 0; j < horizon; j++) {
       const qj = q[j]!;
       if (qj <= 0) continue;
-      const u = units * BigInt(Math.round(qj * PROB_SCALE));
-      daySum[j] = daySum[j]! + u;
-      invoiceUnits += u;
+      const quantised = Math.round(qj * PROB_SCALE);
+      if (small) {
+        const u = unitsNumber * quantised;
+        daySum[j]!.add(u);
+        contact.add(u);
+        total.add(u);
+        if (j < 7) week.add(u);
+      } else {
+        const u = units * BigInt(quantised);
+        daySum[j]!.addBig(u);
+        contact.addBig(u);
+        total.addBig(u);
+        if (j < 7) week.addBig(u);
+      }
       dayVar[j] = dayVar[j]! + a * a * qj * (1 - qj);
       pTotal += qj;
-      if (j < 7) {
-        pWeek += qj;
-        week += u;
-      }
+      if (j < 7) pWeek += qj;
     }
-    total += invoiceUnits;
     totalVar += a * a * pTotal * (1 - Math.min(1, pTotal));
     weekVar += a * a * pWeek * (1 - Math.min(1, pWeek));
-    byContact.set(contactId, (byContact.get(contactId) ?? 0n) + invoiceUnits);
   }
 
-  const scale = AMOUNT_SCALE * BigInt(PROB_SCALE);
-  const dp = minorUnits(baseCurrency);
-  const band = (units: bigint, variance: number): ForecastBand => {
-    const expected = fromUnits(units, scale, baseCurrency);
+  const dp = Math.min(minorUnits(baseCurrency), 4);
+  const toMinor = 10n ** BigInt(4 - dp);
+  // One rounding, half-up, straight to the currency's minor unit, then back to 1/10⁴ units.
+  const toUnitsRounded = (sum: ExactSum): Units =>
+    divRound(sum.value(), BigInt(PROB_SCALE) * toMinor) * toMinor;
+  const band = (sum: ExactSum, variance: number): ForecastBand => {
+    const expected = unitsToBig(toUnitsRounded(sum));
     const spread = roundMoney(new Big(Math.sqrt(Math.max(0, variance)).toFixed(4)).times(z), baseCurrency);
     const low = expected.minus(spread);
     return {
@@ -267,9 +315,12 @@ export function buildForecast(
     openBase: formatUnits(openBase, baseCurrency),
     excludedDisputedBase: formatUnits(excluded, baseCurrency),
     byContact: [...byContact.entries()]
-      .filter(([, u]) => u > 0n)
-      .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))
-      .map(([contactId, u]) => ({ contactId, expected: fromUnits(u, scale, baseCurrency).toFixed(dp) })),
+      .map(([contactId, sum]) => ({ contactId, units: toUnitsRounded(sum) }))
+      .filter((c) => c.units > 0n)
+      .sort((a, b) =>
+        b.units > a.units ? 1 : b.units < a.units ? -1 : a.contactId.localeCompare(b.contactId),
+      )
+      .map((c) => ({ contactId: c.contactId, expected: formatUnits(c.units, baseCurrency) })),
   };
 }
 
