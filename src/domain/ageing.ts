@@ -212,11 +212,7 @@ function currencyRows(
     }));
 }
 
-export function agedInvoiceOf(
-  p: InvoicePosition,
-  asOf: IsoDate,
-  baseCurrency: string,
-): AgedInvoice & { base: Units } {
+export function agedInvoiceOf(p: InvoicePosition, asOf: IsoDate, baseCurrency: string): AgedInvoice {
   const dpd = p.daysOverdue;
   const base = p.outstandingBaseUnits;
   return {
@@ -231,7 +227,6 @@ export function agedInvoiceOf(
     bucket: ageingBucketOf(dpd),
     xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),
     partPaid: p.settledUnits > 0n,
-    base,
   };
 }
 
@@ -258,7 +253,8 @@ export function buildAgeing(
 
   for (const p of snapshot.open) {
     if (only && !only.has(p.invoice.contactId)) continue;
-    const { base, ...aged } = agedInvoiceOf(p, asOf, baseCurrency);
+    const aged = agedInvoiceOf(p, asOf, baseCurrency);
+    const base = p.outstandingBaseUnits;
     const c = customer(p.invoice.contactId);
     c.invoices.push(aged);
     c.base.add(aged.bucket, base);

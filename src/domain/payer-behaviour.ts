@@ -207,8 +207,8 @@ function newAccumulator(): Accumulator {
   };
 }
 
-function accumulate(acc: Accumulator, p: InvoicePosition): void {
-  const totalBase = unitsToNumber(p.totalBaseUnits);
+/** `totalBase` and `settled` are computed once per position and shared by the customer and the organisation. */
+function accumulate(acc: Accumulator, p: InvoicePosition, totalBase: number, settled: Settled | null): void {
   acc.totalsBase.push(totalBase);
   if (acc.firstDate === null || p.invoice.date < acc.firstDate) acc.firstDate = p.invoice.date;
   if (p.settlementCount > 0) {
@@ -221,12 +221,8 @@ function accumulate(acc: Accumulator, p: InvoicePosition): void {
     acc.censored.push(dpd);
     if (dpd > 0) acc.overdueCount++;
     acc.openBaseUnits += p.outstandingBaseUnits;
-  } else if (p.settledOn !== null) {
-    acc.settled.push({
-      delay: p.delay ?? 0,
-      weight: totalBase,
-      settledOn: p.settledOn,
-    });
+  } else if (settled !== null) {
+    acc.settled.push(settled);
   }
 }
 
@@ -248,8 +244,13 @@ export function buildBehaviour(
       acc = newAccumulator();
       byContact.set(p.invoice.contactId, acc);
     }
-    accumulate(acc, p);
-    accumulate(org, p);
+    const totalBase = unitsToNumber(p.totalBaseUnits);
+    const settled =
+      p.outstandingUnits === 0n && p.settledOn !== null
+        ? { delay: p.delay ?? 0, weight: totalBase, settledOn: p.settledOn }
+        : null;
+    accumulate(acc, p, totalBase, settled);
+    accumulate(org, p, totalBase, settled);
   }
 
   const orgLate = weightedLateStats(org.settled);
