@@ -30,6 +30,8 @@ const MINOR_UNITS_CACHE = new Map<string, number>();
 
 /** ISO 4217 minor units via Intl (JPY → 0, KWD → 3, unknown → 2). */
 export function minorUnits(currency: string): number {
+  const cached = MINOR_UNITS_CACHE.get(currency);
+  if (cached !== undefined) return cached;
   const code = currency.toUpperCase();
   let n = MINOR_UNITS_CACHE.get(code);
   if (n === undefined) {
@@ -42,6 +44,7 @@ export function minorUnits(currency: string): number {
     }
     MINOR_UNITS_CACHE.set(code, n);
   }
+  MINOR_UNITS_CACHE.set(currency, n);
   return n;
 }
 

@@ -74,7 +74,8 @@ export function conditionalStillUnpaid(
   dpd: number,
   horizon: number,
 ): number {
-  const s = (x: number) => ownWeight * survivalAt(own, x) + (1 - ownWeight) * survivalAt(org, x);
-  const now = s(dpd);
-  return now <= 1e-9 ? 1 : s(dpd + horizon) / now;
+  const now = ownWeight * survivalAt(own, dpd) + (1 - ownWeight) * survivalAt(org, dpd);
+  if (now <= 1e-9) return 1;
+  const later = ownWeight * survivalAt(own, dpd + horizon) + (1 - ownWeight) * survivalAt(org, dpd + horizon);
+  return later / now;
 }
