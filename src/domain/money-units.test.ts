@@ -24,6 +24,9 @@ describe('money units', () => {
     [12345000n, 'JPY', '1235'],
     [12345678n, 'KWD', '1234.568'],
     [-5000n, 'USD', '-0.50'],
+    [-5050n, 'USD', '-0.51'], // half away from zero
+    [123456789012345678901n, 'USD', '12345678901234567.89'], // beyond 2⁵³: the bigint path
+    [123456789012345678950n, 'USD', '12345678901234567.90'],
     [40n, 'USD', '0.00'],
     [0n, 'JPY', '0'],
   ])('formatUnits(%s, %s) = %s', (units, currency, text) => {

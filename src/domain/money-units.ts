@@ -87,14 +87,31 @@ export function scaleUnits(units: Units, factor: number): Units {
 
 /** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
 const DIVISORS = [10_000n, 1_000n, 100n, 10n, 1n];
+const NUMBER_DIVISORS = [10_000, 1_000, 100, 10, 1];
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+function digitsText(magnitude: string, dp: number, negative: boolean): string {
+  const digits = magnitude.padStart(dp + 1, '0');
+  const text = dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
 export function formatUnits(units: Units, currency: string): Decimal {
   const dp = Math.min(minorUnits(currency), UNIT_DP);
-  const rounded = units === 0n ? 0n : divRound(units, DIVISORS[dp]!);
+  if (units <= SAFE && units >= -SAFE) {
+    // Integers below 2⁵³ are exact in a double, and so are %, subtraction and an exact division.
+    const v = Number(units);
+    const d = NUMBER_DIVISORS[dp]!;
+    const r = v % d;
+    let q = (v - r) / d;
+    if (2 * Math.abs(r) >= d) q += v < 0 ? -1 : 1;
+    const negative = q < 0;
+    return digitsText(String(negative ? -q : q), dp, negative);
+  }
+  const rounded = divRound(units, DIVISORS[dp]!);
   const negative = rounded < 0n;
-  const digits = (negative ? -rounded : rounded).toString().padStart(dp + 1, '0');
-  const text = dp === 0 ? digits : `${digits.slice(0, -dp)}.${digits.slice(-dp)}`;
-  return `${negative ? '-' : ''}${text}`;
+  return digitsText((negative ? -rounded : rounded).toString(), dp, negative);
 }
 
 export const ZERO_UNITS: Units = 0n;
