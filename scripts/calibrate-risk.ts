@@ -238,6 +238,9 @@ starting point, not a picture of any real customer base.
 | (intercept) | | ${model.intercept.toFixed(4)} |
 ${RISK_FEATURES.map((k) => `| \`${k}\` | ${RISK_FEATURE_DEFINITIONS[k]} | ${model.weights[k].toFixed(4)} |`).join('\n')}
 
+\`part_paid\` gets weight 0: the data hold no part payments (one payment per invoice), so the penalty keeps it at
+zero; it stays in the feature set so that a calibration on richer public data needs no code change.
+
 ## Fit quality
 | | rows | ROC AUC | Brier |
 |---|---|---|---|
