@@ -144,15 +144,29 @@ export const AGEING_CONVENTIONS: readonly string[] = [
   'Xero month view: Current = due on/after the as-of date; < 1 Month = overdue, due in the as-of calendar month; 1/2/3 Months = calendar months before; Older = 4+.',
 ];
 
+/** Amounts per column in exact units; the total is summed when printed, not on every add. */
 class Buckets<K extends string> {
-  readonly values = new Map<K | 'total', Units>();
-  add(key: K, amount: Units) {
-    this.values.set(key, (this.values.get(key) ?? 0n) + amount);
-    this.values.set('total', (this.values.get('total') ?? 0n) + amount);
+  readonly #index: Readonly<Record<string, number>>;
+  readonly #values: bigint[];
+  constructor(readonly keys: readonly K[]) {
+    this.#index = Object.fromEntries(keys.map((k, i) => [k, i]));
+    this.#values = keys.map(() => 0n);
   }
-  toAmounts(keys: readonly K[], currency: string): Readonly<Record<K | 'total', Decimal>> {
+  add(key: K, amount: Units) {
+    const i = this.#index[key]!;
+    this.#values[i] = this.#values[i]! + amount;
+  }
+  total(): Units {
+    let t = 0n;
+    for (const v of this.#values) t += v;
+    return t;
+  }
+  toAmounts(currency: string): Readonly<Record<K | 'total', Decimal>> {
     const out = {} as Record<K | 'total', Decimal>;
-    for (const k of [...keys, 'total' as const]) out[k] = formatUnits(this.values.get(k) ?? 0n, currency);
+    this.keys.forEach((k, i) => {
+      out[k] = formatUnits(this.#values[i]!, currency);
+    });
+    out.total = formatUnits(this.total(), currency);
     return out;
   }
 }
@@ -174,8 +188,8 @@ interface CustomerAccumulator {
 }
 
 const newCustomer = (): CustomerAccumulator => ({
-  base: new Buckets(),
-  months: new Buckets(),
+  base: new Buckets(AGEING_BUCKETS),
+  months: new Buckets(XERO_MONTH_COLUMNS),
   byCurrency: new Map(),
   invoices: [],
   credits: [],
@@ -192,7 +206,7 @@ function addToCurrency(
 ) {
   let c = map.get(currency);
   if (!c) {
-    c = { amounts: new Buckets(), base: new Buckets() };
+    c = { amounts: new Buckets(AGEING_BUCKETS), base: new Buckets(AGEING_BUCKETS) };
     map.set(currency, c);
   }
   c.amounts.add(bucket, amount);
@@ -207,8 +221,8 @@ function currencyRows(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, c]) => ({
       currency,
-      amounts: c.amounts.toAmounts(AGEING_BUCKETS, currency),
-      base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+      amounts: c.amounts.toAmounts(currency),
+      base: c.base.toAmounts(baseCurrency),
     }));
 }
 
@@ -238,8 +252,8 @@ export function buildAgeing(
   const baseCurrency = index.baseCurrency;
   const only = options.contactIds ? new Set(options.contactIds) : null;
   const customers = new Map<string, CustomerAccumulator>();
-  const total = new Buckets<AgeingBucket>();
-  const months = new Buckets<XeroMonthColumn>();
+  const total = new Buckets(AGEING_BUCKETS);
+  const months = new Buckets(XERO_MONTH_COLUMNS);
   const byCurrency = new Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>();
   let creditsBase = 0n;
   const customer = (id: string) => {
@@ -287,14 +301,14 @@ export function buildAgeing(
     const contact = index.contactsById.get(contactId);
     c.invoices.sort((a, b) => b.daysOverdue - a.daysOverdue || a.invoiceId.localeCompare(b.invoiceId));
     return {
-      sortKey: c.base.values.get('total') ?? 0n,
+      sortKey: c.base.total(),
       row: {
         contactId,
         contactName: contact?.name ?? '(unknown contact)',
         accountNumber: contact?.accountNumber ?? null,
-        base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+        base: c.base.toAmounts(baseCurrency),
         byCurrency: currencyRows(c.byCurrency, baseCurrency),
-        xeroMonths: c.months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
+        xeroMonths: c.months.toAmounts(baseCurrency),
         oldestDaysOverdue: c.oldest,
         invoices: c.invoices,
         unappliedCredits: c.credits,
@@ -314,9 +328,9 @@ export function buildAgeing(
     asOf,
     baseCurrency,
     conventions: AGEING_CONVENTIONS,
-    total: total.toAmounts(AGEING_BUCKETS, baseCurrency),
+    total: total.toAmounts(baseCurrency),
     byCurrency: currencyRows(byCurrency, baseCurrency),
-    xeroMonths: months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
+    xeroMonths: months.toAmounts(baseCurrency),
     unappliedCreditsBase: formatUnits(creditsBase, baseCurrency),
     customers: rows.map((r) => r.row),
   };

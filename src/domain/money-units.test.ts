@@ -47,6 +47,15 @@ describe('money units', () => {
     expect(toBaseUnits(unitsOf('10'), '0')).toBe(100000n);
   });
 
+  it('scales exactly on both paths (double below 2^29 units, bigint above)', () => {
+    const reference = (u: bigint, f: number) => divRound(u * BigInt(Math.round(f * 2 ** 24)), 2n ** 24n);
+    for (const f of [0, 0.37, 0.5, 1 + 47 / 90, 1.5, 2.999]) {
+      for (const u of [1n, 12345n, 2n ** 29n - 1n, 2n ** 29n, 2n ** 40n + 7n, -98765n]) {
+        expect(scaleUnits(u, f)).toBe(reference(u, f));
+      }
+    }
+  });
+
   it('scales by a probability and rounds', () => {
     expect(scaleUnits(10000n, 0.5)).toBe(5000n);
     expect(scaleUnits(3n, 0.5)).toBe(2n);

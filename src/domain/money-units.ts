@@ -78,14 +78,23 @@ export function toBaseUnits(units: Units, currencyRate: Decimal | null | undefin
   return rate === 0n ? units : divRound(units * RATE_SCALE, rate);
 }
 
-const PROBABILITY_SCALE = 1_000_000_000n;
+/** Factors are quantised to 2⁻²⁴ (≈ 6e-8): dividing by a power of two is exact in a double. */
+const FACTOR_BITS = 24;
+const FACTOR_SCALE = 2 ** FACTOR_BITS;
+const FACTOR_SCALE_BIG = BigInt(FACTOR_SCALE);
+/** |units| below 2²⁹ (≈ 53,687 currency units) times a factor below 2⁴·2²⁴ stays under 2⁵³: exact in a double. */
+const SMALL = 2n ** 29n;
 
-/** units × p for a probability or factor p ≥ 0, with p quantised to 1e-9 and the result rounded. */
+/** units × factor for a probability or weight 0 ≤ factor < 16, rounded half away from zero; exact integer maths. */
 export function scaleUnits(units: Units, factor: number): Units {
-  return divRound(units * BigInt(Math.round(factor * 1e9)), PROBABILITY_SCALE);
+  const q = Math.round(factor * FACTOR_SCALE);
+  if (units < SMALL && units > -SMALL && q < 2 ** 28) {
+    const scaled = (Number(units) * q) / FACTOR_SCALE; // exact: a power-of-two division of an integer < 2⁵³
+    return BigInt(scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5));
+  }
+  return divRound(units * BigInt(q), FACTOR_SCALE_BIG);
 }
 
-/** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
 const DIVISORS = [10_000n, 1_000n, 100n, 10n, 1n];
 const NUMBER_DIVISORS = [10_000, 1_000, 100, 10, 1];
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
