@@ -146,25 +146,25 @@ export const AGEING_CONVENTIONS: readonly string[] = [
 
 /** Amounts per column in exact units; the total is summed when printed, not on every add. */
 class Buckets<K extends string> {
-  readonly #index: Readonly<Record<string, number>>;
-  readonly #values: bigint[];
+  private readonly slotOf: Readonly<Record<string, number>>;
+  private readonly sums: bigint[];
   constructor(readonly keys: readonly K[]) {
-    this.#index = Object.fromEntries(keys.map((k, i) => [k, i]));
-    this.#values = keys.map(() => 0n);
+    this.slotOf = Object.fromEntries(keys.map((k, i) => [k, i]));
+    this.sums = keys.map(() => 0n);
   }
   add(key: K, amount: Units) {
-    const i = this.#index[key]!;
-    this.#values[i] = this.#values[i]! + amount;
+    const i = this.slotOf[key]!;
+    this.sums[i] = this.sums[i]! + amount;
   }
   total(): Units {
     let t = 0n;
-    for (const v of this.#values) t += v;
+    for (const v of this.sums) t += v;
     return t;
   }
   toAmounts(currency: string): Readonly<Record<K | 'total', Decimal>> {
     const out = {} as Record<K | 'total', Decimal>;
     this.keys.forEach((k, i) => {
-      out[k] = formatUnits(this.#values[i]!, currency);
+      out[k] = formatUnits(this.sums[i]!, currency);
     });
     out.total = formatUnits(this.total(), currency);
     return out;

@@ -96,23 +96,23 @@ const FLUSH_AT = 2 ** 52;
  * bigint beyond. Bigint arithmetic for every product of 100k invoices × 30 days is what made the forecast slow.
  */
 class ExactSum {
-  #small = 0;
-  #big = 0n;
+  private exact = 0;
+  private spilled = 0n;
   add(product: number): void {
-    this.#small += product;
-    if (this.#small >= FLUSH_AT) {
-      this.#big += BigInt(this.#small);
-      this.#small = 0;
+    this.exact += product;
+    if (this.exact >= FLUSH_AT) {
+      this.spilled += BigInt(this.exact);
+      this.exact = 0;
     }
   }
   addBig(product: bigint): void {
-    this.#big += product;
+    this.spilled += product;
   }
   addSum(other: ExactSum): void {
-    this.#big += other.value();
+    this.spilled += other.value();
   }
   value(): bigint {
-    return this.#big + BigInt(this.#small);
+    return this.spilled + BigInt(this.exact);
   }
 }
 
