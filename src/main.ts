@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   let log: ReturnType<typeof createLogger>;
   if (isDemoMode(config)) {
     // No Slack and no Xero configured: run the whole product against simulated Xero and Slack.
-    log = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, pretty: process.stdout.isTTY });
+    log = createLogger({
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      pretty: process.stdout.isTTY,
+    });
     const hooks: DemoHooks = wiring;
     const demo = await startDemo(config, log, hooks);
     stop = () => demo.stop();
