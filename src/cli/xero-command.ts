@@ -11,7 +11,9 @@ async function resolveOrg(ctx: AppContext, ref: string | undefined): Promise<Org
   const found = await findOrganisation(ctx.database.db, ref);
   if (found.kind === 'found') return found.organisation;
   if (found.kind === 'none') {
-    throw new CliFailure(ref ? `no organisation matches "${ref}" (see \`orgs\`)` : 'no organisation connected yet');
+    throw new CliFailure(
+      ref ? `no organisation matches "${ref}" (see \`orgs\`)` : 'no organisation connected yet',
+    );
   }
   throw new CliFailure(
     `"${ref ?? ''}" matches several organisations: ${found.matches.map((o) => o.name).join(', ')}; use --org with an id`,
@@ -30,9 +32,13 @@ export function registerXeroCommands(program: Command): void {
         if (!ctx.config.xero.credentials) {
           throw new CliFailure('XERO_CLIENT_ID and XERO_CLIENT_SECRET are not set (see .env.example)', 2);
         }
-        printLine(`Open this link in a browser while AR Copilot is running (npm start):\n\n  ${ctx.config.publicUrl}/xero/connect\n`);
+        printLine(
+          `Open this link in a browser while AR Copilot is running (npm start):\n\n  ${ctx.config.publicUrl}/xero/connect\n`,
+        );
         printLine(`Xero must list ${ctx.config.xero.redirectUri} as a redirect URI of the app.`);
-        printLine('Every organisation you tick on the consent screen is connected; the first sync starts within a minute.');
+        printLine(
+          'Every organisation you tick on the consent screen is connected; the first sync starts within a minute.',
+        );
       });
     });
 
@@ -43,7 +49,11 @@ export function registerXeroCommands(program: Command): void {
     .action(async (ref: string) => {
       await withContext(async (ctx) => {
         const org = await resolveOrg(ctx, ref);
-        await disconnectXeroOrganisation({ db: ctx.database.db, xero: ctx.xero, log: ctx.log }, org, ctx.clock.now());
+        await disconnectXeroOrganisation(
+          { db: ctx.database.db, xero: ctx.xero, log: ctx.log },
+          org,
+          ctx.clock.now(),
+        );
         printLine(`Disconnected ${org.name}.`);
       });
     });
@@ -88,7 +98,8 @@ export function registerXeroCommands(program: Command): void {
           const report: XeroSyncReport = await syncXeroOrganisation(deps, org, {
             full: opts.full === true,
             onPage: progress
-              ? (resource, c) => process.stderr.write(`\r  ${org.name}: ${resource} page ${c.pages}, ${c.rows} rows   `)
+              ? (resource, c) =>
+                  process.stderr.write(`\r  ${org.name}: ${resource} page ${c.pages}, ${c.rows} rows   `)
               : undefined,
           });
           if (progress) process.stderr.write('\n');
