@@ -351,19 +351,14 @@ describe('faults', () => {
     tick();
     const expected = sandboxCounts();
     expect(expected.invoices).toBeGreaterThan(2000);
-    await expect(
-      sync({
-        onPage: (resource, c) => {
-          if (resource === 'invoices' && c.pages === 2) {
-            sandbox.faults.inject({
-              match: { path: /\/Invoices$/ },
-              times: 10,
-              fault: { kind: 'status', status: 500 },
-            });
-          }
-        },
-      }),
-    ).rejects.toBeInstanceOf(XeroCallError);
+    // Rules are taken in order: the first two invoice requests (pages 1 and 2) pass, every later one fails.
+    sandbox.faults.inject({ match: { path: /\/Invoices$/ }, times: 2, fault: { kind: 'delay', ms: 1 } });
+    sandbox.faults.inject({
+      match: { path: /\/Invoices$/ },
+      times: 10,
+      fault: { kind: 'status', status: 500 },
+    });
+    await expect(sync()).rejects.toBeInstanceOf(XeroCallError);
     const afterTwoPages = await tableCounts();
     expect(afterTwoPages.invoices).toBe(2000);
     const cursor = await getSyncCursor(database.db, org.id, 'invoices');
