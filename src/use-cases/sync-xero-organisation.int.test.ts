@@ -317,20 +317,19 @@ describe('changes in Xero reach the ledger on the next incremental sync', () => 
 
 describe('faults', () => {
   it('waits out a 429 mid-sync and finishes without losing a page', async () => {
-    let injected = false;
-    const r = await sync({
-      full: true,
-      onPage: (resource) => {
-        if (resource === 'invoices' && !injected) {
-          injected = true;
-          sandbox.faults.inject({
-            match: { path: /\/Invoices$/ },
-            fault: { kind: 'status', status: 429, retryAfterSec: 1 },
-          });
-        }
-      },
+    // The first invoice request (page 1) passes; the next one (page 2) is refused with Retry-After: 1.
+    sandbox.faults.inject({ match: { path: /\/Invoices$/ }, fault: { kind: 'delay', ms: 1 } });
+    sandbox.faults.inject({
+      match: { path: /\/Invoices$/ },
+      fault: { kind: 'status', status: 429, retryAfterSec: 1 },
     });
-    expect(sandbox.calls.filter((c) => c.status === 429)).toHaveLength(1);
+    const r = await sync({ full: true });
+    const refused = sandbox.calls.filter((c) => c.status === 429);
+    expect(refused.map((c) => c.query.page)).toEqual(['2']);
+    // The same page was asked again after the wait, and answered.
+    expect(
+      sandbox.calls.filter((c) => c.path.endsWith('/Invoices') && c.query.page === '2').map((c) => c.status),
+    ).toEqual([429, 200]);
     expect(r.resources.invoices.pages).toBe(2);
     expect(await tableCounts()).toEqual(sandboxCounts());
   });
