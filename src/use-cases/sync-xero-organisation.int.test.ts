@@ -423,4 +423,56 @@ describe('nightly reconcile', () => {
     expect(fixed.due_date).toBe('2027-01-15');
     expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
   });
+
+  it('re-checks invoices and credits we hold as open that Xero no longer lists as open', async () => {
+    await sync({ full: true });
+    const sb = sandbox.store.org(tenantId);
+    const paid = [...sb.invoices.values()]
+      .filter((i) => i.type === 'ACCREC' && i.status === 'PAID')
+      .slice(0, 3);
+    const spent = [...sb.credits.values()].find((c) => c.status === 'PAID')!;
+    // Our copy drifted (a lost update, an old bug): it says open where Xero says settled.
+    await database.db
+      .updateTable('xero_invoices')
+      .set({ status: 'AUTHORISED', amount_due: '1.00' })
+      .where(
+        'invoice_id',
+        'in',
+        paid.map((i) => i.id),
+      )
+      .execute();
+    await database.db
+      .updateTable('xero_credits')
+      .set({ status: 'AUTHORISED' })
+      .where('credit_id', '=', spent.id)
+      .execute();
+    sandbox.clearCalls();
+    const current = (await getOrganisation(database.db, org.id)) as Organisation;
+    const report = await reconcileXeroOrganisation(syncDeps(ctx, current), current);
+    expect(report).toMatchObject({ recheckedInvoices: 3, missingInvoices: 0, recheckedCredits: 1 });
+    const byIds = sandbox.calls.filter((c) => c.path.endsWith('/Invoices') && c.query.IDs);
+    expect(byIds).toHaveLength(1);
+    expect(byIds[0]!.query.IDs!.split(',').sort()).toEqual(paid.map((i) => i.id).sort());
+    const rows = await database.db
+      .selectFrom('xero_invoices')
+      .select(['status', 'amount_due'])
+      .where(
+        'invoice_id',
+        'in',
+        paid.map((i) => i.id),
+      )
+      .execute();
+    expect(rows.map((r) => [r.status, Number(r.amount_due)])).toEqual([
+      ['PAID', 0],
+      ['PAID', 0],
+      ['PAID', 0],
+    ]);
+    const credit = await database.db
+      .selectFrom('xero_credits')
+      .select('status')
+      .where('credit_id', '=', spent.id)
+      .executeTakeFirstOrThrow();
+    expect(credit.status).toBe('PAID');
+    expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
+  });
 });

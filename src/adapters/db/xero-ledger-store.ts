@@ -518,6 +518,36 @@ export async function listOpenInvoiceIds(db: Queryable, orgId: string): Promise<
   return rows.map((r) => r.invoice_id);
 }
 
+/** Credits we hold as open (AUTHORISED): the nightly reconcile re-reads those Xero no longer lists as open. */
+export async function listOpenCredits(
+  db: Queryable,
+  orgId: string,
+): Promise<{ id: string; kind: 'credit_note' | 'overpayment' | 'prepayment' }[]> {
+  const rows = await db
+    .selectFrom('xero_credits')
+    .select(['credit_id', 'kind'])
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'AUTHORISED')
+    .execute();
+  return rows.map((r) => ({ id: r.credit_id, kind: r.kind }));
+}
+
+/** Xero no longer returns this credit: take it (and its allocations) out of the ledger's open credits. */
+export async function markCreditsDeleted(db: Queryable, orgId: string, ids: readonly string[], now: Date) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('xero_credits')
+    .set({ status: 'DELETED', remaining_credit: '0', synced_at: now })
+    .where('org_id', '=', orgId)
+    .where('credit_id', 'in', ids)
+    .execute();
+  await db
+    .deleteFrom('xero_credit_allocations')
+    .where('org_id', '=', orgId)
+    .where('credit_id', 'in', ids)
+    .execute();
+}
+
 /** Xero no longer returns these at all: keep the rows (history) but take them out of the open ledger. */
 export async function markInvoicesDeleted(db: Queryable, orgId: string, ids: readonly string[], now: Date) {
   for (const part of chunks(ids, 2)) {
@@ -545,6 +575,8 @@ export interface XeroLedgerStore {
   ): Promise<void>;
   openInvoiceIds(orgId: string): Promise<string[]>;
   markInvoicesDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
+  openCredits(orgId: string): Promise<{ id: string; kind: 'credit_note' | 'overpayment' | 'prepayment' }[]>;
+  markCreditsDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
 }
 
 export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
@@ -557,5 +589,7 @@ export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
     saveOrganisation: (orgId, rec, r, now) => saveOrganisationProfile(db, orgId, rec, r, now),
     openInvoiceIds: (orgId) => listOpenInvoiceIds(db, orgId),
     markInvoicesDeleted: (orgId, ids, now) => markInvoicesDeleted(db, orgId, ids, now),
+    openCredits: (orgId) => listOpenCredits(db, orgId),
+    markCreditsDeleted: (orgId, ids, now) => markCreditsDeleted(db, orgId, ids, now),
   };
 }
