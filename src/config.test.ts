@@ -242,3 +242,59 @@ describe('parseNow', () => {
     },
   );
 });
+
+describe('Xero settings', () => {
+  it('defaults to Xero itself with the granular scopes, and no credentials', () => {
+    const result = parseConfig({ PUBLIC_URL: 'https://ar.example.com/' });
+    expect(result.ok && result.config.xero).toEqual({
+      credentials: null,
+      webhookKey: null,
+      scopes: [
+        'offline_access',
+        'accounting.invoices',
+        'accounting.payments.read',
+        'accounting.contacts',
+        'accounting.settings.read',
+        'accounting.reports.aged.read',
+      ],
+      apiUrl: 'https://api.xero.com/api.xro/2.0',
+      authorizeUrl: 'https://login.xero.com/identity/connect/authorize',
+      tokenUrl: 'https://identity.xero.com/connect/token',
+      connectionsUrl: 'https://api.xero.com/connections',
+      redirectUri: 'https://ar.example.com/xero/callback',
+    });
+  });
+
+  it('takes the sandbox URLs and the credentials together', () => {
+    const result = parseConfig({
+      XERO_CLIENT_ID: 'id',
+      XERO_CLIENT_SECRET: 'secret',
+      XERO_WEBHOOK_KEY: 'hook',
+      XERO_API_URL: 'http://127.0.0.1:4010/api.xro/2.0/',
+      XERO_CONNECTIONS_URL: 'http://127.0.0.1:4010/connections',
+    });
+    expect(result.ok && result.config.xero).toMatchObject({
+      credentials: { clientId: 'id', clientSecret: 'secret' },
+      webhookKey: 'hook',
+      apiUrl: 'http://127.0.0.1:4010/api.xro/2.0',
+      redirectUri: 'http://localhost:3000/xero/callback',
+    });
+  });
+
+  it.each([
+    [{ XERO_CLIENT_ID: 'id' }, 'XERO_CLIENT_SECRET'],
+    [{ XERO_CLIENT_SECRET: 'secret' }, 'XERO_CLIENT_ID'],
+  ])('names the missing half of the credentials: %o', (env, missing) => {
+    const result = parseConfig(env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.variable)).toEqual([missing]);
+  });
+
+  it('refuses scopes without offline_access and URLs that are not URLs, in one error', () => {
+    const result = parseConfig({ XERO_SCOPES: 'accounting.invoices', XERO_TOKEN_URL: 'identity' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.variable).sort()).toEqual(['XERO_SCOPES', 'XERO_TOKEN_URL']);
+  });
+});

@@ -18,6 +18,8 @@ export interface XeroReconcileReport {
   /** Of those, how many Xero did not return at all (marked DELETED here). */
   readonly missingInvoices: number;
   readonly openCredits: number;
+  /** Credits we held as open that Xero no longer lists as open, re-read one by one (no IDs filter exists). */
+  readonly recheckedCredits: number;
   readonly apiCalls: number;
 }
 
@@ -25,7 +27,8 @@ export interface XeroReconcileReport {
  * The nightly safety net for what If-Modified-Since misses (reference/xero-api.md §1, gotcha 3): a DueDate or
  * SentToContact change on a part-paid invoice does not bump UpdatedDateUTC, and webhooks can be lost.
  * 1. organisation settings; 2. every open invoice, by status; 3. invoices we hold as open that Xero no longer
- * lists as open, by ID (≤ 40 a request); 4. open credits, by status.
+ * lists as open, by ID (≤ 40 a request); 4. open credits, by status, and those we hold as open that Xero no
+ * longer lists as open, one by one.
  */
 export async function reconcileXeroOrganisation(
   deps: XeroSyncDeps,
@@ -58,12 +61,22 @@ export async function reconcileXeroOrganisation(
   }
 
   let openCredits = 0;
+  const seenCredits = new Set<string>();
   for (const kind of Object.keys(CREDIT_RESOURCES) as CreditRecordKind[]) {
     const c = await syncPaged(
       (page) => api.credits(kind, { page, status: 'AUTHORISED' }),
-      (rows) => store.saveCredits(org.id, rows, { now }),
+      async (rows) => {
+        for (const r of rows) seenCredits.add(r.creditId);
+        await store.saveCredits(org.id, rows, { now });
+      },
     );
     openCredits += c.rows;
+  }
+  const staleCredits = (await store.openCredits(org.id)).filter((c) => !seenCredits.has(c.id));
+  for (const c of staleCredits) {
+    const current = await api.credit(c.kind, c.id);
+    if (current) await store.saveCredits(org.id, [current], { now });
+    else await store.markCreditsDeleted(org.id, [c.id], now);
   }
 
   const report: XeroReconcileReport = {
@@ -72,6 +85,7 @@ export async function reconcileXeroOrganisation(
     recheckedInvoices: stale.length,
     missingInvoices: missing,
     openCredits,
+    recheckedCredits: staleCredits.length,
     apiCalls: api.calls - startCalls,
   };
   log.info(report, 'xero reconcile finished');

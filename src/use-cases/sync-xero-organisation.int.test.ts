@@ -317,20 +317,19 @@ describe('changes in Xero reach the ledger on the next incremental sync', () => 
 
 describe('faults', () => {
   it('waits out a 429 mid-sync and finishes without losing a page', async () => {
-    let injected = false;
-    const r = await sync({
-      full: true,
-      onPage: (resource) => {
-        if (resource === 'invoices' && !injected) {
-          injected = true;
-          sandbox.faults.inject({
-            match: { path: /\/Invoices$/ },
-            fault: { kind: 'status', status: 429, retryAfterSec: 1 },
-          });
-        }
-      },
+    // The first invoice request (page 1) passes; the next one (page 2) is refused with Retry-After: 1.
+    sandbox.faults.inject({ match: { path: /\/Invoices$/ }, fault: { kind: 'delay', ms: 1 } });
+    sandbox.faults.inject({
+      match: { path: /\/Invoices$/ },
+      fault: { kind: 'status', status: 429, retryAfterSec: 1 },
     });
-    expect(sandbox.calls.filter((c) => c.status === 429)).toHaveLength(1);
+    const r = await sync({ full: true });
+    const refused = sandbox.calls.filter((c) => c.status === 429);
+    expect(refused.map((c) => c.query.page)).toEqual(['2']);
+    // The same page was asked again after the wait, and answered.
+    expect(
+      sandbox.calls.filter((c) => c.path.endsWith('/Invoices') && c.query.page === '2').map((c) => c.status),
+    ).toEqual([429, 200]);
     expect(r.resources.invoices.pages).toBe(2);
     expect(await tableCounts()).toEqual(sandboxCounts());
   });
@@ -351,19 +350,14 @@ describe('faults', () => {
     tick();
     const expected = sandboxCounts();
     expect(expected.invoices).toBeGreaterThan(2000);
-    await expect(
-      sync({
-        onPage: (resource, c) => {
-          if (resource === 'invoices' && c.pages === 2) {
-            sandbox.faults.inject({
-              match: { path: /\/Invoices$/ },
-              times: 10,
-              fault: { kind: 'status', status: 500 },
-            });
-          }
-        },
-      }),
-    ).rejects.toBeInstanceOf(XeroCallError);
+    // Rules are taken in order: the first two invoice requests (pages 1 and 2) pass, every later one fails.
+    sandbox.faults.inject({ match: { path: /\/Invoices$/ }, times: 2, fault: { kind: 'delay', ms: 1 } });
+    sandbox.faults.inject({
+      match: { path: /\/Invoices$/ },
+      times: 10,
+      fault: { kind: 'status', status: 500 },
+    });
+    await expect(sync()).rejects.toBeInstanceOf(XeroCallError);
     const afterTwoPages = await tableCounts();
     expect(afterTwoPages.invoices).toBe(2000);
     const cursor = await getSyncCursor(database.db, org.id, 'invoices');
@@ -427,6 +421,58 @@ describe('nightly reconcile', () => {
       .where('invoice_id', '=', inv.id)
       .executeTakeFirstOrThrow();
     expect(fixed.due_date).toBe('2027-01-15');
+    expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
+  });
+
+  it('re-checks invoices and credits we hold as open that Xero no longer lists as open', async () => {
+    await sync({ full: true });
+    const sb = sandbox.store.org(tenantId);
+    const paid = [...sb.invoices.values()]
+      .filter((i) => i.type === 'ACCREC' && i.status === 'PAID')
+      .slice(0, 3);
+    const spent = [...sb.credits.values()].find((c) => c.status === 'PAID')!;
+    // Our copy drifted (a lost update, an old bug): it says open where Xero says settled.
+    await database.db
+      .updateTable('xero_invoices')
+      .set({ status: 'AUTHORISED', amount_due: '1.00' })
+      .where(
+        'invoice_id',
+        'in',
+        paid.map((i) => i.id),
+      )
+      .execute();
+    await database.db
+      .updateTable('xero_credits')
+      .set({ status: 'AUTHORISED' })
+      .where('credit_id', '=', spent.id)
+      .execute();
+    sandbox.clearCalls();
+    const current = (await getOrganisation(database.db, org.id)) as Organisation;
+    const report = await reconcileXeroOrganisation(syncDeps(ctx, current), current);
+    expect(report).toMatchObject({ recheckedInvoices: 3, missingInvoices: 0, recheckedCredits: 1 });
+    const byIds = sandbox.calls.filter((c) => c.path.endsWith('/Invoices') && c.query.IDs);
+    expect(byIds).toHaveLength(1);
+    expect(byIds[0]!.query.IDs!.split(',').sort()).toEqual(paid.map((i) => i.id).sort());
+    const rows = await database.db
+      .selectFrom('xero_invoices')
+      .select(['status', 'amount_due'])
+      .where(
+        'invoice_id',
+        'in',
+        paid.map((i) => i.id),
+      )
+      .execute();
+    expect(rows.map((r) => [r.status, Number(r.amount_due)])).toEqual([
+      ['PAID', 0],
+      ['PAID', 0],
+      ['PAID', 0],
+    ]);
+    const credit = await database.db
+      .selectFrom('xero_credits')
+      .select('status')
+      .where('credit_id', '=', spent.id)
+      .executeTakeFirstOrThrow();
+    expect(credit.status).toBe('PAID');
     expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
   });
 });

@@ -52,6 +52,8 @@ export const CREDIT_RESOURCES: Record<CreditRecordKind, SyncResource> = {
 /**
  * Reads every page of one resource and stores each page with its cursor in one transaction, so a sync that
  * stops anywhere (a 500 that outlasts the retries, a crash) resumes from the last stored page next time.
+ * Once Xero has said how many pages there are, the next page is requested while this one is being stored
+ * (two calls in flight at most, well inside Xero's five): pages are still stored strictly in order.
  */
 export async function syncPaged<T>(
   fetchPage: (page: number) => Promise<XeroPage<T>>,
@@ -59,14 +61,20 @@ export async function syncPaged<T>(
   onPage?: (count: ResourceCount) => void,
 ): Promise<ResourceCount> {
   const count: ResourceCount = { pages: 0, rows: 0 };
+  let pending: Promise<XeroPage<T>> = fetchPage(1);
   for (let page = 1; ; page++) {
-    const p = await fetchPage(page);
+    const p = await pending;
+    // Xero's pagination object says how many pages there are; without it, a short page is the last.
+    const more = p.pageCount !== null ? page < p.pageCount : p.returned > 0 && p.returned >= 1000;
+    if (more) {
+      pending = fetchPage(page + 1);
+      // Surfaced when awaited; until then a failure must not count as unhandled.
+      pending.catch(() => undefined);
+    }
     await savePage(p.items, p.maxUpdatedAt);
     count.pages++;
     count.rows += p.items.length;
     onPage?.(count);
-    // Xero's pagination object says how many pages there are; without it, a short page is the last.
-    const more = p.pageCount !== null ? page < p.pageCount : p.returned > 0 && p.returned >= 1000;
     if (!more) return count;
   }
 }

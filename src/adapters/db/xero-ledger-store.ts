@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type {
   ContactRecord,
   CreditRecord,
@@ -41,16 +41,57 @@ function chunks<T>(rows: readonly T[], columns: number): T[][] {
   return out;
 }
 
-// `excluded.<col>` is typed per column by Kysely; one raw ref fits every column's slot.
-// biome-ignore lint/suspicious/noExplicitAny: see above.
-type AnyColumnValue = any;
-function excluded<C extends string>(columns: readonly C[]): Record<C, AnyColumnValue> {
-  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, AnyColumnValue>;
-}
-
 /** Apply unless ours is newer (nulls never block). */
 const newerOrEqual = (table: string) =>
   sql<boolean>`(${sql.ref(`${table}.xero_updated_at`)} is null or excluded.xero_updated_at is null or excluded.xero_updated_at >= ${sql.ref(`${table}.xero_updated_at`)})`;
+
+type LedgerTable =
+  | 'xero_contacts'
+  | 'xero_invoices'
+  | 'xero_payments'
+  | 'xero_credits'
+  | 'xero_credit_allocations';
+
+/** Rows per statement: a page of Xero's is 1,000; embedded payments of a page can be more. */
+const ROWS_PER_STATEMENT = 2_000;
+
+/**
+ * A multi-row INSERT … ON CONFLICT DO UPDATE whose rows travel as ONE jsonb parameter, expanded by
+ * jsonb_populate_recordset into the table's own row type. Far below the bind-parameter limit whatever the batch,
+ * and measured 2-3× faster than a VALUES list of 20,000 parameters on both engines (the bench's dominant cost).
+ * Column names are code constants, never input.
+ */
+async function upsertRows(
+  db: Queryable,
+  table: LedgerTable,
+  conflict: readonly string[],
+  columns: readonly string[],
+  update: Record<string, RawBuilder<unknown>>,
+  rows: readonly Record<string, unknown>[],
+  where: RawBuilder<boolean> | null,
+  returning: string | null = null,
+): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const cols = sql.join(columns.map((c) => sql.id(c)));
+    const sets = sql.join(Object.entries(update).map(([c, v]) => sql`${sql.id(c)} = ${v}`));
+    const res = await sql<Record<string, unknown>>`
+      insert into ${sql.table(table)} (${cols})
+      select ${cols} from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(part)}::jsonb)
+      on conflict (${sql.join(conflict.map((c) => sql.id(c)))}) do update set ${sets}
+      ${where ? sql`where ${where}` : sql``}
+      ${returning ? sql`returning ${sql.id(returning)}` : sql``}`.execute(db);
+    out.push(...res.rows);
+  }
+  return out;
+}
+
+const excludedSet = (columns: readonly string[]) =>
+  Object.fromEntries(columns.map((c) => [c, sql`excluded.${sql.id(c)}`])) as Record<
+    string,
+    RawBuilder<unknown>
+  >;
 
 export async function getSyncCursor(
   db: Queryable,
@@ -101,39 +142,34 @@ const CONTACT_COLUMNS = [
 ] as const;
 
 async function upsertContacts(db: Queryable, orgId: string, rows: readonly ContactRecord[], now: Date) {
-  for (const part of chunks(rows, CONTACT_COLUMNS.length + 2)) {
-    await db
-      .insertInto('xero_contacts')
-      .values(
-        part.map((c) => ({
-          org_id: orgId,
-          contact_id: c.contactId,
-          name: c.name,
-          status: c.status,
-          account_number: c.accountNumber,
-          contact_number: c.contactNumber,
-          email: c.email,
-          first_name: c.firstName,
-          last_name: c.lastName,
-          persons: JSON.stringify(c.persons),
-          phones: JSON.stringify(c.phones),
-          groups: JSON.stringify(c.groups),
-          sales_terms: c.salesTerms ? JSON.stringify(c.salesTerms) : null,
-          default_currency: c.defaultCurrency,
-          merged_to_contact_id: c.mergedToContactId,
-          is_customer: c.isCustomer,
-          xero_updated_at: c.updatedAt,
-          synced_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['org_id', 'contact_id'])
-          .doUpdateSet(excluded(CONTACT_COLUMNS))
-          .where(newerOrEqual('xero_contacts')),
-      )
-      .execute();
-  }
+  await upsertRows(
+    db,
+    'xero_contacts',
+    ['org_id', 'contact_id'],
+    ['org_id', 'contact_id', ...CONTACT_COLUMNS],
+    excludedSet(CONTACT_COLUMNS),
+    rows.map((c) => ({
+      org_id: orgId,
+      contact_id: c.contactId,
+      name: c.name,
+      status: c.status,
+      account_number: c.accountNumber,
+      contact_number: c.contactNumber,
+      email: c.email,
+      first_name: c.firstName,
+      last_name: c.lastName,
+      persons: c.persons,
+      phones: c.phones,
+      groups: c.groups,
+      sales_terms: c.salesTerms,
+      default_currency: c.defaultCurrency,
+      merged_to_contact_id: c.mergedToContactId,
+      is_customer: c.isCustomer,
+      xero_updated_at: c.updatedAt,
+      synced_at: now,
+    })),
+    newerOrEqual('xero_contacts'),
+  );
 }
 
 const INVOICE_COLUMNS = [
@@ -158,41 +194,36 @@ const INVOICE_COLUMNS = [
 ] as const;
 
 async function upsertInvoices(db: Queryable, orgId: string, rows: readonly InvoiceRecord[], now: Date) {
-  for (const part of chunks(rows, INVOICE_COLUMNS.length + 2)) {
-    await db
-      .insertInto('xero_invoices')
-      .values(
-        part.map((i) => ({
-          org_id: orgId,
-          invoice_id: i.invoiceId,
-          number: i.number,
-          reference: i.reference,
-          contact_id: i.contactId,
-          status: i.status,
-          date: i.date,
-          due_date: i.dueDate,
-          currency: i.currency,
-          currency_rate: i.currencyRate,
-          total: i.total,
-          amount_due: i.amountDue,
-          amount_paid: i.amountPaid,
-          amount_credited: i.amountCredited,
-          fully_paid_on_date: i.fullyPaidOnDate,
-          expected_payment_date: i.expectedPaymentDate,
-          sent_to_contact: i.sentToContact,
-          url: i.url,
-          xero_updated_at: i.updatedAt,
-          synced_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['org_id', 'invoice_id'])
-          .doUpdateSet(excluded(INVOICE_COLUMNS))
-          .where(newerOrEqual('xero_invoices')),
-      )
-      .execute();
-  }
+  await upsertRows(
+    db,
+    'xero_invoices',
+    ['org_id', 'invoice_id'],
+    ['org_id', 'invoice_id', ...INVOICE_COLUMNS],
+    excludedSet(INVOICE_COLUMNS),
+    rows.map((i) => ({
+      org_id: orgId,
+      invoice_id: i.invoiceId,
+      number: i.number,
+      reference: i.reference,
+      contact_id: i.contactId,
+      status: i.status,
+      date: i.date,
+      due_date: i.dueDate,
+      currency: i.currency,
+      currency_rate: i.currencyRate,
+      total: i.total,
+      amount_due: i.amountDue,
+      amount_paid: i.amountPaid,
+      amount_credited: i.amountCredited,
+      fully_paid_on_date: i.fullyPaidOnDate,
+      expected_payment_date: i.expectedPaymentDate,
+      sent_to_contact: i.sentToContact,
+      url: i.url,
+      xero_updated_at: i.updatedAt,
+      synced_at: now,
+    })),
+    newerOrEqual('xero_invoices'),
+  );
 }
 
 const PAYMENT_COLUMNS = [
@@ -218,40 +249,33 @@ async function upsertPayments(
   now: Date,
   embedded: boolean,
 ) {
-  for (const part of chunks(rows, PAYMENT_COLUMNS.length + 3)) {
-    await db
-      .insertInto('xero_payments')
-      .values(
-        part.map((p) => ({
-          org_id: orgId,
-          payment_id: p.paymentId,
-          invoice_id: p.invoiceId,
-          credit_id: p.creditId,
-          payment_type: p.paymentType,
-          status: p.status,
-          date: p.date,
-          amount: p.amount,
-          currency_rate: p.currencyRate,
-          reference: p.reference,
-          xero_updated_at: p.updatedAt,
-          synced_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['org_id', 'payment_id'])
-          .doUpdateSet({
-            ...excluded(PAYMENT_COLUMNS),
-            xero_updated_at: sql`coalesce(excluded.xero_updated_at, xero_payments.xero_updated_at)`,
-          })
-          .where(
-            embedded
-              ? sql<boolean>`xero_payments.status <> 'DELETED'`
-              : sql<boolean>`xero_payments.status <> 'DELETED' and ${newerOrEqual('xero_payments')}`,
-          ),
-      )
-      .execute();
-  }
+  await upsertRows(
+    db,
+    'xero_payments',
+    ['org_id', 'payment_id'],
+    ['org_id', 'payment_id', 'xero_updated_at', ...PAYMENT_COLUMNS],
+    {
+      ...excludedSet(PAYMENT_COLUMNS),
+      xero_updated_at: sql`coalesce(excluded.xero_updated_at, xero_payments.xero_updated_at)`,
+    },
+    rows.map((p) => ({
+      org_id: orgId,
+      payment_id: p.paymentId,
+      invoice_id: p.invoiceId,
+      credit_id: p.creditId,
+      payment_type: p.paymentType,
+      status: p.status,
+      date: p.date,
+      amount: p.amount,
+      currency_rate: p.currencyRate,
+      reference: p.reference,
+      xero_updated_at: p.updatedAt,
+      synced_at: now,
+    })),
+    embedded
+      ? sql<boolean>`xero_payments.status <> 'DELETED'`
+      : sql<boolean>`xero_payments.status <> 'DELETED' and ${newerOrEqual('xero_payments')}`,
+  );
 }
 
 /**
@@ -316,36 +340,34 @@ const CREDIT_COLUMNS = [
 ] as const;
 
 async function upsertCredits(db: Queryable, orgId: string, rows: readonly CreditRecord[], now: Date) {
-  for (const part of chunks(rows, CREDIT_COLUMNS.length + 2)) {
-    const written = await db
-      .insertInto('xero_credits')
-      .values(
-        part.map((c) => ({
-          org_id: orgId,
-          credit_id: c.creditId,
-          kind: c.kind,
-          number: c.number,
-          contact_id: c.contactId,
-          status: c.status,
-          date: c.date,
-          currency: c.currency,
-          currency_rate: c.currencyRate,
-          total: c.total,
-          remaining_credit: c.remainingCredit,
-          xero_updated_at: c.updatedAt,
-          synced_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['org_id', 'credit_id'])
-          .doUpdateSet(excluded(CREDIT_COLUMNS))
-          .where(newerOrEqual('xero_credits')),
-      )
-      .returning('credit_id')
-      .execute();
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const written = await upsertRows(
+      db,
+      'xero_credits',
+      ['org_id', 'credit_id'],
+      ['org_id', 'credit_id', ...CREDIT_COLUMNS],
+      excludedSet(CREDIT_COLUMNS),
+      part.map((c) => ({
+        org_id: orgId,
+        credit_id: c.creditId,
+        kind: c.kind,
+        number: c.number,
+        contact_id: c.contactId,
+        status: c.status,
+        date: c.date,
+        currency: c.currency,
+        currency_rate: c.currencyRate,
+        total: c.total,
+        remaining_credit: c.remainingCredit,
+        xero_updated_at: c.updatedAt,
+        synced_at: now,
+      })),
+      newerOrEqual('xero_credits'),
+      'credit_id',
+    );
     // Allocations are replaced wholesale, but only for credits whose row we actually moved forward.
-    const applied = new Set(written.map((w) => w.credit_id));
+    const applied = new Set(written.map((w) => w.credit_id as string));
     const fresh = part.filter((c) => applied.has(c.creditId));
     if (fresh.length === 0) continue;
     await db
@@ -357,27 +379,24 @@ async function upsertCredits(db: Queryable, orgId: string, rows: readonly Credit
         fresh.map((c) => c.creditId),
       )
       .execute();
-    const allocations = fresh.flatMap((c) => c.allocations);
-    for (const ap of chunks(allocations, 6)) {
-      await db
-        .insertInto('xero_credit_allocations')
-        .values(
-          ap.map((a) => ({
-            org_id: orgId,
-            allocation_id: a.allocationId,
-            credit_id: a.creditId,
-            invoice_id: a.invoiceId,
-            date: a.date,
-            amount: a.amount,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['org_id', 'allocation_id'])
-            .doUpdateSet(excluded(['credit_id', 'invoice_id', 'date', 'amount'])),
-        )
-        .execute();
-    }
+    await upsertRows(
+      db,
+      'xero_credit_allocations',
+      ['org_id', 'allocation_id'],
+      ['org_id', 'allocation_id', 'credit_id', 'invoice_id', 'date', 'amount'],
+      excludedSet(['credit_id', 'invoice_id', 'date', 'amount']),
+      fresh.flatMap((c) =>
+        c.allocations.map((a) => ({
+          org_id: orgId,
+          allocation_id: a.allocationId,
+          credit_id: a.creditId,
+          invoice_id: a.invoiceId,
+          date: a.date,
+          amount: a.amount,
+        })),
+      ),
+      null,
+    );
     await upsertPayments(
       db,
       orgId,
@@ -499,6 +518,36 @@ export async function listOpenInvoiceIds(db: Queryable, orgId: string): Promise<
   return rows.map((r) => r.invoice_id);
 }
 
+/** Credits we hold as open (AUTHORISED): the nightly reconcile re-reads those Xero no longer lists as open. */
+export async function listOpenCredits(
+  db: Queryable,
+  orgId: string,
+): Promise<{ id: string; kind: 'credit_note' | 'overpayment' | 'prepayment' }[]> {
+  const rows = await db
+    .selectFrom('xero_credits')
+    .select(['credit_id', 'kind'])
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'AUTHORISED')
+    .execute();
+  return rows.map((r) => ({ id: r.credit_id, kind: r.kind }));
+}
+
+/** Xero no longer returns this credit: take it (and its allocations) out of the ledger's open credits. */
+export async function markCreditsDeleted(db: Queryable, orgId: string, ids: readonly string[], now: Date) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('xero_credits')
+    .set({ status: 'DELETED', remaining_credit: '0', synced_at: now })
+    .where('org_id', '=', orgId)
+    .where('credit_id', 'in', ids)
+    .execute();
+  await db
+    .deleteFrom('xero_credit_allocations')
+    .where('org_id', '=', orgId)
+    .where('credit_id', 'in', ids)
+    .execute();
+}
+
 /** Xero no longer returns these at all: keep the rows (history) but take them out of the open ledger. */
 export async function markInvoicesDeleted(db: Queryable, orgId: string, ids: readonly string[], now: Date) {
   for (const part of chunks(ids, 2)) {
@@ -526,6 +575,8 @@ export interface XeroLedgerStore {
   ): Promise<void>;
   openInvoiceIds(orgId: string): Promise<string[]>;
   markInvoicesDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
+  openCredits(orgId: string): Promise<{ id: string; kind: 'credit_note' | 'overpayment' | 'prepayment' }[]>;
+  markCreditsDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
 }
 
 export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
@@ -538,5 +589,7 @@ export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
     saveOrganisation: (orgId, rec, r, now) => saveOrganisationProfile(db, orgId, rec, r, now),
     openInvoiceIds: (orgId) => listOpenInvoiceIds(db, orgId),
     markInvoicesDeleted: (orgId, ids, now) => markInvoicesDeleted(db, orgId, ids, now),
+    openCredits: (orgId) => listOpenCredits(db, orgId),
+    markCreditsDeleted: (orgId, ids, now) => markCreditsDeleted(db, orgId, ids, now),
   };
 }

@@ -56,6 +56,8 @@ export interface XeroTenantApi {
   ): Promise<XeroPage<InvoiceRecord>>;
   credits(kind: CreditRecordKind, q: ListQuery & { status?: string }): Promise<XeroPage<CreditRecord>>;
   creditNote(id: string): Promise<CreditRecord | null>;
+  /** One credit by id, of any kind; null when Xero no longer has it (or it is not a customer credit). */
+  credit(kind: CreditRecordKind, id: string): Promise<CreditRecord | null>;
   payments(q: ListQuery): Promise<XeroPage<PaymentRecord>>;
 }
 
@@ -370,17 +372,36 @@ class TenantApi implements XeroTenantApi {
     );
   }
 
-  async creditNote(id: string): Promise<CreditRecord | null> {
-    try {
-      return await this.#call(
+  creditNote(id: string): Promise<CreditRecord | null> {
+    return this.credit('credit_note', id);
+  }
+
+  async credit(kind: CreditRecordKind, id: string): Promise<CreditRecord | null> {
+    const get: Record<CreditRecordKind, [string, (api: AccountingApi) => Promise<XeroResult>, string]> = {
+      credit_note: [
         'getCreditNote',
         (api) => api.getCreditNote(this.tenantId, id) as Promise<XeroResult>,
-        (r) =>
-          mapCredit(
-            'credit_note',
-            (r.body as { creditNotes?: unknown[] }).creditNotes?.[0],
-            this.#org.baseCurrency,
-          ),
+        'creditNotes',
+      ],
+      overpayment: [
+        'getOverpayment',
+        (api) => api.getOverpayment(this.tenantId, id) as Promise<XeroResult>,
+        'overpayments',
+      ],
+      prepayment: [
+        'getPrepayment',
+        (api) => api.getPrepayment(this.tenantId, id) as Promise<XeroResult>,
+        'prepayments',
+      ],
+    };
+    const [operation, call, field] = get[kind];
+    try {
+      return await this.#call(operation, call, (r) =>
+        mapCredit(
+          kind,
+          (r.body as Record<string, unknown[] | undefined>)[field]?.[0],
+          this.#org.baseCurrency,
+        ),
       );
     } catch (err) {
       if (err instanceof XeroCallError && err.failure.kind === 'not-found') return null;

@@ -194,12 +194,15 @@ export function mapPayment(raw: unknown): PaymentRecord | null {
   };
 }
 
+// Built once: zod compiles each schema on first use, so a schema made per call costs more than the parse.
+const EmbeddedPaymentSchema = PaymentSchema.partial({ paymentType: true });
+
 /** A payment as listed inside its invoice or credit: it carries no type or status of its own there. */
 function mapEmbeddedPayment(
   raw: unknown,
   owner: { invoiceId: string } | { creditId: string; type: string },
 ): PaymentRecord | null {
-  const p = PaymentSchema.partial({ paymentType: true }).safeParse(raw);
+  const p = EmbeddedPaymentSchema.safeParse(raw);
   if (!p.success) return null;
   const date = toCalendarDate(p.data.date);
   const amount = toDecimalString(p.data.amount);
