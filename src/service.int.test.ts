@@ -119,7 +119,7 @@ describe('service on a test database', () => {
 });
 
 describe('npm start on a fresh data directory (the real entry point)', () => {
-  it('starts with no configuration, migrates, serves health and readiness, and stops on SIGTERM', async () => {
+  it('starts the demo with no configuration, migrates, serves health, readiness and the page, stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ar-start-'));
     const env = {
       PATH: process.env.PATH ?? '',
@@ -138,10 +138,11 @@ describe('npm start on a fresh data directory (the real entry point)', () => {
       stderr += d;
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 45_000);
+      const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${stderr}`)), 100_000);
       child.stdout.on('data', (d) => {
         stdout += d;
-        const m = /running at (http:\/\/\S+)/.exec(stdout);
+        // With no configuration at all, npm start runs the demo (a simulated Xero and Slack).
+        const m = /(?:running at|demo is running: open) (http:\/\/[^/\s]+)/.exec(stdout);
         if (m?.[1]) {
           clearTimeout(timer);
           resolve(m[1]);
@@ -153,11 +154,14 @@ describe('npm start on a fresh data directory (the real entry point)', () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
+    const page = await fetch(`${url}/demo`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>AR Copilot — demo workspace</title>');
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('exits with code 2 and names every bad variable', async () => {
     const env = { PATH: process.env.PATH ?? '', PORT: 'eighty', LOG_LEVEL: 'chatty' };

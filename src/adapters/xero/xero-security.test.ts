@@ -16,7 +16,17 @@ describe('OAuth state', () => {
   });
   it.each([
     ['expired', (s: string) => s, 11 * 60_000, (n: string) => n],
-    ['bad-signature', (s: string) => `${s.slice(0, -1)}${s.endsWith('A') ? 'B' : 'A'}`, 0, (n: string) => n],
+    // Flip the MAC's first character: the last base64url character of a 32-byte MAC carries padding bits, so
+    // changing it may leave the decoded bytes unchanged.
+    [
+      'bad-signature',
+      (s: string) => {
+        const [nonce, exp, mac] = s.split('.') as [string, string, string];
+        return `${nonce}.${exp}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
+      },
+      0,
+      (n: string) => n,
+    ],
     ['bad-signature', (s: string) => s.replace(/^[^.]+/, 'other'), 0, (n: string) => n],
     ['malformed', () => 'garbage', 0, (n: string) => n],
     ['not-this-browser', (s: string) => s, 0, () => 'someone-else'],
