@@ -1,5 +1,6 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import { addDays } from './calendar.js';
 import type { IsoDate } from './ledger.js';
 
 /**
@@ -50,17 +51,6 @@ export function isKnownHolidayCountry(country: string): boolean {
 
 export function weekdayOf(date: IsoDate): number {
   return DateTime.fromISO(date, { zone: 'utc' }).weekday;
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
-}
-
-/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round(
-    DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days,
-  );
 }
 
 export type DayClosure = { readonly open: true } | { readonly open: false; readonly reason: string };

@@ -1,4 +1,5 @@
-import { type BusinessCalendarSpec, businessDayStatus, daysBetween } from './business-calendar.js';
+import { type BusinessCalendarSpec, businessDayStatus } from './business-calendar.js';
+import { daysBetween } from './calendar.js';
 import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';
 import type { IsoDate } from './ledger.js';
 import { type Decimal, dec, formatMoney, sum, toDecimal } from './money.js';
