@@ -382,17 +382,19 @@ function renderXero(x) {
     el('h3', { class: 'muted', text: `History & notes (${x.notes.length})` }),
     ...notes,
     el('h3', { class: 'muted', text: `Open invoices (${x.openCount}, showing ${x.invoices.length})` }),
-    el('table', {}, [
-      el('thead', {}, [
-        el(
-          'tr',
-          {},
-          ['Invoice', 'Customer', 'Due', 'Due date', 'Status'].map((h, i) =>
-            el('th', { class: i === 2 ? 'num' : undefined, text: h }),
+    el('div', { class: 'invoice-table', tabindex: '0', 'aria-label': 'Open invoices in Xero' }, [
+      el('table', {}, [
+        el('thead', {}, [
+          el(
+            'tr',
+            {},
+            ['Invoice', 'Customer', 'Due', 'Due date', 'Status'].map((h, i) =>
+              el('th', { class: i === 2 ? 'num' : undefined, text: h }),
+            ),
           ),
-        ),
+        ]),
+        el('tbody', {}, rows),
       ]),
-      el('tbody', {}, rows),
     ]),
   );
 }
