@@ -59,6 +59,16 @@ export interface XeroTenantApi {
   /** One credit by id, of any kind; null when Xero no longer has it (or it is not a customer credit). */
   credit(kind: CreditRecordKind, id: string): Promise<CreditRecord | null>;
   payments(q: ListQuery): Promise<XeroPage<PaymentRecord>>;
+  /**
+   * Adds History notes to one invoice or contact (one HistoryRecord per detail, one PUT). The idempotency key
+   * goes to Xero as Idempotency-Key, so a replay after a lost response writes nothing twice.
+   */
+  addHistoryNotes(
+    documentType: 'invoice' | 'contact',
+    documentId: string,
+    details: readonly string[],
+    idempotencyKey: string,
+  ): Promise<void>;
 }
 
 export interface GatewayOrganisation {
@@ -235,6 +245,28 @@ class TenantApi implements XeroTenantApi {
       pageCount: pagination?.pageCount ?? null,
       maxUpdatedAt: max,
     };
+  }
+
+  addHistoryNotes(
+    documentType: 'invoice' | 'contact',
+    documentId: string,
+    details: readonly string[],
+    idempotencyKey: string,
+  ): Promise<void> {
+    const records = { historyRecords: details.map((d) => ({ details: d })) };
+    return this.#call(
+      documentType === 'invoice' ? 'createInvoiceHistory' : 'createContactHistory',
+      (api) =>
+        (documentType === 'invoice'
+          ? api.createInvoiceHistory(this.tenantId, documentId, records, idempotencyKey)
+          : api.createContactHistory(
+              this.tenantId,
+              documentId,
+              records,
+              idempotencyKey,
+            )) as Promise<XeroResult>,
+      () => undefined,
+    );
   }
 
   organisation(): Promise<OrganisationRecord> {

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../context.js';
+import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
+import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { connectSandbox, xeroTestContext } from '../../testing/xero-harness.js';
+import type { Organisation } from '../db/organisations.js';
+import { XeroCallError } from './xero-errors.js';
+
+let database: TestDatabase;
+let sandbox: XeroSandbox;
+let ctx: AppContext;
+let org: Organisation;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  sandbox = await startXeroSandbox({
+    organisations: [{ kind: 'demo', seed: 3, contacts: 5, invoices: 20, asOf: '2026-11-20' }],
+    rateLimits: false,
+  });
+  ctx = await xeroTestContext(database, sandbox);
+  [org] = (await connectSandbox(ctx, sandbox)) as [Organisation];
+});
+afterAll(async () => {
+  await ctx?.destroy();
+  await sandbox?.close();
+  await database?.destroy();
+});
+beforeEach(() => sandbox.faults.clear());
+
+const firstInvoice = () => {
+  const tenant = sandbox.tenants[0]!.tenantId;
+  return [...sandbox.store.org(tenant).invoices.values()].find((i) => i.type === 'ACCREC')!;
+};
+const notesOf = (kind: 'Invoices' | 'Contacts', id: string) =>
+  sandbox.store
+    .getHistory(kind, id)
+    .filter((h) => h.changes === 'Note')
+    .map((h) => h.details);
+
+describe('History notes through the Xero gateway (real xero-node → sandbox)', () => {
+  it('writes several notes on an invoice in one call, and a replay with the same key writes nothing more', async () => {
+    const inv = firstInvoice();
+    const api = ctx.xero.tenantApi(org);
+    await api.addHistoryNotes(
+      'invoice',
+      inv.id,
+      ['Reminder 1 (friendly) emailed', 'Snoozed by Jo'],
+      'note:key-1',
+    );
+    await api.addHistoryNotes(
+      'invoice',
+      inv.id,
+      ['Reminder 1 (friendly) emailed', 'Snoozed by Jo'],
+      'note:key-1',
+    );
+    expect(notesOf('Invoices', inv.id)).toEqual(['Reminder 1 (friendly) emailed', 'Snoozed by Jo']);
+  });
+
+  it('writes a note on a contact', async () => {
+    const contact = firstInvoice().contact;
+    await ctx.xero
+      .tenantApi(org)
+      .addHistoryNotes('contact', contact.id, ['Paused in Slack by Jo'], 'note:key-2');
+    expect(notesOf('Contacts', contact.id)).toContain('Paused in Slack by Jo');
+  });
+
+  it('waits out a 429 and succeeds; refuses an over-long note with a non-retryable error', async () => {
+    const inv = firstInvoice();
+    sandbox.faults.inject({
+      match: { method: 'PUT' },
+      times: 1,
+      fault: { kind: 'status', status: 429, retryAfterSec: 1 },
+    });
+    await ctx.xero.tenantApi(org).addHistoryNotes('invoice', inv.id, ['after a 429'], 'note:key-3');
+    expect(notesOf('Invoices', inv.id)).toContain('after a 429');
+    const err = await ctx.xero
+      .tenantApi(org)
+      .addHistoryNotes('invoice', inv.id, ['x'.repeat(2600)], 'note:key-4')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(XeroCallError);
+    expect((err as XeroCallError).failure.kind).toBe('client');
+  });
+});
