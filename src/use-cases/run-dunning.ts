@@ -185,7 +185,8 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
 
   // 5. Escalations for the managers' channel (a handler may or may not be registered: the item just waits).
   let escalationsQueued = 0;
-  for (const e of plan.escalations) {
+  // Managers hear about escalations on business days, with the rest of the day's work.
+  for (const e of plan.businessDay ? plan.escalations : []) {
     const { created } = await enqueueOutbox(db, {
       orgId: input.orgId,
       kind: OUTBOX_ESCALATION,
