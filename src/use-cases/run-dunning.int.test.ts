@@ -15,7 +15,7 @@ import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/d
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
-import { OUTBOX_ESCALATION, type RunDunningInput, runDunning } from './run-dunning.js';
+import { OUTBOX_ESCALATION, type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
 
 let database: TestDatabase;
 let fake: FakeAnthropic;
@@ -32,7 +32,7 @@ beforeEach(async () => {
   fake.requests.length = 0;
 });
 
-const deps = () => ({ db: database.db, drafter: null, hashInputs: hashDraftInputs });
+const deps = (): RunDunningDeps => ({ db: database.db, drafter: null, hashInputs: hashDraftInputs });
 const run = (extra: Partial<RunDunningInput> = {}, d = deps()) =>
   runDunning(d, {
     orgId: DUNNING_ORG_ID,
