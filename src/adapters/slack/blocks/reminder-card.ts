@@ -61,7 +61,7 @@ export function truncateText(text: string, max: number): string {
   if (chars.length <= max) return text;
   let cut = chars.slice(0, max).join('');
   const lastBreak = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-  if (lastBreak > max * 0.6) cut = cut.slice(0, lastBreak);
+  if (lastBreak > max * 0.5) cut = cut.slice(0, lastBreak);
   const hidden = chars.length - [...cut].length;
   return `${cut.trimEnd()}\n… (${hidden} more characters: open Edit to read it all)`;
 }
@@ -279,10 +279,10 @@ export function draftDiff(before: CardDraft, after: CardDraft, maxChars = 2_800)
     if (i < n && j < m && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
     }
   }
   if (out.length === 0) return 'No change to the text.';
