@@ -80,7 +80,7 @@ describe('buildReminderCard', () => {
     expect(text).toContain('Template draft (no language model configured) · draft v1');
     // Text we did not write is escaped in mrkdwn (the header is plain_text and shows it as is).
     expect(text).toContain('notes say &lt;b&gt;call&lt;/b&gt; &amp; ask');
-    const actions = card.blocks.find((b) => b.type === 'actions') as {
+    const actions = card.blocks.find((b) => b.type === 'actions') as unknown as {
       block_id: string;
       elements: Record<string, unknown>[];
     };
