@@ -10,7 +10,8 @@ import { deliverReminder } from '../../use-cases/deliver-reminder.js';
 import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '../db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
-import type { MailSender } from '../mail/smtp-sender.js';
+import { createAnthropicDrafter, type ReminderDrafter } from '../llm/reminder-drafter.js';
+import { createSmtpSender, type MailSender } from '../mail/smtp-sender.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
 import type { XeroNoteWriter } from '../xero/history-notes.js';
 import type { OutboxItem } from './outbox-store.js';
@@ -29,7 +30,8 @@ export interface DunningHandlerDeps {
  * Xero History notes. Each is idempotent on its outbox item (see outbox-worker.ts).
  */
 export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDeps): void {
-  ctx.outboxHandlers.set(OUTBOX_REMINDER_CARD, (item) => postReminderCard(ctx, item));
+  // Without Slack the cards wait in the outbox for a process that has it, instead of dying.
+  if (ctx.slack) ctx.outboxHandlers.set(OUTBOX_REMINDER_CARD, (item) => postReminderCard(ctx, item));
   ctx.outboxHandlers.set(OUTBOX_SEND_REMINDER, (item) =>
     deliverReminder(
       {
@@ -199,4 +201,34 @@ async function threadText(ctx: AppContext, item: OutboxItem, r: ReminderRow): Pr
     default:
       return null;
   }
+}
+
+/** The sending mailbox's domain for Message-IDs, and the name drafts are signed with, from MAIL_FROM. */
+export function senderIdentity(config: AppContext['config']): { messageDomain: string; senderName: string } {
+  const from = config.mail?.from ?? '';
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const domain = address.includes('@') ? address.split('@')[1]!.trim() : new URL(config.publicUrl).hostname;
+  const display = /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim();
+  return { messageDomain: domain, senderName: display || 'Accounts team' };
+}
+
+/**
+ * What the service and the CLI need to run dunning: the drafter (Claude when configured), the SMTP sender,
+ * and the outbox handlers registered into the context. Returns a function that closes the mail transport.
+ */
+export function installDunning(
+  ctx: AppContext,
+  options: { xeroNotes?: XeroNoteWriter | null } = {},
+): { drafter: ReminderDrafter | null; messageDomain: string; senderName: string; close(): void } {
+  const mail = ctx.config.mail ? createSmtpSender(ctx.config.mail) : null;
+  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null });
+  const drafter = ctx.config.anthropic
+    ? createAnthropicDrafter({
+        apiKey: ctx.config.anthropic.apiKey,
+        model: ctx.config.anthropic.model,
+        baseURL: ctx.config.anthropic.baseUrl,
+        log: ctx.log.child({ component: 'reminder-drafter' }),
+      })
+    : null;
+  return { drafter, ...senderIdentity(ctx.config), close: () => mail?.close() };
 }
