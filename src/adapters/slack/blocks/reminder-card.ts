@@ -1,9 +1,7 @@
-import type { KnownBlock } from '@slack/types';
 import { formatMoney } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
+import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { formatLongDate } from '../../../domain/reminder-draft.js';
-import type { CardInvoice, ReminderCardFacts } from '../../db/reminder-cards.js';
-import type { ReminderStatus } from '../../db/schema.js';
 
 /**
  * The approval card: one message per customer action in the queue channel. Pure: the same reminder gives the
@@ -15,6 +13,25 @@ const ACTION_EDIT = REMINDER_ACTIONS.edit;
 const ACTION_SNOOZE = REMINDER_ACTIONS.snooze;
 const ACTION_ESCALATE = REMINDER_ACTIONS.escalate;
 const ACTION_SKIP = REMINDER_ACTIONS.skip;
+
+/** Slack's Block shape (type + block_id + the rest); kept local so this module stays pure. */
+export interface Block {
+  readonly type: string;
+  readonly block_id?: string;
+  readonly [key: string]: unknown;
+}
+
+export type ReminderStatus =
+  | 'proposed'
+  | 'approved'
+  | 'sending'
+  | 'sent'
+  | 'skipped'
+  | 'snoozed'
+  | 'escalated'
+  | 'shadowed'
+  | 'failed'
+  | 'superseded';
 
 export interface CardReminder {
   readonly id: string;
@@ -43,7 +60,7 @@ export interface CardDraft {
 
 export interface ReminderCard {
   readonly text: string;
-  readonly blocks: KnownBlock[];
+  readonly blocks: Block[];
 }
 
 /** Per section text stays under 3,000; the whole card well under the ~10k cumulative budget (§5). */
@@ -129,7 +146,7 @@ export function buildReminderCard(
       : facts.fallbackReason
         ? `Template draft (${facts.fallbackReason})`
         : 'Template draft';
-  const blocks: KnownBlock[] = [
+  const blocks: Block[] = [
     {
       type: 'header',
       block_id: `h|${rev}`,
