@@ -297,4 +297,30 @@ describe('runDunning over the Auckland fixture', () => {
     await run({}, { ...deps(), drafter });
     expect(fake.requests).toHaveLength(5);
   });
+
+  it('replaces an undecided proposal with the next step, and a snooze that ran out comes back', async () => {
+    await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
+    const first = await run();
+    const acme = first.reminders.find((r) => r.contactId === 'c-acme')!;
+    const beta = first.reminders.find((r) => r.contactId === 'c-beta')!;
+    await database.db
+      .updateTable('reminders')
+      .set({ status: 'snoozed', snoozed_until: '2026-11-26' })
+      .where('id', '=', beta.reminderId)
+      .execute();
+    // Thursday 26 November (Auckland): INV-B1 is 6 days overdue, still step 2; the snooze has ended.
+    const thursday = await run({ now: new Date('2026-11-25T20:00:00Z') });
+    expect(thursday.resurfaced).toBe(1);
+    expect((await getReminder(database.db, beta.reminderId))?.status).toBe('proposed');
+    // Tuesday 8 December: INV-A1 is 30 days overdue, the final step; the firm one nobody decided is replaced.
+    const later = await run({ now: new Date('2026-12-07T20:00:00Z') });
+    const final = later.reminders.find((r) => r.contactId === 'c-acme')!;
+    expect(final.created).toBe(true);
+    expect(await getReminder(database.db, final.reminderId)).toMatchObject({ stepIndex: 3, tone: 'final' });
+    expect((await getReminder(database.db, acme.reminderId))?.status).toBe('superseded');
+    expect(later.superseded).toBeGreaterThanOrEqual(1);
+    const keys = (await listOutbox(database.db, { kind: OUTBOX_REMINDER_CARD })).map((i) => i.idempotencyKey);
+    expect(keys).toContain(`card:${acme.reminderId}:superseded`);
+    expect(keys).toContain(`card:${beta.reminderId}:resurfaced:2026-11-26`);
+  });
 });
