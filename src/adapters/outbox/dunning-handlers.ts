@@ -7,10 +7,11 @@ import {
   OUTBOX_XERO_NOTE,
 } from '../../use-cases/decide-reminder.js';
 import { deliverReminder } from '../../use-cases/deliver-reminder.js';
+import { type RunDunningResult, runDunning } from '../../use-cases/run-dunning.js';
 import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '../db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
-import { createAnthropicDrafter, type ReminderDrafter } from '../llm/reminder-drafter.js';
+import { createAnthropicDrafter, hashDraftInputs, type ReminderDrafter } from '../llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../mail/smtp-sender.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
 import type { XeroNoteWriter } from '../xero/history-notes.js';
@@ -231,4 +232,38 @@ export function installDunning(
       })
     : null;
   return { drafter, ...senderIdentity(ctx.config), close: () => mail?.close() };
+}
+
+/**
+ * The morning's dunning for one organisation (for `wiring.runMorning` and a scheduled job): plan, draft and
+ * queue the cards. The outbox worker posts them.
+ */
+export async function runMorningDunning(
+  ctx: AppContext,
+  orgId: string,
+  now: Date,
+): Promise<RunDunningResult> {
+  const drafter = ctx.config.anthropic
+    ? createAnthropicDrafter({
+        apiKey: ctx.config.anthropic.apiKey,
+        model: ctx.config.anthropic.model,
+        baseURL: ctx.config.anthropic.baseUrl,
+        log: ctx.log.child({ component: 'reminder-drafter' }),
+      })
+    : null;
+  const result = await runDunning(
+    { db: ctx.database.db, drafter, hashInputs: hashDraftInputs },
+    { orgId, now, ...senderIdentity(ctx.config) },
+  );
+  ctx.log.info(
+    {
+      orgId,
+      asOf: result.asOf,
+      proposed: result.reminders.filter((r) => r.created).length,
+      skipped: result.plan.actions.filter((a) => a.kind === 'skip').length,
+      escalations: result.escalationsQueued,
+    },
+    'dunning run',
+  );
+  return result;
 }
