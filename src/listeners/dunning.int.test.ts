@@ -4,6 +4,7 @@ import { FixedClock } from '../adapters/clock.js';
 import { createSecretBox } from '../adapters/crypto/secret-box.js';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { getReminder, listDraftVersions, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
+import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
 import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
@@ -496,6 +497,31 @@ describe('modes and configuration', () => {
     ]);
     const beta = await cardFor('Beta Bakery');
     expect(JSON.stringify(beta.blocks)).toContain('*Not sent*: email is not configured on this installation');
+  });
+});
+
+describe('card delivery failures', () => {
+  it('gives up on a channel Slack does not know, with the reason, and never posts twice', async () => {
+    await saveSlackSettings(
+      database.db,
+      {
+        orgId: DUNNING_ORG_ID,
+        digestChannel: null,
+        queueChannel: 'C_GONE',
+        escalationChannel: null,
+        managers: [manager.id],
+        collectors: [collector1.id],
+        digestTime: '08:30',
+        updatedBy: 'test',
+      },
+      clock.now(),
+    );
+    await runToday();
+    await settle();
+    const dead = await listOutbox(database.db, { statuses: ['dead'] });
+    expect(dead).toHaveLength(5);
+    expect(new Set(dead.map((d) => d.lastError))).toEqual(new Set(['Slack refused: channel_not_found']));
+    expect(harness.sandbox.callsTo('chat.postMessage')).toHaveLength(5);
   });
 });
 
