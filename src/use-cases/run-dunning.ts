@@ -138,6 +138,7 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
 
   // 4a. Snoozes that have run out come back as proposals.
   let resurfaced = 0;
+  const waiting = new Set(open.filter((r) => r.status === 'proposed').map((r) => r.id));
   for (const r of open) {
     if (r.status !== 'snoozed' || !r.snoozedUntil || r.snoozedUntil > asOf) continue;
     const back = await db.transaction().execute(async (trx) => {
@@ -145,7 +146,10 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       if (moved) await enqueueCard(trx, input.orgId, r.id, `resurfaced:${asOf}`, input.now);
       return moved;
     });
-    if (back) resurfaced++;
+    if (back) {
+      resurfaced++;
+      waiting.add(r.id);
+    }
   }
 
   // 4b. One reminder per chase.
@@ -172,7 +176,7 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       // An older proposal for the same customer that nobody decided is replaced by today's step.
       for (const old of open) {
         if (old.contactId !== action.contactId || old.purpose !== action.purpose) continue;
-        if (old.status !== 'proposed' || old.id === outcome.reminderId) continue;
+        if (!waiting.has(old.id) || old.id === outcome.reminderId) continue;
         const moved = await db.transaction().execute(async (trx) => {
           const ok = await transitionReminder(trx, old.id, ['proposed'], 'superseded', { now: input.now });
           if (ok) await enqueueCard(trx, input.orgId, old.id, 'superseded', input.now);
