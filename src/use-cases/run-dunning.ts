@@ -46,6 +46,8 @@ export interface RunDunningDeps {
   readonly db: Kysely<DB>;
   readonly drafter: ReminderDrafter | null;
   readonly hashInputs: (facts: DraftFacts) => string;
+  /** Customers drafted at once (default 4). */
+  readonly concurrency?: number;
 }
 
 export interface RunDunningInput {
@@ -155,10 +157,9 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   // 4b. One reminder per chase.
   const byContact = new Map(priorities.customers.map((c) => [c.contactId, c]));
   const escalationsByContact = new Map(plan.escalations.map((e) => [e.contactId, e.reasons]));
-  const reminders: RunDunningReminder[] = [];
+  const chaseActions = plan.actions.filter((a): a is ChaseAction => a.kind === 'chase');
   let superseded = 0;
-  for (const action of plan.actions) {
-    if (action.kind !== 'chase') continue;
+  const proposeOne = async (action: ChaseAction): Promise<RunDunningReminder> => {
     const recipients = recipientsFor(contacts.get(action.contactId), overrides.get(action.contactId));
     const outcome = await proposeReminder(deps, input, {
       ledger,
@@ -171,7 +172,6 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       contact: contacts.get(action.contactId),
       sendStart: policy.sendWindow.start,
     });
-    reminders.push(outcome);
     if (outcome.created) {
       // An older proposal for the same customer that nobody decided is replaced by today's step.
       for (const old of open) {
@@ -185,7 +185,11 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
         if (moved) superseded++;
       }
     }
-  }
+    return outcome;
+  };
+  // One customer per action, so actions are independent: a few run at once, because each may wait seconds for
+  // a Claude draft (1,000 customers one by one would take most of the morning).
+  const reminders = await mapWithConcurrency(chaseActions, deps.concurrency ?? 4, proposeOne);
 
   // 5. Escalations for the managers' channel (a handler may or may not be registered: the item just waits).
   let escalationsQueued = 0;
@@ -525,4 +529,22 @@ function firstNameOf(contact: Contact | undefined): string | null {
 
 function maxRisk(cp: CustomerPriority | undefined): number {
   return cp ? cp.invoices.reduce((m, i) => Math.max(m, i.risk), 0) : 0;
+}
+
+/** Maps with at most `limit` calls in flight, keeping the input order in the result. */
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
 }
