@@ -525,6 +525,28 @@ describe('card delivery failures', () => {
   });
 });
 
+describe('a mailbox that keeps refusing', () => {
+  it('retries a temporary SMTP refusal, then gives up and says so on the card', async () => {
+    await runToday();
+    await settle();
+    const beta = await cardFor('Beta Bakery');
+    const id = reminderIdOf(beta);
+    await click(collector1.id, beta, REMINDER_ACTIONS.approve);
+    sink.failNext(8, 451, 'mailbox busy');
+    await settle(worker(), 31 * 60_000);
+    expect(sink.messages).toHaveLength(0);
+    const [send] = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
+    expect([send?.status, send?.attempts]).toEqual(['dead', 8]);
+    expect(await getReminder(database.db, id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/^gave up after 8 attempts: SMTP 451/),
+    });
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, beta.ts)!.blocks)).toContain(
+      '*Not sent*: gave up after 8 attempts',
+    );
+  });
+});
+
 describe('/ar policy', () => {
   it('shows managers the summary, edits it in a modal with errors listed, and refuses collectors', async () => {
     await harness.slack.command({ text: 'policy', userId: collector1.id, channelId: QUEUE });

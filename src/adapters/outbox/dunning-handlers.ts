@@ -8,6 +8,7 @@ import {
 } from '../../use-cases/decide-reminder.js';
 import { deliverReminder } from '../../use-cases/deliver-reminder.js';
 import { type RunDunningResult, runDunning } from '../../use-cases/run-dunning.js';
+import { markFailed } from '../../use-cases/send-reminder.js';
 import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '../db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
@@ -33,17 +34,21 @@ export interface DunningHandlerDeps {
 export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDeps): void {
   // Without Slack the cards wait in the outbox for a process that has it, instead of dying.
   if (ctx.slack) ctx.outboxHandlers.set(OUTBOX_REMINDER_CARD, (item) => postReminderCard(ctx, item));
-  ctx.outboxHandlers.set(OUTBOX_SEND_REMINDER, (item) =>
-    deliverReminder(
-      {
-        db: ctx.database.db,
-        mail: deps.mail,
-        now: () => ctx.clock.now(),
-        ...(deps.findSentMessage ? { findSentMessage: deps.findSentMessage } : {}),
-      },
-      String(item.payload.reminderId),
-    ),
-  );
+  ctx.outboxHandlers.set(OUTBOX_SEND_REMINDER, async (item) => {
+    const sendDeps = {
+      db: ctx.database.db,
+      mail: deps.mail,
+      now: () => ctx.clock.now(),
+      ...(deps.findSentMessage ? { findSentMessage: deps.findSentMessage } : {}),
+    };
+    const reminderId = String(item.payload.reminderId);
+    const outcome = await deliverReminder(sendDeps, reminderId);
+    // The last attempt: the outbox will dead-letter it, so the card must say it was not sent and why.
+    if (outcome.status === 'retry' && item.attempts >= item.maxAttempts) {
+      await markFailed(sendDeps, reminderId, `gave up after ${item.attempts} attempts: ${outcome.error}`);
+    }
+    return outcome;
+  });
   const writer = deps.xeroNotes;
   if (writer) ctx.outboxHandlers.set(OUTBOX_XERO_NOTE, (item) => writeXeroNote(writer, item));
 }
