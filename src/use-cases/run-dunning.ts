@@ -18,7 +18,7 @@ import {
   type ReminderCardFacts,
   setReminderFacts,
 } from '../adapters/db/reminder-cards.js';
-import type { DB } from '../adapters/db/schema.js';
+import type { DB, ReminderStatus } from '../adapters/db/schema.js';
 import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
@@ -68,7 +68,8 @@ export interface RunDunningReminder {
   readonly reminderId: string;
   readonly contactId: string;
   readonly customerName: string;
-  readonly status: 'proposed' | 'approved' | 'shadowed';
+  /** The reminder's status now: what the run proposed, or where an earlier run's reminder has got to. */
+  readonly status: ReminderStatus;
   readonly autoSend: boolean;
   readonly created: boolean;
   readonly draftSource: 'claude' | 'template' | null;
@@ -235,7 +236,7 @@ async function proposeReminder(
 ): Promise<RunDunningReminder> {
   const { db } = deps;
   const { action } = p;
-  const status: RunDunningReminder['status'] =
+  const status: ReminderStatus =
     action.mode === 'shadow' ? 'shadowed' : action.autoSend ? 'approved' : 'proposed';
   const carrying = action.invoices[0]!;
   const messageId = reminderMessageId({
@@ -277,8 +278,21 @@ async function proposeReminder(
     .where('reminder_id', '=', id)
     .executeTakeFirst();
   // Finished on an earlier run (or by another instance): nothing new to propose.
-  if (hasDraft)
-    return { ...base, created: false, autoSend: action.autoSend, draftSource: null, fallbackReason: null };
+  if (hasDraft) {
+    const current = await db
+      .selectFrom('reminders')
+      .select(['status', 'auto_send'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      ...base,
+      status: current.status,
+      created: false,
+      autoSend: current.auto_send,
+      draftSource: null,
+      fallbackReason: null,
+    };
+  }
 
   // The model call happens outside any transaction; a run that dies here finishes the draft next time.
   const org = p.ledger.organisation;
