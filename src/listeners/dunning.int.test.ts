@@ -122,6 +122,7 @@ async function buildContext(options: { withMail?: boolean } = {}) {
     xeroNotes: xero,
     // Stands in for looking the Message-ID up in the mailbox's Sent folder.
     findSentMessage: async (id) => sink.messages.some((m) => m.messageId === id),
+    minPostIntervalMs: 0,
   });
   return context;
 }
@@ -307,7 +308,12 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
       close() {},
     };
     const handlersBefore = new Map(ctx.outboxHandlers);
-    registerDunningHandlers(ctx, { mail: dying, xeroNotes: xero, findSentMessage: async () => null });
+    registerDunningHandlers(ctx, {
+      mail: dying,
+      xeroNotes: xero,
+      findSentMessage: async () => null,
+      minPostIntervalMs: 0,
+    });
     const id = reminderIdOf(beta);
     await click(collector1.id, beta, REMINDER_ACTIONS.approve);
     const [claimed] = await claimOutbox(database.db, {

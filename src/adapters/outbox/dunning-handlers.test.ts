@@ -1,7 +1,7 @@
 import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { NoteWriteOutcome, XeroNoteWriter } from '../xero/history-notes.js';
-import { senderIdentity, slackFailure, writeXeroNote } from './dunning-handlers.js';
+import { createChannelPacer, senderIdentity, slackFailure, writeXeroNote } from './dunning-handlers.js';
 import type { OutboxItem } from './outbox-store.js';
 
 const item = (payload: Record<string, unknown>, orgId: string | null = 'org-1'): OutboxItem => ({
@@ -111,5 +111,20 @@ describe('senderIdentity', () => {
         mail: { smtpUrl: 's', from: 'ar@harbour.example', replyTo: null },
       } as never),
     ).toEqual({ messageDomain: 'harbour.example', senderName: 'Accounts team' });
+  });
+});
+
+describe('createChannelPacer', () => {
+  it('spaces posts to one channel and leaves other channels alone', async () => {
+    const slept: number[] = [];
+    const pace = createChannelPacer(1_000, async (ms) => {
+      slept.push(ms);
+    });
+    await pace('C1');
+    await pace('C2');
+    await pace('C1');
+    expect(slept).toHaveLength(1);
+    expect(slept[0]).toBeGreaterThan(900);
+    expect(slept[0]).toBeLessThanOrEqual(1_000);
   });
 });

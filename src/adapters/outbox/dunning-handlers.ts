@@ -25,6 +25,24 @@ export interface DunningHandlerDeps {
   /** The Xero gateway's History writer; null → notes wait in the outbox until one is registered. */
   readonly xeroNotes: XeroNoteWriter | null;
   readonly findSentMessage?: (messageId: string) => Promise<boolean | null>;
+  /**
+   * Gap between posts to one channel from this process (default 1,100 ms): chat.postMessage allows about one
+   * message per second per channel, and a morning's cards would otherwise turn into a wall of 429s.
+   */
+  readonly minPostIntervalMs?: number;
+}
+
+/** Spaces posts per channel; a 429 from another instance's posts still comes back through the outbox. */
+export function createChannelPacer(
+  minIntervalMs: number,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+) {
+  const last = new Map<string, number>();
+  return async (channel: string): Promise<void> => {
+    const wait = (last.get(channel) ?? 0) + minIntervalMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    last.set(channel, Date.now());
+  };
 }
 
 /**
@@ -33,7 +51,8 @@ export interface DunningHandlerDeps {
  */
 export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDeps): void {
   // Without Slack the cards wait in the outbox for a process that has it, instead of dying.
-  if (ctx.slack) ctx.outboxHandlers.set(OUTBOX_REMINDER_CARD, (item) => postReminderCard(ctx, item));
+  const pace = createChannelPacer(deps.minPostIntervalMs ?? 1_100);
+  if (ctx.slack) ctx.outboxHandlers.set(OUTBOX_REMINDER_CARD, (item) => postReminderCard(ctx, item, pace));
   ctx.outboxHandlers.set(OUTBOX_SEND_REMINDER, async (item) => {
     const sendDeps = {
       db: ctx.database.db,
@@ -105,7 +124,11 @@ export function slackFailure(err: unknown): HandlerOutcome {
   return { status: 'retry', error: errorMessage(err) };
 }
 
-async function postReminderCard(ctx: AppContext, item: OutboxItem): Promise<HandlerOutcome> {
+async function postReminderCard(
+  ctx: AppContext,
+  item: OutboxItem,
+  pace: (channel: string) => Promise<void>,
+): Promise<HandlerOutcome> {
   if (!ctx.slack) return { status: 'failed', error: 'Slack is not configured' };
   const { client } = ctx.slack;
   const db = ctx.database.db;
@@ -133,6 +156,7 @@ async function postReminderCard(ctx: AppContext, item: OutboxItem): Promise<Hand
           .executeTakeFirstOrThrow();
         if (row.slack_channel && row.slack_ts)
           return { channel: row.slack_channel, ts: row.slack_ts, fresh: false };
+        await pace(settings.queueChannel!);
         const res = await client.chat.postMessage({
           channel: settings.queueChannel!,
           text: card.text,
@@ -149,7 +173,10 @@ async function postReminderCard(ctx: AppContext, item: OutboxItem): Promise<Hand
       await client.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
     }
     const thread = await threadText(ctx, item, reminder);
-    if (thread) await client.chat.postMessage({ channel, thread_ts: ts, text: thread, unfurl_links: false });
+    if (thread) {
+      await pace(channel);
+      await client.chat.postMessage({ channel, thread_ts: ts, text: thread, unfurl_links: false });
+    }
     return { status: 'done', result: { channel, ts } };
   } catch (err) {
     return slackFailure(err);
