@@ -5,7 +5,11 @@ import { createSecretBox } from '../adapters/crypto/secret-box.js';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { getReminder, listDraftVersions, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
-import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
+import {
+  createAnthropicDrafter,
+  hashDraftInputs,
+  type ReminderDrafter,
+} from '../adapters/llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
 import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { claimOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
@@ -16,6 +20,7 @@ import { type AppContext, createContext } from '../context.js';
 import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
 import { createLogger } from '../logger.js';
+import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/slack/index.js';
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
@@ -68,11 +73,30 @@ let ctx: AppContext;
 let clock: FixedClock;
 let xero: RecordingXero;
 let mail: MailSender;
+let anthropic: FakeAnthropic;
+const CLAUDE_BETA_BODY =
+  'Hi Ana,\n\nInvoice INV-B1 for $120.00 was due on 20 November 2026. Could you let us know when it will be paid?\n\nKind regards,\nMere Collector';
 const log = createLogger({ level: 'silent' });
 
 beforeAll(async () => {
   database = await openTestDatabase();
   sink = await startSmtpSink();
+  anthropic = await startFakeAnthropic({ apiKey: 'sk-test-key' });
+  // Claude answers well for Beta, lies about an amount for Acme, and sends a broken tool call for the rest.
+  anthropic.setFallback((req) => {
+    const prompt = JSON.stringify(req.body.messages);
+    if (prompt.includes('Beta Bakery'))
+      return { kind: 'tool', input: { subject: 'Invoice INV-B1 is overdue', body: CLAUDE_BETA_BODY } };
+    if (prompt.includes('Acme Ltd'))
+      return {
+        kind: 'tool',
+        input: {
+          subject: 'Overdue invoices INV-A1 and INV-A2',
+          body: 'Hi Jo,\n\nINV-A1 ($5,000.00) and INV-A2 ($250.00) are overdue. Please pay now.\n\nMere Collector',
+        },
+      };
+    return { kind: 'tool', input: { subject: 42 } };
+  });
   harness = await startSlackHarness({
     sandbox: {
       rateLimits: false,
@@ -84,6 +108,7 @@ beforeAll(async () => {
 afterAll(async () => {
   mail?.close();
   await harness?.close();
+  await anthropic?.close();
   await sink?.close();
   await database?.destroy();
 });
@@ -176,9 +201,9 @@ async function settle(w = worker()) {
   throw new Error('outbox did not settle');
 }
 
-const runToday = () =>
+const runToday = (drafter: ReminderDrafter | null = null) =>
   runDunning(
-    { db: database.db, drafter: null, hashInputs: hashDraftInputs },
+    { db: database.db, drafter, hashInputs: hashDraftInputs },
     {
       orgId: DUNNING_ORG_ID,
       now: clock.now(),
@@ -230,8 +255,15 @@ const threadTexts = (m: SandboxMessage) =>
 const reminderIdOf = (m: SandboxMessage) => actionsBlock(m)!.elements[0]!.value!;
 
 describe('plan → card → approve → email → Xero note, exactly once', () => {
-  it('survives Slack 429/5xx and Xero 429/5xx, a double click and a second collector', async () => {
-    await runToday();
+  it('drafts with Claude (good, lying, malformed), survives Slack 429/5xx and Xero 429/5xx, a double click and a second collector', async () => {
+    const drafter = createAnthropicDrafter({
+      apiKey: 'sk-test-key',
+      model: 'claude-test',
+      baseURL: anthropic.url,
+      log,
+      timeoutMs: 5_000,
+    });
+    await runToday(drafter);
     // The first post is rate limited, the second meets a 500: both come back later, none twice.
     harness.sandbox.faults.rateLimit('chat.postMessage', { times: 1, retryAfterSec: 30 });
     harness.sandbox.faults.httpStatus('chat.postMessage', 500, 1);
@@ -246,6 +278,11 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     const beta = await cardFor('Beta Bakery');
     const id = reminderIdOf(beta);
     expect((await getReminder(database.db, id))?.slackTs).toBe(beta.ts);
+    expect(JSON.stringify(beta.blocks)).toContain('Drafted by Claude, checked against the ledger · draft v1');
+    expect(JSON.stringify((await cardFor('Acme Ltd')).blocks)).toContain(
+      'Template draft (draft rejected by the ledger check: amount $5,000.00 is not in the ledger facts)',
+    );
+    expect(JSON.stringify((await cardFor('Soon Pty')).blocks)).toContain('Template draft (draft malformed: ');
 
     const before = harness.sandbox.ephemerals({ channel: QUEUE }).length;
     const responses = await Promise.all([
@@ -273,9 +310,9 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     expect(sink.messages[0]).toMatchObject({
       to: ['accounts@beta.example'],
       messageId: `<reminder.${DUNNING_ORG_ID}.c-beta.overdue-2.i-b1@harbour.example>`,
-      subject: 'Friendly reminder: invoice INV-B1 overdue with Harbour Foods',
+      subject: 'Invoice INV-B1 is overdue',
     });
-    expect(sink.messages[0]?.text).toContain('INV-B1');
+    expect(sink.messages[0]?.text.trim()).toBe(CLAUDE_BETA_BODY);
     const approver = (await getReminder(database.db, id))?.decidedByName;
     const note = `Reminder 2 (friendly) emailed to accounts@beta.example, approved in Slack by ${approver} (AR Copilot).`;
     expect(xero.notesOn('i-b1')).toEqual([note]);
