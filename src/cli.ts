@@ -2,6 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { registerAgingCommand } from './cli/aging-command.js';
 import { registerBacktestCommand } from './cli/backtest-command.js';
 import { registerConfigCommand } from './cli/config-command.js';
+import {
+  registerDunningCommand,
+  registerOutboxCommand,
+  registerPolicyCommand,
+} from './cli/dunning-commands.js';
 import { registerForecastCommand } from './cli/forecast-command.js';
 import { registerKpisCommand } from './cli/kpis-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
@@ -27,6 +32,9 @@ export function buildProgram(): Command {
   registerForecastCommand(program);
   registerKpisCommand(program);
   registerBacktestCommand(program);
+  registerPolicyCommand(program);
+  registerDunningCommand(program);
+  registerOutboxCommand(program);
   return program;
 }
 

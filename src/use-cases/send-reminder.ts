@@ -158,7 +158,12 @@ async function recordSent(deps: SendDeps, reminderId: string, response: string):
   });
 }
 
-async function markFailed(deps: SendDeps, reminderId: string, error: string): Promise<void> {
+/** Moves an approved reminder to failed with the reason, audits it and refreshes its card. */
+export async function markFailed(
+  deps: Pick<SendDeps, 'db' | 'now'>,
+  reminderId: string,
+  error: string,
+): Promise<void> {
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
     const reminder = await getReminder(trx, reminderId);

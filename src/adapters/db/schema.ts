@@ -228,7 +228,18 @@ export interface RemindersTable {
   last_error: string | null;
   slack_channel: string | null;
   slack_ts: string | null;
+  /** Card facts snapshotted at planning time (adapters/db/reminder-cards.ts). */
+  facts: ColumnType<unknown, string | undefined, string>;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DunningRecipientsTable {
+  org_id: string;
+  contact_id: string;
+  recipients: ColumnType<string[], string, string>;
+  cc: ColumnType<string[], string, string>;
+  updated_by: string | null;
   updated_at: Timestamp;
 }
 
@@ -315,6 +326,7 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   xero_webhook_events: XeroWebhookEventsTable;
   scheduled_jobs: ScheduledJobsTable;
+  dunning_recipients: DunningRecipientsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

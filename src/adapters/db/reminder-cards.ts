@@ -1,0 +1,102 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { IsoDate } from '../../domain/ledger.js';
+import type { ReminderCardFacts } from '../../domain/reminder-card-facts.js';
+import type { DB } from './schema.js';
+
+type Queryable = Kysely<DB> | Transaction<DB>;
+
+export type { CardInvoice, ReminderCardFacts } from '../../domain/reminder-card-facts.js';
+
+export async function setReminderFacts(db: Queryable, reminderId: string, facts: ReminderCardFacts) {
+  await db
+    .updateTable('reminders')
+    .set({ facts: JSON.stringify(facts) })
+    .where('id', '=', reminderId)
+    .execute();
+}
+
+export async function getReminderFacts(db: Queryable, reminderId: string): Promise<ReminderCardFacts | null> {
+  const row = await db
+    .selectFrom('reminders')
+    .select('facts')
+    .where('id', '=', reminderId)
+    .executeTakeFirst();
+  const facts = row?.facts as Partial<ReminderCardFacts> | undefined;
+  return facts && typeof facts.customerName === 'string' ? (facts as ReminderCardFacts) : null;
+}
+
+/** Remembers where the card lives: chat.update and thread replies need channel + ts (never rebuilt from Slack). */
+export async function recordReminderMessage(
+  db: Queryable,
+  reminderId: string,
+  channel: string,
+  ts: string,
+): Promise<void> {
+  await db
+    .updateTable('reminders')
+    .set({ slack_channel: channel, slack_ts: ts })
+    .where('id', '=', reminderId)
+    .execute();
+}
+
+export interface RecipientOverride {
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+}
+
+export async function listRecipientOverrides(
+  db: Queryable,
+  orgId: string,
+): Promise<Map<string, RecipientOverride>> {
+  const rows = await db.selectFrom('dunning_recipients').selectAll().where('org_id', '=', orgId).execute();
+  return new Map(rows.map((r) => [r.contact_id, { recipients: r.recipients, cc: r.cc }]));
+}
+
+export async function saveRecipientOverride(
+  db: Queryable,
+  input: {
+    orgId: string;
+    contactId: string;
+    recipients: readonly string[];
+    cc: readonly string[];
+    updatedBy: string | null;
+    now: Date;
+  },
+): Promise<void> {
+  const values = {
+    recipients: JSON.stringify(input.recipients),
+    cc: JSON.stringify(input.cc),
+    updated_by: input.updatedBy,
+    updated_at: input.now,
+  };
+  await db
+    .insertInto('dunning_recipients')
+    .values({ org_id: input.orgId, contact_id: input.contactId, ...values })
+    .onConflict((oc) => oc.columns(['org_id', 'contact_id']).doUpdateSet(values))
+    .execute();
+}
+
+export interface OpenReminderRef {
+  readonly id: string;
+  readonly contactId: string;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly status: 'proposed' | 'snoozed';
+  readonly snoozedUntil: IsoDate | null;
+}
+
+/** Reminders still waiting on a person (proposed) or on a date (snoozed). */
+export async function listOpenReminders(db: Queryable, orgId: string): Promise<OpenReminderRef[]> {
+  const rows = await db
+    .selectFrom('reminders')
+    .select(['id', 'contact_id', 'purpose', 'status', 'snoozed_until'])
+    .where('org_id', '=', orgId)
+    .where('status', 'in', ['proposed', 'snoozed'])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    contactId: r.contact_id,
+    purpose: r.purpose,
+    status: r.status as 'proposed' | 'snoozed',
+    snoozedUntil: r.snoozed_until,
+  }));
+}

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { REMINDER_ACTIONS, reminderIdFromBlockId } from '../../../domain/reminder-actions.js';
+import { validateMessageBlocks, validateView } from '../../../sandbox/slack/block-kit-limits.js';
+import type { ReminderCardFacts } from '../../db/reminder-cards.js';
+import {
+  buildReminderCard,
+  type CardReminder,
+  draftDiff,
+  escapeMrkdwn,
+  truncateText,
+} from './reminder-card.js';
+
+const reminder: CardReminder = {
+  id: '3f1c0a52-8a5e-4d7e-9a51-5d1f3f0e9a01',
+  status: 'proposed',
+  mode: 'assisted',
+  autoSend: false,
+  purpose: 'overdue',
+  segment: 'Standard',
+  stepIndex: 2,
+  stepCount: 4,
+  tone: 'firm',
+  reason: 'step 3 of Standard: 15 days overdue (+1 more invoice), first reminder',
+  recipients: ['ap@acme.example', 'sam@acme.example'],
+  cc: [],
+  draftVersion: 1,
+  decidedByName: null,
+  snoozedUntil: null,
+  sentAt: null,
+  lastError: null,
+};
+
+const facts: ReminderCardFacts = {
+  customerName: 'Acme <Ltd> & Sons',
+  baseCurrency: 'NZD',
+  totalBase: '750.0000',
+  tier: 'medium',
+  risk: 0.4321,
+  invoices: [
+    {
+      invoiceId: 'i-a1',
+      number: 'INV-A1',
+      currency: 'NZD',
+      amountDue: '500.00',
+      dueDate: '2026-11-08',
+      daysOverdue: 15,
+    },
+    {
+      invoiceId: 'i-a2',
+      number: 'INV-A2',
+      currency: 'NZD',
+      amountDue: '250.00',
+      dueDate: '2026-11-16',
+      daysOverdue: 7,
+    },
+  ],
+  brainReasons: [
+    '2 invoices overdue, oldest 15 days',
+    'NZ$324.08 at risk of NZ$750.00 open',
+    'notes say <b>call</b> & ask',
+  ],
+  escalationReasons: [],
+  draftSource: 'template',
+  fallbackReason: 'no language model configured',
+};
+
+const draft = { subject: 'Overdue: two invoices', body: 'Hi Jo,\n\nINV-A1 and INV-A2 are overdue.\n\nMere' };
+
+const allText = (blocks: unknown) => JSON.stringify(blocks);
+
+describe('buildReminderCard', () => {
+  it('shows the facts, the draft and the five actions, each button carrying only the reminder id', () => {
+    const card = buildReminderCard(reminder, facts, draft);
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    expect(card.text).toBe('Reminder 3 of 4 (firm) · Acme <Ltd> & Sons: NZ$750.00');
+    const text = allText(card.blocks);
+    expect(text).toContain('*INV-A1* NZ$500.00, due 8 November 2026 (15 days overdue)');
+    expect(text).toContain('*INV-A2* NZ$250.00, due 16 November 2026 (7 days overdue)');
+    expect(text).toContain('medium · risk 43%');
+    expect(text).toContain('Template draft (no language model configured) · draft v1');
+    // Text we did not write is escaped in mrkdwn (the header is plain_text and shows it as is).
+    expect(text).toContain('notes say &lt;b&gt;call&lt;/b&gt; &amp; ask');
+    const actions = card.blocks.find((b) => b.type === 'actions') as unknown as {
+      block_id: string;
+      elements: Record<string, unknown>[];
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      REMINDER_ACTIONS.approve,
+      REMINDER_ACTIONS.edit,
+      REMINDER_ACTIONS.snooze,
+      REMINDER_ACTIONS.escalate,
+      REMINDER_ACTIONS.skip,
+    ]);
+    for (const e of actions.elements) if (e.type === 'button') expect(e.value).toBe(reminder.id);
+    expect(reminderIdFromBlockId(actions.block_id)).toBe(reminder.id);
+  });
+
+  it('changes every block_id when the status or draft version changes', () => {
+    const a = buildReminderCard(reminder, facts, draft).blocks.map((b) => b.block_id);
+    const b = buildReminderCard({ ...reminder, draftVersion: 2 }, facts, draft).blocks.map((x) => x.block_id);
+    const c = buildReminderCard(
+      { ...reminder, status: 'escalated', decidedByName: 'Colin' },
+      facts,
+      draft,
+    ).blocks.map((x) => x.block_id);
+    expect(a.filter((id) => b.includes(id) || c.includes(id))).toEqual([]);
+  });
+
+  it('keeps a 6,000-character draft and 40 invoices within Block Kit limits, saying what was cut', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      ...facts.invoices[0]!,
+      invoiceId: `i${i}`,
+      number: `INV-${1000 + i}`,
+    }));
+    const longBody = `${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(105)}`.slice(
+      0,
+      6000,
+    );
+    const card = buildReminderCard(
+      reminder,
+      { ...facts, invoices: many },
+      { subject: 'S'.repeat(200), body: longBody },
+    );
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    const text = allText(card.blocks);
+    expect(text).toContain('…and 30 more');
+    expect(text).toMatch(/… \(\d+ more characters: open Edit to read it all\)/);
+    expect(text.length).toBeLessThan(10_000);
+  });
+
+  it('has no buttons in shadow mode or once decided, and says what happened', () => {
+    const shadow = buildReminderCard({ ...reminder, status: 'shadowed', mode: 'shadow' }, facts, draft);
+    expect(shadow.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(allText(shadow.blocks)).toContain('*Shadow mode*: this is what would have been sent today.');
+    const sent = buildReminderCard(
+      {
+        ...reminder,
+        status: 'sent',
+        decidedByName: 'Colin Collector',
+        sentAt: new Date('2026-11-22T20:05:00Z'),
+      },
+      facts,
+      draft,
+    );
+    expect(sent.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(allText(sent.blocks)).toContain('*Sent* by Colin Collector at 2026-11-22 20:05 UTC.');
+    const failed = buildReminderCard(
+      { ...reminder, status: 'failed', lastError: 'SMTP 550 mailbox <x> unknown' },
+      facts,
+      draft,
+    );
+    expect(allText(failed.blocks)).toContain('*Not sent*: SMTP 550 mailbox &lt;x&gt; unknown');
+    // Escalated cards keep their buttons: a manager decides them.
+    const escalated = buildReminderCard(
+      { ...reminder, status: 'escalated', decidedByName: 'Cara' },
+      facts,
+      draft,
+    );
+    expect(escalated.blocks.some((b) => b.type === 'actions')).toBe(true);
+  });
+});
+
+describe('truncateText and escapeMrkdwn', () => {
+  it.each([
+    ['short', 10, 'short'],
+    ['one two three four five', 12, 'one two\n… (16 more characters: open Edit to read it all)'],
+  ])('truncates %j to %i', (input, max, expected) => {
+    expect(truncateText(input, max)).toBe(expected);
+  });
+  it('never splits an emoji (surrogate pair)', () => {
+    const out = truncateText('😀'.repeat(10), 5);
+    expect(out.startsWith('😀😀😀😀😀\n')).toBe(true);
+  });
+  it('escapes only &, < and >', () => {
+    expect(escapeMrkdwn('A & B <c> *d*')).toBe('A &amp; B &lt;c&gt; *d*');
+  });
+});
+
+describe('draftDiff', () => {
+  it('shows removed and added lines, and a changed subject', () => {
+    expect(
+      draftDiff(
+        { subject: 'Overdue', body: 'Hi Jo,\nPlease pay.\nMere' },
+        { subject: 'Overdue invoices', body: 'Hi Jo,\nPlease pay by Friday.\nMere' },
+      ),
+    ).toBe('- Subject: Overdue\n+ Subject: Overdue invoices\n- Please pay.\n+ Please pay by Friday.');
+    expect(draftDiff(draft, draft)).toBe('No change to the text.');
+  });
+});
+
+describe('validateView on the listener modals is exercised in the Slack tests', () => {
+  it('rejects an oversized title as Slack would (sanity of the checker used there)', () => {
+    expect(
+      validateView({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [] }).length,
+    ).toBe(1);
+  });
+});

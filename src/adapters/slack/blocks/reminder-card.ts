@@ -1,0 +1,307 @@
+import { formatMoney } from '../../../domain/money.js';
+import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
+import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
+import { formatLongDate } from '../../../domain/reminder-draft.js';
+
+/**
+ * The approval card: one message per customer action in the queue channel. Pure: the same reminder gives the
+ * same blocks. Buttons carry only the reminder id (drafts stay in Postgres: reference/slack-platform.md
+ * pitfall 7); block_ids change with every status and draft version, as Slack asks of updated messages.
+ */
+const ACTION_APPROVE = REMINDER_ACTIONS.approve;
+const ACTION_EDIT = REMINDER_ACTIONS.edit;
+const ACTION_SNOOZE = REMINDER_ACTIONS.snooze;
+const ACTION_ESCALATE = REMINDER_ACTIONS.escalate;
+const ACTION_SKIP = REMINDER_ACTIONS.skip;
+
+/** Slack's Block shape (type + block_id + the rest); kept local so this module stays pure. */
+export interface Block {
+  readonly type: string;
+  readonly block_id?: string;
+  readonly [key: string]: unknown;
+}
+
+export type ReminderStatus =
+  | 'proposed'
+  | 'approved'
+  | 'sending'
+  | 'sent'
+  | 'skipped'
+  | 'snoozed'
+  | 'escalated'
+  | 'shadowed'
+  | 'failed'
+  | 'superseded';
+
+export interface CardReminder {
+  readonly id: string;
+  readonly status: ReminderStatus;
+  readonly mode: string;
+  readonly autoSend: boolean;
+  readonly purpose: 'overdue' | 'upcoming';
+  readonly segment: string;
+  readonly stepIndex: number;
+  readonly stepCount: number;
+  readonly tone: string;
+  readonly reason: string;
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+  readonly draftVersion: number;
+  readonly decidedByName: string | null;
+  readonly snoozedUntil: string | null;
+  readonly sentAt: Date | null;
+  readonly lastError: string | null;
+}
+
+export interface CardDraft {
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface ReminderCard {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+/** Per section text stays under 3,000; the whole card well under the ~10k cumulative budget (§5). */
+const BODY_PREVIEW_CHARS = 2_400;
+const INVOICE_LINES = 10;
+
+/** Slack mrkdwn needs only &, < and > escaped in text we did not write (customer names, drafts). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts at a line or word boundary and says how much is hidden, never splitting a surrogate pair. */
+export function truncateText(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  let cut = chars.slice(0, max).join('');
+  const lastBreak = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
+  if (lastBreak > max * 0.5) cut = cut.slice(0, lastBreak);
+  const hidden = chars.length - [...cut].length;
+  return `${cut.trimEnd()}\n… (${hidden} more characters: open Edit to read it all)`;
+}
+
+function invoiceLine(i: CardInvoice): string {
+  const when =
+    i.daysOverdue > 0
+      ? `${i.daysOverdue} day${i.daysOverdue === 1 ? '' : 's'} overdue`
+      : i.daysOverdue === 0
+        ? 'due today'
+        : `due in ${-i.daysOverdue} day${i.daysOverdue === -1 ? '' : 's'}`;
+  return `• *${escapeMrkdwn(i.number ?? i.invoiceId)}* ${formatMoney(i.amountDue, i.currency)}, due ${formatLongDate(i.dueDate)} (${when})`;
+}
+
+function statusLine(r: CardReminder): string | null {
+  const by = r.decidedByName ? ` by ${escapeMrkdwn(r.decidedByName)}` : '';
+  switch (r.status) {
+    case 'proposed':
+      return null;
+    case 'shadowed':
+      return ':ghost: *Shadow mode*: this is what would have been sent today. Nothing was sent or written to Xero.';
+    case 'approved':
+      return r.autoSend
+        ? ':robot_face: *Sending automatically* under the auto policy (an eligible friendly step).'
+        : `:white_check_mark: *Approved*${by}; sending now.`;
+    case 'sending':
+      return ':outbox_tray: *Sending…*';
+    case 'sent':
+      return `:email: *Sent*${r.autoSend ? ' automatically' : by}${r.sentAt ? ` at ${r.sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`;
+    case 'skipped':
+      return `:fast_forward: *Skipped*${by}.`;
+    case 'snoozed':
+      return `:zzz: *Snoozed*${by} until ${r.snoozedUntil ?? '?'}.`;
+    case 'escalated':
+      return `:rotating_light: *Escalated*${by}: a manager decides now.`;
+    case 'failed':
+      return `:warning: *Not sent*: ${escapeMrkdwn(truncateText(r.lastError ?? 'unknown error', 500))}`;
+    case 'superseded':
+      return ':arrows_counterclockwise: *Superseded* by a later step for this customer.';
+  }
+}
+
+const DECIDABLE: readonly ReminderStatus[] = ['proposed', 'escalated'];
+
+export function buildReminderCard(
+  reminder: CardReminder,
+  facts: ReminderCardFacts,
+  draft: CardDraft,
+): ReminderCard {
+  const rev = `${reminder.id}|${reminder.status}|${reminder.draftVersion}`;
+  const total = formatMoney(facts.totalBase, facts.baseCurrency);
+  const what =
+    reminder.purpose === 'upcoming'
+      ? 'Courtesy reminder'
+      : `Reminder ${reminder.stepIndex + 1} of ${reminder.stepCount}`;
+  const header = `${what} (${reminder.tone}) · ${facts.customerName}`;
+  const lines = facts.invoices.slice(0, INVOICE_LINES).map(invoiceLine);
+  if (facts.invoices.length > INVOICE_LINES) lines.push(`…and ${facts.invoices.length - INVOICE_LINES} more`);
+  const why = [reminder.reason, ...facts.brainReasons.slice(0, 4)].map((r) => `• ${escapeMrkdwn(r)}`);
+  const to = reminder.recipients.length ? reminder.recipients.join(', ') : '(no email address)';
+  const cc = reminder.cc.length ? `  ·  cc ${reminder.cc.join(', ')}` : '';
+  const source =
+    facts.draftSource === 'claude'
+      ? 'Drafted by Claude, checked against the ledger'
+      : facts.fallbackReason
+        ? `Template draft (${facts.fallbackReason})`
+        : 'Template draft';
+  const blocks: Block[] = [
+    {
+      type: 'header',
+      block_id: `h|${rev}`,
+      text: { type: 'plain_text', text: truncateText(header, 140), emoji: true },
+    },
+    {
+      type: 'section',
+      block_id: `f|${rev}`,
+      fields: [
+        { type: 'mrkdwn', text: `*Total*\n${total}` },
+        {
+          type: 'mrkdwn',
+          text: `*Priority*\n${facts.tier} · risk ${Math.round(facts.risk * 100)}%`,
+        },
+        { type: 'mrkdwn', text: `*Sequence*\n${escapeMrkdwn(reminder.segment)} · ${reminder.mode}` },
+        { type: 'mrkdwn', text: `*To*\n${escapeMrkdwn(truncateText(to + cc, 300))}` },
+      ],
+    },
+    {
+      type: 'section',
+      block_id: `i|${rev}`,
+      text: { type: 'mrkdwn', text: truncateText(lines.join('\n'), 2_900) },
+    },
+    {
+      type: 'section',
+      block_id: `w|${rev}`,
+      text: { type: 'mrkdwn', text: truncateText(`*Why*\n${why.join('\n')}`, 2_000) },
+    },
+  ];
+  if (facts.escalationReasons.length > 0) {
+    blocks.push({
+      type: 'context',
+      block_id: `e|${rev}`,
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncateText(
+            `:rotating_light: Needs a manager's look: ${facts.escalationReasons.map(escapeMrkdwn).join('; ')}`,
+            1_000,
+          ),
+        },
+      ],
+    });
+  }
+  blocks.push(
+    { type: 'divider', block_id: `d|${rev}` },
+    {
+      type: 'section',
+      block_id: `s|${rev}`,
+      text: { type: 'mrkdwn', text: `*Subject:* ${escapeMrkdwn(truncateText(draft.subject, 200))}` },
+    },
+    {
+      type: 'section',
+      block_id: `b|${rev}`,
+      text: { type: 'mrkdwn', text: quote(escapeMrkdwn(truncateText(draft.body, BODY_PREVIEW_CHARS))) },
+    },
+    {
+      type: 'context',
+      block_id: `c|${rev}`,
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncateText(`${escapeMrkdwn(source)} · draft v${reminder.draftVersion}`, 500),
+        },
+      ],
+    },
+  );
+  const status = statusLine(reminder);
+  if (status) blocks.push({ type: 'section', block_id: `st|${rev}`, text: { type: 'mrkdwn', text: status } });
+  if (DECIDABLE.includes(reminder.status) && reminder.mode !== 'shadow') {
+    blocks.push({
+      type: 'actions',
+      block_id: actionsBlockId(reminder.id, reminder.status, reminder.draftVersion),
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_APPROVE,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve & send' },
+          value: reminder.id,
+          confirm: {
+            title: { type: 'plain_text', text: 'Send this reminder?' },
+            text: { type: 'plain_text', text: truncateText(`It goes to ${to} now.`, 280) },
+            confirm: { type: 'plain_text', text: 'Send' },
+            deny: { type: 'plain_text', text: 'Not yet' },
+          },
+        },
+        {
+          type: 'button',
+          action_id: ACTION_EDIT,
+          text: { type: 'plain_text', text: 'Edit' },
+          value: reminder.id,
+        },
+        {
+          type: 'datepicker',
+          action_id: ACTION_SNOOZE,
+          placeholder: { type: 'plain_text', text: 'Snooze until…' },
+        },
+        {
+          type: 'button',
+          action_id: ACTION_ESCALATE,
+          text: { type: 'plain_text', text: 'Escalate' },
+          value: reminder.id,
+        },
+        {
+          type: 'button',
+          action_id: ACTION_SKIP,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Skip' },
+          value: reminder.id,
+        },
+      ],
+    });
+  }
+  const text = `${header}: ${total}${status ? ` · ${reminder.status}` : ''}`;
+  return { text: truncateText(text, 3_000), blocks };
+}
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `>${l}`)
+    .join('\n');
+}
+
+/**
+ * A line diff between two draft versions for the card's thread (longest common subsequence over lines,
+ * which is plenty for emails of at most a few dozen lines).
+ */
+export function draftDiff(before: CardDraft, after: CardDraft, maxChars = 2_800): string {
+  const out: string[] = [];
+  if (before.subject !== after.subject)
+    out.push(`- Subject: ${before.subject}`, `+ Subject: ${after.subject}`);
+  const a = before.body.split('\n');
+  const b = after.body.split('\n');
+  const n = a.length;
+  const m = b.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      out.push(`- ${a[i++]}`);
+    } else {
+      out.push(`+ ${b[j++]}`);
+    }
+  }
+  if (out.length === 0) return 'No change to the text.';
+  return truncateText(out.join('\n'), maxChars);
+}

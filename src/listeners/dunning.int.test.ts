@@ -1,0 +1,640 @@
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FixedClock } from '../adapters/clock.js';
+import { createSecretBox } from '../adapters/crypto/secret-box.js';
+import { listAuditEvents } from '../adapters/db/audit-events.js';
+import { getReminder, listDraftVersions, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
+import { saveSlackSettings } from '../adapters/db/slack-settings.js';
+import {
+  createAnthropicDrafter,
+  hashDraftInputs,
+  type ReminderDrafter,
+} from '../adapters/llm/reminder-drafter.js';
+import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
+import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
+import { claimOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
+import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
+import type { NoteWriteOutcome, XeroNoteWriter } from '../adapters/xero/history-notes.js';
+import { parseConfig } from '../config.js';
+import { type AppContext, createContext } from '../context.js';
+import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
+import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
+import { createLogger } from '../logger.js';
+import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
+import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
+import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/slack/index.js';
+import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
+import { insertLedger } from '../testing/ledger-fixtures.js';
+import { HARNESS_SIGNING_SECRET, type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
+import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../use-cases/decide-reminder.js';
+import { MAIL_NOT_CONFIGURED } from '../use-cases/deliver-reminder.js';
+import { runDunning } from '../use-cases/run-dunning.js';
+import { handleArPolicy } from './commands/policy-command.js';
+import { registerDunningListeners } from './dunning.js';
+
+/**
+ * The whole approval loop through real parts: the dunning run → cards posted by the outbox into the Slack
+ * sandbox → signed clicks through Bolt's HTTP receiver → email through nodemailer into the SMTP sink → Xero
+ * History notes through the XeroNoteWriter interface (the Xero gateway's History writer is not merged yet).
+ */
+
+/** Xero's side of History notes as the gateway would see it: Idempotency-Key replays write nothing twice. */
+class RecordingXero implements XeroNoteWriter {
+  readonly notes = new Map<string, { documentType: string; documentId: string; details: string[] }>();
+  readonly script: NoteWriteOutcome[] = [];
+  calls = 0;
+  async addNotes(
+    _org: string,
+    documentType: string,
+    documentId: string,
+    details: readonly string[],
+    key: string,
+  ) {
+    this.calls++;
+    const scripted = this.script.shift();
+    if (scripted) return scripted;
+    if (!this.notes.has(key)) this.notes.set(key, { documentType, documentId, details: [...details] });
+    return { kind: 'written' as const };
+  }
+  notesOn(documentId: string) {
+    return [...this.notes.values()].filter((n) => n.documentId === documentId).flatMap((n) => n.details);
+  }
+}
+
+const OUTSIDER = { id: 'U_OUTSIDER', name: 'olive', real_name: 'Olive Outsider', email: 'olive@example.com' };
+const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
+const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
+
+let database: TestDatabase;
+let sink: SmtpSink;
+let harness: SlackHarness;
+let ctx: AppContext;
+let clock: FixedClock;
+let xero: RecordingXero;
+let mail: MailSender;
+let anthropic: FakeAnthropic;
+const CLAUDE_BETA_BODY =
+  'Hi Ana,\n\nInvoice INV-B1 for $120.00 was due on 20 November 2026. Could you let us know when it will be paid?\n\nKind regards,\nMere Collector';
+const log = createLogger({ level: 'silent' });
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  sink = await startSmtpSink();
+  anthropic = await startFakeAnthropic({ apiKey: 'sk-test-key' });
+  // Claude answers well for Beta, lies about an amount for Acme, and sends a broken tool call for the rest.
+  anthropic.setFallback((req) => {
+    const prompt = JSON.stringify(req.body.messages);
+    if (prompt.includes('Beta Bakery'))
+      return { kind: 'tool', input: { subject: 'Invoice INV-B1 is overdue', body: CLAUDE_BETA_BODY } };
+    if (prompt.includes('Acme Ltd'))
+      return {
+        kind: 'tool',
+        input: {
+          subject: 'Overdue invoices INV-A1 and INV-A2',
+          body: 'Hi Jo,\n\nINV-A1 ($5,000.00) and INV-A2 ($250.00) are overdue. Please pay now.\n\nMere Collector',
+        },
+      };
+    return { kind: 'tool', input: { subject: 42 } };
+  });
+  harness = await startSlackHarness({
+    sandbox: {
+      rateLimits: false,
+      users: [...Object.values(SANDBOX_DEFAULTS.users), OUTSIDER],
+      usergroups: Object.values(SANDBOX_DEFAULTS.usergroups),
+    },
+  });
+});
+afterAll(async () => {
+  mail?.close();
+  await harness?.close();
+  await anthropic?.close();
+  await sink?.close();
+  await database?.destroy();
+});
+
+async function buildContext(options: { withMail?: boolean } = {}) {
+  const parsed = parseConfig({
+    NODE_ENV: 'test',
+    SLACK_BOT_TOKEN: harness.sandbox.botToken,
+    SLACK_SIGNING_SECRET: HARNESS_SIGNING_SECRET,
+    SLACK_API_URL: harness.sandbox.apiUrl,
+    SLACK_COLLECTORS: SANDBOX_DEFAULTS.usergroups.collectors.id,
+    SLACK_MANAGERS: manager.id,
+    SLACK_QUEUE_CHANNEL: QUEUE,
+    ...(options.withMail === false
+      ? {}
+      : { SMTP_URL: sink.url, MAIL_FROM: 'Harbour Foods <ar@harbour.example>' }),
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  clock = new FixedClock(MONDAY_9AM_AUCKLAND);
+  const context = await createContext(parsed.config, {
+    database,
+    clock,
+    log,
+    secrets: createSecretBox(Buffer.alloc(32, 7)),
+    slackClient: new WebClient(harness.sandbox.botToken, {
+      slackApiUrl: harness.sandbox.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    }),
+  });
+  xero = new RecordingXero();
+  mail?.close();
+  mail = createSmtpSender({ smtpUrl: sink.url, from: 'ar@harbour.example', replyTo: null });
+  registerDunningHandlers(context, {
+    mail: parsed.config.mail ? mail : null,
+    xeroNotes: xero,
+    // Stands in for looking the Message-ID up in the mailbox's Sent folder.
+    findSentMessage: async (id) => sink.messages.some((m) => m.messageId === id),
+    minPostIntervalMs: 0,
+  });
+  return context;
+}
+
+let currentCtx: AppContext | undefined;
+let registered = false;
+beforeEach(async () => {
+  await database.truncateAll();
+  sink.messages.length = 0;
+  harness.sandbox.faults.clear();
+  harness.sandbox.clearCalls();
+  ctx = await buildContext();
+  currentCtx = ctx;
+  if (!registered) {
+    // Listeners read the context at request time; this proxy lets each test bring a fresh one.
+    const live = new Proxy({} as AppContext, { get: (_t, k) => Reflect.get(currentCtx!, k) });
+    registerDunningListeners(harness.app, live);
+    // The /ar router belongs to the Slack surfaces; this stand-in routes only `policy`, as it will.
+    harness.app.command('/ar', async ({ ack, command }) => {
+      const orgRef = command.text.replace(/^policy\s*/, '').trim();
+      const reply = await handleArPolicy(live, { userId: command.user_id, ...(orgRef ? { orgRef } : {}) });
+      await ack({ response_type: 'ephemeral', ...reply });
+    });
+    registered = true;
+  }
+  await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
+});
+
+function worker(id = 'w1') {
+  return new OutboxWorker({
+    db: database.db,
+    clock,
+    log,
+    handlers: ctx.outboxHandlers,
+    workerId: id,
+    random: () => 0,
+  });
+}
+
+/** Runs the outbox until nothing it can handle is waiting, moving the clock past retry delays. */
+async function settle(w = worker()) {
+  const kinds = new Set(ctx.outboxHandlers.keys());
+  for (let i = 0; i < 40; i++) {
+    await w.runOnce();
+    const waiting = (await listOutbox(database.db, { statuses: ['pending', 'running'] })).filter((x) =>
+      kinds.has(x.kind),
+    );
+    if (waiting.length === 0) return;
+    clock.advance(2 * 60_000);
+  }
+  throw new Error('outbox did not settle');
+}
+
+const runToday = (drafter: ReminderDrafter | null = null) =>
+  runDunning(
+    { db: database.db, drafter, hashInputs: hashDraftInputs },
+    {
+      orgId: DUNNING_ORG_ID,
+      now: clock.now(),
+      messageDomain: 'harbour.example',
+      senderName: 'Mere Collector',
+    },
+  );
+
+// The sandbox outlives each test: cards are found through the channel + ts stored on this test's reminders.
+async function cards(): Promise<SandboxMessage[]> {
+  const rows = await database.db.selectFrom('reminders').select(['slack_channel', 'slack_ts']).execute();
+  return rows
+    .filter((r) => r.slack_channel && r.slack_ts)
+    .map((r) => harness.sandbox.message(r.slack_channel!, r.slack_ts!)!)
+    .sort((a, b) => a.ts.localeCompare(b.ts));
+}
+async function cardFor(customer: string): Promise<SandboxMessage> {
+  const found = (await cards()).find((m) => m.text.includes(customer));
+  if (!found) throw new Error(`no card for ${customer}`);
+  return found;
+}
+const ephemeralsSince = (n: number) => harness.sandbox.ephemerals({ channel: QUEUE }).slice(n);
+const actionsBlock = (m: SandboxMessage) =>
+  (m.blocks as { type: string; block_id: string; elements: { action_id: string; value?: string }[] }[]).find(
+    (b) => b.type === 'actions',
+  );
+const click = (userId: string, m: SandboxMessage, actionId: string, extra: Record<string, unknown> = {}) => {
+  const block = actionsBlock(m)!;
+  const element = block.elements.find((e) => e.action_id === actionId)!;
+  return harness.slack.blockAction({
+    userId,
+    fromMessage: { channel: QUEUE, ts: m.ts },
+    actions: [
+      {
+        action_id: actionId,
+        block_id: block.block_id,
+        type: actionId === REMINDER_ACTIONS.snooze ? 'datepicker' : 'button',
+        ...(element.value ? { value: element.value } : {}),
+        ...extra,
+      },
+    ],
+  });
+};
+const threadTexts = (m: SandboxMessage) =>
+  harness.sandbox
+    .thread(QUEUE, m.ts)
+    .slice(1)
+    .map((r) => r.text);
+const reminderIdOf = (m: SandboxMessage) => actionsBlock(m)!.elements[0]!.value!;
+
+describe('plan → card → approve → email → Xero note, exactly once', () => {
+  it('drafts with Claude (good, lying, malformed), survives Slack 429/5xx and Xero 429/5xx, a double click and a second collector', async () => {
+    const drafter = createAnthropicDrafter({
+      apiKey: 'sk-test-key',
+      model: 'claude-test',
+      baseURL: anthropic.url,
+      log,
+      timeoutMs: 5_000,
+    });
+    await runToday(drafter);
+    // The first post is rate limited, the second meets a 500: both come back later, none twice.
+    harness.sandbox.faults.rateLimit('chat.postMessage', { times: 1, retryAfterSec: 30 });
+    harness.sandbox.faults.httpStatus('chat.postMessage', 500, 1);
+    await settle();
+    expect((await cards()).map((m) => m.text.split(' · ')[1]?.split(':')[0]).sort()).toEqual([
+      'Acme Ltd',
+      'Beta Bakery',
+      'Dispute Ltd',
+      'Paused Co',
+      'Soon Pty',
+    ]);
+    const beta = await cardFor('Beta Bakery');
+    const id = reminderIdOf(beta);
+    expect((await getReminder(database.db, id))?.slackTs).toBe(beta.ts);
+    expect(JSON.stringify(beta.blocks)).toContain('Drafted by Claude, checked against the ledger · draft v1');
+    expect(JSON.stringify((await cardFor('Acme Ltd')).blocks)).toContain(
+      'Template draft (draft rejected by the ledger check: amount $5,000.00 is not in the ledger facts)',
+    );
+    expect(JSON.stringify((await cardFor('Soon Pty')).blocks)).toContain('Template draft (draft malformed: ');
+
+    const before = harness.sandbox.ephemerals({ channel: QUEUE }).length;
+    const responses = await Promise.all([
+      click(collector1.id, beta, REMINDER_ACTIONS.approve),
+      click(collector1.id, beta, REMINDER_ACTIONS.approve),
+      click(collector2.id, beta, REMINDER_ACTIONS.approve),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    const told = ephemeralsSince(before).map((e) => e.text);
+    expect(told).toHaveLength(2);
+    expect(
+      told.every((t) =>
+        /^Someone got there first: this reminder is already approved by (colin|cara)/.test(t),
+      ),
+    ).toBe(true);
+
+    harness.sandbox.faults.rateLimit('chat.update', { times: 1, retryAfterSec: 5 });
+    xero.script.push(
+      { kind: 'rate-limited', retryAfterMs: 60_000, error: 'Xero 429 (minute limit)' },
+      { kind: 'retryable', error: 'Xero 503' },
+    );
+    await settle();
+
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]).toMatchObject({
+      to: ['accounts@beta.example'],
+      messageId: `<reminder.${DUNNING_ORG_ID}.c-beta.overdue-2.i-b1@harbour.example>`,
+      subject: 'Invoice INV-B1 is overdue',
+    });
+    expect(sink.messages[0]?.text.trim()).toBe(CLAUDE_BETA_BODY);
+    const approver = (await getReminder(database.db, id))?.decidedByName;
+    const note = `Reminder 2 (friendly) emailed to accounts@beta.example, approved in Slack by ${approver} (AR Copilot).`;
+    expect(xero.notesOn('i-b1')).toEqual([note]);
+    expect(xero.notesOn('c-beta')).toEqual([note]);
+    expect(xero.calls).toBe(4);
+
+    const card = harness.sandbox.message(QUEUE, beta.ts)!;
+    expect(actionsBlock(card)).toBeUndefined();
+    expect(JSON.stringify(card.blocks)).toContain(`*Sent* by ${approver}`);
+    // The approval's card update met a 429 and came back after the send's: each line carries its own time.
+    expect([...threadTexts(card)].sort()).toEqual([
+      expect.stringMatching(/^:email: Sent to accounts@beta\.example at 2026-11-22 20:\d\d UTC\.$/),
+      expect.stringMatching(
+        new RegExp(`^:white_check_mark: Approved by ${approver} at 2026-11-22 20:\\d\\d UTC\\.$`),
+      ),
+    ]);
+    expect((await listAuditEvents(database.db, { action: 'reminder.sent' })).length).toBe(1);
+  });
+
+  it('a worker killed after the email left is not followed by a second email', async () => {
+    await runToday();
+    await settle();
+    const beta = await cardFor('Beta Bakery');
+    // SMTP accepts the email, then the process dies before anything is recorded.
+    const dying: MailSender = {
+      async send(m) {
+        await mail.send(m);
+        throw new Error('process killed');
+      },
+      close() {},
+    };
+    const handlersBefore = new Map(ctx.outboxHandlers);
+    registerDunningHandlers(ctx, {
+      mail: dying,
+      xeroNotes: xero,
+      findSentMessage: async () => null,
+      minPostIntervalMs: 0,
+    });
+    const id = reminderIdOf(beta);
+    await click(collector1.id, beta, REMINDER_ACTIONS.approve);
+    const [claimed] = await claimOutbox(database.db, {
+      workerId: 'doomed',
+      now: clock.now(),
+      leaseMs: 60_000,
+      limit: 1,
+      kinds: [OUTBOX_SEND_REMINDER],
+    });
+    await ctx.outboxHandlers.get(OUTBOX_SEND_REMINDER)!(claimed!, new AbortController().signal).catch(
+      () => {},
+    );
+    expect(sink.messages).toHaveLength(1);
+    expect((await getReminder(database.db, id))?.status).toBe('sending');
+
+    // A new process: the lease runs out, another worker re-claims the item and checks the Sent folder.
+    for (const [k, h] of handlersBefore) ctx.outboxHandlers.set(k, h);
+    clock.advance(61_000);
+    await settle(worker('w2'));
+    expect(sink.messages).toHaveLength(1);
+    const r = await getReminder(database.db, id);
+    expect(r?.status).toBe('sent');
+    expect(xero.notesOn('i-b1')).toHaveLength(1);
+    const sends = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
+    expect(sends.map((s) => [s.status, s.attempts])).toEqual([['done', 2]]);
+  });
+});
+
+describe('the other buttons', () => {
+  it('edit opens a modal at once, validates by block_id, keeps versions and posts the diff in the thread', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    await click(collector2.id, acme, REMINDER_ACTIONS.edit);
+    const modal = harness.sandbox.openViews(collector2.id).at(-1);
+    expect(modal?.view.callback_id).toBe(REMINDER_VIEWS.edit);
+    expect(validateView(modal!.view)).toEqual([]);
+    // Opened before the lookup, then filled: views.open came first, views.update with the hash after.
+    const methods = harness.sandbox.calls.map((c) => c.method).filter((m) => m.startsWith('views.'));
+    expect(methods).toEqual(['views.open', 'views.update']);
+    expect(harness.sandbox.callsTo('views.update')[0]?.params.hash).toBeTruthy();
+    expect(modal!.view.private_metadata).toBe(reminderIdOf(acme));
+
+    const bad = await harness.slack.viewSubmission({
+      userId: collector2.id,
+      fromView: modal!.id,
+      values: { to: { value: { type: 'plain_text_input', value: 'ap@acme.example, not-an-email' } } },
+    });
+    expect(bad.json()).toEqual({
+      response_action: 'errors',
+      errors: { to: 'Not an email address: not-an-email' },
+    });
+    const versions0 = await listDraftVersions(database.db, reminderIdOf(acme));
+    const newBody = versions0[0]!.body.replace('Please arrange payment', 'Please arrange payment this week');
+    const ok = await harness.slack.viewSubmission({
+      userId: collector2.id,
+      fromView: modal!.id,
+      values: {
+        to: { value: { type: 'plain_text_input', value: 'ap@acme.example' } },
+        cc: { value: { type: 'plain_text_input', value: 'jo@acme.example' } },
+        body: { value: { type: 'plain_text_input', value: newBody } },
+      },
+    });
+    expect(ok.body).toBe('');
+    await settle();
+    const r = await getReminder(database.db, reminderIdOf(acme));
+    expect(r).toMatchObject({
+      draftVersion: 2,
+      recipients: ['ap@acme.example'],
+      cc: ['jo@acme.example'],
+      status: 'proposed',
+    });
+    const thread = threadTexts(harness.sandbox.message(QUEUE, acme.ts)!);
+    expect(thread).toHaveLength(1);
+    expect(thread[0]).toContain(':pencil2: cara edited the draft at 2026-11-22 20:00 UTC (v1 → v2).');
+    expect(thread[0]).toContain('- Please arrange payment as soon as possible');
+    expect(thread[0]).toContain('+ Please arrange payment this week as soon as possible');
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, acme.ts)!.blocks)).toContain('draft v2');
+  });
+
+  it('refuses outsiders (audited), keeps escalations for managers, snoozes and skips', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    await click(OUTSIDER.id, acme, REMINDER_ACTIONS.approve);
+    expect(
+      harness.sandbox
+        .ephemerals({ user: OUTSIDER.id })
+        .map((e) => e.text)
+        .slice(-1),
+    ).toEqual(["Sorry, you can't do that: only collectors and managers can act on reminders."]);
+    expect(await listAuditEvents(database.db, { action: 'reminder.refused' })).toHaveLength(1);
+
+    await click(collector1.id, acme, REMINDER_ACTIONS.escalate);
+    const modal = harness.sandbox.openViews(collector1.id).at(-1);
+    expect(modal?.view.callback_id).toBe(REMINDER_VIEWS.escalate);
+    await harness.slack.viewSubmission({
+      userId: collector1.id,
+      fromView: modal!.id,
+      values: { reason: { value: { type: 'plain_text_input', value: 'asks for a payment plan' } } },
+    });
+    await settle();
+    const escalated = harness.sandbox.message(QUEUE, acme.ts)!;
+    expect(JSON.stringify(escalated.blocks)).toContain('*Escalated* by colin');
+    expect(xero.notesOn('c-acme')).toEqual([
+      'Escalated to a manager in Slack by colin: asks for a payment plan (AR Copilot).',
+    ]);
+    await click(collector2.id, escalated, REMINDER_ACTIONS.approve);
+    expect(harness.sandbox.ephemerals({ user: collector2.id }).at(-1)?.text).toBe(
+      "Sorry, you can't do that: this reminder was escalated: only a manager can decide it now.",
+    );
+    await click(manager.id, escalated, REMINDER_ACTIONS.approve);
+    await settle();
+    expect(sink.messages.map((m) => m.to)).toEqual([['ap@acme.example', 'sam@acme.example']]);
+
+    const soon = await cardFor('Soon Pty');
+    const soonId = reminderIdOf(soon);
+    await click(collector1.id, soon, REMINDER_ACTIONS.snooze, { selected_date: '2026-11-23' });
+    expect(harness.sandbox.ephemerals({ user: collector1.id }).at(-1)?.text).toBe(
+      "That didn't work: snooze until a date after today (2026-11-23).",
+    );
+    await click(collector1.id, soon, REMINDER_ACTIONS.snooze, { selected_date: '2026-11-25' });
+    const paused = await cardFor('Paused Co');
+    await click(collector2.id, paused, REMINDER_ACTIONS.skip);
+    await settle();
+    expect(await getReminder(database.db, soonId)).toMatchObject({
+      status: 'snoozed',
+      snoozedUntil: '2026-11-25',
+    });
+    expect(threadTexts(harness.sandbox.message(QUEUE, soon.ts)!)).toEqual([
+      expect.stringMatching(/^:zzz: Snoozed by colin at 2026-11-22 20:\d\d UTC until 2026-11-25\.$/),
+    ]);
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, paused.ts)!.blocks)).toContain('*Skipped* by cara');
+    // The snooze ends on its date: the card asks again.
+    clock.set(new Date('2026-11-24T20:00:00Z'));
+    const next = await runToday();
+    expect(next.resurfaced).toBe(1);
+    await settle();
+    expect(actionsBlock(harness.sandbox.message(QUEUE, soon.ts)!)).toBeDefined();
+    expect(sink.messages).toHaveLength(1);
+  });
+});
+
+describe('modes and configuration', () => {
+  it('shadow mode posts what it would do and sends nothing, writes nothing to Xero', async () => {
+    const parsed = parsePolicy({ ...DEFAULT_POLICY_INPUT, mode: 'shadow' });
+    if (!parsed.ok) throw new Error('policy');
+    await saveDunningPolicy(database.db, DUNNING_ORG_ID, parsed.policy, {}, null, clock.now());
+    await runToday();
+    await settle();
+    expect(await cards()).toHaveLength(5);
+    for (const m of await cards()) {
+      expect(actionsBlock(m)).toBeUndefined();
+      expect(JSON.stringify(m.blocks)).toContain('*Shadow mode*');
+    }
+    expect(sink.messages).toHaveLength(0);
+    expect(xero.calls).toBe(0);
+    expect(await listOutbox(database.db, { kind: OUTBOX_XERO_NOTE })).toHaveLength(0);
+  });
+
+  it('auto mode sends eligible steps by itself and still shows them; without mail the card says why', async () => {
+    const parsed = parsePolicy({ ...DEFAULT_POLICY_INPUT, mode: 'auto' });
+    if (!parsed.ok) throw new Error('policy');
+    await saveDunningPolicy(database.db, DUNNING_ORG_ID, parsed.policy, {}, null, clock.now());
+    await runToday();
+    await settle();
+    expect(sink.messages.map((m) => m.to[0]).sort()).toEqual(['accounts@beta.example', 'pay@soon.example']);
+    expect(JSON.stringify((await cardFor('Beta Bakery')).blocks)).toContain('*Sent* automatically');
+    expect(xero.notesOn('i-b1')).toEqual([
+      'Reminder 2 (friendly) emailed to accounts@beta.example, sent automatically under the auto policy (AR Copilot).',
+    ]);
+    expect(actionsBlock(await cardFor('Acme Ltd'))).toBeDefined();
+
+    await database.truncateAll();
+    sink.messages.length = 0;
+    ctx = await buildContext({ withMail: false });
+    currentCtx = ctx;
+    await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
+    await saveDunningPolicy(database.db, DUNNING_ORG_ID, parsed.policy, {}, null, clock.now());
+    await runToday();
+    await settle();
+    expect(sink.messages).toHaveLength(0);
+    const sends = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
+    expect(sends.map((s) => [s.status, s.lastError])).toEqual([
+      ['dead', MAIL_NOT_CONFIGURED],
+      ['dead', MAIL_NOT_CONFIGURED],
+    ]);
+    const beta = await cardFor('Beta Bakery');
+    expect(JSON.stringify(beta.blocks)).toContain('*Not sent*: email is not configured on this installation');
+  });
+});
+
+describe('card delivery failures', () => {
+  it('gives up on a channel Slack does not know, with the reason, and never posts twice', async () => {
+    await saveSlackSettings(
+      database.db,
+      {
+        orgId: DUNNING_ORG_ID,
+        digestChannel: null,
+        queueChannel: 'C_GONE',
+        escalationChannel: null,
+        managers: [manager.id],
+        collectors: [collector1.id],
+        digestTime: '08:30',
+        updatedBy: 'test',
+      },
+      clock.now(),
+    );
+    await runToday();
+    await settle();
+    const dead = await listOutbox(database.db, { statuses: ['dead'] });
+    expect(dead).toHaveLength(5);
+    expect(new Set(dead.map((d) => d.lastError))).toEqual(new Set(['Slack refused: channel_not_found']));
+    expect(harness.sandbox.callsTo('chat.postMessage')).toHaveLength(5);
+  });
+});
+
+describe('a mailbox that keeps refusing', () => {
+  it('retries a temporary SMTP refusal, then gives up and says so on the card', async () => {
+    await runToday();
+    await settle();
+    const beta = await cardFor('Beta Bakery');
+    const id = reminderIdOf(beta);
+    await click(collector1.id, beta, REMINDER_ACTIONS.approve);
+    sink.failNext(8, 451, 'mailbox busy');
+    await settle();
+    expect(sink.messages).toHaveLength(0);
+    const [send] = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
+    expect([send?.status, send?.attempts]).toEqual(['dead', 8]);
+    expect(await getReminder(database.db, id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/^gave up after 8 attempts: SMTP 451/),
+    });
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, beta.ts)!.blocks)).toContain(
+      '*Not sent*: gave up after 8 attempts',
+    );
+  });
+});
+
+describe('/ar policy', () => {
+  it('shows managers the summary, edits it in a modal with errors listed, and refuses collectors', async () => {
+    await harness.slack.command({ text: 'policy', userId: collector1.id, channelId: QUEUE });
+    expect(harness.sandbox.ephemerals({ user: collector1.id }).at(-1)?.text).toBe(
+      'Only managers can see and change the dunning policy.',
+    );
+    await harness.slack.command({ text: 'policy', userId: manager.id, channelId: QUEUE });
+    const shown = harness.sandbox.ephemerals({ user: manager.id }).at(-1)!;
+    expect(JSON.stringify(shown.blocks)).toContain('Mode: assisted');
+    expect(JSON.stringify(shown.blocks)).toContain(
+      'Segment Standard (everyone else): 3d before due friendly [auto] → 3d overdue friendly [auto] → 14d overdue firm → 30d overdue final',
+    );
+    await harness.slack.blockAction({
+      userId: manager.id,
+      fromEphemeral: { channel: QUEUE, ts: shown.ts },
+      actions: [{ action_id: 'policy_edit', block_id: 'x', type: 'button', value: DUNNING_ORG_ID }],
+    });
+    const modal = harness.sandbox.openViews(manager.id).at(-1)!;
+    expect(validateView(modal.view)).toEqual([]);
+    const submit = (value: string) =>
+      harness.slack.viewSubmission({
+        userId: manager.id,
+        fromView: modal.id,
+        values: { policy: { value: { type: 'plain_text_input', value } } },
+      });
+    expect((await submit('{ not json')).json()).toMatchObject({
+      response_action: 'errors',
+      errors: { policy: expect.stringMatching(/^Not valid JSON/) },
+    });
+    const bad = await submit(
+      JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'sometimes', minimumAmount: '-5' }),
+    );
+    expect(bad.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        policy:
+          'mode: Invalid option: expected one of "shadow"|"assisted"|"auto"\nminimumAmount: expected a non-negative amount such as 50 or 1250.00',
+      },
+    });
+    const ok = await submit(JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'shadow' }));
+    expect(ok.body).toBe('');
+    const events = await listAuditEvents(database.db, { action: 'policy.updated' });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.actor).toMatchObject({ type: 'user', id: manager.id });
+    const run = await runToday();
+    expect(run.reminders.every((r) => r.status === 'shadowed')).toBe(true);
+  });
+});

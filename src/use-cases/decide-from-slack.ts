@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import { currentDraft, getReminder, type ReminderRow } from '../adapters/db/dunning-queries.js';
+import { getOrganisation } from '../adapters/db/organisations.js';
+import type { DB } from '../adapters/db/schema.js';
+import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
+import type { UserDirectory } from '../adapters/slack/user-directory.js';
+import { localDateOf } from '../domain/calendar.js';
+import { groupIdsOf, rolesOf } from '../domain/slack-roles.js';
+import { type Actor, type Decision, type DecisionOutcome, decideReminder } from './decide-reminder.js';
+
+export interface SlackDecisionDeps {
+  readonly db: Kysely<DB>;
+  /** null when Slack is not configured (then only explicitly listed user ids count, no groups). */
+  readonly users: UserDirectory | null;
+  readonly defaults: SlackDefaults;
+  readonly now: () => Date;
+}
+
+/** Who is clicking, with the roles the organisation's Slack settings give them (checked on every click). */
+export async function resolveSlackActor(
+  deps: SlackDecisionDeps,
+  orgId: string,
+  userId: string,
+): Promise<Actor> {
+  const settings = await getSlackSettings(deps.db, orgId, deps.defaults);
+  const groups = groupIdsOf(settings);
+  const members = deps.users && groups.length ? await deps.users.groupMembers(groups) : new Map();
+  const roles = rolesOf(userId, settings, members);
+  const name = deps.users ? await deps.users.displayName(userId) : userId;
+  return { id: userId, name, ...roles };
+}
+
+export type SlackDecisionResult = DecisionOutcome & {
+  /** What to tell the person who clicked (ephemeral), or null when the card update says it all. */
+  readonly message: string | null;
+};
+
+/**
+ * A click or submission on an approval card: resolve the actor's roles, decide (the use-case claims), and
+ * audit refusals so a manager can see who tried what.
+ */
+export async function decideFromSlack(
+  deps: SlackDecisionDeps,
+  input: { reminderId: string; userId: string; decision: Decision },
+): Promise<SlackDecisionResult> {
+  const reminder = await getReminder(deps.db, input.reminderId);
+  if (!reminder) return { kind: 'not-found', message: 'This reminder no longer exists.' };
+  const org = await getOrganisation(deps.db, reminder.orgId);
+  const now = deps.now();
+  const asOf = localDateOf(now, org?.timezone ?? 'UTC');
+  const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
+  const outcome = await decideReminder(deps.db, {
+    reminderId: input.reminderId,
+    actor,
+    decision: input.decision,
+    now,
+    asOf,
+  });
+  if (outcome.kind === 'forbidden') {
+    await recordAuditEvent(deps.db, {
+      orgId: reminder.orgId,
+      occurredAt: now,
+      actor: { type: 'user', id: actor.id, name: actor.name },
+      action: 'reminder.refused',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId: reminder.id, attempted: input.decision.kind, reason: outcome.reason },
+    });
+    return { ...outcome, message: `Sorry, you can't do that: ${outcome.reason}.` };
+  }
+  return { ...outcome, message: messageFor(outcome) };
+}
+
+function messageFor(outcome: DecisionOutcome): string | null {
+  switch (outcome.kind) {
+    case 'already-decided':
+      return `Someone got there first: this reminder is already ${describe(outcome.reminder)}.`;
+    case 'invalid':
+      return `That didn't work: ${outcome.reason}.`;
+    case 'not-found':
+      return 'This reminder no longer exists.';
+    default:
+      return null;
+  }
+}
+
+function describe(r: ReminderRow): string {
+  const by = r.decidedByName ? ` by ${r.decidedByName}` : '';
+  return r.status === 'snoozed' ? `snoozed${by} until ${r.snoozedUntil}` : `${r.status}${by}`;
+}
+
+export interface EditableReminder {
+  readonly reminderId: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+  readonly version: number;
+}
+
+export type EditLookup =
+  | { readonly kind: 'editable'; readonly draft: EditableReminder }
+  | { readonly kind: 'refused'; readonly message: string };
+
+/** What the Edit modal is filled with, once the person may edit and the reminder still waits for a decision. */
+export async function loadReminderForEdit(
+  deps: SlackDecisionDeps,
+  input: { reminderId: string; userId: string },
+): Promise<EditLookup> {
+  const reminder = await getReminder(deps.db, input.reminderId);
+  if (!reminder) return { kind: 'refused', message: 'This reminder no longer exists.' };
+  const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
+  if (!actor.isCollector && !actor.isManager) {
+    return { kind: 'refused', message: 'Only collectors and managers can edit reminders.' };
+  }
+  if (reminder.status === 'escalated' && !actor.isManager) {
+    return { kind: 'refused', message: 'This reminder was escalated: only a manager can change it now.' };
+  }
+  if (reminder.status !== 'proposed' && reminder.status !== 'escalated') {
+    return { kind: 'refused', message: `This reminder is already ${describe(reminder)}.` };
+  }
+  const draft = await currentDraft(deps.db, reminder.id);
+  if (!draft) return { kind: 'refused', message: 'This reminder has no draft yet.' };
+  return {
+    kind: 'editable',
+    draft: {
+      reminderId: reminder.id,
+      subject: draft.subject,
+      body: draft.body,
+      recipients: reminder.recipients,
+      cc: reminder.cc,
+      version: draft.version,
+    },
+  };
+}

@@ -1,0 +1,564 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import {
+  type ActiveHold,
+  addDraftVersion,
+  getDunningPolicy,
+  insertReminderIfAbsent,
+  listActiveHolds,
+  loadContactHistory,
+  transitionReminder,
+} from '../adapters/db/dunning-queries.js';
+import { loadLedger } from '../adapters/db/ledger-queries.js';
+import {
+  listOpenReminders,
+  listRecipientOverrides,
+  type RecipientOverride,
+  type ReminderCardFacts,
+  setReminderFacts,
+} from '../adapters/db/reminder-cards.js';
+import type { DB, ReminderStatus } from '../adapters/db/schema.js';
+import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
+import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import { reminderMessageId } from '../domain/audit-notes.js';
+import { addDays, localDateOf } from '../domain/calendar.js';
+import type { CollectionsSignals, Dispute, PromiseToPay } from '../domain/collections-signals.js';
+import {
+  type ChaseAction,
+  type ContactRecord,
+  type CustomerState,
+  type PlanResult,
+  planDunning,
+} from '../domain/dunning-planner.js';
+import type { DunningPolicy } from '../domain/dunning-policy.js';
+import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
+import type { CustomerPriority } from '../domain/priority.js';
+import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
+import { listPriorities } from './collections-reports.js';
+import { composeReminderDraft } from './compose-reminder-draft.js';
+import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
+
+/** For the other helper's escalation channel; the run enqueues it whether or not a handler is registered. */
+export const OUTBOX_ESCALATION = 'slack.escalation';
+
+export interface RunDunningDeps {
+  readonly db: Kysely<DB>;
+  readonly drafter: ReminderDrafter | null;
+  readonly hashInputs: (facts: DraftFacts) => string;
+  /** Customers drafted at once (default 4). */
+  readonly concurrency?: number;
+}
+
+export interface RunDunningInput {
+  readonly orgId: string;
+  /** The instant of the run; the business day is its calendar date in the organisation's zone. */
+  readonly now: Date;
+  /** Overrides the business day (CLI --as-of, backfills). */
+  readonly asOf?: IsoDate;
+  /** Plan only: nothing is written, drafted or posted. */
+  readonly dryRun?: boolean;
+  /** Right-hand side of the reminder Message-IDs (the sending mailbox's domain). */
+  readonly messageDomain: string;
+  /** Signs the drafts. */
+  readonly senderName: string;
+}
+
+export interface RunDunningReminder {
+  readonly reminderId: string;
+  readonly contactId: string;
+  readonly customerName: string;
+  /** The reminder's status now: what the run proposed, or where an earlier run's reminder has got to. */
+  readonly status: ReminderStatus;
+  readonly autoSend: boolean;
+  readonly created: boolean;
+  readonly draftSource: 'claude' | 'template' | null;
+  readonly fallbackReason: string | null;
+}
+
+export interface RunDunningResult {
+  readonly orgId: string;
+  readonly asOf: IsoDate;
+  readonly plan: PlanResult;
+  readonly reminders: readonly RunDunningReminder[];
+  /** Snoozed reminders whose date came, put back in front of a person. */
+  readonly resurfaced: number;
+  readonly superseded: number;
+  readonly escalationsQueued: number;
+}
+
+/**
+ * The daily dunning run for one organisation:
+ * 1. load the ledger, the policy, holds, contact history and recipients; 2. score it (the collections brain);
+ * 3. plan (pure); 4. per chase: insert the reminder once, draft it (Claude, checked, or the template), store
+ * the draft and card facts, queue the card (and the send when auto policy allows); 5. queue escalations.
+ * Running it twice on a day proposes nothing new.
+ */
+export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): Promise<RunDunningResult> {
+  const { db } = deps;
+  // 1. Load.
+  const ledger = await loadLedger(db, input.orgId);
+  const zone = ledger.organisation.timezone;
+  const asOf = input.asOf ?? localDateOf(input.now, zone);
+  const stored = await getDunningPolicy(db, input.orgId);
+  const [holds, history, overrides, open] = await Promise.all([
+    listActiveHolds(db, input.orgId),
+    loadContactHistory(db, input.orgId),
+    listRecipientOverrides(db, input.orgId),
+    listOpenReminders(db, input.orgId),
+  ]);
+
+  // 2. Score with what collectors told us (holds are the brain's signals too).
+  const signals = signalsFromHolds(holds, zone);
+  const priorities = listPriorities(ledger, asOf, { signals });
+
+  // 3. Plan. Do-not-contact holds join the policy's list; a snooze keeps the customer quiet until its date.
+  const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
+  const policy: DunningPolicy = { ...stored.policy, doNotContact: [...stored.policy.doNotContact, ...dnc] };
+  const snoozedUntil = new Map<string, IsoDate>();
+  for (const r of open) {
+    if (r.status === 'snoozed' && r.snoozedUntil && r.snoozedUntil > asOf) {
+      const prev = snoozedUntil.get(r.contactId);
+      if (!prev || r.snoozedUntil > prev) snoozedUntil.set(r.contactId, r.snoozedUntil);
+    }
+  }
+  const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
+  const customers = priorities.customers.map((cp) =>
+    customerState(cp, contacts.get(cp.contactId), holds, history, overrides, snoozedUntil, asOf),
+  );
+  const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
+  if (input.dryRun) {
+    return {
+      orgId: input.orgId,
+      asOf,
+      plan,
+      reminders: [],
+      resurfaced: 0,
+      superseded: 0,
+      escalationsQueued: 0,
+    };
+  }
+
+  // 4a. Snoozes that have run out come back as proposals.
+  let resurfaced = 0;
+  const waiting = new Set(open.filter((r) => r.status === 'proposed').map((r) => r.id));
+  for (const r of open) {
+    if (r.status !== 'snoozed' || !r.snoozedUntil || r.snoozedUntil > asOf) continue;
+    const back = await db.transaction().execute(async (trx) => {
+      const moved = await transitionReminder(trx, r.id, ['snoozed'], 'proposed', { now: input.now });
+      if (moved) await enqueueCard(trx, input.orgId, r.id, `resurfaced:${asOf}`, input.now);
+      return moved;
+    });
+    if (back) {
+      resurfaced++;
+      waiting.add(r.id);
+    }
+  }
+
+  // 4b. One reminder per chase.
+  const byContact = new Map(priorities.customers.map((c) => [c.contactId, c]));
+  const escalationsByContact = new Map(plan.escalations.map((e) => [e.contactId, e.reasons]));
+  const chaseActions = plan.actions.filter((a): a is ChaseAction => a.kind === 'chase');
+  let superseded = 0;
+  const proposeOne = async (action: ChaseAction): Promise<RunDunningReminder> => {
+    const recipients = recipientsFor(contacts.get(action.contactId), overrides.get(action.contactId));
+    const outcome = await proposeReminder(deps, input, {
+      ledger,
+      asOf,
+      action,
+      recipients,
+      priority: byContact.get(action.contactId),
+      escalationReasons: escalationsByContact.get(action.contactId) ?? [],
+      templates: stored.templates,
+      contact: contacts.get(action.contactId),
+      sendStart: policy.sendWindow.start,
+    });
+    if (outcome.created) {
+      // An older proposal for the same customer that nobody decided is replaced by today's step.
+      for (const old of open) {
+        if (old.contactId !== action.contactId || old.purpose !== action.purpose) continue;
+        if (!waiting.has(old.id) || old.id === outcome.reminderId) continue;
+        const moved = await db.transaction().execute(async (trx) => {
+          const ok = await transitionReminder(trx, old.id, ['proposed'], 'superseded', { now: input.now });
+          if (ok) await enqueueCard(trx, input.orgId, old.id, 'superseded', input.now);
+          return ok;
+        });
+        if (moved) superseded++;
+      }
+    }
+    return outcome;
+  };
+  // One customer per action, so actions are independent: a few run at once, because each may wait seconds for
+  // a Claude draft (1,000 customers one by one would take most of the morning).
+  const reminders = await mapWithConcurrency(chaseActions, deps.concurrency ?? 4, proposeOne);
+
+  // 5. Escalations for the managers' channel (a handler may or may not be registered: the item just waits).
+  let escalationsQueued = 0;
+  // Managers hear about escalations on business days, with the rest of the day's work.
+  for (const e of plan.businessDay ? plan.escalations : []) {
+    const { created } = await enqueueOutbox(db, {
+      orgId: input.orgId,
+      kind: OUTBOX_ESCALATION,
+      idempotencyKey: `escalation:${input.orgId}:${e.contactId}:${asOf}`,
+      payload: {
+        orgId: input.orgId,
+        contactId: e.contactId,
+        customerName: e.customerName,
+        reasons: [...e.reasons],
+        overdueBase: e.overdueBase,
+        oldestDaysOverdue: e.oldestDaysOverdue,
+        asOf,
+      },
+      now: input.now,
+    });
+    if (created) escalationsQueued++;
+  }
+  return { orgId: input.orgId, asOf, plan, reminders, resurfaced, superseded, escalationsQueued };
+}
+
+interface ProposeContext {
+  readonly ledger: Ledger;
+  readonly asOf: IsoDate;
+  readonly action: ChaseAction;
+  readonly recipients: RecipientOverride;
+  readonly priority: CustomerPriority | undefined;
+  readonly escalationReasons: readonly string[];
+  readonly templates: Awaited<ReturnType<typeof getDunningPolicy>>['templates'];
+  readonly contact: Contact | undefined;
+  /** The policy's send window opening, HH:MM local. */
+  readonly sendStart: string;
+}
+
+async function proposeReminder(
+  deps: RunDunningDeps,
+  input: RunDunningInput,
+  p: ProposeContext,
+): Promise<RunDunningReminder> {
+  const { db } = deps;
+  const { action } = p;
+  const status: ReminderStatus =
+    action.mode === 'shadow' ? 'shadowed' : action.autoSend ? 'approved' : 'proposed';
+  const carrying = action.invoices[0]!;
+  const messageId = reminderMessageId({
+    orgId: input.orgId,
+    contactId: action.contactId,
+    purpose: action.purpose,
+    stepIndex: action.stepIndex,
+    carryingInvoiceId: carrying.invoiceId,
+    domain: input.messageDomain,
+  });
+  const { id } = await insertReminderIfAbsent(
+    db,
+    {
+      orgId: input.orgId,
+      contactId: action.contactId,
+      purpose: action.purpose,
+      segment: action.segment,
+      stepIndex: action.stepIndex,
+      stepCount: action.stepCount,
+      tone: action.step.tone,
+      channel: action.step.channel,
+      mode: action.mode,
+      autoSend: action.autoSend && action.mode !== 'shadow',
+      carryingInvoiceId: carrying.invoiceId,
+      invoiceIds: action.invoices.map((i) => i.invoiceId),
+      planDate: p.asOf,
+      reason: action.reason,
+      status,
+      recipients: p.recipients.recipients,
+      cc: p.recipients.cc,
+      messageId,
+    },
+    input.now,
+  );
+  const base = { reminderId: id, contactId: action.contactId, customerName: action.customerName, status };
+  const hasDraft = await db
+    .selectFrom('reminder_drafts')
+    .select('version')
+    .where('reminder_id', '=', id)
+    .executeTakeFirst();
+  // Finished on an earlier run (or by another instance): nothing new to propose.
+  if (hasDraft) {
+    const current = await db
+      .selectFrom('reminders')
+      .select(['status', 'auto_send'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      ...base,
+      status: current.status,
+      created: false,
+      autoSend: current.auto_send,
+      draftSource: null,
+      fallbackReason: null,
+    };
+  }
+
+  // The model call happens outside any transaction; a run that dies here finishes the draft next time.
+  const org = p.ledger.organisation;
+  const facts: DraftFacts = {
+    purpose: action.purpose,
+    tone: action.step.tone,
+    customerName: action.customerName,
+    contactFirstName: firstNameOf(p.contact),
+    companyName: org.name,
+    senderName: input.senderName,
+    asOf: p.asOf,
+    invoices: action.invoices.map((i) => ({
+      number: i.number ?? i.invoiceId,
+      currency: i.currency,
+      amountDue: i.amountDue,
+      dueDate: i.dueDate,
+      daysOverdue: i.daysOverdue,
+      onlineUrl: i.onlineUrl ?? null,
+    })),
+  };
+  const key = `${action.purpose}.${action.step.tone}` as TemplateKey;
+  const template = p.templates[key];
+  const composed = await composeReminderDraft(facts, {
+    drafter: deps.drafter,
+    hashInputs: deps.hashInputs,
+    ...(template ? { template } : {}),
+  });
+  const cardFacts: ReminderCardFacts = {
+    customerName: action.customerName,
+    baseCurrency: org.baseCurrency,
+    totalBase: action.totalBase,
+    tier: p.priority?.tier ?? 'low',
+    risk: maxRisk(p.priority),
+    invoices: action.invoices.map((i) => ({
+      invoiceId: i.invoiceId,
+      number: i.number,
+      currency: i.currency,
+      amountDue: i.amountDue,
+      dueDate: i.dueDate,
+      daysOverdue: i.daysOverdue,
+    })),
+    brainReasons: p.priority?.reasons ?? [],
+    escalationReasons: p.escalationReasons,
+    draftSource: composed.source,
+    fallbackReason: composed.fallbackReason,
+  };
+  const autoSend = action.autoSend && action.mode !== 'shadow';
+  const wrote = await db.transaction().execute(async (trx) => {
+    // The row lock makes a concurrent run wait, then see the draft and stop.
+    await trx.selectFrom('reminders').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+    const again = await trx
+      .selectFrom('reminder_drafts')
+      .select('version')
+      .where('reminder_id', '=', id)
+      .executeTakeFirst();
+    if (again) return false;
+    await addDraftVersion(
+      trx,
+      id,
+      {
+        subject: composed.draft.subject,
+        body: composed.draft.body,
+        source: composed.source,
+        model: composed.model,
+        promptVersion: composed.promptVersion,
+        inputsHash: composed.inputsHash,
+        fallbackReason: composed.fallbackReason,
+        authorId: null,
+        authorName: null,
+      },
+      input.now,
+    );
+    await setReminderFacts(trx, id, cardFacts);
+    await recordAuditEvent(trx, {
+      orgId: input.orgId,
+      occurredAt: input.now,
+      actor: { type: 'system', id: 'dunning-run', name: null },
+      action: `reminder.${status}`,
+      subject: { type: 'contact', id: action.contactId },
+      payload: {
+        reminderId: id,
+        asOf: p.asOf,
+        segment: action.segment,
+        step: action.stepIndex + 1,
+        mode: action.mode,
+        autoSend,
+        invoiceIds: action.invoices.map((i) => i.invoiceId),
+        draftSource: composed.source,
+        model: composed.model,
+        promptVersion: composed.promptVersion,
+        inputsHash: composed.inputsHash,
+        fallbackReason: composed.fallbackReason,
+      },
+    });
+    await enqueueCard(trx, input.orgId, id, status, input.now);
+    if (autoSend) {
+      await enqueueOutbox(trx, {
+        orgId: input.orgId,
+        kind: OUTBOX_SEND_REMINDER,
+        idempotencyKey: `send:${messageId}`,
+        payload: { reminderId: id },
+        now: input.now,
+        notBefore: sendWindowStart(org.timezone, p.asOf, input.now, p.sendStart),
+      });
+    }
+    return true;
+  });
+  return {
+    ...base,
+    created: wrote,
+    autoSend,
+    draftSource: wrote ? composed.source : null,
+    fallbackReason: wrote ? composed.fallbackReason : null,
+  };
+}
+
+async function enqueueCard(
+  db: Parameters<typeof enqueueOutbox>[0],
+  orgId: string,
+  reminderId: string,
+  event: string,
+  now: Date,
+): Promise<void> {
+  await enqueueOutbox(db, {
+    orgId,
+    kind: OUTBOX_REMINDER_CARD,
+    idempotencyKey: `card:${reminderId}:${event}`,
+    payload: { reminderId, event },
+    now,
+  });
+}
+
+/** Automatic sends wait for the send window to open in the organisation's zone (never before 09:00 local). */
+export function sendWindowStart(zone: string, asOf: IsoDate, now: Date, start: string): Date {
+  const opens = DateTime.fromISO(`${asOf}T${start}`, { zone }).toJSDate();
+  return opens.getTime() > now.getTime() ? opens : now;
+}
+
+const FAR_FUTURE: IsoDate = '9999-12-31';
+
+/** Holds recorded in Slack are the brain's signals: disputes and promises change risk and priority. */
+export function signalsFromHolds(holds: readonly ActiveHold[], zone: string): CollectionsSignals {
+  const disputes: Dispute[] = [];
+  const promises: PromiseToPay[] = [];
+  const pausedUntil: Record<string, IsoDate> = {};
+  for (const h of holds) {
+    const madeOn = localDateOf(h.createdAt, zone);
+    if (h.kind === 'dispute') {
+      disputes.push({
+        id: `hold-${h.id}`,
+        contactId: h.contactId,
+        invoiceIds: [],
+        reason: 'other',
+        openedOn: madeOn,
+        resolvedOn: null,
+      });
+    } else if (h.kind === 'promise' && h.until) {
+      promises.push({
+        id: `hold-${h.id}`,
+        contactId: h.contactId,
+        invoiceIds: [],
+        amount: h.amount,
+        currency: null,
+        promisedDate: h.until,
+        madeOn,
+        confidence: 0.7,
+        cancelledOn: null,
+      });
+    } else if (h.kind === 'pause') {
+      const until = h.until ?? FAR_FUTURE;
+      const prev = pausedUntil[h.contactId];
+      if (!prev || until > prev) pausedUntil[h.contactId] = until;
+    }
+  }
+  return { disputes, promises, pausedUntil };
+}
+
+function customerState(
+  cp: CustomerPriority,
+  contact: Contact | undefined,
+  holds: readonly ActiveHold[],
+  history: ReadonlyMap<string, readonly ContactRecord[]>,
+  overrides: ReadonlyMap<string, RecipientOverride>,
+  snoozedUntil: ReadonlyMap<string, IsoDate>,
+  asOf: IsoDate,
+): CustomerState {
+  const mine = holds.filter((h) => h.contactId === cp.contactId);
+  let pausedUntil: IsoDate | null = null;
+  for (const h of mine) {
+    if (h.kind !== 'pause') continue;
+    const until = h.until ?? FAR_FUTURE;
+    if (!pausedUntil || until > pausedUntil) pausedUntil = until;
+  }
+  const snooze = snoozedUntil.get(cp.contactId);
+  // Snoozed until D means "ask again on D": quiet through the day before.
+  if (snooze) {
+    const quietThrough = addDays(snooze, -1);
+    if (!pausedUntil || quietThrough > pausedUntil) pausedUntil = quietThrough;
+  }
+  const promise = mine
+    .filter((h) => h.kind === 'promise' && h.until && h.until >= asOf)
+    .reduce<IsoDate | null>((m, h) => (m === null || h.until! > m ? h.until! : m), null);
+  return {
+    contactId: cp.contactId,
+    name: cp.contactName,
+    hasEmail: recipientsFor(contact, overrides.get(cp.contactId)).recipients.length > 0,
+    archived: contact?.status === 'ARCHIVED',
+    tier: cp.tier,
+    risk: maxRisk(cp),
+    contactGroups: contact?.groups ?? [],
+    openItems: cp.invoices.map((i) => ({
+      invoiceId: i.invoiceId,
+      number: i.invoiceNumber,
+      currency: i.currency,
+      amountDue: i.amountDue,
+      baseAmountDue: i.baseAmountDue,
+      dueDate: i.dueDate,
+      daysOverdue: i.daysOverdue,
+    })),
+    history: history.get(cp.contactId) ?? [],
+    pausedUntil,
+    hasOpenDispute: mine.some((h) => h.kind === 'dispute'),
+    promiseDueOn: promise,
+    brokenPromises: cp.brokenPromises,
+  };
+}
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/** The contact's own address plus every person Xero marks IncludeInEmails, unless overridden per customer. */
+export function recipientsFor(
+  contact: Contact | undefined,
+  override: RecipientOverride | undefined,
+): RecipientOverride {
+  if (override && override.recipients.length > 0) return override;
+  if (!contact) return { recipients: [], cc: [] };
+  const to = [contact.email, ...contact.persons.filter((p) => p.includeInEmails).map((p) => p.email)]
+    .map((e) => e?.trim() ?? '')
+    .filter((e) => EMAIL.test(e));
+  const unique = [...new Map(to.map((e) => [e.toLowerCase(), e])).values()];
+  return { recipients: unique, cc: override?.cc ?? [] };
+}
+
+function firstNameOf(contact: Contact | undefined): string | null {
+  if (!contact) return null;
+  return contact.firstName ?? contact.persons.find((p) => p.includeInEmails)?.firstName ?? null;
+}
+
+function maxRisk(cp: CustomerPriority | undefined): number {
+  return cp ? cp.invoices.reduce((m, i) => Math.max(m, i.risk), 0) : 0;
+}
+
+/** Maps with at most `limit` calls in flight, keeping the input order in the result. */
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
