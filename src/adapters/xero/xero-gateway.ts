@@ -166,7 +166,9 @@ class TenantApi implements XeroTenantApi {
     operation: string,
     fn: (api: AccountingApi) => Promise<XeroResult>,
     read: (b: XeroResult) => T,
+    limits: { maxRetryAfterMs?: number } = {},
   ): Promise<T> {
+    const maxRetryAfterMs = limits.maxRetryAfterMs ?? this.#o.maxRetryAfterMs;
     let attempt = 0;
     let refreshedAfter401 = false;
     let last: XeroFailure | null = null;
@@ -204,7 +206,7 @@ class TenantApi implements XeroTenantApi {
       let waitMs: number;
       if (failure.kind === 'rate-limited') {
         waitMs = failure.retryAfterMs ?? 60_000;
-        if (waitMs > this.#o.maxRetryAfterMs) break;
+        if (waitMs > maxRetryAfterMs) break;
         this.#o.limiter.pause(this.tenantId, waitMs);
       } else {
         waitMs = backoffDelayMs(attempt, this.#o.backoff, this.#o.random(), null);
@@ -266,6 +268,8 @@ class TenantApi implements XeroTenantApi {
               idempotencyKey,
             )) as Promise<XeroResult>,
       () => undefined,
+      // Notes are written from the outbox, which waits out a 429 itself (Retry-After) without holding a worker.
+      { maxRetryAfterMs: 0 },
     );
   }
 
