@@ -1,8 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgingCommand } from './cli/aging-command.js';
+import { registerBacktestCommand } from './cli/backtest-command.js';
 import { registerConfigCommand } from './cli/config-command.js';
+import { registerForecastCommand } from './cli/forecast-command.js';
+import { registerKpisCommand } from './cli/kpis-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerOrgsCommand } from './cli/orgs-command.js';
 import { CliFailure } from './cli/output.js';
+import { registerPrioritiesCommand } from './cli/priorities-command.js';
 import { errorMessage } from './errors.js';
 
 export function buildProgram(): Command {
@@ -13,6 +18,11 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerOrgsCommand(program);
   registerConfigCommand(program);
+  registerAgingCommand(program);
+  registerPrioritiesCommand(program);
+  registerForecastCommand(program);
+  registerKpisCommand(program);
+  registerBacktestCommand(program);
   return program;
 }
 

@@ -5,18 +5,26 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function printTable(
+export function renderTable(
   head: string[],
   rows: (string | number | null)[][],
   options: { alignRight?: number[] } = {},
-) {
+): string {
   const table = new Table({
     head,
     style: { head: [], border: [] },
     colAligns: head.map((_, i) => (options.alignRight?.includes(i) ? 'right' : 'left')),
   });
   for (const r of rows) table.push(r.map((c) => (c === null ? '' : String(c))));
-  process.stdout.write(`${table.toString()}\n`);
+  return table.toString();
+}
+
+export function printTable(
+  head: string[],
+  rows: (string | number | null)[][],
+  options: { alignRight?: number[] } = {},
+) {
+  process.stdout.write(`${renderTable(head, rows, options)}\n`);
 }
 
 export function printLine(text = ''): void {

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../adapters/clock.js';
+import { loadLedger } from '../adapters/db/ledger-queries.js';
+import { findOrganisation, type Organisation } from '../adapters/db/organisations.js';
+import type { DB } from '../adapters/db/schema.js';
+import { isIsoDate, localDateOf } from '../domain/calendar.js';
+import type { IsoDate, Ledger } from '../domain/ledger.js';
+import { AppError } from '../errors.js';
+import { CliFailure, printJson, printLine } from './output.js';
+
+/** What the collections commands need from the context; tests pass a test database and a fixed clock. */
+export interface CommandDeps {
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+}
+
+/** A command's result: the JSON document, the text for people, and the exit code. */
+export interface CommandOutput {
+  readonly exitCode: 0 | 1;
+  readonly json: unknown;
+  readonly text: string;
+}
+
+export interface ScopeOptions {
+  readonly org?: string;
+  readonly asOf?: string;
+}
+
+export interface LedgerScope {
+  readonly organisation: Organisation;
+  readonly ledger: Ledger;
+  readonly asOf: IsoDate;
+}
+
+export function parseIsoDateOption(value: string | undefined, flag: string): IsoDate | undefined {
+  if (value === undefined) return undefined;
+  if (!isIsoDate(value))
+    throw new CliFailure(`${flag} must be a calendar date YYYY-MM-DD (got '${value}')`, 2);
+  return value;
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) {
+    throw new CliFailure(`${flag} must be a whole number from 1 to ${max} (got '${value}')`, 2);
+  }
+  return n;
+}
+
+/**
+ * Resolves --org, loads the synced ledger and settles the as-of date: --as-of, or today in the organisation's
+ * time zone by the context clock (NOW=… moves it).
+ */
+export async function resolveLedgerScope(deps: CommandDeps, options: ScopeOptions): Promise<LedgerScope> {
+  const explicit = parseIsoDateOption(options.asOf, '--as-of');
+  const found = await findOrganisation(deps.db, options.org);
+  if (found.kind === 'none') {
+    throw new CliFailure(
+      options.org
+        ? `no organisation matches '${options.org}' (see \`ar-copilot orgs\`)`
+        : 'no organisation connected yet',
+      2,
+    );
+  }
+  if (found.kind === 'ambiguous') {
+    const names = found.matches.map((o) => `  ${o.name} (${o.shortCode ?? o.id})`).join('\n');
+    throw new CliFailure(`--org is ambiguous; say which of:\n${names}`, 2);
+  }
+  const organisation = found.organisation;
+  let ledger: Ledger;
+  try {
+    ledger = await loadLedger(deps.db, organisation.id);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'ORG_NOT_SYNCED') throw new CliFailure(err.message, 1);
+    throw err;
+  }
+  return {
+    organisation,
+    ledger,
+    asOf: explicit ?? localDateOf(deps.clock.now(), ledger.organisation.timezone),
+  };
+}
+
+export function emit(output: CommandOutput, json: boolean | undefined): void {
+  if (json) printJson(output.json);
+  else printLine(output.text);
+  if (output.exitCode !== 0) process.exitCode = output.exitCode;
+}

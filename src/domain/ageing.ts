@@ -1,0 +1,319 @@
+import { daysBetween } from './calendar.js';
+import type { CreditKind, IsoDate } from './ledger.js';
+import { type Big, type Decimal, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import { type InvoicePosition, type LedgerSnapshot, unappliedCreditsAsOf } from './point-in-time.js';
+
+/**
+ * Ageing by due date, as collectors and Upflow/YayPay read it:
+ *   current   — not yet due, AND due today (an invoice due today is not late until the day is over);
+ *   1–30, 31–60, 61–90, 90+ — whole days past the due date.
+ * Amounts are what was outstanding at the end of `asOf` (point-in-time). Unapplied credits (credit notes,
+ * overpayments, prepayments) are listed beside the buckets, never netted into them: netting hides both a debt
+ * to chase and a credit to allocate.
+ *
+ * The Xero month view mirrors Xero's Aged Receivables with "Ageing periods: 1 Month, by due date": Current is
+ * due on or after the report date; "< 1 Month" is overdue with a due date in the report date's calendar month;
+ * "1 Month" the calendar month before; then "2 Months", "3 Months", and "Older" for four or more calendar
+ * months back. Xero nets credit notes inside its columns and leaves prepayments/overpayments out; we show the
+ * credits in their own line so the invoice columns reconcile with Xero's after subtracting them.
+ */
+
+export const AGEING_BUCKETS = ['current', 'days1to30', 'days31to60', 'days61to90', 'over90'] as const;
+export type AgeingBucket = (typeof AGEING_BUCKETS)[number];
+export const AGEING_BUCKET_LABELS: Record<AgeingBucket, string> = {
+  current: 'Current',
+  days1to30: '1–30',
+  days31to60: '31–60',
+  days61to90: '61–90',
+  over90: '90+',
+};
+
+export const XERO_MONTH_COLUMNS = [
+  'current',
+  'underOneMonth',
+  'oneMonth',
+  'twoMonths',
+  'threeMonths',
+  'older',
+] as const;
+export type XeroMonthColumn = (typeof XERO_MONTH_COLUMNS)[number];
+export const XERO_MONTH_LABELS: Record<XeroMonthColumn, string> = {
+  current: 'Current',
+  underOneMonth: '< 1 Month',
+  oneMonth: '1 Month',
+  twoMonths: '2 Months',
+  threeMonths: '3 Months',
+  older: 'Older',
+};
+
+/** Days past due as of the end of `asOf`: 0 on the due date, negative before it. */
+export function daysOverdue(dueDate: IsoDate, asOf: IsoDate): number {
+  return daysBetween(dueDate, asOf);
+}
+
+export function ageingBucketOf(daysPastDue: number): AgeingBucket {
+  if (daysPastDue <= 0) return 'current';
+  if (daysPastDue <= 30) return 'days1to30';
+  if (daysPastDue <= 60) return 'days31to60';
+  if (daysPastDue <= 90) return 'days61to90';
+  return 'over90';
+}
+
+const monthIndex = (d: IsoDate) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7));
+
+export function xeroMonthColumnOf(dueDate: IsoDate, asOf: IsoDate): XeroMonthColumn {
+  if (dueDate >= asOf) return 'current';
+  const back = monthIndex(asOf) - monthIndex(dueDate);
+  return back <= 0
+    ? 'underOneMonth'
+    : back === 1
+      ? 'oneMonth'
+      : back === 2
+        ? 'twoMonths'
+        : back === 3
+          ? 'threeMonths'
+          : 'older';
+}
+
+export type BucketAmounts = Readonly<Record<AgeingBucket | 'total', Decimal>>;
+export type XeroMonthAmounts = Readonly<Record<XeroMonthColumn | 'total', Decimal>>;
+
+export interface AgedInvoice {
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly date: IsoDate;
+  readonly dueDate: IsoDate;
+  readonly currency: string;
+  readonly amountDue: Decimal;
+  readonly baseAmountDue: Decimal;
+  readonly daysOverdue: number;
+  readonly bucket: AgeingBucket;
+  readonly xeroMonthColumn: XeroMonthColumn;
+  readonly partPaid: boolean;
+}
+
+export interface UnappliedCredit {
+  readonly creditId: string;
+  readonly kind: CreditKind;
+  readonly number: string | null;
+  readonly date: IsoDate;
+  readonly currency: string;
+  readonly amount: Decimal;
+  readonly baseAmount: Decimal;
+}
+
+export interface CurrencyAgeing {
+  readonly currency: string;
+  readonly amounts: BucketAmounts;
+  readonly base: BucketAmounts;
+}
+
+export interface CustomerAgeing {
+  readonly contactId: string;
+  readonly contactName: string;
+  readonly accountNumber: string | null;
+  /** Base currency. */
+  readonly base: BucketAmounts;
+  readonly byCurrency: readonly CurrencyAgeing[];
+  /** Base currency, Xero's calendar-month columns. */
+  readonly xeroMonths: XeroMonthAmounts;
+  readonly oldestDaysOverdue: number | null;
+  readonly invoices: readonly AgedInvoice[];
+  readonly unappliedCredits: readonly UnappliedCredit[];
+  readonly unappliedCreditsBase: Decimal;
+}
+
+export interface AgeingReport {
+  readonly asOf: IsoDate;
+  readonly baseCurrency: string;
+  readonly conventions: readonly string[];
+  readonly total: BucketAmounts;
+  readonly byCurrency: readonly CurrencyAgeing[];
+  readonly xeroMonths: XeroMonthAmounts;
+  readonly unappliedCreditsBase: Decimal;
+  /** Sorted by base total, largest first; customers with only unapplied credits come last. */
+  readonly customers: readonly CustomerAgeing[];
+}
+
+export const AGEING_CONVENTIONS: readonly string[] = [
+  'Amounts outstanding at the end of the as-of date; only invoices dated on or before it, AUTHORISED or PAID.',
+  'Buckets by due date: Current = not yet due or due today; then 1–30, 31–60, 61–90, 90+ days past due.',
+  'Base currency = invoice amount ÷ the invoice currency rate (Xero convention).',
+  'Unapplied credit notes, overpayments and prepayments are listed separately and not netted.',
+  'Xero month view: Current = due on/after the as-of date; < 1 Month = overdue, due in the as-of calendar month; 1/2/3 Months = calendar months before; Older = 4+.',
+];
+
+class Buckets<K extends string> {
+  readonly values = new Map<K | 'total', Big>();
+  add(key: K, amount: Big) {
+    this.values.set(key, (this.values.get(key) ?? ZERO).plus(amount));
+    this.values.set('total', (this.values.get('total') ?? ZERO).plus(amount));
+  }
+  toAmounts(keys: readonly K[], currency: string): Readonly<Record<K | 'total', Decimal>> {
+    const out = {} as Record<K | 'total', Decimal>;
+    for (const k of [...keys, 'total' as const]) out[k] = moneyString(this.values.get(k) ?? ZERO, currency);
+    return out;
+  }
+}
+
+/** Rounded to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
+export function moneyString(value: Big, currency: string): Decimal {
+  return roundMoney(value, currency).toFixed(minorUnits(currency));
+}
+
+interface CustomerAccumulator {
+  base: Buckets<AgeingBucket>;
+  months: Buckets<XeroMonthColumn>;
+  byCurrency: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>;
+  invoices: AgedInvoice[];
+  credits: UnappliedCredit[];
+  creditsBase: Big;
+  oldest: number | null;
+}
+
+const newCustomer = (): CustomerAccumulator => ({
+  base: new Buckets(),
+  months: new Buckets(),
+  byCurrency: new Map(),
+  invoices: [],
+  credits: [],
+  creditsBase: ZERO,
+  oldest: null,
+});
+
+function addToCurrency(
+  map: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>,
+  currency: string,
+  bucket: AgeingBucket,
+  amount: Big,
+  base: Big,
+) {
+  let c = map.get(currency);
+  if (!c) {
+    c = { amounts: new Buckets(), base: new Buckets() };
+    map.set(currency, c);
+  }
+  c.amounts.add(bucket, amount);
+  c.base.add(bucket, base);
+}
+
+function currencyRows(
+  map: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>,
+  baseCurrency: string,
+): CurrencyAgeing[] {
+  return [...map.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, c]) => ({
+      currency,
+      amounts: c.amounts.toAmounts(AGEING_BUCKETS, currency),
+      base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+    }));
+}
+
+export function agedInvoiceOf(
+  p: InvoicePosition,
+  asOf: IsoDate,
+  baseCurrency: string,
+): AgedInvoice & { base: Big } {
+  const dpd = daysOverdue(p.invoice.dueDate, asOf);
+  const base = toBase(p.outstanding, p.invoice.currencyRate);
+  return {
+    invoiceId: p.invoice.id,
+    number: p.invoice.number,
+    date: p.invoice.date,
+    dueDate: p.invoice.dueDate,
+    currency: p.invoice.currency,
+    amountDue: moneyString(p.outstanding, p.invoice.currency),
+    baseAmountDue: moneyString(base, baseCurrency),
+    daysOverdue: dpd,
+    bucket: ageingBucketOf(dpd),
+    xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),
+    partPaid: p.settled.gt(0),
+    base,
+  };
+}
+
+export function buildAgeing(
+  snapshot: LedgerSnapshot,
+  options: { contactIds?: readonly string[] } = {},
+): AgeingReport {
+  const { index, asOf } = snapshot;
+  const baseCurrency = index.baseCurrency;
+  const only = options.contactIds ? new Set(options.contactIds) : null;
+  const customers = new Map<string, CustomerAccumulator>();
+  const total = new Buckets<AgeingBucket>();
+  const months = new Buckets<XeroMonthColumn>();
+  const byCurrency = new Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>();
+  let creditsBase = ZERO;
+  const customer = (id: string) => {
+    let c = customers.get(id);
+    if (!c) {
+      c = newCustomer();
+      customers.set(id, c);
+    }
+    return c;
+  };
+
+  for (const p of snapshot.open) {
+    if (only && !only.has(p.invoice.contactId)) continue;
+    const { base, ...aged } = agedInvoiceOf(p, asOf, baseCurrency);
+    const c = customer(p.invoice.contactId);
+    c.invoices.push(aged);
+    c.base.add(aged.bucket, base);
+    c.months.add(aged.xeroMonthColumn, base);
+    addToCurrency(c.byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+    if (aged.daysOverdue > 0 && (c.oldest === null || aged.daysOverdue > c.oldest))
+      c.oldest = aged.daysOverdue;
+    total.add(aged.bucket, base);
+    months.add(aged.xeroMonthColumn, base);
+    addToCurrency(byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+  }
+  for (const cp of unappliedCreditsAsOf(index, asOf)) {
+    if (only && !only.has(cp.credit.contactId)) continue;
+    const base = toBase(cp.unapplied, cp.credit.currencyRate);
+    const c = customer(cp.credit.contactId);
+    c.credits.push({
+      creditId: cp.credit.id,
+      kind: cp.credit.kind,
+      number: cp.credit.number,
+      date: cp.credit.date,
+      currency: cp.credit.currency,
+      amount: moneyString(cp.unapplied, cp.credit.currency),
+      baseAmount: moneyString(base, baseCurrency),
+    });
+    c.creditsBase = c.creditsBase.plus(base);
+    creditsBase = creditsBase.plus(base);
+  }
+
+  const rows = [...customers.entries()].map(([contactId, c]) => {
+    const contact = index.contactsById.get(contactId);
+    c.invoices.sort((a, b) => b.daysOverdue - a.daysOverdue || a.invoiceId.localeCompare(b.invoiceId));
+    return {
+      sortKey: c.base.values.get('total') ?? ZERO,
+      row: {
+        contactId,
+        contactName: contact?.name ?? '(unknown contact)',
+        accountNumber: contact?.accountNumber ?? null,
+        base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+        byCurrency: currencyRows(c.byCurrency, baseCurrency),
+        xeroMonths: c.months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
+        oldestDaysOverdue: c.oldest,
+        invoices: c.invoices,
+        unappliedCredits: c.credits,
+        unappliedCreditsBase: moneyString(c.creditsBase, baseCurrency),
+      } satisfies CustomerAgeing,
+    };
+  });
+  rows.sort((a, b) => b.sortKey.cmp(a.sortKey) || a.row.contactName.localeCompare(b.row.contactName));
+
+  return {
+    asOf,
+    baseCurrency,
+    conventions: AGEING_CONVENTIONS,
+    total: total.toAmounts(AGEING_BUCKETS, baseCurrency),
+    byCurrency: currencyRows(byCurrency, baseCurrency),
+    xeroMonths: months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
+    unappliedCreditsBase: moneyString(creditsBase, baseCurrency),
+    customers: rows.map((r) => r.row),
+  };
+}

@@ -1,0 +1,323 @@
+import { daysOverdue } from './ageing.js';
+import { addDays } from './calendar.js';
+import {
+  type CollectionsSignals,
+  coversInvoice,
+  isDisputeOpen,
+  isPromiseActive,
+  NO_SIGNALS,
+  type PromiseToPay,
+} from './collections-signals.js';
+import type { IsoDate } from './ledger.js';
+import { Big, type Decimal, dec, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import type { BehaviourModel, DelayStats } from './payer-behaviour.js';
+import type { InvoicePosition, LedgerSnapshot } from './point-in-time.js';
+
+/**
+ * Expected cash collections per day after `asOf`, in base currency.
+ *
+ * Each open invoice is paid at due date + d, where d (days late, negative = early) follows the customer's
+ * empirical delay distribution mixed with the organisation's: weight n ÷ (n + k) on the customer's own
+ * settled invoices (n of them), k ÷ (n + k) on the organisation's (k = the behaviour shrinkage, 5). The
+ * invoice is still unpaid at asOf, so the distribution is conditioned on d > days overdue today:
+ *   P(paid on asOf + j) = P(d = dpd + j) ÷ P(d > dpd).
+ * An invoice older than anything in the history (P(d > dpd) = 0) falls back on the risk model: its
+ * probability of being paid within the risk horizon (30 days), 1 − risk, spread evenly over those 30 days.
+ *
+ * A promise to pay in force at asOf, with a date inside the horizon, puts `confidence` of the promised share on
+ * the promised date and leaves the rest on the distribution. Invoices under an open dispute count with
+ * `disputedWeight` (default 0: excluded) and are reported as excluded.
+ *
+ * The band is deterministic: each invoice is an amount A paid in the window with probability P, so the window
+ * total has variance Σ A²·P·(1 − P) (invoices independent); low/high = expected ∓ z·σ (z = 1.645, a 90% band
+ * under a normal approximation), low never below zero. Expected amounts are summed exactly (amount in 1/10⁴
+ * units × probability in 1/10⁹ units, as integers); only σ is floating point, being a statistic of the spread.
+ */
+export interface ForecastOptions {
+  readonly horizonDays?: number;
+  readonly z?: number;
+  readonly disputedWeight?: number;
+  /** Risk per open invoice id (P(unpaid after the horizon)), for invoices beyond the history. */
+  readonly riskByInvoice?: ReadonlyMap<string, number>;
+  readonly riskHorizonDays?: number;
+}
+
+export interface ForecastBand {
+  readonly expected: Decimal;
+  readonly low: Decimal;
+  readonly high: Decimal;
+}
+
+export interface ForecastDay extends ForecastBand {
+  readonly date: IsoDate;
+}
+
+export interface ContactForecast {
+  readonly contactId: string;
+  readonly expected: Decimal;
+}
+
+export interface CashForecast {
+  readonly asOf: IsoDate;
+  readonly baseCurrency: string;
+  readonly horizonDays: number;
+  readonly method: string;
+  readonly days: readonly ForecastDay[];
+  readonly next7Days: ForecastBand;
+  readonly total: ForecastBand;
+  /** Open AR at asOf (base), the most that could come in. */
+  readonly openBase: Decimal;
+  readonly excludedDisputedBase: Decimal;
+  /** Largest expected payers within the horizon. */
+  readonly byContact: readonly ContactForecast[];
+}
+
+export const FORECAST_METHOD =
+  "Per invoice: customer's delay distribution shrunk to the organisation's (k pseudo-invoices), conditioned on being unpaid at asOf; promises put their confidence on the promised date; disputed invoices excluded. Band: expected ± 1.645·σ, σ² = Σ amount²·p·(1−p).";
+
+const AMOUNT_SCALE = 10_000n;
+const PROB_SCALE = 1_000_000_000;
+
+/** Delay distribution as arrays over [min, max]: pmf and survival S(x) = P(d > x). */
+interface DelayTable {
+  readonly min: number;
+  readonly pmf: Float64Array;
+  /** greater[i] = P(d > min + i). */
+  readonly greater: Float64Array;
+  readonly count: number;
+}
+
+function delayTable(delays: readonly number[]): DelayTable | null {
+  if (delays.length === 0) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of delays) {
+    if (d < min) min = d;
+    if (d > max) max = d;
+  }
+  const pmf = new Float64Array(max - min + 1);
+  for (const d of delays) pmf[d - min]! += 1 / delays.length;
+  const greater = new Float64Array(pmf.length);
+  let s = 0;
+  for (let i = pmf.length - 1; i >= 0; i--) {
+    greater[i] = s;
+    s += pmf[i]!;
+  }
+  return { min, pmf, greater, count: delays.length };
+}
+
+const pmfAt = (t: DelayTable | null, x: number) => {
+  if (!t) return 0;
+  const i = x - t.min;
+  return i < 0 || i >= t.pmf.length ? 0 : t.pmf[i]!;
+};
+const greaterAt = (t: DelayTable | null, x: number) => {
+  if (!t) return 0;
+  const i = x - t.min;
+  return i < 0 ? 1 : i >= t.greater.length ? 0 : t.greater[i]!;
+};
+
+/** P(paid on asOf + j) for j = 1..horizon, conditioned on unpaid at asOf. */
+export function paymentDayProbabilities(
+  dpd: number,
+  own: DelayTable | null,
+  org: DelayTable | null,
+  ownWeight: number,
+  horizon: number,
+): Float64Array | null {
+  const survive = ownWeight * greaterAt(own, dpd) + (1 - ownWeight) * greaterAt(org, dpd);
+  if (survive < 1e-9) return null;
+  const q = new Float64Array(horizon);
+  for (let j = 1; j <= horizon; j++) {
+    q[j - 1] = (ownWeight * pmfAt(own, dpd + j) + (1 - ownWeight) * pmfAt(org, dpd + j)) / survive;
+  }
+  return q;
+}
+
+function promiseFor(
+  promises: readonly PromiseToPay[],
+  p: InvoicePosition,
+  asOf: IsoDate,
+  until: IsoDate,
+): PromiseToPay | null {
+  let best: PromiseToPay | null = null;
+  for (const pr of promises) {
+    if (pr.contactId !== p.invoice.contactId || !coversInvoice(pr, p.invoice.id)) continue;
+    if (!isPromiseActive(pr, asOf) || pr.promisedDate <= asOf || pr.promisedDate > until) continue;
+    if (!best || pr.madeOn > best.madeOn) best = pr;
+  }
+  return best;
+}
+
+function toUnits(amount: Big): bigint {
+  return BigInt(amount.times(10_000).round(0, Big.roundHalfUp).toFixed(0));
+}
+
+function fromUnits(units: bigint, scale: bigint, currency: string): Big {
+  return roundMoney(new Big(units.toString()).div(new Big(scale.toString())), currency);
+}
+
+export function buildForecast(
+  snapshot: LedgerSnapshot,
+  behaviour: BehaviourModel,
+  signals: CollectionsSignals = NO_SIGNALS,
+  options: ForecastOptions = {},
+): CashForecast {
+  const { asOf, index } = snapshot;
+  const baseCurrency = index.baseCurrency;
+  const horizon = options.horizonDays ?? 30;
+  const z = options.z ?? 1.645;
+  const disputedWeight = options.disputedWeight ?? 0;
+  const riskHorizon = options.riskHorizonDays ?? 30;
+  const until = addDays(asOf, horizon);
+  const k = behaviour.pseudoCount;
+  const orgTable = delayTable((behaviour.organisation as DelayStats).delays);
+  const tables = new Map<string, DelayTable | null>();
+  const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
+  const activePromises = signals.promises.filter((p) => isPromiseActive(p, asOf));
+
+  const daySum = new Array<bigint>(horizon).fill(0n);
+  const dayVar = new Float64Array(horizon);
+  let week = 0n;
+  let weekVar = 0;
+  let total = 0n;
+  let totalVar = 0;
+  let openBase = ZERO;
+  let excluded = ZERO;
+  const byContact = new Map<string, bigint>();
+
+  for (const p of snapshot.open) {
+    const base = toBase(p.outstanding, p.invoice.currencyRate);
+    openBase = openBase.plus(base);
+    let weight = 1;
+    if (openDisputes.some((d) => d.contactId === p.invoice.contactId && coversInvoice(d, p.invoice.id))) {
+      excluded = excluded.plus(base);
+      if (disputedWeight <= 0) continue;
+      weight = disputedWeight;
+    }
+    const contactId = p.invoice.contactId;
+    let own = tables.get(contactId);
+    if (own === undefined) {
+      own = delayTable(behaviour.behaviourOf(contactId).delays);
+      tables.set(contactId, own);
+    }
+    const ownWeight = own ? own.count / (own.count + k) : 0;
+    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    let q = paymentDayProbabilities(dpd, own, orgTable, ownWeight, horizon);
+    if (!q) {
+      const risk = options.riskByInvoice?.get(p.invoice.id) ?? 1;
+      q = new Float64Array(horizon);
+      for (let j = 0; j < Math.min(riskHorizon, horizon); j++) q[j] = (1 - risk) / riskHorizon;
+    }
+    const promise = promiseFor(activePromises, p, asOf, until);
+    if (promise) {
+      const share =
+        promise.amount === null
+          ? 1
+          : Math.min(
+              1,
+              Number(
+                dec(promise.amount)
+                  .div(p.outstanding.gt(0) ? p.outstanding : 1)
+                  .toFixed(6),
+              ),
+            );
+      const c = Math.max(0, Math.min(1, promise.confidence)) * share;
+      for (let j = 0; j < horizon; j++) q[j] = q[j]! * (1 - c);
+      const day = daysOverdue(asOf, promise.promisedDate) - 1;
+      q[day] = q[day]! + c;
+    }
+    // A discounted (disputed) invoice counts as a smaller amount with the same timing.
+    const counted = weight === 1 ? base : base.times(weight);
+    const units = toUnits(counted);
+    const a = Number(counted.toFixed(4));
+    let pTotal = 0;
+    let pWeek = 0;
+    let invoiceUnits = 0n;
+    for (let j = 0; j < horizon; j++) {
+      const qj = q[j]!;
+      if (qj <= 0) continue;
+      const u = units * BigInt(Math.round(qj * PROB_SCALE));
+      daySum[j] = daySum[j]! + u;
+      invoiceUnits += u;
+      dayVar[j] = dayVar[j]! + a * a * qj * (1 - qj);
+      pTotal += qj;
+      if (j < 7) {
+        pWeek += qj;
+        week += u;
+      }
+    }
+    total += invoiceUnits;
+    totalVar += a * a * pTotal * (1 - Math.min(1, pTotal));
+    weekVar += a * a * pWeek * (1 - Math.min(1, pWeek));
+    byContact.set(contactId, (byContact.get(contactId) ?? 0n) + invoiceUnits);
+  }
+
+  const scale = AMOUNT_SCALE * BigInt(PROB_SCALE);
+  const dp = minorUnits(baseCurrency);
+  const band = (units: bigint, variance: number): ForecastBand => {
+    const expected = fromUnits(units, scale, baseCurrency);
+    const spread = roundMoney(new Big(Math.sqrt(Math.max(0, variance)).toFixed(4)).times(z), baseCurrency);
+    const low = expected.minus(spread);
+    return {
+      expected: expected.toFixed(dp),
+      low: (low.lt(0) ? ZERO : low).toFixed(dp),
+      high: expected.plus(spread).toFixed(dp),
+    };
+  };
+
+  return {
+    asOf,
+    baseCurrency,
+    horizonDays: horizon,
+    method: FORECAST_METHOD,
+    days: daySum.map((u, j) => ({ date: addDays(asOf, j + 1), ...band(u, dayVar[j]!) })),
+    next7Days: band(week, weekVar),
+    total: band(total, totalVar),
+    openBase: roundMoney(openBase, baseCurrency).toFixed(dp),
+    excludedDisputedBase: roundMoney(excluded, baseCurrency).toFixed(dp),
+    byContact: [...byContact.entries()]
+      .filter(([, u]) => u > 0n)
+      .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))
+      .map(([contactId, u]) => ({ contactId, expected: fromUnits(u, scale, baseCurrency).toFixed(dp) })),
+  };
+}
+
+/**
+ * Per-invoice probability of being paid on each day asOf + 1 .. asOf + horizon, with the same model as the
+ * forecast (no promises or disputes); the backtest compares these with what was actually collected.
+ */
+export function paymentDayProbabilitiesByInvoice(
+  snapshot: LedgerSnapshot,
+  behaviour: BehaviourModel,
+  horizon: number,
+  riskByInvoice?: ReadonlyMap<string, number>,
+  riskHorizon = 30,
+): Map<string, Float64Array> {
+  const orgTable = delayTable(behaviour.organisation.delays);
+  const tables = new Map<string, DelayTable | null>();
+  const out = new Map<string, Float64Array>();
+  for (const p of snapshot.open) {
+    const contactId = p.invoice.contactId;
+    let own = tables.get(contactId);
+    if (own === undefined) {
+      own = delayTable(behaviour.behaviourOf(contactId).delays);
+      tables.set(contactId, own);
+    }
+    const ownWeight = own ? own.count / (own.count + behaviour.pseudoCount) : 0;
+    let q = paymentDayProbabilities(
+      daysOverdue(p.invoice.dueDate, snapshot.asOf),
+      own,
+      orgTable,
+      ownWeight,
+      horizon,
+    );
+    if (!q) {
+      const risk = riskByInvoice?.get(p.invoice.id) ?? 1;
+      q = new Float64Array(horizon);
+      for (let j = 0; j < Math.min(riskHorizon, horizon); j++) q[j] = (1 - risk) / riskHorizon;
+    }
+    out.set(p.invoice.id, q);
+  }
+  return out;
+}

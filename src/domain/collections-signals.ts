@@ -1,0 +1,64 @@
+import type { IsoDate } from './ledger.js';
+import type { Decimal } from './money.js';
+
+/**
+ * What collectors learn outside Xero: promises to pay, disputes, pauses. Every scoring function takes them as
+ * an optional input (default: none) and reads each one point-in-time, by the dates it carries, so a promise
+ * made after `asOf` never changes a figure as of `asOf`.
+ */
+export interface PromiseToPay {
+  readonly id: string;
+  readonly contactId: string;
+  /** Invoices the promise covers; empty means the customer's whole balance. */
+  readonly invoiceIds: readonly string[];
+  /** Promised amount in `currency`; null means everything due on the covered invoices. */
+  readonly amount: Decimal | null;
+  readonly currency: string | null;
+  /** The day the customer said they would pay. */
+  readonly promisedDate: IsoDate;
+  /** The day the promise was recorded (it does not exist before). */
+  readonly madeOn: IsoDate;
+  /** How much the forecast trusts it, 0..1 (a human-confirmed remittance is near 1; a vague "next week" less). */
+  readonly confidence: number;
+  /** Set when a human withdrew the promise (it stops counting from that day). */
+  readonly cancelledOn: IsoDate | null;
+}
+
+export type DisputeReason = 'not_received' | 'wrong_amount' | 'quality' | 'pricing' | 'duplicate' | 'other';
+
+export interface Dispute {
+  readonly id: string;
+  readonly contactId: string;
+  /** Disputed invoices; empty means the customer disputes their whole account. */
+  readonly invoiceIds: readonly string[];
+  readonly reason: DisputeReason;
+  readonly openedOn: IsoDate;
+  readonly resolvedOn: IsoDate | null;
+}
+
+export interface CollectionsSignals {
+  readonly promises: readonly PromiseToPay[];
+  readonly disputes: readonly Dispute[];
+  /** Chasing paused for a contact until (and including) this date. */
+  readonly pausedUntil?: Readonly<Record<string, IsoDate>>;
+}
+
+export const NO_SIGNALS: CollectionsSignals = Object.freeze({ promises: [], disputes: [] });
+
+/** A promise that exists and is still in force as of `asOf`. */
+export function isPromiseActive(p: PromiseToPay, asOf: IsoDate): boolean {
+  return p.madeOn <= asOf && (p.cancelledOn === null || p.cancelledOn > asOf);
+}
+
+export function isDisputeOpen(d: Dispute, asOf: IsoDate): boolean {
+  return d.openedOn <= asOf && (d.resolvedOn === null || d.resolvedOn > asOf);
+}
+
+export function coversInvoice(signal: { invoiceIds: readonly string[] }, invoiceId: string): boolean {
+  return signal.invoiceIds.length === 0 || signal.invoiceIds.includes(invoiceId);
+}
+
+export function pausedUntilOf(signals: CollectionsSignals, contactId: string, asOf: IsoDate): IsoDate | null {
+  const until = signals.pausedUntil?.[contactId];
+  return until !== undefined && until >= asOf ? until : null;
+}

@@ -1,0 +1,348 @@
+import { daysOverdue } from './ageing.js';
+import { addDays } from './calendar.js';
+import {
+  type CollectionsSignals,
+  coversInvoice,
+  isDisputeOpen,
+  NO_SIGNALS,
+  type PromiseToPay,
+} from './collections-signals.js';
+import type { IsoDate } from './ledger.js';
+import { type Big, toBase, ZERO } from './money.js';
+import { type InvoicePosition, type LedgerSnapshot, positionAsOf } from './point-in-time.js';
+import { kaplanMeier, type SurvivalCurve } from './survival-curve.js';
+
+/**
+ * How each customer has paid, from invoices settled on or before `asOf` only.
+ *
+ * "Delay" is settled date − due date in days (negative = early); "days late" is max(0, delay). The amount-weighted
+ * mean and spread of days late weight each invoice by its base-currency total (a statistic, not money: Number is
+ * fine here). Thin histories are shrunk toward the organisation with k pseudo-observations:
+ *   shrunk = (n · customer + k · organisation) ÷ (n + k),  k = SHRINKAGE_PSEUDO_COUNT (5),
+ * applied to the late share, the mean days late and the variance of days late; n is the customer's number of
+ * settled invoices. A customer with no history therefore gets exactly the organisation's figures.
+ */
+export const SHRINKAGE_PSEUDO_COUNT = 5;
+/** "Paid late 8 of the last 10 times". */
+export const RECENT_WINDOW = 10;
+/** Trend compares the last TREND_RECENT settled invoices with up to TREND_EARLIER before them. */
+export const TREND_RECENT = 5;
+export const TREND_EARLIER = 20;
+export const TREND_MIN_EACH = 3;
+/** A change in mean delay below this many days is "steady". */
+export const TREND_THRESHOLD_DAYS = 5;
+/** A promise is broken when its invoices are still unpaid this many days after the promised date. */
+export const PROMISE_GRACE_DAYS = 2;
+
+export type TrendDirection = 'slower' | 'faster' | 'steady' | 'unknown';
+
+export interface PaymentTrend {
+  readonly recentMeanDelay: number | null;
+  readonly earlierMeanDelay: number | null;
+  /** recent − earlier, days (positive = paying later than before). */
+  readonly changeDays: number | null;
+  readonly direction: TrendDirection;
+}
+
+export interface DelayStats {
+  /** Invoices settled on or before asOf. */
+  readonly paidCount: number;
+  readonly paidLateCount: number;
+  /** Shrunk (customers) or raw (organisation), 0..1. */
+  readonly lateShare: number;
+  /** Amount-weighted mean of max(0, delay). */
+  readonly meanDaysLate: number;
+  /** Amount-weighted standard deviation of max(0, delay). */
+  readonly sdDaysLate: number;
+  /** Signed delays (days from due date to settlement) of every settled invoice, for the forecast. */
+  readonly delays: readonly number[];
+  /** Median base-currency total of invoices raised so far. */
+  readonly typicalInvoiceBase: Big | null;
+  /** Kaplan–Meier "still unpaid" by days past due: settled invoices are events, open ones censored. */
+  readonly survival: SurvivalCurve;
+}
+
+export interface PayerBehaviour extends DelayStats {
+  readonly contactId: string;
+  /** Weight of the customer's own history against the organisation's: n ÷ (n + k). */
+  readonly ownWeight: number;
+  readonly organisationSurvival: SurvivalCurve;
+  /** Unshrunk figures, null without history. */
+  readonly raw: {
+    readonly lateShare: number | null;
+    readonly meanDaysLate: number | null;
+    readonly sdDaysLate: number | null;
+  };
+  readonly recent: {
+    readonly count: number;
+    readonly lateCount: number;
+    readonly meanDaysLate: number | null;
+  };
+  readonly trend: PaymentTrend;
+  /** Share of invoices with any settlement that were paid in parts (≥ 2 settlements, or open and part-paid). */
+  readonly partPaymentShare: number | null;
+  readonly openCount: number;
+  readonly overdueCount: number;
+  readonly openBase: Big;
+  /** Days since the customer's first invoice (history length), null if none. */
+  readonly historyDays: number | null;
+  readonly brokenPromises: number;
+  readonly openDisputes: number;
+}
+
+export interface BehaviourModel {
+  readonly asOf: IsoDate;
+  readonly organisation: DelayStats;
+  readonly pseudoCount: number;
+  readonly byContact: ReadonlyMap<string, PayerBehaviour>;
+  /** Every known contact resolves: customers without invoices get the organisation's figures. */
+  behaviourOf(contactId: string): PayerBehaviour;
+}
+
+interface Settled {
+  readonly delay: number;
+  readonly weight: number;
+  readonly settledOn: IsoDate;
+}
+
+interface Accumulator {
+  settled: Settled[];
+  /** Days past due of invoices open at asOf (censored observations). */
+  censored: number[];
+  totalsBase: Big[];
+  withSettlement: number;
+  partPaid: number;
+  openCount: number;
+  overdueCount: number;
+  openBase: Big;
+  firstDate: IsoDate | null;
+}
+
+function weightedLateStats(items: readonly Settled[]): { mean: number; variance: number } | null {
+  let w = 0;
+  let m = 0;
+  for (const s of items) {
+    w += s.weight;
+    m += s.weight * Math.max(0, s.delay);
+  }
+  if (items.length === 0) return null;
+  if (w <= 0) {
+    // All zero-value invoices: fall back to an unweighted mean.
+    const late = items.map((s) => Math.max(0, s.delay));
+    const mean = late.reduce((a, b) => a + b, 0) / late.length;
+    return { mean, variance: late.reduce((a, b) => a + (b - mean) ** 2, 0) / late.length };
+  }
+  const mean = m / w;
+  let v = 0;
+  for (const s of items) v += s.weight * (Math.max(0, s.delay) - mean) ** 2;
+  return { mean, variance: v / w };
+}
+
+function median(values: Big[]): Big | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a.cmp(b));
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]!.plus(sorted[mid]!).div(2);
+}
+
+const meanOf = (xs: readonly number[]) =>
+  xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function trendOf(settledByDate: readonly Settled[]): PaymentTrend {
+  const recent = settledByDate.slice(-TREND_RECENT);
+  const earlier = settledByDate.slice(-(TREND_RECENT + TREND_EARLIER), -TREND_RECENT);
+  const r = meanOf(recent.map((s) => s.delay));
+  const e = meanOf(earlier.map((s) => s.delay));
+  if (recent.length < TREND_MIN_EACH || earlier.length < TREND_MIN_EACH || r === null || e === null) {
+    return { recentMeanDelay: r, earlierMeanDelay: e, changeDays: null, direction: 'unknown' };
+  }
+  const change = r - e;
+  const direction: TrendDirection =
+    change >= TREND_THRESHOLD_DAYS ? 'slower' : change <= -TREND_THRESHOLD_DAYS ? 'faster' : 'steady';
+  return { recentMeanDelay: r, earlierMeanDelay: e, changeDays: change, direction };
+}
+
+/**
+ * A promise counts as broken as of `asOf` once its grace period has passed (promised date + grace < asOf) and
+ * the covered invoices still had something outstanding at the end of the grace period. Both dates are before
+ * `asOf`, so the judgement uses no later information.
+ */
+export function isPromiseBroken(snapshot: LedgerSnapshot, p: PromiseToPay): boolean {
+  const { asOf, index } = snapshot;
+  if (p.madeOn > asOf) return false;
+  const deadline = addDays(p.promisedDate, PROMISE_GRACE_DAYS);
+  if (deadline >= asOf) return false;
+  if (p.cancelledOn !== null && p.cancelledOn <= deadline) return false;
+  const invoiceIds =
+    p.invoiceIds.length > 0
+      ? p.invoiceIds
+      : snapshot.positions
+          .filter((x) => x.invoice.contactId === p.contactId && x.invoice.date <= p.madeOn)
+          .map((x) => x.invoice.id);
+  let stillDue = ZERO;
+  let paidSinceMade = ZERO;
+  for (const id of invoiceIds) {
+    const at = positionAsOf(index, id, deadline);
+    if (!at) continue;
+    stillDue = stillDue.plus(at.outstanding);
+    const before = positionAsOf(index, id, addDays(p.madeOn, -1));
+    paidSinceMade = paidSinceMade.plus(at.settled.minus(before?.settled ?? ZERO));
+  }
+  if (stillDue.lte(0)) return false;
+  return p.amount === null ? true : paidSinceMade.lt(p.amount);
+}
+
+function newAccumulator(): Accumulator {
+  return {
+    settled: [],
+    censored: [],
+    totalsBase: [],
+    withSettlement: 0,
+    partPaid: 0,
+    openCount: 0,
+    overdueCount: 0,
+    openBase: ZERO,
+    firstDate: null,
+  };
+}
+
+function accumulate(acc: Accumulator, p: InvoicePosition, asOf: IsoDate): void {
+  const totalBase = toBase(p.total, p.invoice.currencyRate);
+  acc.totalsBase.push(totalBase);
+  if (acc.firstDate === null || p.invoice.date < acc.firstDate) acc.firstDate = p.invoice.date;
+  if (p.settlementCount > 0) {
+    acc.withSettlement++;
+    if (p.settlementCount >= 2 || p.outstanding.gt(0)) acc.partPaid++;
+  }
+  if (p.outstanding.gt(0)) {
+    acc.openCount++;
+    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    acc.censored.push(dpd);
+    if (dpd > 0) acc.overdueCount++;
+    acc.openBase = acc.openBase.plus(toBase(p.outstanding, p.invoice.currencyRate));
+  } else if (p.settledOn !== null) {
+    acc.settled.push({
+      delay: daysOverdue(p.invoice.dueDate, p.settledOn),
+      weight: Number(totalBase.toFixed(2)),
+      settledOn: p.settledOn,
+    });
+  }
+}
+
+const bySettledOn = (a: Settled, b: Settled) =>
+  a.settledOn < b.settledOn ? -1 : a.settledOn > b.settledOn ? 1 : 0;
+
+export function buildBehaviour(
+  snapshot: LedgerSnapshot,
+  signals: CollectionsSignals = NO_SIGNALS,
+  options: { pseudoCount?: number } = {},
+): BehaviourModel {
+  const { asOf } = snapshot;
+  const k = options.pseudoCount ?? SHRINKAGE_PSEUDO_COUNT;
+  const org = newAccumulator();
+  const byContact = new Map<string, Accumulator>();
+  for (const p of snapshot.positions) {
+    let acc = byContact.get(p.invoice.contactId);
+    if (!acc) {
+      acc = newAccumulator();
+      byContact.set(p.invoice.contactId, acc);
+    }
+    accumulate(acc, p, asOf);
+    accumulate(org, p, asOf);
+  }
+
+  const orgLate = weightedLateStats(org.settled);
+  const orgPaidLate = org.settled.filter((s) => s.delay > 0).length;
+  const organisation: DelayStats = {
+    paidCount: org.settled.length,
+    paidLateCount: orgPaidLate,
+    lateShare: org.settled.length ? orgPaidLate / org.settled.length : 0,
+    meanDaysLate: orgLate?.mean ?? 0,
+    sdDaysLate: Math.sqrt(orgLate?.variance ?? 0),
+    delays: org.settled.map((s) => s.delay),
+    typicalInvoiceBase: median(org.totalsBase),
+    survival: kaplanMeier(
+      org.settled.map((s) => s.delay),
+      org.censored,
+    ),
+  };
+  const orgVariance = orgLate?.variance ?? 0;
+
+  const brokenBy = new Map<string, number>();
+  for (const p of signals.promises) {
+    if (isPromiseBroken(snapshot, p)) brokenBy.set(p.contactId, (brokenBy.get(p.contactId) ?? 0) + 1);
+  }
+  const disputesBy = new Map<string, number>();
+  for (const d of signals.disputes) {
+    if (isDisputeOpen(d, asOf)) disputesBy.set(d.contactId, (disputesBy.get(d.contactId) ?? 0) + 1);
+  }
+
+  const shrink = (n: number, own: number, orgValue: number) => (n * own + k * orgValue) / (n + k || 1);
+
+  const behaviourFrom = (contactId: string, acc: Accumulator): PayerBehaviour => {
+    const settled = [...acc.settled].sort(bySettledOn);
+    const n = settled.length;
+    const late = settled.filter((s) => s.delay > 0).length;
+    const own = weightedLateStats(settled);
+    const recent = settled.slice(-RECENT_WINDOW);
+    const recentLate = recent.filter((s) => s.delay > 0);
+    return {
+      contactId,
+      ownWeight: n / (n + k || 1),
+      organisationSurvival: organisation.survival,
+      survival: kaplanMeier(
+        settled.map((s) => s.delay),
+        acc.censored,
+      ),
+      paidCount: n,
+      paidLateCount: late,
+      lateShare: shrink(n, n ? late / n : 0, organisation.lateShare),
+      meanDaysLate: shrink(n, own?.mean ?? 0, organisation.meanDaysLate),
+      sdDaysLate: Math.sqrt(shrink(n, own?.variance ?? 0, orgVariance)),
+      delays: settled.map((s) => s.delay),
+      typicalInvoiceBase: median(acc.totalsBase) ?? organisation.typicalInvoiceBase,
+      raw: {
+        lateShare: n ? late / n : null,
+        meanDaysLate: own?.mean ?? null,
+        sdDaysLate: own ? Math.sqrt(own.variance) : null,
+      },
+      recent: {
+        count: recent.length,
+        lateCount: recentLate.length,
+        meanDaysLate: meanOf(recentLate.map((s) => s.delay)),
+      },
+      trend: trendOf(settled),
+      partPaymentShare: acc.withSettlement ? acc.partPaid / acc.withSettlement : null,
+      openCount: acc.openCount,
+      overdueCount: acc.overdueCount,
+      openBase: acc.openBase,
+      historyDays: acc.firstDate === null ? null : daysOverdue(acc.firstDate, asOf),
+      brokenPromises: brokenBy.get(contactId) ?? 0,
+      openDisputes: disputesBy.get(contactId) ?? 0,
+    };
+  };
+
+  const result = new Map<string, PayerBehaviour>();
+  for (const [contactId, acc] of byContact) result.set(contactId, behaviourFrom(contactId, acc));
+  return {
+    asOf,
+    organisation,
+    pseudoCount: k,
+    byContact: result,
+    behaviourOf(contactId: string) {
+      return result.get(contactId) ?? behaviourFrom(contactId, newAccumulator());
+    },
+  };
+}
+
+/** Invoices under an open dispute as of asOf. */
+export function disputedInvoiceIds(snapshot: LedgerSnapshot, signals: CollectionsSignals): Set<string> {
+  const out = new Set<string>();
+  const open = signals.disputes.filter((d) => isDisputeOpen(d, snapshot.asOf));
+  if (open.length === 0) return out;
+  for (const p of snapshot.open) {
+    if (open.some((d) => d.contactId === p.invoice.contactId && coversInvoice(d, p.invoice.id)))
+      out.add(p.invoice.id);
+  }
+  return out;
+}

@@ -1,0 +1,275 @@
+import { daysOverdue, moneyString } from './ageing.js';
+import {
+  type CollectionsSignals,
+  coversInvoice,
+  isDisputeOpen,
+  NO_SIGNALS,
+  pausedUntilOf,
+} from './collections-signals.js';
+import type { InvoiceRisk } from './late-payment-risk.js';
+import type { IsoDate } from './ledger.js';
+import { type Big, type Decimal, dec, formatMoney, toBase, ZERO } from './money.js';
+import type { BehaviourModel, PayerBehaviour } from './payer-behaviour.js';
+import type { LedgerSnapshot } from './point-in-time.js';
+
+/**
+ * Whom to chase first. Per open invoice:
+ *   cash at risk = base amount due × risk (P(still unpaid in 30 days))
+ *   score        = cash at risk × age factor,  age factor = 1 + min(days overdue, 180) ÷ 90 (1 when not overdue)
+ * Old debt is harder to collect than its risk alone says, so it weighs up to 3×. Per customer the score is the
+ * sum over their open invoices, × humanFactor (1.5) when the customer needs a human: a balance at or above
+ * `largeBalance`, `brokenPromisesForHuman` or more broken promises, or an open dispute. Tiers compare scores
+ * (base currency) with configurable thresholds; an invoice's own tier uses its score × its customer's factor.
+ */
+export type PriorityTier = 'high' | 'medium' | 'low';
+
+export interface PriorityOptions {
+  /** Score (base currency) at or above which a customer/invoice is High, resp. Medium. */
+  readonly thresholds?: { readonly high: Decimal; readonly medium: Decimal };
+  readonly largeBalance?: Decimal;
+  readonly brokenPromisesForHuman?: number;
+  readonly humanFactor?: number;
+  readonly locale?: string;
+}
+
+export const DEFAULT_PRIORITY_OPTIONS = {
+  thresholds: { high: '5000', medium: '1000' },
+  largeBalance: '20000',
+  brokenPromisesForHuman: 2,
+  humanFactor: 1.5,
+  locale: 'en',
+} as const satisfies Required<PriorityOptions>;
+
+export const PRIORITY_DEFINITION =
+  'score = base amount due × P(unpaid in 30 days) × (1 + min(days overdue, 180) ÷ 90); customer score = Σ invoice scores × 1.5 when a human is needed (large balance, ≥ 2 broken promises, open dispute); tiers by score thresholds in base currency.';
+
+export interface InvoicePriority {
+  readonly invoiceId: string;
+  readonly invoiceNumber: string | null;
+  readonly contactId: string;
+  readonly contactName: string;
+  readonly currency: string;
+  readonly amountDue: Decimal;
+  readonly baseAmountDue: Decimal;
+  readonly dueDate: IsoDate;
+  readonly daysOverdue: number;
+  /** P(still unpaid 30 days after asOf), rounded to 4 dp. */
+  readonly risk: number;
+  readonly cashAtRiskBase: Decimal;
+  readonly score: Decimal;
+  readonly tier: PriorityTier;
+  readonly customerTier: PriorityTier;
+  readonly disputed: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface CustomerPriority {
+  readonly rank: number;
+  readonly contactId: string;
+  readonly contactName: string;
+  readonly score: Decimal;
+  readonly tier: PriorityTier;
+  readonly balanceBase: Decimal;
+  readonly overdueBase: Decimal;
+  readonly cashAtRiskBase: Decimal;
+  readonly invoiceCount: number;
+  readonly overdueCount: number;
+  readonly oldestDaysOverdue: number | null;
+  readonly needsHuman: boolean;
+  readonly brokenPromises: number;
+  readonly openDisputes: number;
+  readonly pausedUntil: IsoDate | null;
+  /** 2–4 sentences a collector would accept. */
+  readonly reasons: readonly string[];
+  readonly invoices: readonly InvoicePriority[];
+}
+
+export interface PriorityList {
+  readonly asOf: IsoDate;
+  readonly baseCurrency: string;
+  readonly definition: string;
+  readonly thresholds: { readonly high: Decimal; readonly medium: Decimal };
+  /** Highest score first. */
+  readonly customers: readonly CustomerPriority[];
+  /** Every open invoice, in customer order then by score. */
+  readonly invoices: readonly InvoicePriority[];
+}
+
+export function ageFactor(dpd: number): number {
+  return 1 + Math.min(Math.max(dpd, 0), 180) / 90;
+}
+
+function tierOf(score: Big, thresholds: { high: Decimal; medium: Decimal }): PriorityTier {
+  return score.gte(thresholds.high) ? 'high' : score.gte(thresholds.medium) ? 'medium' : 'low';
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function historyReason(b: PayerBehaviour, orgLateShare: number): string {
+  if (b.paidCount === 0) {
+    return `no payment history yet (organisation average used: ${Math.round(orgLateShare * 100)}% paid late)`;
+  }
+  const { count, lateCount, meanDaysLate } = b.recent;
+  if (lateCount === 0) return `paid on time the last ${plural(count, 'time')}`;
+  const avg = meanDaysLate === null ? '' : `, ${Math.round(meanDaysLate)} days late on average`;
+  return `paid late ${lateCount} of last ${plural(count, 'time')}${avg}`;
+}
+
+interface CustomerAcc {
+  rows: { r: InvoiceRisk; base: Big; atRisk: Big; score: Big; dpd: number; disputed: boolean }[];
+  balance: Big;
+  overdue: Big;
+  atRisk: Big;
+  score: Big;
+}
+
+export function prioritise(
+  snapshot: LedgerSnapshot,
+  behaviour: BehaviourModel,
+  risks: readonly InvoiceRisk[],
+  signals: CollectionsSignals = NO_SIGNALS,
+  options: PriorityOptions = {},
+): PriorityList {
+  const o = { ...DEFAULT_PRIORITY_OPTIONS, ...options };
+  const { asOf, index } = snapshot;
+  const baseCurrency = index.baseCurrency;
+  const money = (v: Big) => formatMoney(v, baseCurrency, o.locale);
+  const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
+  const byContact = new Map<string, CustomerAcc>();
+
+  for (const r of risks) {
+    const inv = r.position.invoice;
+    const base = toBase(r.position.outstanding, inv.currencyRate);
+    const dpd = daysOverdue(inv.dueDate, asOf);
+    const atRisk = base.times(r.risk.toFixed(6));
+    const score = atRisk.times(ageFactor(dpd).toFixed(6));
+    let acc = byContact.get(inv.contactId);
+    if (!acc) {
+      acc = { rows: [], balance: ZERO, overdue: ZERO, atRisk: ZERO, score: ZERO };
+      byContact.set(inv.contactId, acc);
+    }
+    const disputed = openDisputes.some((d) => d.contactId === inv.contactId && coversInvoice(d, inv.id));
+    acc.rows.push({ r, base, atRisk, score, dpd, disputed });
+    acc.balance = acc.balance.plus(base);
+    if (dpd > 0) acc.overdue = acc.overdue.plus(base);
+    acc.atRisk = acc.atRisk.plus(atRisk);
+    acc.score = acc.score.plus(score);
+  }
+
+  const customers = [...byContact.entries()].map(([contactId, acc]) => {
+    const b = behaviour.behaviourOf(contactId);
+    const contactName = index.contactsById.get(contactId)?.name ?? '(unknown contact)';
+    const isLarge = acc.balance.gte(o.largeBalance);
+    const tooManyBroken = b.brokenPromises >= o.brokenPromisesForHuman;
+    const needsHuman = isLarge || tooManyBroken || b.openDisputes > 0;
+    const factor = needsHuman ? o.humanFactor : 1;
+    const score = acc.score.times(factor);
+    const tier = tierOf(score, o.thresholds);
+    const overdueRows = acc.rows.filter((x) => x.dpd > 0);
+    const oldest = overdueRows.length ? Math.max(...overdueRows.map((x) => x.dpd)) : null;
+
+    const reasons: string[] = [];
+    if (overdueRows.length > 0) {
+      reasons.push(
+        overdueRows.length === 1
+          ? `1 invoice ${oldest} days overdue${acc.rows.length > 1 ? ` (${acc.rows.length} open)` : ''}`
+          : `${overdueRows.length} invoices overdue, oldest ${oldest} days`,
+      );
+    } else {
+      const nextDue = Math.min(...acc.rows.map((x) => -x.dpd));
+      reasons.push(
+        `${plural(acc.rows.length, 'invoice')} open, none overdue (next due ${nextDue === 0 ? 'today' : `in ${plural(nextDue, 'day')}`})`,
+      );
+    }
+    reasons.push(`${money(acc.atRisk)} at risk of ${money(acc.balance)} open`);
+    const flags: string[] = [];
+    if (b.brokenPromises > 0) flags.push(`broke ${plural(b.brokenPromises, 'promise')} to pay`);
+    if (b.openDisputes > 0) flags.push(`${plural(b.openDisputes, 'open dispute')}`);
+    if (isLarge) flags.push(`large balance (${money(acc.balance)}): worth a call`);
+    const history = historyReason(b, behaviour.organisation.lateShare);
+    const extras: string[] = [];
+    if (b.trend.direction === 'slower' && b.trend.changeDays !== null) {
+      extras.push(`paying slower: ${Math.round(b.trend.changeDays)} days later than before`);
+    }
+    if (b.partPaymentShare !== null && b.partPaymentShare >= 0.5 && b.paidCount + b.openCount >= 3) {
+      extras.push(`often pays in parts (${Math.round(b.partPaymentShare * 100)}% of invoices)`);
+    }
+    reasons.push(...flags, history, ...extras);
+    const pausedUntil = pausedUntilOf(signals, contactId, asOf);
+    if (pausedUntil) reasons.splice(1, 0, `chasing paused until ${pausedUntil}`);
+
+    const customerTier = tier;
+    const invoices: InvoicePriority[] = acc.rows
+      .sort((x, y) => y.score.cmp(x.score) || y.dpd - x.dpd)
+      .map((x) => {
+        const inv = x.r.position.invoice;
+        const invoiceScore = x.score.times(factor);
+        const why: string[] = [
+          x.dpd > 0
+            ? `${plural(x.dpd, 'day')} overdue`
+            : x.dpd === 0
+              ? 'due today'
+              : `due in ${plural(-x.dpd, 'day')}`,
+          `${Math.round(x.r.risk * 100)}% likely unpaid in 30 days`,
+        ];
+        if (x.r.position.settled.gt(0)) why.push('part-paid');
+        if (x.disputed) why.push('disputed');
+        return {
+          invoiceId: inv.id,
+          invoiceNumber: inv.number,
+          contactId,
+          contactName,
+          currency: inv.currency,
+          amountDue: moneyString(x.r.position.outstanding, inv.currency),
+          baseAmountDue: moneyString(x.base, baseCurrency),
+          dueDate: inv.dueDate,
+          daysOverdue: x.dpd,
+          risk: Math.round(x.r.risk * 10_000) / 10_000,
+          cashAtRiskBase: moneyString(x.atRisk, baseCurrency),
+          score: moneyString(invoiceScore, baseCurrency),
+          tier: tierOf(invoiceScore, o.thresholds),
+          customerTier,
+          disputed: x.disputed,
+          reasons: why,
+        };
+      });
+
+    return {
+      sortScore: score,
+      row: {
+        rank: 0,
+        contactId,
+        contactName,
+        score: moneyString(score, baseCurrency),
+        tier,
+        balanceBase: moneyString(acc.balance, baseCurrency),
+        overdueBase: moneyString(acc.overdue, baseCurrency),
+        cashAtRiskBase: moneyString(acc.atRisk, baseCurrency),
+        invoiceCount: acc.rows.length,
+        overdueCount: overdueRows.length,
+        oldestDaysOverdue: oldest,
+        needsHuman,
+        brokenPromises: b.brokenPromises,
+        openDisputes: b.openDisputes,
+        pausedUntil,
+        reasons: reasons.slice(0, 4),
+        invoices,
+      } satisfies CustomerPriority,
+    };
+  });
+  customers.sort(
+    (a, b) =>
+      b.sortScore.cmp(a.sortScore) ||
+      a.row.contactName.localeCompare(b.row.contactName) ||
+      a.row.contactId.localeCompare(b.row.contactId),
+  );
+  const ranked = customers.map((c, i) => ({ ...c.row, rank: i + 1 }));
+  return {
+    asOf,
+    baseCurrency,
+    definition: PRIORITY_DEFINITION,
+    thresholds: { high: dec(o.thresholds.high).toString(), medium: dec(o.thresholds.medium).toString() },
+    customers: ranked,
+    invoices: ranked.flatMap((c) => c.invoices),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Kaplan–Meier survival of "still unpaid" over days relative to the due date. Settled invoices are events at
+ * their delay (settled date − due date); invoices still open at asOf are censored at their current days past
+ * due, so long-overdue debt that never got paid keeps the curve up instead of vanishing from the history (a
+ * history of paid invoices alone says every invoice gets paid).
+ */
+export interface SurvivalCurve {
+  /** Distinct event times, ascending. */
+  readonly times: Float64Array;
+  /** S(t) just after each event time. */
+  readonly survival: Float64Array;
+  readonly events: number;
+}
+
+export const EMPTY_SURVIVAL: SurvivalCurve = {
+  times: new Float64Array(0),
+  survival: new Float64Array(0),
+  events: 0,
+};
+
+export function kaplanMeier(eventTimes: readonly number[], censoredTimes: readonly number[]): SurvivalCurve {
+  if (eventTimes.length === 0) return EMPTY_SURVIVAL;
+  const ev = [...eventTimes].sort((a, b) => a - b);
+  const ce = [...censoredTimes].sort((a, b) => a - b);
+  const times: number[] = [];
+  const survival: number[] = [];
+  let atRisk = ev.length + ce.length;
+  let s = 1;
+  let i = 0;
+  let j = 0;
+  while (i < ev.length) {
+    const t = ev[i]!;
+    // Censored before t leave the risk set; censored at t are still at risk at t (the usual convention).
+    while (j < ce.length && ce[j]! < t) {
+      atRisk--;
+      j++;
+    }
+    let d = 0;
+    while (i < ev.length && ev[i] === t) {
+      d++;
+      i++;
+    }
+    s *= 1 - d / atRisk;
+    atRisk -= d;
+    times.push(t);
+    survival.push(s);
+  }
+  return { times: Float64Array.from(times), survival: Float64Array.from(survival), events: ev.length };
+}
+
+/** S(x) = P(still unpaid after x days past due). */
+export function survivalAt(curve: SurvivalCurve, x: number): number {
+  const t = curve.times;
+  if (t.length === 0 || x < t[0]!) return 1;
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return curve.survival[lo]!;
+}
+
+/**
+ * P(still unpaid at dpd + horizon | unpaid at dpd) from the customer's curve mixed with the organisation's
+ * (weight on the customer's own). When no invoice in the history stayed unpaid this long, there is no evidence
+ * of payment at this age: 1.
+ */
+export function conditionalStillUnpaid(
+  own: SurvivalCurve,
+  org: SurvivalCurve,
+  ownWeight: number,
+  dpd: number,
+  horizon: number,
+): number {
+  const s = (x: number) => ownWeight * survivalAt(own, x) + (1 - ownWeight) * survivalAt(org, x);
+  const now = s(dpd);
+  return now <= 1e-9 ? 1 : s(dpd + horizon) / now;
+}
