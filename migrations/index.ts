@@ -5,6 +5,7 @@ import * as m20261121T140200000Z from './20261121T140200000Z-create-outbox.js';
 import * as m20261121T143400778Z from './20261121T143400778Z-create-ledger.js';
 import * as m20261121T144307164Z from './20261121T144307164Z-create-dunning.js';
 import * as m20261121T145903759Z from './20261121T145903759Z-create-slack-settings.js';
+import * as m20261121T150228052Z from './20261121T150228052Z-slack-surfaces.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T143400778Z-create-ledger': m20261121T143400778Z,
   '20261121T144307164Z-create-dunning': m20261121T144307164Z,
   '20261121T145903759Z-create-slack-settings': m20261121T145903759Z,
+  '20261121T150228052Z-slack-surfaces': m20261121T150228052Z,
 };

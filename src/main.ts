@@ -1,6 +1,8 @@
+import { registerSlackOutboxHandlers } from './adapters/slack/slack-poster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createContext } from './context.js';
 import { errorMessage } from './errors.js';
+import { registerListeners } from './listeners/index.js';
 import { startService } from './service.js';
 
 async function main(): Promise<void> {
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const ctx = await createContext(config);
-  const service = await startService(ctx);
+  registerSlackOutboxHandlers(ctx);
+  const service = await startService(ctx, { registerSlackListeners: (app) => registerListeners(app, ctx) });
   ctx.log.info({ port: service.port, database: ctx.database.location }, 'ar-copilot is running');
   console.log(
     `AR Copilot is running at ${config.publicUrl === `http://localhost:${config.port}` ? service.url : config.publicUrl}`,
