@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_SLACK_POST, type SlackPostPayload } from '../../use-cases/slack-posts.js';
-import type { Clock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost, reserveChannelSlot } from '../db/slack-surface-queries.js';
 import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
@@ -37,6 +37,8 @@ export interface SlackPosterOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly minIntervalMs?: number;
+  /** Pacing is about Slack's real seconds, whatever the business clock says (NOW=… in demos). */
+  readonly wallClock?: Clock;
 }
 
 /**
@@ -46,6 +48,7 @@ export interface SlackPosterOptions {
  */
 export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
   const interval = o.minIntervalMs ?? CHANNEL_POST_INTERVAL_MS;
+  const wall = o.wallClock ?? systemClock;
   return async (item, signal): Promise<HandlerOutcome> => {
     const p = item.payload as unknown as SlackPostPayload;
     const already = await findSlackPost(o.db, item.idempotencyKey);
@@ -61,7 +64,7 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
     }
 
     for (;;) {
-      const wait = await reserveChannelSlot(o.db, p.channel, o.clock.now(), interval);
+      const wait = await reserveChannelSlot(o.db, p.channel, wall.now(), interval);
       if (wait === 0) break;
       if (wait > INLINE_WAIT_MS)
         return { status: 'retry', error: 'channel posting slot busy', retryAfterMs: wait };

@@ -22,7 +22,7 @@ export const SETUP_BLOCK = {
 } as const;
 export const SETUP_INPUT = 'value';
 
-const isUser = (id: string) => /^[UW][A-Z0-9]+$/.test(id);
+const isUser = (id: string) => /^[UW][A-Z0-9_]+$/.test(id);
 
 function channelInput(blockId: string, label: string, initial: string | null, hint: string): Block {
   return {
