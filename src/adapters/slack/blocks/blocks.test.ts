@@ -163,7 +163,7 @@ describe('surface builders', () => {
     }));
     const m = pickCustomerMessage('acme', contacts as never, (c) => c.id);
     expectWithinLimits(m);
-    const buttons = (m.blocks[1] as { elements: { action_id: string; value: string }[] }).elements;
+    const buttons = (m.blocks[1] as unknown as { elements: { action_id: string; value: string }[] }).elements;
     expect(buttons).toHaveLength(10);
     expect(new Set(buttons.map((b) => b.action_id)).size).toBe(10);
     expect(buttons[3]!.value).toBe('id3');
@@ -219,7 +219,7 @@ describe('surface builders', () => {
       reasons: ['NZ$12,000.00 overdue', 'oldest invoice 70 days overdue'],
     });
     expectWithinLimits(m);
-    const actionsBlock = m.blocks.find((b) => b.type === 'actions') as {
+    const actionsBlock = m.blocks.find((b) => b.type === 'actions') as unknown as {
       elements: { action_id: string; value: string }[];
     };
     expect(actionsBlock.elements.map((e) => e.action_id)).toEqual([
