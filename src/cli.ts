@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgingCommand } from './cli/aging-command.js';
 import { registerBacktestCommand } from './cli/backtest-command.js';
 import { registerConfigCommand } from './cli/config-command.js';
+import { registerDigestCommand } from './cli/digest-command.js';
 import { registerForecastCommand } from './cli/forecast-command.js';
 import { registerKpisCommand } from './cli/kpis-command.js';
 import { registerMigrateCommand } from './cli/migrate-command.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerForecastCommand(program);
   registerKpisCommand(program);
   registerBacktestCommand(program);
+  registerDigestCommand(program);
   return program;
 }
 

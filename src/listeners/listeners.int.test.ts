@@ -98,19 +98,15 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
 
   it('/ar aging with an ambiguous name offers buttons; picking one answers for that customer', async () => {
     const picker = await ask('aging acme');
-    const buttons = (picker.blocks![1] as { elements: { text: { text: string }; action_id: string }[] })
-      .elements;
+    const buttons = (
+      picker.blocks![1] as { elements: { text: { text: string }; action_id: string; value: string }[] }
+    ).elements;
     expect(buttons.map((b) => b.text.text)).toEqual(['Acme & <Sons> (AS1)', 'Acme Widgets']);
     const res = await h.slack.blockAction({
       userId: COLLECTOR,
       fromEphemeral: { channel: CHANNEL, ts: picker.ts },
       actions: [
-        {
-          ...(buttons[0] as never),
-          block_id: 'ar_pick',
-          type: 'button',
-          value: (buttons[0] as never as { value: string }).value,
-        },
+        { action_id: buttons[0]!.action_id, block_id: 'ar_pick', type: 'button', value: buttons[0]!.value },
       ],
     });
     expect(res.status).toBe(200);

@@ -10,9 +10,15 @@ import {
   type DigestMessages,
 } from '../adapters/slack/blocks/digest.js';
 import type { AppContext } from '../context.js';
-import { buildAgeing } from '../domain/ageing.js';
+import {
+  AGEING_BUCKETS,
+  type AgeingBucket,
+  ageingBucketOf,
+  type BucketAmounts,
+  moneyString,
+} from '../domain/ageing.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
-import { dec, sum } from '../domain/money.js';
+import { Big, dec, sum } from '../domain/money.js';
 import { isPromiseBroken } from '../domain/payer-behaviour.js';
 import { type PriorityList, prioritise } from '../domain/priority.js';
 import { AppError } from '../errors.js';
@@ -34,8 +40,7 @@ export function assembleDigest(
 ): { priorities: PriorityList; data: DigestData; messages: DigestMessages } {
   const scored = scoreLedger(view.ledger, view.asOf, { signals: view.signals });
   const priorities = prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals);
-  const ageing = buildAgeing(scored.snapshot);
-  const cur = ageing.baseCurrency;
+  const cur = priorities.baseCurrency;
   const overdueInvoices = priorities.invoices.filter((i) => i.daysOverdue > 0);
   const totalOverdue = sum(overdueInvoices.map((i) => i.baseAmountDue));
   const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
@@ -49,7 +54,7 @@ export function assembleDigest(
     totalOverdue: totalOverdue.toFixed(2),
     overdueCount: overdueInvoices.length,
     previous,
-    ageing: ageing.total,
+    ageing: bucketTotals(priorities, cur),
     customers: priorities.customers.filter((c) => dec(c.overdueBase).gt(0)),
     promisesDueToday: promises
       .filter((p) => p.promisedDate === view.asOf && p.cancelledOn === null)
@@ -78,6 +83,23 @@ export function assembleDigest(
       })),
   };
   return { priorities, data, messages: buildDigestMessages(data) };
+}
+
+/**
+ * The ledger's ageing buckets (base currency) from the priority list's open invoices: the same figures as
+ * buildAgeing's totals (gross, credits not netted) without a second pass over the ledger, which keeps a 10k
+ * invoice digest inside its time budget.
+ */
+function bucketTotals(priorities: PriorityList, currency: string): BucketAmounts {
+  const acc = new Map<AgeingBucket | 'total', Big>();
+  for (const i of priorities.invoices) {
+    const b = ageingBucketOf(i.daysOverdue);
+    acc.set(b, (acc.get(b) ?? new Big(0)).plus(i.baseAmountDue));
+    acc.set('total', (acc.get('total') ?? new Big(0)).plus(i.baseAmountDue));
+  }
+  return Object.fromEntries(
+    [...AGEING_BUCKETS, 'total' as const].map((k) => [k, moneyString(acc.get(k) ?? new Big(0), currency)]),
+  ) as BucketAmounts;
 }
 
 export async function prepareDailyDigest(

@@ -4,10 +4,18 @@ import type { DB } from '../adapters/db/schema.js';
 import type { SlackSettings } from '../adapters/db/slack-settings.js';
 import { listEscalationStates, setEscalationState } from '../adapters/db/slack-surface-queries.js';
 import { escalationMessage } from '../adapters/slack/blocks/escalation.js';
-import { type CustomerState, planDunning } from '../domain/dunning-planner.js';
+import { context, escapeMrkdwn, section } from '../adapters/slack/blocks/kit.js';
+import { type CustomerState, type Escalation, planDunning } from '../domain/dunning-planner.js';
 import type { PriorityList } from '../domain/priority.js';
 import type { CollectionsView } from './collections-view.js';
 import { enqueueSlackPost } from './slack-posts.js';
+
+/**
+ * Escalations posted one by one per run; past this (a first run on a neglected ledger) the rest go into one
+ * summary post, so the channel is not flooded and posting finishes in seconds, not hours.
+ */
+export const ESCALATIONS_PER_RUN = 10;
+const SUMMARY_NAMES = 40;
 
 export interface EscalationRun {
   readonly crossed: readonly string[];
@@ -69,7 +77,9 @@ export async function checkEscalations(
         cleared.push(contactId);
       }
     }
-    if (!settings.escalationChannel) return;
+    const channel = settings.escalationChannel;
+    if (!channel) return;
+    const summarised: Escalation[] = [];
     for (const e of plan.escalations) {
       const state = states.get(e.contactId);
       if (state?.active) {
@@ -77,6 +87,16 @@ export async function checkEscalations(
         continue;
       }
       const c = byId.get(e.contactId)!;
+      if (crossed.length >= ESCALATIONS_PER_RUN) {
+        summarised.push(e);
+        await setEscalationState(
+          trx,
+          orgId,
+          { contactId: e.contactId, active: true, crossedOn: view.asOf, reasons: e.reasons },
+          now,
+        );
+        continue;
+      }
       await setEscalationState(
         trx,
         orgId,
@@ -86,7 +106,7 @@ export async function checkEscalations(
       await enqueueSlackPost(trx, {
         orgId,
         key: `escalation:${orgId}:${e.contactId}:${view.asOf}`,
-        channel: settings.escalationChannel,
+        channel,
         message: escalationMessage({
           orgId,
           orgName: view.organisation.name,
@@ -104,6 +124,29 @@ export async function checkEscalations(
         now,
       });
       crossed.push(e.contactId);
+    }
+    if (summarised.length > 0) {
+      const names = summarised
+        .slice(0, SUMMARY_NAMES)
+        .map((e) => `• ${escapeMrkdwn(e.customerName)}: ${e.reasons.join('; ')}`);
+      const more =
+        summarised.length > SUMMARY_NAMES ? `\n…and ${summarised.length - SUMMARY_NAMES} more` : '';
+      await enqueueSlackPost(trx, {
+        orgId,
+        key: `escalation-summary:${orgId}:${view.asOf}`,
+        channel,
+        message: {
+          text: `${summarised.length} more customers crossed the escalation thresholds`,
+          blocks: [
+            section(
+              `*${summarised.length} more customers crossed the escalation thresholds today*\n${names.join('\n')}${more}`,
+            ),
+            context('Posted together to keep the channel readable. `/ar customer NAME` opens any of them.'),
+          ],
+        },
+        now,
+      });
+      crossed.push(...summarised.map((e) => e.contactId));
     }
   });
   return { crossed, cleared, ongoing };
