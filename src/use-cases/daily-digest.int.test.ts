@@ -25,6 +25,7 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
     database = await openTestDatabase();
   });
   afterAll(async () => {
+    await sandbox?.close();
     await database?.destroy();
   });
   beforeEach(async () => {
@@ -34,10 +35,6 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
     sandbox = await startSlackSandbox();
     ctx = await surfacesContext(database, sandbox);
   });
-  afterAll(async () => {
-    await sandbox?.close();
-  });
-
   const posts = () => sandbox.callsTo('chat.postMessage');
 
   it('10,000 overdue invoices: header + thread, every post within Block Kit limits and accepted first time', async () => {
