@@ -56,7 +56,7 @@ export function trainingRows(index: LedgerIndex, monthEnds: readonly IsoDate[]):
     const behaviour = buildBehaviour(snapshot);
     const later = addDays(D, RISK_HORIZON_DAYS);
     for (const p of snapshot.open) {
-      const f = riskFeaturesOf(p, behaviour.behaviourOf(p.invoice.contactId), D);
+      const f = riskFeaturesOf(p, behaviour.behaviourOf(p.invoice.contactId));
       const after = positionAsOf(index, p.invoice.id, later);
       rows.push({
         asOf: D,
@@ -237,6 +237,9 @@ starting point, not a picture of any real customer base.
 |---|---|---|
 | (intercept) | | ${model.intercept.toFixed(4)} |
 ${RISK_FEATURES.map((k) => `| \`${k}\` | ${RISK_FEATURE_DEFINITIONS[k]} | ${model.weights[k].toFixed(4)} |`).join('\n')}
+
+\`part_paid\` gets weight 0: the data hold no part payments (one payment per invoice), so the penalty keeps it at
+zero; it stays in the feature set so that a calibration on richer public data needs no code change.
 
 ## Fit quality
 | | rows | ROC AUC | Brier |

@@ -1,6 +1,7 @@
 import { daysBetween } from './calendar.js';
 import type { CreditKind, IsoDate } from './ledger.js';
-import { type Big, type Decimal, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import { type Big, type Decimal, minorUnits } from './money.js';
+import { formatUnits, type Units } from './money-units.js';
 import { type InvoicePosition, type LedgerSnapshot, unappliedCreditsAsOf } from './point-in-time.js';
 
 /**
@@ -143,22 +144,37 @@ export const AGEING_CONVENTIONS: readonly string[] = [
   'Xero month view: Current = due on/after the as-of date; < 1 Month = overdue, due in the as-of calendar month; 1/2/3 Months = calendar months before; Older = 4+.',
 ];
 
+/** Amounts per column in exact units; the total is summed when printed, not on every add. */
 class Buckets<K extends string> {
-  readonly values = new Map<K | 'total', Big>();
-  add(key: K, amount: Big) {
-    this.values.set(key, (this.values.get(key) ?? ZERO).plus(amount));
-    this.values.set('total', (this.values.get('total') ?? ZERO).plus(amount));
+  private readonly slotOf: Readonly<Record<string, number>>;
+  private readonly sums: bigint[];
+  constructor(readonly keys: readonly K[]) {
+    this.slotOf = Object.fromEntries(keys.map((k, i) => [k, i]));
+    this.sums = keys.map(() => 0n);
   }
-  toAmounts(keys: readonly K[], currency: string): Readonly<Record<K | 'total', Decimal>> {
+  add(key: K, amount: Units) {
+    const i = this.slotOf[key]!;
+    this.sums[i] = this.sums[i]! + amount;
+  }
+  total(): Units {
+    let t = 0n;
+    for (const v of this.sums) t += v;
+    return t;
+  }
+  toAmounts(currency: string): Readonly<Record<K | 'total', Decimal>> {
     const out = {} as Record<K | 'total', Decimal>;
-    for (const k of [...keys, 'total' as const]) out[k] = moneyString(this.values.get(k) ?? ZERO, currency);
+    this.keys.forEach((k, i) => {
+      out[k] = formatUnits(this.sums[i]!, currency);
+    });
+    out.total = formatUnits(this.total(), currency);
     return out;
   }
 }
 
-/** Rounded to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
+/** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
 export function moneyString(value: Big, currency: string): Decimal {
-  return roundMoney(value, currency).toFixed(minorUnits(currency));
+  // Big's toFixed rounds with Big.RM, which money.ts sets to half-up: the same as roundMoney, in one step.
+  return value.toFixed(minorUnits(currency));
 }
 
 interface CustomerAccumulator {
@@ -167,17 +183,17 @@ interface CustomerAccumulator {
   byCurrency: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>;
   invoices: AgedInvoice[];
   credits: UnappliedCredit[];
-  creditsBase: Big;
+  creditsBase: Units;
   oldest: number | null;
 }
 
 const newCustomer = (): CustomerAccumulator => ({
-  base: new Buckets(),
-  months: new Buckets(),
+  base: new Buckets(AGEING_BUCKETS),
+  months: new Buckets(XERO_MONTH_COLUMNS),
   byCurrency: new Map(),
   invoices: [],
   credits: [],
-  creditsBase: ZERO,
+  creditsBase: 0n,
   oldest: null,
 });
 
@@ -185,12 +201,12 @@ function addToCurrency(
   map: Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>,
   currency: string,
   bucket: AgeingBucket,
-  amount: Big,
-  base: Big,
+  amount: Units,
+  base: Units,
 ) {
   let c = map.get(currency);
   if (!c) {
-    c = { amounts: new Buckets(), base: new Buckets() };
+    c = { amounts: new Buckets(AGEING_BUCKETS), base: new Buckets(AGEING_BUCKETS) };
     map.set(currency, c);
   }
   c.amounts.add(bucket, amount);
@@ -205,31 +221,26 @@ function currencyRows(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, c]) => ({
       currency,
-      amounts: c.amounts.toAmounts(AGEING_BUCKETS, currency),
-      base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+      amounts: c.amounts.toAmounts(currency),
+      base: c.base.toAmounts(baseCurrency),
     }));
 }
 
-export function agedInvoiceOf(
-  p: InvoicePosition,
-  asOf: IsoDate,
-  baseCurrency: string,
-): AgedInvoice & { base: Big } {
-  const dpd = daysOverdue(p.invoice.dueDate, asOf);
-  const base = toBase(p.outstanding, p.invoice.currencyRate);
+export function agedInvoiceOf(p: InvoicePosition, asOf: IsoDate, baseCurrency: string): AgedInvoice {
+  const dpd = p.daysOverdue;
+  const base = p.outstandingBaseUnits;
   return {
     invoiceId: p.invoice.id,
     number: p.invoice.number,
     date: p.invoice.date,
     dueDate: p.invoice.dueDate,
     currency: p.invoice.currency,
-    amountDue: moneyString(p.outstanding, p.invoice.currency),
-    baseAmountDue: moneyString(base, baseCurrency),
+    amountDue: formatUnits(p.outstandingUnits, p.invoice.currency),
+    baseAmountDue: formatUnits(base, baseCurrency),
     daysOverdue: dpd,
     bucket: ageingBucketOf(dpd),
     xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),
-    partPaid: p.settled.gt(0),
-    base,
+    partPaid: p.settledUnits > 0n,
   };
 }
 
@@ -241,10 +252,10 @@ export function buildAgeing(
   const baseCurrency = index.baseCurrency;
   const only = options.contactIds ? new Set(options.contactIds) : null;
   const customers = new Map<string, CustomerAccumulator>();
-  const total = new Buckets<AgeingBucket>();
-  const months = new Buckets<XeroMonthColumn>();
+  const total = new Buckets(AGEING_BUCKETS);
+  const months = new Buckets(XERO_MONTH_COLUMNS);
   const byCurrency = new Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>();
-  let creditsBase = ZERO;
+  let creditsBase = 0n;
   const customer = (id: string) => {
     let c = customers.get(id);
     if (!c) {
@@ -256,21 +267,22 @@ export function buildAgeing(
 
   for (const p of snapshot.open) {
     if (only && !only.has(p.invoice.contactId)) continue;
-    const { base, ...aged } = agedInvoiceOf(p, asOf, baseCurrency);
+    const aged = agedInvoiceOf(p, asOf, baseCurrency);
+    const base = p.outstandingBaseUnits;
     const c = customer(p.invoice.contactId);
     c.invoices.push(aged);
     c.base.add(aged.bucket, base);
     c.months.add(aged.xeroMonthColumn, base);
-    addToCurrency(c.byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+    addToCurrency(c.byCurrency, aged.currency, aged.bucket, p.outstandingUnits, base);
     if (aged.daysOverdue > 0 && (c.oldest === null || aged.daysOverdue > c.oldest))
       c.oldest = aged.daysOverdue;
     total.add(aged.bucket, base);
     months.add(aged.xeroMonthColumn, base);
-    addToCurrency(byCurrency, aged.currency, aged.bucket, p.outstanding, base);
+    addToCurrency(byCurrency, aged.currency, aged.bucket, p.outstandingUnits, base);
   }
   for (const cp of unappliedCreditsAsOf(index, asOf)) {
     if (only && !only.has(cp.credit.contactId)) continue;
-    const base = toBase(cp.unapplied, cp.credit.currencyRate);
+    const base = cp.unappliedBaseUnits;
     const c = customer(cp.credit.contactId);
     c.credits.push({
       creditId: cp.credit.id,
@@ -278,42 +290,48 @@ export function buildAgeing(
       number: cp.credit.number,
       date: cp.credit.date,
       currency: cp.credit.currency,
-      amount: moneyString(cp.unapplied, cp.credit.currency),
-      baseAmount: moneyString(base, baseCurrency),
+      amount: formatUnits(cp.unappliedUnits, cp.credit.currency),
+      baseAmount: formatUnits(base, baseCurrency),
     });
-    c.creditsBase = c.creditsBase.plus(base);
-    creditsBase = creditsBase.plus(base);
+    c.creditsBase += base;
+    creditsBase += base;
   }
 
   const rows = [...customers.entries()].map(([contactId, c]) => {
     const contact = index.contactsById.get(contactId);
     c.invoices.sort((a, b) => b.daysOverdue - a.daysOverdue || a.invoiceId.localeCompare(b.invoiceId));
     return {
-      sortKey: c.base.values.get('total') ?? ZERO,
+      sortKey: c.base.total(),
       row: {
         contactId,
         contactName: contact?.name ?? '(unknown contact)',
         accountNumber: contact?.accountNumber ?? null,
-        base: c.base.toAmounts(AGEING_BUCKETS, baseCurrency),
+        base: c.base.toAmounts(baseCurrency),
         byCurrency: currencyRows(c.byCurrency, baseCurrency),
-        xeroMonths: c.months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
+        xeroMonths: c.months.toAmounts(baseCurrency),
         oldestDaysOverdue: c.oldest,
         invoices: c.invoices,
         unappliedCredits: c.credits,
-        unappliedCreditsBase: moneyString(c.creditsBase, baseCurrency),
+        unappliedCreditsBase: formatUnits(c.creditsBase, baseCurrency),
       } satisfies CustomerAgeing,
     };
   });
-  rows.sort((a, b) => b.sortKey.cmp(a.sortKey) || a.row.contactName.localeCompare(b.row.contactName));
+  rows.sort((a, b) =>
+    b.sortKey > a.sortKey
+      ? 1
+      : b.sortKey < a.sortKey
+        ? -1
+        : a.row.contactName.localeCompare(b.row.contactName),
+  );
 
   return {
     asOf,
     baseCurrency,
     conventions: AGEING_CONVENTIONS,
-    total: total.toAmounts(AGEING_BUCKETS, baseCurrency),
+    total: total.toAmounts(baseCurrency),
     byCurrency: currencyRows(byCurrency, baseCurrency),
-    xeroMonths: months.toAmounts(XERO_MONTH_COLUMNS, baseCurrency),
-    unappliedCreditsBase: moneyString(creditsBase, baseCurrency),
+    xeroMonths: months.toAmounts(baseCurrency),
+    unappliedCreditsBase: formatUnits(creditsBase, baseCurrency),
     customers: rows.map((r) => r.row),
   };
 }

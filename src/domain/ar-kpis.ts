@@ -1,7 +1,8 @@
-import { daysOverdue, moneyString } from './ageing.js';
+import { moneyString } from './ageing.js';
 import { addDays, addMonths, daysBetween, endOfMonth, isMonthEnd } from './calendar.js';
 import type { IsoDate } from './ledger.js';
-import { type Big, type Decimal, toBase, ZERO } from './money.js';
+import type { Big, Decimal } from './money.js';
+import { unitsToBig } from './money-units.js';
 import { type LedgerIndex, type LedgerSnapshot, snapshotAsOf } from './point-in-time.js';
 
 /**
@@ -75,25 +76,32 @@ export interface ArFigures {
 }
 
 export function arFigures(snapshot: LedgerSnapshot): ArFigures {
-  let total = ZERO;
-  let current = ZERO;
-  let over60 = ZERO;
-  let over90 = ZERO;
-  let overdue = ZERO;
-  let weighted = ZERO;
+  let total = 0n;
+  let current = 0n;
+  let over60 = 0n;
+  let over90 = 0n;
+  let overdue = 0n;
+  let weighted = 0n;
   for (const p of snapshot.open) {
-    const base = toBase(p.outstanding, p.invoice.currencyRate);
-    const dpd = daysOverdue(p.invoice.dueDate, snapshot.asOf);
-    total = total.plus(base);
-    if (dpd <= 0) current = current.plus(base);
+    const base = p.outstandingBaseUnits;
+    const dpd = p.daysOverdue;
+    total += base;
+    if (dpd <= 0) current += base;
     else {
-      overdue = overdue.plus(base);
-      weighted = weighted.plus(base.times(dpd));
+      overdue += base;
+      weighted += base * BigInt(dpd);
     }
-    if (dpd > 60) over60 = over60.plus(base);
-    if (dpd > 90) over90 = over90.plus(base);
+    if (dpd > 60) over60 += base;
+    if (dpd > 90) over90 += base;
   }
-  return { total, current, over60, over90, overdue, overdueDayWeighted: weighted };
+  return {
+    total: unitsToBig(total),
+    current: unitsToBig(current),
+    over60: unitsToBig(over60),
+    over90: unitsToBig(over90),
+    overdue: unitsToBig(overdue),
+    overdueDayWeighted: unitsToBig(weighted),
+  };
 }
 
 /** Base-currency credit sales per inclusive period, from invoices that exist as of `asOf`. */
@@ -102,19 +110,19 @@ export function creditSales(
   asOf: IsoDate,
   periods: readonly { from: IsoDate; to: IsoDate }[],
 ): Big[] {
-  const sums = periods.map(() => ZERO);
-  if (periods.length === 0) return sums;
+  const sums = periods.map(() => 0n);
+  if (periods.length === 0) return [];
   const earliest = periods.map((p) => p.from).sort()[0]!;
   for (const e of index.invoices) {
     const inv = e.invoice;
     if (inv.status !== 'AUTHORISED' && inv.status !== 'PAID') continue;
     if (inv.date > asOf || inv.date < earliest) continue;
-    const base = toBase(e.total, inv.currencyRate);
+    const base = e.totalBaseUnits;
     periods.forEach((p, i) => {
-      if (inv.date >= p.from && inv.date <= p.to) sums[i] = sums[i]!.plus(base);
+      if (inv.date >= p.from && inv.date <= p.to) sums[i] = sums[i]! + base;
     });
   }
-  return sums;
+  return sums.map(unitsToBig);
 }
 
 export interface KpiOptions {

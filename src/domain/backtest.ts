@@ -4,7 +4,7 @@ import { paymentDayProbabilitiesByInvoice } from './cash-forecast.js';
 import { type CollectionsSignals, NO_SIGNALS } from './collections-signals.js';
 import { type RiskModel, scoreOpenInvoices } from './late-payment-risk.js';
 import type { IsoDate } from './ledger.js';
-import { toBase } from './money.js';
+import { toBaseUnits, unitsToNumber } from './money-units.js';
 import { buildBehaviour } from './payer-behaviour.js';
 import { type LedgerIndex, paymentsDatedBetween, positionAsOf, snapshotAsOf } from './point-in-time.js';
 
@@ -160,7 +160,7 @@ export function runBacktest(
   for (const D of monthEnds) {
     const snapshot = snapshotAsOf(index, D);
     const behaviour = buildBehaviour(snapshot, options.signals ?? NO_SIGNALS);
-    const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), options.model, D);
+    const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), options.model);
     const riskById = new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
     const dayProbs = paymentDayProbabilitiesByInvoice(
       snapshot,
@@ -185,9 +185,9 @@ export function runBacktest(
         risk: r.risk,
         daysOverdue: dpd,
         pastLateShare: behaviour.behaviourOf(inv.contactId).lateShare,
-        stillUnpaid: later?.outstanding.gt(0) === true,
+        stillUnpaid: later !== null && later.outstandingUnits > 0n,
       });
-      const owed = Number(toBase(r.position.outstanding, inv.currencyRate).toFixed(4));
+      const owed = unitsToNumber(r.position.outstandingBaseUnits);
       const q = dayProbs.get(inv.id);
       let predicted = 0;
       q?.forEach((qj, j) => {
@@ -199,7 +199,7 @@ export function runBacktest(
       if (baselineDay <= horizon) dayBase[baselineDay - 1]! += owed;
       let paid = 0;
       for (const pay of paymentsDatedBetween(index, inv.id, D, end)) {
-        const amount = Math.min(Number(toBase(pay.amount, inv.currencyRate).toFixed(4)), owed - paid);
+        const amount = Math.min(unitsToNumber(toBaseUnits(pay.units, inv.currencyRate)), owed - paid);
         if (amount <= 0) break;
         paid += amount;
         dayActual[daysBetween(D, pay.date) - 1]! += amount;

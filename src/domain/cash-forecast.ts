@@ -9,7 +9,16 @@ import {
   type PromiseToPay,
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
-import { Big, type Decimal, dec, minorUnits, roundMoney, toBase, ZERO } from './money.js';
+import { Big, type Decimal, minorUnits, roundMoney } from './money.js';
+import {
+  divRound,
+  formatUnits,
+  scaleUnits,
+  type Units,
+  unitsOf,
+  unitsToBig,
+  unitsToNumber,
+} from './money-units.js';
 import type { BehaviourModel, DelayStats } from './payer-behaviour.js';
 import type { InvoicePosition, LedgerSnapshot } from './point-in-time.js';
 
@@ -75,8 +84,37 @@ export interface CashForecast {
 export const FORECAST_METHOD =
   "Per invoice: customer's delay distribution shrunk to the organisation's (k pseudo-invoices), conditioned on being unpaid at asOf; promises put their confidence on the promised date; disputed invoices excluded. Band: expected ± 1.645·σ, σ² = Σ amount²·p·(1−p).";
 
-const AMOUNT_SCALE = 10_000n;
-const PROB_SCALE = 1_000_000_000;
+/** Probabilities are quantised to 2⁻²⁰ (≈ 1e-6) so that amount × probability is an exact integer product. */
+const PROB_BITS = 20;
+const PROB_SCALE = 2 ** PROB_BITS;
+/** Amounts up to 2³² units (≈ 429,000 currency units) take the Number path: 2³² × 2²⁰ < 2⁵³, products exact. */
+const SMALL_UNITS = 2n ** 32n;
+const FLUSH_AT = 2 ** 52;
+
+/**
+ * An exact sum of integer products: a Number while it stays below 2⁵² (integers are exact there), spilled into a
+ * bigint beyond. Bigint arithmetic for every product of 100k invoices × 30 days is what made the forecast slow.
+ */
+class ExactSum {
+  private exact = 0;
+  private spilled = 0n;
+  add(product: number): void {
+    this.exact += product;
+    if (this.exact >= FLUSH_AT) {
+      this.spilled += BigInt(this.exact);
+      this.exact = 0;
+    }
+  }
+  addBig(product: bigint): void {
+    this.spilled += product;
+  }
+  addSum(other: ExactSum): void {
+    this.spilled += other.value();
+  }
+  value(): bigint {
+    return this.spilled + BigInt(this.exact);
+  }
+}
 
 /** Delay distribution as arrays over [min, max]: pmf and survival S(x) = P(d > x). */
 interface DelayTable {
@@ -149,14 +187,6 @@ function promiseFor(
   return best;
 }
 
-function toUnits(amount: Big): bigint {
-  return BigInt(amount.times(10_000).round(0, Big.roundHalfUp).toFixed(0));
-}
-
-function fromUnits(units: bigint, scale: bigint, currency: string): Big {
-  return roundMoney(new Big(units.toString()).div(new Big(scale.toString())), currency);
-}
-
 export function buildForecast(
   snapshot: LedgerSnapshot,
   behaviour: BehaviourModel,
@@ -176,22 +206,22 @@ export function buildForecast(
   const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
   const activePromises = signals.promises.filter((p) => isPromiseActive(p, asOf));
 
-  const daySum = new Array<bigint>(horizon).fill(0n);
+  const daySum = Array.from({ length: horizon }, () => new ExactSum());
   const dayVar = new Float64Array(horizon);
-  let week = 0n;
+  const week = new ExactSum();
   let weekVar = 0;
-  let total = 0n;
+  const total = new ExactSum();
   let totalVar = 0;
-  let openBase = ZERO;
-  let excluded = ZERO;
-  const byContact = new Map<string, bigint>();
+  let openBase: Units = 0n;
+  let excluded: Units = 0n;
+  const byContact = new Map<string, ExactSum>();
 
   for (const p of snapshot.open) {
-    const base = toBase(p.outstanding, p.invoice.currencyRate);
-    openBase = openBase.plus(base);
+    const base = p.outstandingBaseUnits;
+    openBase += base;
     let weight = 1;
     if (openDisputes.some((d) => d.contactId === p.invoice.contactId && coversInvoice(d, p.invoice.id))) {
-      excluded = excluded.plus(base);
+      excluded += base;
       if (disputedWeight <= 0) continue;
       weight = disputedWeight;
     }
@@ -202,7 +232,7 @@ export function buildForecast(
       tables.set(contactId, own);
     }
     const ownWeight = own ? own.count / (own.count + k) : 0;
-    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    const dpd = p.daysOverdue;
     let q = paymentDayProbabilities(dpd, own, orgTable, ownWeight, horizon);
     if (!q) {
       const risk = options.riskByInvoice?.get(p.invoice.id) ?? 1;
@@ -211,57 +241,65 @@ export function buildForecast(
     }
     const promise = promiseFor(activePromises, p, asOf, until);
     if (promise) {
+      // The promised share of what is due (a ratio: floating point is fine).
       const share =
         promise.amount === null
           ? 1
-          : Math.min(
-              1,
-              Number(
-                dec(promise.amount)
-                  .div(p.outstanding.gt(0) ? p.outstanding : 1)
-                  .toFixed(6),
-              ),
-            );
+          : Math.min(1, unitsToNumber(unitsOf(promise.amount)) / unitsToNumber(p.outstandingUnits));
       const c = Math.max(0, Math.min(1, promise.confidence)) * share;
       for (let j = 0; j < horizon; j++) q[j] = q[j]! * (1 - c);
       const day = daysOverdue(asOf, promise.promisedDate) - 1;
       q[day] = q[day]! + c;
     }
     // A discounted (disputed) invoice counts as a smaller amount with the same timing.
-    const counted = weight === 1 ? base : base.times(weight);
-    const units = toUnits(counted);
-    const a = Number(counted.toFixed(4));
+    const units = weight === 1 ? base : scaleUnits(base, weight);
+    const a = unitsToNumber(units);
+    const small = units >= 0n && units < SMALL_UNITS;
+    const unitsNumber = Number(units);
     let pTotal = 0;
     let pWeek = 0;
-    let invoiceUnits = 0n;
+    let contact = byContact.get(contactId);
+    if (!contact) {
+      contact = new ExactSum();
+      byContact.set(contactId, contact);
+    }
     for (let j = 0; j < horizon; j++) {
       const qj = q[j]!;
       if (qj <= 0) continue;
-      const u = units * BigInt(Math.round(qj * PROB_SCALE));
-      daySum[j] = daySum[j]! + u;
-      invoiceUnits += u;
+      const quantised = Math.round(qj * PROB_SCALE);
+      if (small) {
+        const u = unitsNumber * quantised;
+        daySum[j]!.add(u);
+        contact.add(u);
+        total.add(u);
+        if (j < 7) week.add(u);
+      } else {
+        const u = units * BigInt(quantised);
+        daySum[j]!.addBig(u);
+        contact.addBig(u);
+        total.addBig(u);
+        if (j < 7) week.addBig(u);
+      }
       dayVar[j] = dayVar[j]! + a * a * qj * (1 - qj);
       pTotal += qj;
-      if (j < 7) {
-        pWeek += qj;
-        week += u;
-      }
+      if (j < 7) pWeek += qj;
     }
-    total += invoiceUnits;
     totalVar += a * a * pTotal * (1 - Math.min(1, pTotal));
     weekVar += a * a * pWeek * (1 - Math.min(1, pWeek));
-    byContact.set(contactId, (byContact.get(contactId) ?? 0n) + invoiceUnits);
   }
 
-  const scale = AMOUNT_SCALE * BigInt(PROB_SCALE);
-  const dp = minorUnits(baseCurrency);
-  const band = (units: bigint, variance: number): ForecastBand => {
-    const expected = fromUnits(units, scale, baseCurrency);
+  const dp = Math.min(minorUnits(baseCurrency), 4);
+  const toMinor = 10n ** BigInt(4 - dp);
+  // One rounding, half-up, straight to the currency's minor unit, then back to 1/10⁴ units.
+  const toUnitsRounded = (sum: ExactSum): Units =>
+    divRound(sum.value(), BigInt(PROB_SCALE) * toMinor) * toMinor;
+  const band = (sum: ExactSum, variance: number): ForecastBand => {
+    const expected = unitsToBig(toUnitsRounded(sum));
     const spread = roundMoney(new Big(Math.sqrt(Math.max(0, variance)).toFixed(4)).times(z), baseCurrency);
     const low = expected.minus(spread);
     return {
       expected: expected.toFixed(dp),
-      low: (low.lt(0) ? ZERO : low).toFixed(dp),
+      low: (low.lt(0) ? new Big(0) : low).toFixed(dp),
       high: expected.plus(spread).toFixed(dp),
     };
   };
@@ -274,12 +312,15 @@ export function buildForecast(
     days: daySum.map((u, j) => ({ date: addDays(asOf, j + 1), ...band(u, dayVar[j]!) })),
     next7Days: band(week, weekVar),
     total: band(total, totalVar),
-    openBase: roundMoney(openBase, baseCurrency).toFixed(dp),
-    excludedDisputedBase: roundMoney(excluded, baseCurrency).toFixed(dp),
+    openBase: formatUnits(openBase, baseCurrency),
+    excludedDisputedBase: formatUnits(excluded, baseCurrency),
     byContact: [...byContact.entries()]
-      .filter(([, u]) => u > 0n)
-      .sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))
-      .map(([contactId, u]) => ({ contactId, expected: fromUnits(u, scale, baseCurrency).toFixed(dp) })),
+      .map(([contactId, sum]) => ({ contactId, units: toUnitsRounded(sum) }))
+      .filter((c) => c.units > 0n)
+      .sort((a, b) =>
+        b.units > a.units ? 1 : b.units < a.units ? -1 : a.contactId.localeCompare(b.contactId),
+      )
+      .map((c) => ({ contactId: c.contactId, expected: formatUnits(c.units, baseCurrency) })),
   };
 }
 
@@ -305,13 +346,7 @@ export function paymentDayProbabilitiesByInvoice(
       tables.set(contactId, own);
     }
     const ownWeight = own ? own.count / (own.count + behaviour.pseudoCount) : 0;
-    let q = paymentDayProbabilities(
-      daysOverdue(p.invoice.dueDate, snapshot.asOf),
-      own,
-      orgTable,
-      ownWeight,
-      horizon,
-    );
+    let q = paymentDayProbabilities(p.daysOverdue, own, orgTable, ownWeight, horizon);
     if (!q) {
       const risk = riskByInvoice?.get(p.invoice.id) ?? 1;
       q = new Float64Array(horizon);

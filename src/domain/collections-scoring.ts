@@ -26,7 +26,7 @@ export function scoreLedger(
   const model = options.model ?? RISK_MODEL;
   const snapshot = snapshotAsOf(index, asOf);
   const behaviour = buildBehaviour(snapshot, signals);
-  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), model, asOf);
+  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), model);
   return {
     index,
     snapshot,

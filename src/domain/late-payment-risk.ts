@@ -1,6 +1,5 @@
-import { daysOverdue } from './ageing.js';
 import type { IsoDate } from './ledger.js';
-import { toBase } from './money.js';
+import { unitsToNumber } from './money-units.js';
 import type { PayerBehaviour } from './payer-behaviour.js';
 import type { InvoicePosition } from './point-in-time.js';
 import { conditionalStillUnpaid } from './survival-curve.js';
@@ -65,16 +64,13 @@ export interface RiskModel {
 
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : Math.min(x, hi));
 
-export function riskFeaturesOf(
-  position: InvoicePosition,
-  behaviour: PayerBehaviour,
-  asOf: IsoDate,
-): RiskFeatures {
-  const dpd = daysOverdue(position.invoice.dueDate, asOf);
-  const totalBase = toBase(position.total, position.invoice.currencyRate);
+/** Features of an open invoice as of the date its position was taken (position.daysOverdue is as of then). */
+export function riskFeaturesOf(position: InvoicePosition, behaviour: PayerBehaviour): RiskFeatures {
+  const dpd = position.daysOverdue;
+  const totalBase = unitsToNumber(position.totalBaseUnits);
   const typical = behaviour.typicalInvoiceBase;
-  const ratio =
-    typical?.gt(0) && totalBase.gt(0) ? Math.log(Number(totalBase.div(typical!).toPrecision(12))) : 0;
+  // A ratio of amounts is a statistic, not money: floating point is fine here.
+  const ratio = typical !== null && typical > 0 && totalBase > 0 ? Math.log(totalBase / typical) : 0;
   return {
     days_until_due: clamp(-dpd, 0, 90) / 30,
     days_past_due: clamp(dpd, 0, 60) / 30,
@@ -89,7 +85,7 @@ export function riskFeaturesOf(
     late_share: behaviour.lateShare,
     mean_days_late: Math.min(behaviour.meanDaysLate / 30, 6),
     amount_vs_typical: clamp(ratio, -3, 3),
-    part_paid: position.settled.gt(0) && position.outstanding.gt(0) ? 1 : 0,
+    part_paid: position.settledUnits > 0n && position.outstandingUnits > 0n ? 1 : 0,
     open_invoices: Math.log1p(behaviour.openCount),
     history_length: Math.log1p(behaviour.paidCount),
     trend: behaviour.trend.changeDays === null ? 0 : clamp(behaviour.trend.changeDays / 30, -2, 2),
@@ -134,10 +130,9 @@ export function scoreOpenInvoices(
   open: readonly InvoicePosition[],
   behaviourOf: (contactId: string) => PayerBehaviour,
   model: RiskModel,
-  asOf: IsoDate,
 ): InvoiceRisk[] {
   return open.map((position) => {
-    const features = riskFeaturesOf(position, behaviourOf(position.invoice.contactId), asOf);
+    const features = riskFeaturesOf(position, behaviourOf(position.invoice.contactId));
     return { position, features, risk: lateRisk(model, features) };
   });
 }

@@ -30,6 +30,8 @@ const MINOR_UNITS_CACHE = new Map<string, number>();
 
 /** ISO 4217 minor units via Intl (JPY → 0, KWD → 3, unknown → 2). */
 export function minorUnits(currency: string): number {
+  const cached = MINOR_UNITS_CACHE.get(currency);
+  if (cached !== undefined) return cached;
   const code = currency.toUpperCase();
   let n = MINOR_UNITS_CACHE.get(code);
   if (n === undefined) {
@@ -42,6 +44,7 @@ export function minorUnits(currency: string): number {
     }
     MINOR_UNITS_CACHE.set(code, n);
   }
+  MINOR_UNITS_CACHE.set(currency, n);
   return n;
 }
 
@@ -64,16 +67,25 @@ export function toBase(amount: Big, currencyRate: Decimal | null | undefined): B
   return rate.eq(0) ? amount : amount.div(rate);
 }
 
+// Building an Intl.NumberFormat costs ~20 µs; a digest formats thousands of amounts.
+const FORMAT_CACHE = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(value: Big | Decimal, currency: string, locale = 'en'): string {
   const v = dec(value);
   const dp = minorUnits(currency);
   const n = Number(v.toFixed(dp));
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: dp,
-    maximumFractionDigits: dp,
-  }).format(n);
+  const key = `${locale}\u0000${currency}`;
+  let format = FORMAT_CACHE.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: dp,
+      maximumFractionDigits: dp,
+    });
+    FORMAT_CACHE.set(key, format);
+  }
+  return format.format(n);
 }
 
 export function isPositive(value: Big | Decimal): boolean {

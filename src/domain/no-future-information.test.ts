@@ -99,22 +99,25 @@ function everything(ledger: Ledger, s: CollectionsSignals) {
   const index = indexLedger(ledger);
   const snapshot = snapshotAsOf(index, D);
   const behaviour = buildBehaviour(snapshot, s);
-  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), RISK_MODEL, D);
+  const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), RISK_MODEL);
   const riskByInvoice = new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
   return JSON.parse(
-    JSON.stringify({
-      ageing: buildAgeing(snapshot),
-      behaviour: {
-        organisation: behaviour.organisation,
-        byContact: [...behaviour.byContact.entries()],
-        unknown: behaviour.behaviourOf('c9'),
+    JSON.stringify(
+      {
+        ageing: buildAgeing(snapshot),
+        behaviour: {
+          organisation: behaviour.organisation,
+          byContact: [...behaviour.byContact.entries()],
+          unknown: behaviour.behaviourOf('c9'),
+        },
+        risks: risks.map((r) => ({ id: r.position.invoice.id, features: r.features, risk: r.risk })),
+        priority: prioritise(snapshot, behaviour, risks, s),
+        forecast7: buildForecast(snapshot, behaviour, s, { horizonDays: 7, riskByInvoice }),
+        forecast30: buildForecast(snapshot, behaviour, s, { horizonDays: 30, riskByInvoice }),
+        kpis: buildKpis(index, snapshot),
       },
-      risks: risks.map((r) => ({ id: r.position.invoice.id, features: r.features, risk: r.risk })),
-      priority: prioritise(snapshot, behaviour, risks, s),
-      forecast7: buildForecast(snapshot, behaviour, s, { horizonDays: 7, riskByInvoice }),
-      forecast30: buildForecast(snapshot, behaviour, s, { horizonDays: 30, riskByInvoice }),
-      kpis: buildKpis(index, snapshot),
-    }),
+      (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+    ),
   );
 }
 

@@ -8,7 +8,7 @@ import {
   type PromiseToPay,
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
-import { type Big, toBase, ZERO } from './money.js';
+import { type Units, unitsOf, unitsToNumber } from './money-units.js';
 import { type InvoicePosition, type LedgerSnapshot, positionAsOf } from './point-in-time.js';
 import { kaplanMeier, type SurvivalCurve } from './survival-curve.js';
 
@@ -56,8 +56,8 @@ export interface DelayStats {
   readonly sdDaysLate: number;
   /** Signed delays (days from due date to settlement) of every settled invoice, for the forecast. */
   readonly delays: readonly number[];
-  /** Median base-currency total of invoices raised so far. */
-  readonly typicalInvoiceBase: Big | null;
+  /** Median base-currency total of invoices raised so far (a statistic for comparing sizes, not money). */
+  readonly typicalInvoiceBase: number | null;
   /** Kaplan–Meier "still unpaid" by days past due: settled invoices are events, open ones censored. */
   readonly survival: SurvivalCurve;
 }
@@ -83,7 +83,8 @@ export interface PayerBehaviour extends DelayStats {
   readonly partPaymentShare: number | null;
   readonly openCount: number;
   readonly overdueCount: number;
-  readonly openBase: Big;
+  /** Open balance in base currency (1/10⁴ units, money-units.ts). */
+  readonly openBaseUnits: Units;
   /** Days since the customer's first invoice (history length), null if none. */
   readonly historyDays: number | null;
   readonly brokenPromises: number;
@@ -109,12 +110,12 @@ interface Accumulator {
   settled: Settled[];
   /** Days past due of invoices open at asOf (censored observations). */
   censored: number[];
-  totalsBase: Big[];
+  totalsBase: number[];
   withSettlement: number;
   partPaid: number;
   openCount: number;
   overdueCount: number;
-  openBase: Big;
+  openBaseUnits: Units;
   firstDate: IsoDate | null;
 }
 
@@ -138,11 +139,11 @@ function weightedLateStats(items: readonly Settled[]): { mean: number; variance:
   return { mean, variance: v / w };
 }
 
-function median(values: Big[]): Big | null {
+function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a.cmp(b));
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]!.plus(sorted[mid]!).div(2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const meanOf = (xs: readonly number[]) =>
@@ -179,17 +180,17 @@ export function isPromiseBroken(snapshot: LedgerSnapshot, p: PromiseToPay): bool
       : snapshot.positions
           .filter((x) => x.invoice.contactId === p.contactId && x.invoice.date <= p.madeOn)
           .map((x) => x.invoice.id);
-  let stillDue = ZERO;
-  let paidSinceMade = ZERO;
+  let stillDue = 0n;
+  let paidSinceMade = 0n;
   for (const id of invoiceIds) {
     const at = positionAsOf(index, id, deadline);
     if (!at) continue;
-    stillDue = stillDue.plus(at.outstanding);
+    stillDue += at.outstandingUnits;
     const before = positionAsOf(index, id, addDays(p.madeOn, -1));
-    paidSinceMade = paidSinceMade.plus(at.settled.minus(before?.settled ?? ZERO));
+    paidSinceMade += at.settledUnits - (before?.settledUnits ?? 0n);
   }
-  if (stillDue.lte(0)) return false;
-  return p.amount === null ? true : paidSinceMade.lt(p.amount);
+  if (stillDue <= 0n) return false;
+  return p.amount === null ? true : paidSinceMade < unitsOf(p.amount);
 }
 
 function newAccumulator(): Accumulator {
@@ -201,31 +202,27 @@ function newAccumulator(): Accumulator {
     partPaid: 0,
     openCount: 0,
     overdueCount: 0,
-    openBase: ZERO,
+    openBaseUnits: 0n,
     firstDate: null,
   };
 }
 
-function accumulate(acc: Accumulator, p: InvoicePosition, asOf: IsoDate): void {
-  const totalBase = toBase(p.total, p.invoice.currencyRate);
+/** `totalBase` and `settled` are computed once per position and shared by the customer and the organisation. */
+function accumulate(acc: Accumulator, p: InvoicePosition, totalBase: number, settled: Settled | null): void {
   acc.totalsBase.push(totalBase);
   if (acc.firstDate === null || p.invoice.date < acc.firstDate) acc.firstDate = p.invoice.date;
   if (p.settlementCount > 0) {
     acc.withSettlement++;
-    if (p.settlementCount >= 2 || p.outstanding.gt(0)) acc.partPaid++;
+    if (p.settlementCount >= 2 || p.outstandingUnits > 0n) acc.partPaid++;
   }
-  if (p.outstanding.gt(0)) {
+  if (p.outstandingUnits > 0n) {
     acc.openCount++;
-    const dpd = daysOverdue(p.invoice.dueDate, asOf);
+    const dpd = p.daysOverdue;
     acc.censored.push(dpd);
     if (dpd > 0) acc.overdueCount++;
-    acc.openBase = acc.openBase.plus(toBase(p.outstanding, p.invoice.currencyRate));
-  } else if (p.settledOn !== null) {
-    acc.settled.push({
-      delay: daysOverdue(p.invoice.dueDate, p.settledOn),
-      weight: Number(totalBase.toFixed(2)),
-      settledOn: p.settledOn,
-    });
+    acc.openBaseUnits += p.outstandingBaseUnits;
+  } else if (settled !== null) {
+    acc.settled.push(settled);
   }
 }
 
@@ -247,8 +244,13 @@ export function buildBehaviour(
       acc = newAccumulator();
       byContact.set(p.invoice.contactId, acc);
     }
-    accumulate(acc, p, asOf);
-    accumulate(org, p, asOf);
+    const totalBase = unitsToNumber(p.totalBaseUnits);
+    const settled =
+      p.outstandingUnits === 0n && p.settledOn !== null
+        ? { delay: p.delay ?? 0, weight: totalBase, settledOn: p.settledOn }
+        : null;
+    accumulate(acc, p, totalBase, settled);
+    accumulate(org, p, totalBase, settled);
   }
 
   const orgLate = weightedLateStats(org.settled);
@@ -315,7 +317,7 @@ export function buildBehaviour(
       partPaymentShare: acc.withSettlement ? acc.partPaid / acc.withSettlement : null,
       openCount: acc.openCount,
       overdueCount: acc.overdueCount,
-      openBase: acc.openBase,
+      openBaseUnits: acc.openBaseUnits,
       historyDays: acc.firstDate === null ? null : daysOverdue(acc.firstDate, asOf),
       brokenPromises: brokenBy.get(contactId) ?? 0,
       openDisputes: disputesBy.get(contactId) ?? 0,

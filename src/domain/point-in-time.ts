@@ -1,5 +1,7 @@
+import { dayNumber } from './calendar.js';
 import type { Contact, Credit, Invoice, InvoiceStatus, IsoDate, Ledger, Settlement } from './ledger.js';
-import { type Big, dec, toBase, ZERO } from './money.js';
+import type { Big } from './money.js';
+import { toBaseUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
 
 /**
  * The ledger as it stood at the end of a calendar day D. Only facts dated ≤ D count: an invoice exists from its
@@ -18,22 +20,24 @@ export function isReceivableStatus(status: InvoiceStatus): boolean {
 
 interface DatedAmount {
   readonly date: IsoDate;
-  readonly amount: Big;
+  readonly units: Units;
   readonly settlement: Settlement;
 }
 
 interface InvoiceEntry {
   readonly invoice: Invoice;
-  readonly total: Big;
+  readonly totalUnits: Units;
+  readonly totalBaseUnits: Units;
+  readonly dueDay: number;
   /** Sorted by date (then id, for a stable order). */
   readonly settlements: readonly DatedAmount[];
 }
 
 interface CreditEntry {
   readonly credit: Credit;
-  readonly total: Big;
+  readonly totalUnits: Units;
   readonly allocations: readonly DatedAmount[];
-  readonly refunds: readonly { readonly date: IsoDate; readonly amount: Big }[];
+  readonly refunds: readonly { readonly date: IsoDate; readonly units: Units }[];
 }
 
 /** The ledger reorganised once for repeated point-in-time questions (many as-of dates in a backtest). */
@@ -53,7 +57,7 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
   const byInvoice = new Map<string, DatedAmount[]>();
   const byCredit = new Map<string, DatedAmount[]>();
   for (const s of ledger.settlements) {
-    const item = { date: s.date, amount: dec(s.amount), settlement: s };
+    const item = { date: s.date, units: unitsOf(s.amount), settlement: s };
     const list = byInvoice.get(s.invoiceId);
     if (list) list.push(item);
     else byInvoice.set(s.invoiceId, [item]);
@@ -63,16 +67,21 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
       else byCredit.set(s.sourceId, [item]);
     }
   }
-  const invoices: InvoiceEntry[] = ledger.invoices.map((invoice) => ({
-    invoice,
-    total: dec(invoice.total),
-    settlements: (byInvoice.get(invoice.id) ?? []).sort(byDateThenId),
-  }));
+  const invoices: InvoiceEntry[] = ledger.invoices.map((invoice) => {
+    const totalUnits = unitsOf(invoice.total);
+    return {
+      invoice,
+      totalUnits,
+      totalBaseUnits: toBaseUnits(totalUnits, invoice.currencyRate),
+      dueDay: dayNumber(invoice.dueDate),
+      settlements: (byInvoice.get(invoice.id) ?? []).sort(byDateThenId),
+    };
+  });
   const credits: CreditEntry[] = ledger.credits.map((credit) => ({
     credit,
-    total: dec(credit.total),
+    totalUnits: unitsOf(credit.total),
     allocations: (byCredit.get(credit.id) ?? []).sort(byDateThenId),
-    refunds: credit.refunds.map((r) => ({ date: r.date, amount: dec(r.amount) })),
+    refunds: credit.refunds.map((r) => ({ date: r.date, units: unitsOf(r.amount) })),
   }));
   return {
     ledger,
@@ -84,73 +93,123 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
   };
 }
 
-export interface InvoicePosition {
-  readonly invoice: Invoice;
-  readonly total: Big;
-  /** Settled by payments and credit allocations dated ≤ asOf (invoice currency). */
-  readonly settled: Big;
-  /** Of which cash payments. */
-  readonly paid: Big;
-  /** total − settled, never below zero (invoice currency). */
-  readonly outstanding: Big;
+/**
+ * An invoice as it stood at the end of asOf. Figures are exact integers (1/10⁴ units, money-units.ts) for the
+ * hot paths; the Big getters give the same values for everything else.
+ */
+export class InvoicePosition {
+  constructor(
+    readonly invoice: Invoice,
+    readonly totalUnits: Units,
+    /** total in base currency at the invoice rate. */
+    readonly totalBaseUnits: Units,
+    /** Settled by payments and credit allocations dated ≤ asOf (invoice currency). */
+    readonly settledUnits: Units,
+    /** Of which cash payments. */
+    readonly paidUnits: Units,
+    /** total − settled, never below zero (invoice currency). */
+    readonly outstandingUnits: Units,
+    readonly outstandingBaseUnits: Units,
+    /** The date of the settlement that brought it to zero, when that is ≤ asOf. */
+    readonly settledOn: IsoDate | null,
+    /** Number of settlements dated ≤ asOf. */
+    readonly settlementCount: number,
+    /** Days past the due date at the end of asOf (0 on the due date, negative before). */
+    readonly daysOverdue: number,
+    /** settledOn − due date in days (negative = early), when settled by asOf. */
+    readonly delay: number | null,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.outstandingUnits > 0n;
+  }
+  get total(): Big {
+    return unitsToBig(this.totalUnits);
+  }
+  get totalBase(): Big {
+    return unitsToBig(this.totalBaseUnits);
+  }
+  get settled(): Big {
+    return unitsToBig(this.settledUnits);
+  }
+  get paid(): Big {
+    return unitsToBig(this.paidUnits);
+  }
+  get outstanding(): Big {
+    return unitsToBig(this.outstandingUnits);
+  }
+  get outstandingBase(): Big {
+    return unitsToBig(this.outstandingBaseUnits);
+  }
   /** Settlements beyond the total (Xero refuses these; a data problem to show, not to net). */
-  readonly overSettled: Big;
-  /** The date of the settlement that brought it to zero, when that is ≤ asOf. */
-  readonly settledOn: IsoDate | null;
-  /** Number of settlements dated ≤ asOf. */
-  readonly settlementCount: number;
+  get overSettled(): Big {
+    const rest = this.totalUnits - this.settledUnits;
+    return unitsToBig(rest < 0n ? -rest : 0n);
+  }
 }
 
 export function isOpen(p: InvoicePosition): boolean {
-  return p.outstanding.gt(0);
+  return p.outstandingUnits > 0n;
 }
 
 export function isPartPaid(p: InvoicePosition): boolean {
-  return p.outstanding.gt(0) && p.settled.gt(0);
+  return p.outstandingUnits > 0n && p.settledUnits > 0n;
 }
 
 export function existsAsOf(invoice: Invoice, asOf: IsoDate): boolean {
   return isReceivableStatus(invoice.status) && invoice.date <= asOf;
 }
 
-function positionOf(entry: InvoiceEntry, asOf: IsoDate): InvoicePosition {
-  let settled = ZERO;
-  let paid = ZERO;
+function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): InvoicePosition {
+  let settled = 0n;
+  let paid = 0n;
   let settledOn: IsoDate | null = null;
   let count = 0;
   for (const s of entry.settlements) {
     if (s.date > asOf) break;
-    settled = settled.plus(s.amount);
-    if (s.settlement.kind === 'payment') paid = paid.plus(s.amount);
+    settled += s.units;
+    if (s.settlement.kind === 'payment') paid += s.units;
     count++;
-    if (settledOn === null && settled.gte(entry.total)) settledOn = s.date;
+    if (settledOn === null && settled >= entry.totalUnits) settledOn = s.date;
   }
-  const rest = entry.total.minus(settled);
-  return {
-    invoice: entry.invoice,
-    total: entry.total,
+  const rest = entry.totalUnits - settled;
+  const outstanding = rest > 0n ? rest : 0n;
+  const outstandingBase =
+    count === 0
+      ? entry.totalBaseUnits
+      : outstanding > 0n
+        ? toBaseUnits(outstanding, entry.invoice.currencyRate)
+        : 0n;
+  const settledDate = entry.totalUnits <= 0n ? entry.invoice.date : settledOn;
+  return new InvoicePosition(
+    entry.invoice,
+    entry.totalUnits,
+    entry.totalBaseUnits,
     settled,
     paid,
-    outstanding: rest.gt(0) ? rest : ZERO,
-    overSettled: rest.lt(0) ? rest.neg() : ZERO,
+    outstanding,
+    outstanding > 0n ? outstandingBase : 0n,
     // A zero-total invoice is settled the day it is raised.
-    settledOn: entry.total.lte(0) ? entry.invoice.date : settledOn,
-    settlementCount: count,
-  };
+    settledDate,
+    count,
+    asOfDay - entry.dueDay,
+    settledDate === null ? null : dayNumber(settledDate) - entry.dueDay,
+  );
 }
 
 /** Every invoice that exists as of `asOf` (open or settled), with its position then. */
 export function positionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {
   const out: InvoicePosition[] = [];
+  const asOfDay = dayNumber(asOf);
   for (const e of index.invoices) {
-    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf));
+    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf, asOfDay));
   }
   return out;
 }
 
 export function positionAsOf(index: LedgerIndex, invoiceId: string, asOf: IsoDate): InvoicePosition | null {
   const e = index.invoicesById.get(invoiceId);
-  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf) : null;
+  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf, dayNumber(asOf)) : null;
 }
 
 export function openPositionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {
@@ -159,9 +218,11 @@ export function openPositionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePos
 
 export interface CreditPosition {
   readonly credit: Credit;
-  readonly allocated: Big;
-  readonly refunded: Big;
+  readonly allocatedUnits: Units;
+  readonly refundedUnits: Units;
   /** total − allocations ≤ asOf − refunds ≤ asOf, never below zero (credit currency). */
+  readonly unappliedUnits: Units;
+  readonly unappliedBaseUnits: Units;
   readonly unapplied: Big;
 }
 
@@ -170,19 +231,23 @@ export function unappliedCreditsAsOf(index: LedgerIndex, asOf: IsoDate): CreditP
   const out: CreditPosition[] = [];
   for (const e of index.credits) {
     if (!isReceivableStatus(e.credit.status) || e.credit.date > asOf) continue;
-    let allocated = ZERO;
-    for (const a of e.allocations) if (a.date <= asOf) allocated = allocated.plus(a.amount);
-    let refunded = ZERO;
-    for (const r of e.refunds) if (r.date <= asOf) refunded = refunded.plus(r.amount);
-    const rest = e.total.minus(allocated).minus(refunded);
-    if (rest.gt(0)) out.push({ credit: e.credit, allocated, refunded, unapplied: rest });
+    let allocated = 0n;
+    for (const a of e.allocations) if (a.date <= asOf) allocated += a.units;
+    let refunded = 0n;
+    for (const r of e.refunds) if (r.date <= asOf) refunded += r.units;
+    const rest = e.totalUnits - allocated - refunded;
+    if (rest > 0n) {
+      out.push({
+        credit: e.credit,
+        allocatedUnits: allocated,
+        refundedUnits: refunded,
+        unappliedUnits: rest,
+        unappliedBaseUnits: toBaseUnits(rest, e.credit.currencyRate),
+        unapplied: unitsToBig(rest),
+      });
+    }
   }
   return out;
-}
-
-/** Base-currency value of an invoice-currency amount at the invoice's rate. */
-export function baseAmountOf(p: { invoice: Invoice } | { credit: Credit }, amount: Big): Big {
-  return toBase(amount, 'invoice' in p ? p.invoice.currencyRate : p.credit.currencyRate);
 }
 
 /** Cash payments on an invoice dated in (after, upTo], invoice currency, in date order. */
@@ -191,27 +256,15 @@ export function paymentsDatedBetween(
   invoiceId: string,
   after: IsoDate,
   upTo: IsoDate,
-): { date: IsoDate; amount: Big }[] {
+): { date: IsoDate; units: Units }[] {
   const e = index.invoicesById.get(invoiceId);
   if (!e) return [];
-  const out: { date: IsoDate; amount: Big }[] = [];
+  const out: { date: IsoDate; units: Units }[] = [];
   for (const x of e.settlements) {
     if (x.date > upTo) break;
-    if (x.date > after && x.settlement.kind === 'payment') out.push({ date: x.date, amount: x.amount });
+    if (x.date > after && x.settlement.kind === 'payment') out.push({ date: x.date, units: x.units });
   }
   return out;
-}
-
-/** Cash received on an invoice in (after, upTo], invoice currency. */
-export function paymentsBetween(index: LedgerIndex, invoiceId: string, after: IsoDate, upTo: IsoDate): Big {
-  const e = index.invoicesById.get(invoiceId);
-  if (!e) return ZERO;
-  let s = ZERO;
-  for (const x of e.settlements) {
-    if (x.date > upTo) break;
-    if (x.date > after && x.settlement.kind === 'payment') s = s.plus(x.amount);
-  }
-  return s;
 }
 
 /** Everything that exists as of one date, computed once and shared by ageing, behaviour, risk and forecast. */

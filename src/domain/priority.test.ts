@@ -49,7 +49,7 @@ describe('risk features and score', () => {
     const index = indexLedger(ledger());
     const snapshot = snapshotAsOf(index, asOf);
     const beh = buildBehaviour(snapshot).behaviourOf('c1');
-    const f = riskFeaturesOf(positionAsOf(index, 'i12', asOf)!, beh, asOf);
+    const f = riskFeaturesOf(positionAsOf(index, 'i12', asOf)!, beh);
     expect(f.days_past_due).toBeCloseTo(21 / 30, 12);
     expect(f.days_until_due).toBe(0);
     expect(f.part_paid).toBe(1);
@@ -67,7 +67,7 @@ describe('risk features and score', () => {
     const index = indexLedger(ledger());
     const snapshot = snapshotAsOf(index, asOf);
     const beh = buildBehaviour(snapshot);
-    const risks = scoreOpenInvoices(snapshot.open, (id) => beh.behaviourOf(id), RISK_MODEL, asOf);
+    const risks = scoreOpenInvoices(snapshot.open, (id) => beh.behaviourOf(id), RISK_MODEL);
     const byId = new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
     expect(byId.get('i11')!).toBeGreaterThan(0);
     expect(byId.get('i11')!).toBeLessThan(1);
@@ -81,7 +81,7 @@ describe('prioritise', () => {
     const index = indexLedger(ledger());
     const snapshot = snapshotAsOf(index, asOf);
     const beh = buildBehaviour(snapshot, signals);
-    const risks = scoreOpenInvoices(snapshot.open, (id) => beh.behaviourOf(id), flat, asOf);
+    const risks = scoreOpenInvoices(snapshot.open, (id) => beh.behaviourOf(id), flat);
     return prioritise(snapshot, beh, risks, signals, options);
   }
 

@@ -1,4 +1,3 @@
-import { daysOverdue, moneyString } from './ageing.js';
 import {
   type CollectionsSignals,
   coversInvoice,
@@ -8,7 +7,8 @@ import {
 } from './collections-signals.js';
 import type { InvoiceRisk } from './late-payment-risk.js';
 import type { IsoDate } from './ledger.js';
-import { type Big, type Decimal, dec, formatMoney, toBase, ZERO } from './money.js';
+import { type Decimal, dec, formatMoney } from './money.js';
+import { formatUnits, scaleUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
 import type { BehaviourModel, PayerBehaviour } from './payer-behaviour.js';
 import type { LedgerSnapshot } from './point-in-time.js';
 
@@ -99,8 +99,8 @@ export function ageFactor(dpd: number): number {
   return 1 + Math.min(Math.max(dpd, 0), 180) / 90;
 }
 
-function tierOf(score: Big, thresholds: { high: Decimal; medium: Decimal }): PriorityTier {
-  return score.gte(thresholds.high) ? 'high' : score.gte(thresholds.medium) ? 'medium' : 'low';
+function tierOf(score: Units, thresholds: { high: Units; medium: Units }): PriorityTier {
+  return score >= thresholds.high ? 'high' : score >= thresholds.medium ? 'medium' : 'low';
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -116,11 +116,11 @@ function historyReason(b: PayerBehaviour, orgLateShare: number): string {
 }
 
 interface CustomerAcc {
-  rows: { r: InvoiceRisk; base: Big; atRisk: Big; score: Big; dpd: number; disputed: boolean }[];
-  balance: Big;
-  overdue: Big;
-  atRisk: Big;
-  score: Big;
+  rows: { r: InvoiceRisk; base: Units; atRisk: Units; score: Units; dpd: number; disputed: boolean }[];
+  balance: Units;
+  overdue: Units;
+  atRisk: Units;
+  score: Units;
 }
 
 export function prioritise(
@@ -133,38 +133,40 @@ export function prioritise(
   const o = { ...DEFAULT_PRIORITY_OPTIONS, ...options };
   const { asOf, index } = snapshot;
   const baseCurrency = index.baseCurrency;
-  const money = (v: Big) => formatMoney(v, baseCurrency, o.locale);
+  const money = (v: Units) => formatMoney(unitsToBig(v), baseCurrency, o.locale);
+  const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
+  const largeBalance = unitsOf(o.largeBalance);
   const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
   const byContact = new Map<string, CustomerAcc>();
 
   for (const r of risks) {
     const inv = r.position.invoice;
-    const base = toBase(r.position.outstanding, inv.currencyRate);
-    const dpd = daysOverdue(inv.dueDate, asOf);
-    const atRisk = base.times(r.risk.toFixed(6));
-    const score = atRisk.times(ageFactor(dpd).toFixed(6));
+    const base = r.position.outstandingBaseUnits;
+    const dpd = r.position.daysOverdue;
+    const atRisk = scaleUnits(base, r.risk);
+    const score = scaleUnits(atRisk, ageFactor(dpd));
     let acc = byContact.get(inv.contactId);
     if (!acc) {
-      acc = { rows: [], balance: ZERO, overdue: ZERO, atRisk: ZERO, score: ZERO };
+      acc = { rows: [], balance: 0n, overdue: 0n, atRisk: 0n, score: 0n };
       byContact.set(inv.contactId, acc);
     }
     const disputed = openDisputes.some((d) => d.contactId === inv.contactId && coversInvoice(d, inv.id));
     acc.rows.push({ r, base, atRisk, score, dpd, disputed });
-    acc.balance = acc.balance.plus(base);
-    if (dpd > 0) acc.overdue = acc.overdue.plus(base);
-    acc.atRisk = acc.atRisk.plus(atRisk);
-    acc.score = acc.score.plus(score);
+    acc.balance += base;
+    if (dpd > 0) acc.overdue += base;
+    acc.atRisk += atRisk;
+    acc.score += score;
   }
 
   const customers = [...byContact.entries()].map(([contactId, acc]) => {
     const b = behaviour.behaviourOf(contactId);
     const contactName = index.contactsById.get(contactId)?.name ?? '(unknown contact)';
-    const isLarge = acc.balance.gte(o.largeBalance);
+    const isLarge = acc.balance >= largeBalance;
     const tooManyBroken = b.brokenPromises >= o.brokenPromisesForHuman;
     const needsHuman = isLarge || tooManyBroken || b.openDisputes > 0;
     const factor = needsHuman ? o.humanFactor : 1;
-    const score = acc.score.times(factor);
-    const tier = tierOf(score, o.thresholds);
+    const score = scaleUnits(acc.score, factor);
+    const tier = tierOf(score, thresholds);
     const overdueRows = acc.rows.filter((x) => x.dpd > 0);
     const oldest = overdueRows.length ? Math.max(...overdueRows.map((x) => x.dpd)) : null;
 
@@ -200,10 +202,10 @@ export function prioritise(
 
     const customerTier = tier;
     const invoices: InvoicePriority[] = acc.rows
-      .sort((x, y) => y.score.cmp(x.score) || y.dpd - x.dpd)
+      .sort((x, y) => (y.score > x.score ? 1 : y.score < x.score ? -1 : y.dpd - x.dpd))
       .map((x) => {
         const inv = x.r.position.invoice;
-        const invoiceScore = x.score.times(factor);
+        const invoiceScore = scaleUnits(x.score, factor);
         const why: string[] = [
           x.dpd > 0
             ? `${plural(x.dpd, 'day')} overdue`
@@ -212,7 +214,7 @@ export function prioritise(
               : `due in ${plural(-x.dpd, 'day')}`,
           `${Math.round(x.r.risk * 100)}% likely unpaid in 30 days`,
         ];
-        if (x.r.position.settled.gt(0)) why.push('part-paid');
+        if (x.r.position.settledUnits > 0n) why.push('part-paid');
         if (x.disputed) why.push('disputed');
         return {
           invoiceId: inv.id,
@@ -220,14 +222,14 @@ export function prioritise(
           contactId,
           contactName,
           currency: inv.currency,
-          amountDue: moneyString(x.r.position.outstanding, inv.currency),
-          baseAmountDue: moneyString(x.base, baseCurrency),
+          amountDue: formatUnits(x.r.position.outstandingUnits, inv.currency),
+          baseAmountDue: formatUnits(x.base, baseCurrency),
           dueDate: inv.dueDate,
           daysOverdue: x.dpd,
           risk: Math.round(x.r.risk * 10_000) / 10_000,
-          cashAtRiskBase: moneyString(x.atRisk, baseCurrency),
-          score: moneyString(invoiceScore, baseCurrency),
-          tier: tierOf(invoiceScore, o.thresholds),
+          cashAtRiskBase: formatUnits(x.atRisk, baseCurrency),
+          score: formatUnits(invoiceScore, baseCurrency),
+          tier: tierOf(invoiceScore, thresholds),
           customerTier,
           disputed: x.disputed,
           reasons: why,
@@ -240,11 +242,11 @@ export function prioritise(
         rank: 0,
         contactId,
         contactName,
-        score: moneyString(score, baseCurrency),
+        score: formatUnits(score, baseCurrency),
         tier,
-        balanceBase: moneyString(acc.balance, baseCurrency),
-        overdueBase: moneyString(acc.overdue, baseCurrency),
-        cashAtRiskBase: moneyString(acc.atRisk, baseCurrency),
+        balanceBase: formatUnits(acc.balance, baseCurrency),
+        overdueBase: formatUnits(acc.overdue, baseCurrency),
+        cashAtRiskBase: formatUnits(acc.atRisk, baseCurrency),
         invoiceCount: acc.rows.length,
         overdueCount: overdueRows.length,
         oldestDaysOverdue: oldest,
@@ -259,7 +261,7 @@ export function prioritise(
   });
   customers.sort(
     (a, b) =>
-      b.sortScore.cmp(a.sortScore) ||
+      (b.sortScore > a.sortScore ? 1 : b.sortScore < a.sortScore ? -1 : 0) ||
       a.row.contactName.localeCompare(b.row.contactName) ||
       a.row.contactId.localeCompare(b.row.contactId),
   );

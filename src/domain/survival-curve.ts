@@ -20,8 +20,8 @@ export const EMPTY_SURVIVAL: SurvivalCurve = {
 
 export function kaplanMeier(eventTimes: readonly number[], censoredTimes: readonly number[]): SurvivalCurve {
   if (eventTimes.length === 0) return EMPTY_SURVIVAL;
-  const ev = [...eventTimes].sort((a, b) => a - b);
-  const ce = [...censoredTimes].sort((a, b) => a - b);
+  const ev = Float64Array.from(eventTimes).sort();
+  const ce = Float64Array.from(censoredTimes).sort();
   const times: number[] = [];
   const survival: number[] = [];
   let atRisk = ev.length + ce.length;
@@ -74,7 +74,8 @@ export function conditionalStillUnpaid(
   dpd: number,
   horizon: number,
 ): number {
-  const s = (x: number) => ownWeight * survivalAt(own, x) + (1 - ownWeight) * survivalAt(org, x);
-  const now = s(dpd);
-  return now <= 1e-9 ? 1 : s(dpd + horizon) / now;
+  const now = ownWeight * survivalAt(own, dpd) + (1 - ownWeight) * survivalAt(org, dpd);
+  if (now <= 1e-9) return 1;
+  const later = ownWeight * survivalAt(own, dpd + horizon) + (1 - ownWeight) * survivalAt(org, dpd + horizon);
+  return later / now;
 }
