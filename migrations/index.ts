@@ -7,6 +7,7 @@ import * as m20261121T143802882Z from './20261121T143802882Z-xero-sync-state.js'
 import * as m20261121T144307164Z from './20261121T144307164Z-create-dunning.js';
 import * as m20261121T145903759Z from './20261121T145903759Z-create-slack-settings.js';
 import * as m20261121T150158420Z from './20261121T150158420Z-reminder-card-facts.js';
+import * as m20261121T150228052Z from './20261121T150228052Z-slack-surfaces.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T144307164Z-create-dunning': m20261121T144307164Z,
   '20261121T145903759Z-create-slack-settings': m20261121T145903759Z,
   '20261121T150158420Z-reminder-card-facts': m20261121T150158420Z,
+  '20261121T150228052Z-slack-surfaces': m20261121T150228052Z,
 };

@@ -4,6 +4,8 @@
  * - src/use-cases imports domain, use-cases, and the database's query functions (adapters/db, the outbox store);
  *   SDK-bearing adapters (xero, slack, llm, mail), context and config only as `import type`.
  * - src/listeners and src/jobs import use-cases, context, their own folder, and types from anywhere.
+ * - src/adapters/slack/blocks holds PURE Block Kit builders (only domain/ and itself, no packages), so
+ *   use-cases, listeners and jobs may import it: rendering is presentation, not an SDK call.
  * - migrations/ never import src/.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -72,6 +74,19 @@ export function checkFile(file: string, source: string): Violation[] {
         fail(`domain/ is pure: package '${pkg}' is not allowed (only ${[...DOMAIN_PACKAGES].join(', ')})`);
       return;
     }
+    const resolvedPath = spec.startsWith('.')
+      ? relative(root, resolve(dirname(file), spec))
+          .split(sep)
+          .join('/')
+      : '';
+    const isBlocks = resolvedPath.startsWith('src/adapters/slack/blocks/');
+    if (relative(root, file).split(sep).join('/').startsWith('src/adapters/slack/blocks/')) {
+      if (target && target !== 'domain' && !isBlocks)
+        fail('slack/blocks is pure: it may import only domain/ and itself');
+      if (pkg && !DOMAIN_PACKAGES.has(pkg)) fail(`slack/blocks is pure: package '${pkg}' is not allowed`);
+      return;
+    }
+    if (isBlocks && (layer === 'use-cases' || layer === 'listeners' || layer === 'jobs')) return;
     if (layer === 'use-cases') {
       const resolved = spec.startsWith('.')
         ? relative(root, resolve(dirname(file), spec))

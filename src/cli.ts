@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgingCommand } from './cli/aging-command.js';
 import { registerBacktestCommand } from './cli/backtest-command.js';
 import { registerConfigCommand } from './cli/config-command.js';
+import { registerDigestCommand } from './cli/digest-command.js';
 import {
   registerDunningCommand,
   registerOutboxCommand,
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerPolicyCommand(program);
   registerDunningCommand(program);
   registerOutboxCommand(program);
+  registerDigestCommand(program);
   return program;
 }
 

@@ -1,14 +1,63 @@
 import type { App } from '@slack/bolt';
+import { getSlackSettings, NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
+import { installDunning, runMorningDunning } from './adapters/outbox/dunning-handlers.js';
+import { registerSlackOutboxHandlers } from './adapters/slack/slack-poster.js';
+import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
+import { nextDigestAfter } from './domain/digest-schedule.js';
 import type { Scheduler } from './jobs/scheduler.js';
+import { registerDunningListeners } from './listeners/dunning.js';
+import { registerListeners } from './listeners/index.js';
+import { runDailyDigest } from './use-cases/daily-digest.js';
+
+export const MORNING_JOB = 'collections.morning';
+const DEFAULT_DIGEST_TIME = '08:30';
+
+/**
+ * Each organisation's digest time, as last read from its Slack settings. The scheduler asks for the next run
+ * synchronously right after a run, which is when this was refreshed; a change made with `/ar setup` therefore
+ * applies from the following morning.
+ */
+const digestTimes = new Map<string, string>();
+
+async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<void> {
+  const settings = await getSlackSettings(
+    ctx.database.db,
+    orgId,
+    ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
+  );
+  digestTimes.set(orgId, settings.digestTime);
+  // Plan first, so the digest that follows counts today's proposals.
+  await runMorningDunning(ctx, orgId, now);
+  if (ctx.slack) await runDailyDigest(ctx, orgId, now);
+}
 
 /**
  * The one place that plugs the product's features into a running service: Slack listeners, outbox handlers,
  * scheduled jobs, and what a business morning does. Production (main.ts) and the demo use the same wiring.
  */
 export const wiring = {
-  registerSlackListeners(_app: App, _ctx: AppContext): void {},
-  registerHandlers(_ctx: AppContext): void {},
-  registerJobs(_scheduler: Scheduler): void {},
-  async runMorning(_ctx: AppContext, _orgId: string, _now: Date): Promise<void> {},
+  registerSlackListeners(app: App, ctx: AppContext): void {
+    registerListeners(app, ctx);
+    registerDunningListeners(app, ctx);
+  },
+  registerHandlers(ctx: AppContext): void {
+    registerSlackOutboxHandlers(ctx);
+    installDunning(ctx, {
+      xeroNotes: createGatewayNoteWriter({
+        db: ctx.database.db,
+        tenantApi: (org) => ctx.xero.tenantApi(org),
+      }),
+    });
+  },
+  registerJobs(scheduler: Scheduler): void {
+    // Each business morning at the organisation's digest time (its own zone): plan reminders, post the digest.
+    scheduler.registerJob({
+      name: MORNING_JOB,
+      nextRunAfter: (org, after) =>
+        nextDigestAfter(org, { digestTime: digestTimes.get(org.id) ?? DEFAULT_DIGEST_TIME }, after),
+      run: (ctx, org, now) => runMorning(ctx, org.id, now),
+    });
+  },
+  runMorning,
 };

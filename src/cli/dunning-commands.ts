@@ -158,7 +158,7 @@ export function registerDunningCommand(program: Command): void {
           if (!opts.dryRun) {
             const created = result.reminders.filter((r) => r.created).length;
             printLine(
-              `\n${created} new reminder(s), ${result.reminders.length - created} already proposed, ${result.resurfaced} back from snooze, ${result.escalationsQueued} escalation(s) queued; outbox: ${delivered?.done ?? 0} done, ${delivered?.retried ?? 0} to retry, ${delivered?.dead ?? 0} failed`,
+              `\n${created} new reminder(s), ${result.reminders.length - created} already proposed, ${result.resurfaced} back from snooze, ${result.plan.escalations.length} escalation(s) for the digest; outbox: ${delivered?.done ?? 0} done, ${delivered?.retried ?? 0} to retry, ${delivered?.dead ?? 0} failed`,
             );
           }
         } finally {

@@ -26,7 +26,7 @@ export interface SlackHarness {
 
 export interface SlackHarnessOptions {
   /** Registers the listeners under test before the app starts. */
-  register?: (app: App) => void;
+  register?: (app: App, sandbox: SlackSandbox) => void | Promise<void>;
   sandbox?: SlackSandboxOptions;
   customRoutes?: readonly HttpRoute[];
   logger?: Logger;
@@ -46,7 +46,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       // A failing call must fail the test now, not after web-api's retry schedule.
       clientOptions: { retryConfig: { retries: 0 } },
     });
-    options.register?.(bolt.app);
+    await options.register?.(bolt.app, sandbox);
     const port = await bolt.start(0);
     const url = `http://127.0.0.1:${port}`;
     const started = bolt;

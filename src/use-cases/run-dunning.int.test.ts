@@ -15,7 +15,7 @@ import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/d
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
-import { OUTBOX_ESCALATION, type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
+import { type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
 
 let database: TestDatabase;
 let fake: FakeAnthropic;
@@ -223,7 +223,7 @@ describe('runDunning over the Auckland fixture', () => {
     expect(next.reminders.filter((x) => x.created)).toEqual([]);
   });
 
-  it('queues escalations for the managers channel without failing when nobody handles them', async () => {
+  it('reports escalations in the plan (the daily digest posts them) and queues nothing for them itself', async () => {
     await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
     await withPolicy({
       escalation: {
@@ -235,17 +235,13 @@ describe('runDunning over the Auckland fixture', () => {
     });
     const r = await run();
     expect(r.plan.escalations.map((e) => e.contactId).sort()).toEqual(['c-acme', 'c-disp', 'c-paused']);
-    const items = await listOutbox(database.db, { kind: OUTBOX_ESCALATION });
-    expect(items.map((i) => i.payload).find((p) => p.contactId === 'c-acme')).toEqual({
-      orgId: DUNNING_ORG_ID,
-      contactId: 'c-acme',
+    expect(r.plan.escalations.find((e) => e.contactId === 'c-acme')).toMatchObject({
       customerName: 'Acme Ltd',
       reasons: ['NZ$750.00 overdue'],
       overdueBase: '750.0000',
       oldestDaysOverdue: 15,
-      asOf: '2026-11-23',
     });
-    expect((await run()).escalationsQueued).toBe(0);
+    expect((await listOutbox(database.db)).filter((i) => i.kind.includes('escalation'))).toEqual([]);
   });
 
   it("uses Claude's draft when it passes the ledger check and falls back with the reason when it is malformed or lies", async () => {

@@ -40,7 +40,6 @@ import { composeReminderDraft } from './compose-reminder-draft.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 
 /** For the other helper's escalation channel; the run enqueues it whether or not a handler is registered. */
-export const OUTBOX_ESCALATION = 'slack.escalation';
 
 export interface RunDunningDeps {
   readonly db: Kysely<DB>;
@@ -84,7 +83,6 @@ export interface RunDunningResult {
   /** Snoozed reminders whose date came, put back in front of a person. */
   readonly resurfaced: number;
   readonly superseded: number;
-  readonly escalationsQueued: number;
 }
 
 /**
@@ -135,7 +133,6 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       reminders: [],
       resurfaced: 0,
       superseded: 0,
-      escalationsQueued: 0,
     };
   }
 
@@ -192,28 +189,9 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   // a Claude draft (1,000 customers one by one would take most of the morning).
   const reminders = await mapWithConcurrency(chaseActions, deps.concurrency ?? 4, proposeOne);
 
-  // 5. Escalations for the managers' channel (a handler may or may not be registered: the item just waits).
-  let escalationsQueued = 0;
-  // Managers hear about escalations on business days, with the rest of the day's work.
-  for (const e of plan.businessDay ? plan.escalations : []) {
-    const { created } = await enqueueOutbox(db, {
-      orgId: input.orgId,
-      kind: OUTBOX_ESCALATION,
-      idempotencyKey: `escalation:${input.orgId}:${e.contactId}:${asOf}`,
-      payload: {
-        orgId: input.orgId,
-        contactId: e.contactId,
-        customerName: e.customerName,
-        reasons: [...e.reasons],
-        overdueBase: e.overdueBase,
-        oldestDaysOverdue: e.oldestDaysOverdue,
-        asOf,
-      },
-      now: input.now,
-    });
-    if (created) escalationsQueued++;
-  }
-  return { orgId: input.orgId, asOf, plan, reminders, resurfaced, superseded, escalationsQueued };
+  // Escalations are in the plan for the caller to show; the daily digest posts them to the managers' channel
+  // (once per crossing), so the morning run does not queue a second copy.
+  return { orgId: input.orgId, asOf, plan, reminders, resurfaced, superseded };
 }
 
 interface ProposeContext {

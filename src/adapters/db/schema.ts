@@ -307,6 +307,38 @@ export interface ScheduledJobsTable {
   last_error: string | null;
 }
 
+export interface DigestSnapshotsTable {
+  org_id: string;
+  as_of: CalendarDate;
+  base_currency: string;
+  total_overdue: Numeric;
+  overdue_count: number;
+  created_at: Timestamp;
+}
+
+export interface SlackPostsTable {
+  idempotency_key: string;
+  org_id: string | null;
+  channel: string;
+  ts: string;
+  thread_ts: string | null;
+  posted_at: Timestamp;
+}
+
+export interface SlackChannelPacingTable {
+  channel: string;
+  last_post_at: Timestamp;
+}
+
+export interface EscalationStatesTable {
+  org_id: string;
+  contact_id: string;
+  active: boolean;
+  crossed_on: CalendarDate;
+  reasons: Json<string[]>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -327,6 +359,10 @@ export interface DB {
   xero_webhook_events: XeroWebhookEventsTable;
   scheduled_jobs: ScheduledJobsTable;
   dunning_recipients: DunningRecipientsTable;
+  digest_snapshots: DigestSnapshotsTable;
+  slack_posts: SlackPostsTable;
+  slack_channel_pacing: SlackChannelPacingTable;
+  escalation_states: EscalationStatesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

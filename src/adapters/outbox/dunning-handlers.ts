@@ -293,7 +293,7 @@ export async function runMorningDunning(
       asOf: result.asOf,
       proposed: result.reminders.filter((r) => r.created).length,
       skipped: result.plan.actions.filter((a) => a.kind === 'skip').length,
-      escalations: result.escalationsQueued,
+      escalations: result.plan.escalations.length,
     },
     'dunning run',
   );

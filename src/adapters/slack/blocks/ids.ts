@@ -1,0 +1,23 @@
+/** action_ids and callback_ids of the surfaces in this folder; listeners register on the same constants. */
+export const ACTION = {
+  openCustomer: 'ar_open_customer',
+  pickCustomer: 'ar_pick_customer',
+  openInXero: 'ar_open_in_xero',
+  escalationAcknowledge: 'ar_escalation_ack',
+  escalationPause: 'ar_escalation_pause',
+  escalationPlanCall: 'ar_escalation_plan_call',
+} as const;
+
+export const VIEW = {
+  setup: 'ar_setup',
+} as const;
+
+/** Button values: short, `|`-separated ids (no customer text: a value is visible to every client). */
+export function packValue(parts: readonly string[]): string {
+  return parts.map((p) => p.replace(/\|/g, '')).join('|');
+}
+
+export function unpackValue(value: string | undefined, count: number): string[] | null {
+  const parts = (value ?? '').split('|');
+  return parts.length === count && parts.every((p) => p.length > 0) ? parts : null;
+}

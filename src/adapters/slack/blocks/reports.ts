@@ -1,0 +1,223 @@
+import {
+  AGEING_BUCKET_LABELS,
+  AGEING_BUCKETS,
+  type AgeingReport,
+  type CustomerAgeing,
+} from '../../../domain/ageing.js';
+import type { ArKpis } from '../../../domain/ar-kpis.js';
+import type { CashForecast } from '../../../domain/cash-forecast.js';
+import type { Contact } from '../../../domain/ledger.js';
+import type { PriorityList } from '../../../domain/priority.js';
+import { customerLine } from './customer-line.js';
+import { ACTION } from './ids.js';
+import {
+  actions,
+  type Block,
+  clip,
+  context,
+  divider,
+  escapeMrkdwn,
+  fields,
+  header,
+  money,
+  percent,
+  type SlackMessage,
+  section,
+} from './kit.js';
+
+/** Invoices listed by number in one answer; the rest are counted. */
+const INVOICES_LISTED = 15;
+
+function invoiceLines(c: CustomerAgeing, currency: string): string {
+  const open = c.invoices.filter((i) => Number(i.amountDue) !== 0);
+  const shown = open.slice(0, INVOICES_LISTED).map((i) => {
+    const late = i.daysOverdue > 0 ? `${i.daysOverdue}d overdue` : `due ${i.dueDate}`;
+    const fx = i.currency !== currency ? ` (${money(i.amountDue, i.currency)})` : '';
+    return `• ${escapeMrkdwn(i.number ?? i.invoiceId)} · ${money(i.baseAmountDue, currency)}${fx} · ${late}${i.partPaid ? ' · part-paid' : ''}`;
+  });
+  const more = open.length > shown.length ? `\n…and ${open.length - shown.length} more` : '';
+  return shown.length ? `${shown.join('\n')}${more}` : '_No open invoices._';
+}
+
+function bucketFields(amounts: CustomerAgeing['base'], currency: string): Block {
+  return fields([
+    ...AGEING_BUCKETS.map((b) => `*${AGEING_BUCKET_LABELS[b]}*\n${money(amounts[b], currency)}`),
+    `*Total*\n${money(amounts.total, currency)}`,
+  ]);
+}
+
+/** `/ar aging` without a customer: the organisation's buckets and its largest balances. */
+export function orgAgingMessage(orgName: string, report: AgeingReport): SlackMessage {
+  const cur = report.baseCurrency;
+  const largest = report.customers.slice(0, 10).map((c) => {
+    const late = c.oldestDaysOverdue ? ` · oldest ${c.oldestDaysOverdue}d late` : '';
+    return `• ${escapeMrkdwn(clip(c.contactName, 100))}: ${money(c.base.total, cur)}${late}`;
+  });
+  return {
+    text: `Ageing for ${escapeMrkdwn(orgName)} as of ${report.asOf}: ${money(report.total.total, cur)} open`,
+    blocks: [
+      header(`Ageing · ${orgName} · ${report.asOf}`),
+      bucketFields(report.total, cur),
+      ...(Number(report.unappliedCreditsBase) !== 0
+        ? [context(`Unapplied credits (not netted): ${money(report.unappliedCreditsBase, cur)}`)]
+        : []),
+      section(largest.length ? `*Largest balances*\n${largest.join('\n')}` : '_Nothing open._'),
+      context('Buckets by due date, base currency. `/ar aging CUSTOMER` for one customer.'),
+    ],
+  };
+}
+
+/** `/ar aging CUSTOMER`. */
+export function customerAgingMessage(
+  orgName: string,
+  asOf: string,
+  currency: string,
+  c: CustomerAgeing,
+): SlackMessage {
+  return {
+    text: `Ageing for ${escapeMrkdwn(c.contactName)} as of ${asOf}: ${money(c.base.total, currency)} open`,
+    blocks: [
+      header(`Ageing · ${c.contactName}`),
+      context(`${escapeMrkdwn(orgName)} · as of ${asOf} · base currency ${currency}`),
+      bucketFields(c.base, currency),
+      section(`*Open invoices*\n${invoiceLines(c, currency)}`),
+      ...(Number(c.unappliedCreditsBase) !== 0
+        ? [context(`Unapplied credits (not netted): ${money(c.unappliedCreditsBase, currency)}`)]
+        : []),
+    ],
+  };
+}
+
+/** `/ar top [N]`. */
+export function topMessage(orgId: string, orgName: string, list: PriorityList, n: number): SlackMessage {
+  const owing = list.customers.filter((c) => Number(c.balanceBase) > 0);
+  const shown = owing.slice(0, n);
+  return {
+    text: `Top ${shown.length} customers to chase for ${escapeMrkdwn(orgName)}`,
+    blocks: [
+      header(`Top ${shown.length} to chase · ${orgName}`),
+      ...(shown.length === 0
+        ? [section('_Nobody owes anything._')]
+        : shown.map((c) => customerLine(orgId, c, list.baseCurrency))),
+      context(
+        `As of ${list.asOf}. ${owing.length > shown.length ? `${owing.length - shown.length} more customers owe money. ` : ''}Score = amount × risk of staying unpaid × age.`,
+      ),
+    ],
+  };
+}
+
+/** `/ar forecast`. */
+export function forecastMessage(
+  orgName: string,
+  f: CashForecast,
+  names: ReadonlyMap<string, string>,
+): SlackMessage {
+  const cur = f.baseCurrency;
+  const payers = f.byContact
+    .slice(0, 8)
+    .map((p) => `• ${escapeMrkdwn(names.get(p.contactId) ?? p.contactId)}: ${money(p.expected, cur)}`);
+  // Weekly totals keep the answer short however long the horizon.
+  const weeks: string[] = [];
+  for (let i = 0; i < f.days.length; i += 7) {
+    const week = f.days.slice(i, i + 7);
+    const expected = week.reduce((s, d) => s + Number(d.expected), 0);
+    weeks.push(`• ${week[0]!.date} – ${week[week.length - 1]!.date}: ~${money(expected.toFixed(2), cur)}`);
+  }
+  return {
+    text: `Cash forecast for ${escapeMrkdwn(orgName)}: ${money(f.total.expected, cur)} expected in ${f.horizonDays} days`,
+    blocks: [
+      header(`Cash forecast · ${orgName}`),
+      fields([
+        `*Next 7 days*\n${money(f.next7Days.expected, cur)}\n(${money(f.next7Days.low, cur)} – ${money(f.next7Days.high, cur)})`,
+        `*Next ${f.horizonDays} days*\n${money(f.total.expected, cur)}\n(${money(f.total.low, cur)} – ${money(f.total.high, cur)})`,
+        `*Open receivables*\n${money(f.openBase, cur)}`,
+        `*Disputed, left out*\n${money(f.excludedDisputedBase, cur)}`,
+      ]),
+      section(`*By week*\n${weeks.slice(0, 10).join('\n') || '_No days in the horizon._'}`),
+      section(`*Largest expected payers*\n${payers.join('\n') || '_None expected._'}`),
+      context(`As of ${f.asOf}. ${clip(f.method, 2500)}`),
+    ],
+  };
+}
+
+/** `/ar kpis`. */
+export function kpisMessage(orgName: string, k: ArKpis): SlackMessage {
+  const cur = k.baseCurrency;
+  const days = (r: { days: number; exhausted: boolean }) =>
+    `${r.exhausted ? '≥ ' : ''}${Math.round(r.days * 10) / 10} days`;
+  return {
+    text: `AR KPIs for ${escapeMrkdwn(orgName)} as of ${k.asOf}`,
+    blocks: [
+      header(`AR KPIs · ${orgName}`),
+      fields([
+        `*Receivables*\n${money(k.ar.total, cur)}`,
+        `*Overdue*\n${money(k.ar.overdue, cur)}`,
+        `*DSO (countback)*\n${days(k.dso)}`,
+        `*Best possible DSO*\n${days(k.bestPossibleDso)}`,
+        `*Avg days delinquent*\n${Math.round(k.averageDaysDelinquent * 10) / 10} days`,
+        `*CEI*\n${k.cei.percent === null ? 'n/a' : `${Math.round(k.cei.percent * 10) / 10}%`} (${k.cei.period.from} – ${k.cei.period.to})`,
+        `*Over 60 days*\n${money(k.ar.over60, cur)} (${percent(k.shareOver60)})`,
+        `*Over 90 days*\n${money(k.ar.over90, cur)} (${percent(k.shareOver90)})`,
+      ]),
+      context(`As of ${k.asOf}, base currency ${cur}. CEI uses the period's total credit sales.`),
+    ],
+  };
+}
+
+/** Several customers match: one button each; `valueFor` packs what to run on the chosen one. */
+export function pickCustomerMessage(
+  query: string,
+  matches: readonly Contact[],
+  valueFor: (c: Contact) => string,
+): SlackMessage {
+  return {
+    text: `Several customers match "${escapeMrkdwn(query)}"`,
+    blocks: [
+      section(`Several customers match *${escapeMrkdwn(clip(query, 100))}*. Which one?`),
+      actions(
+        'ar_pick',
+        matches.slice(0, 10).map((c, i) => ({
+          text: c.accountNumber ? `${c.name} (${c.accountNumber})` : c.name,
+          actionId: `${ACTION.pickCustomer}_${i}`,
+          value: valueFor(c),
+        })),
+      ),
+    ],
+  };
+}
+
+export const HELP_LINES: readonly (readonly [string, string])[] = [
+  ['/ar help', 'this list'],
+  ['/ar top [N]', 'the N customers to chase first, with reasons (default 10, at most 25)'],
+  ['/ar aging [CUSTOMER]', 'ageing buckets for the organisation or one customer'],
+  ['/ar customer CUSTOMER', 'balance, open invoices, payment behaviour, last contacts, Xero link'],
+  ['/ar forecast', 'cash expected over the next 30 days'],
+  ['/ar kpis', 'DSO, best possible DSO, days delinquent, CEI'],
+  [
+    '/ar pause CUSTOMER [until YYYY-MM-DD] [reason…]',
+    'stop chasing a customer (until a date, or until resumed)',
+  ],
+  ['/ar resume CUSTOMER', 'chase them again'],
+  ['/ar sync', 'managers: fetch the latest from Xero now'],
+  ['/ar setup', 'managers: channels, people and digest time'],
+];
+
+export function helpMessage(problem?: string): SlackMessage {
+  return {
+    text: problem ? `${problem} Try /ar help.` : 'AR Copilot commands',
+    blocks: [
+      ...(problem ? [section(`:warning: ${escapeMrkdwn(problem)}`)] : []),
+      section(`*AR Copilot commands*\n${HELP_LINES.map(([c, d]) => `\`${c}\` — ${d}`).join('\n')}`),
+      context(
+        'Answers are visible only to you; add `share` to post one in the channel. With several organisations add `org:NAME` (or map the channel in `/ar setup`).',
+      ),
+    ],
+  };
+}
+
+/** A short answer (refusal, confirmation, apology) as a message. */
+export function noticeMessage(text: string): SlackMessage {
+  return { text, blocks: [section(escapeMrkdwn(text))] };
+}
+
+export { divider };

@@ -1,0 +1,101 @@
+import { VIEW } from './ids.js';
+import { type Block, clip, context, escapeMrkdwn, section } from './kit.js';
+
+export interface SetupValues {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly digestChannel: string | null;
+  readonly queueChannel: string | null;
+  readonly escalationChannel: string | null;
+  readonly managers: readonly string[];
+  readonly collectors: readonly string[];
+  readonly digestTime: string;
+}
+
+export const SETUP_BLOCK = {
+  digestChannel: 'setup_digest_channel',
+  queueChannel: 'setup_queue_channel',
+  escalationChannel: 'setup_escalation_channel',
+  managers: 'setup_managers',
+  collectors: 'setup_collectors',
+  digestTime: 'setup_digest_time',
+} as const;
+export const SETUP_INPUT = 'value';
+
+const isUser = (id: string) => /^[UW][A-Z0-9_]+$/.test(id);
+
+function channelInput(blockId: string, label: string, initial: string | null, hint: string): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: {
+      type: 'conversations_select',
+      action_id: SETUP_INPUT,
+      filter: { include: ['public', 'private'], exclude_bot_users: true },
+      ...(initial ? { initial_conversation: initial } : {}),
+    },
+  };
+}
+
+function usersInput(blockId: string, label: string, ids: readonly string[]): Block {
+  const users = ids.filter(isUser);
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: { type: 'plain_text', text: label },
+    element: {
+      type: 'multi_users_select',
+      action_id: SETUP_INPUT,
+      ...(users.length ? { initial_users: users } : {}),
+    },
+  };
+}
+
+/** `/ar setup`: the organisation's channels, people and digest time. The org id rides in private_metadata. */
+export function setupModal(v: SetupValues): Record<string, unknown> {
+  const groups = [...v.managers, ...v.collectors].filter((id) => !isUser(id));
+  return {
+    type: 'modal',
+    callback_id: VIEW.setup,
+    private_metadata: JSON.stringify({ orgId: v.orgId }),
+    title: { type: 'plain_text', text: 'AR Copilot setup' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`Settings for *${escapeMrkdwn(clip(v.orgName, 200))}*`),
+      channelInput(
+        SETUP_BLOCK.digestChannel,
+        'Digest channel',
+        v.digestChannel,
+        'The daily prioritised digest goes here.',
+      ),
+      channelInput(
+        SETUP_BLOCK.queueChannel,
+        'Approval queue channel',
+        v.queueChannel,
+        'Reminder cards waiting for approval.',
+      ),
+      channelInput(
+        SETUP_BLOCK.escalationChannel,
+        'Escalation channel',
+        v.escalationChannel,
+        'Customers that need a manager.',
+      ),
+      usersInput(SETUP_BLOCK.managers, 'Managers', v.managers),
+      usersInput(SETUP_BLOCK.collectors, 'Collectors', v.collectors),
+      ...(groups.length
+        ? [context(`User groups kept from configuration: ${groups.map((g) => `<!subteam^${g}>`).join(', ')}`)]
+        : []),
+      {
+        type: 'input',
+        block_id: SETUP_BLOCK.digestTime,
+        label: { type: 'plain_text', text: 'Digest time (organisation time zone)' },
+        element: { type: 'timepicker', action_id: SETUP_INPUT, initial_time: v.digestTime },
+      },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { customerMessage } from '../../adapters/slack/blocks/customer.js';
+import { ACTION, unpackValue } from '../../adapters/slack/blocks/ids.js';
+import { type Block, section } from '../../adapters/slack/blocks/kit.js';
+import { loadCollectionsView } from '../../use-cases/collections-view.js';
+import { loadCustomerDetail } from '../../use-cases/customer-card.js';
+import { recordAccessDenied } from '../../use-cases/slack-admin.js';
+import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
+import { apologise, type ListenerDeps } from '../slack-context.js';
+
+const modal = (blocks: Block[]) => ({
+  type: 'modal' as const,
+  callback_id: 'ar_customer_card',
+  title: { type: 'plain_text' as const, text: 'Customer' },
+  close: { type: 'plain_text' as const, text: 'Close' },
+  blocks,
+});
+
+/**
+ * "Open" on a customer (digest, /ar top, App Home): a modal with the customer card. The trigger_id lasts 3
+ * seconds and a big ledger can take longer to score, so a loading modal opens first and is then updated.
+ */
+export function registerOpenCustomer(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(ACTION.openCustomer, async ({ ack, action, body, client }) => {
+    await ack();
+    const opened = await client.views.open({
+      trigger_id: body.trigger_id,
+      view: modal([section(':hourglass_flowing_sand: Loading the customer…')]) as never,
+    });
+    const viewId = opened.view?.id as string;
+    const show = (blocks: Block[]) => client.views.update({ view_id: viewId, view: modal(blocks) as never });
+    try {
+      const ids = unpackValue(action.value, 2);
+      const db = deps.ctx.database.db;
+      const scope = ids ? await resolveSlackOrg(db, deps.defaults, { orgRef: ids[0]! }) : null;
+      if (!ids || !scope || scope.kind !== 'found')
+        return void (await show([section('That customer is no longer available.')]));
+      const actor = await actorFor(deps.users, scope.settings, body.user.id);
+      if (!actor.isCollector) {
+        await recordAccessDenied(db, {
+          orgId: scope.organisation.id,
+          actor,
+          what: 'open customer',
+          needed: 'collector',
+          now: deps.ctx.clock.now(),
+        });
+        return void (await show([section(`You are not on the AR team for ${scope.organisation.name}.`)]));
+      }
+      const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now());
+      await show(customerMessage(await loadCustomerDetail(db, view, ids[1]!)).blocks);
+    } catch (err) {
+      await show([section(apologise(deps.log, err, 'open customer'))]).catch(() => undefined);
+    }
+  });
+  // A link button still sends a click; acknowledge it so Slack shows no error.
+  app.action(ACTION.openInXero, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,186 @@
+import type { App, RespondFn } from '@slack/bolt';
+import type { SlackMessage } from '../../adapters/slack/blocks/kit.js';
+import {
+  forecastMessage,
+  helpMessage,
+  kpisMessage,
+  noticeMessage,
+  orgAgingMessage,
+  pickCustomerMessage,
+  topMessage,
+} from '../../adapters/slack/blocks/reports.js';
+import { setupModal } from '../../adapters/slack/blocks/setup.js';
+import {
+  buildAgingReport,
+  buildCashForecast,
+  buildKpiReport,
+  listPriorities,
+} from '../../use-cases/collections-reports.js';
+import { loadCollectionsView } from '../../use-cases/collections-view.js';
+import { findCustomers } from '../../use-cases/find-customers.js';
+import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
+import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
+import { apologise, type ListenerDeps } from '../slack-context.js';
+import { runForCustomer } from './customer-subcommands.js';
+import { type ArCommand, parseArCommand } from './parse-ar-command.js';
+
+export function scopeProblem(scope: Exclude<OrgScope, { kind: 'found' }>): string {
+  switch (scope.kind) {
+    case 'none':
+      return 'No Xero organisation is connected yet.';
+    case 'unknown':
+      return `No organisation matches "${scope.ref}".`;
+    case 'ambiguous':
+      return `Several organisations are connected; add org:NAME (one of: ${scope.names.join(', ')}), or map this channel in /ar setup.`;
+  }
+}
+
+/** Packs a customer pick so the button can run the same subcommand on the chosen customer. */
+export interface PickValue {
+  readonly s: 'aging' | 'customer' | 'pause' | 'resume';
+  readonly o: string;
+  readonly c: string;
+  readonly u?: string | null;
+  readonly r?: string | null;
+  readonly sh?: boolean;
+}
+
+/**
+ * `/ar …`: acks at once (usage help goes in the ack itself), then resolves the organisation, checks the role
+ * and answers through response_url: ephemeral unless the user added `share`.
+ */
+export function registerArCommand(app: App, deps: ListenerDeps): void {
+  app.command('/ar', async ({ ack, command, respond, client }) => {
+    const parsed = parseArCommand(command.text ?? '');
+    if (parsed.kind === 'help') {
+      await ack({ response_type: 'ephemeral', ...helpMessage(parsed.problem) });
+      return;
+    }
+    await ack();
+    try {
+      await answer(deps, parsed, command, respond, client);
+    } catch (err) {
+      await respond({
+        response_type: 'ephemeral',
+        text: apologise(deps.log, err, `/ar ${parsed.kind}`),
+      }).catch(() => undefined);
+    }
+  });
+}
+
+async function answer(
+  deps: ListenerDeps,
+  cmd: Exclude<ArCommand, { kind: 'help' }>,
+  command: { user_id: string; channel_id: string; trigger_id: string },
+  respond: RespondFn,
+  client: App['client'],
+): Promise<void> {
+  const db = deps.ctx.database.db;
+  const now = () => deps.ctx.clock.now();
+  const reply = async (m: SlackMessage, share = false) => {
+    await respond({ response_type: share ? 'in_channel' : 'ephemeral', text: m.text, blocks: m.blocks });
+  };
+  const scope = await resolveSlackOrg(db, deps.defaults, {
+    orgRef: cmd.orgRef,
+    channelId: command.channel_id,
+  });
+  if (scope.kind !== 'found') return reply(noticeMessage(scopeProblem(scope)));
+  const { organisation, settings } = scope;
+  const actor = await actorFor(deps.users, settings, command.user_id);
+  const managerOnly = cmd.kind === 'setup' || cmd.kind === 'sync';
+  if (!actor.isCollector || (managerOnly && !actor.isManager)) {
+    const needed = managerOnly ? 'manager' : 'collector';
+    await recordAccessDenied(db, {
+      orgId: organisation.id,
+      actor,
+      what: `/ar ${cmd.kind}`,
+      needed,
+      now: now(),
+    });
+    return reply(
+      noticeMessage(
+        managerOnly
+          ? `Only AR managers can use /ar ${cmd.kind} for ${organisation.name}. Your attempt was recorded.`
+          : `You are not on the AR team for ${organisation.name}. A manager can add you with /ar setup.`,
+      ),
+    );
+  }
+
+  switch (cmd.kind) {
+    case 'setup':
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: setupModal({ orgName: organisation.name, ...settings }) as never,
+      });
+      return;
+    case 'sync': {
+      const out = await requestXeroSync(db, { orgId: organisation.id, actor, now: now() });
+      if (out.kind === 'forbidden') return reply(noticeMessage(out.reason));
+      return reply(
+        noticeMessage(
+          out.alreadyQueued
+            ? `A sync of ${organisation.name} is already queued.`
+            : `Sync of ${organisation.name} requested; the figures refresh in a minute or two.`,
+        ),
+        cmd.share,
+      );
+    }
+    default:
+      break;
+  }
+
+  const view = await loadCollectionsView(db, organisation, now());
+  switch (cmd.kind) {
+    case 'top':
+      return reply(
+        topMessage(
+          organisation.id,
+          organisation.name,
+          listPriorities(view.ledger, view.asOf, { signals: view.signals }),
+          cmd.limit,
+        ),
+        cmd.share,
+      );
+    case 'forecast': {
+      const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
+      return reply(
+        forecastMessage(
+          organisation.name,
+          buildCashForecast(view.ledger, view.asOf, { signals: view.signals }),
+          names,
+        ),
+        cmd.share,
+      );
+    }
+    case 'kpis':
+      return reply(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
+    case 'aging':
+      if (cmd.customer === null)
+        return reply(orgAgingMessage(organisation.name, buildAgingReport(view.ledger, view.asOf)), cmd.share);
+      break;
+    default:
+      break;
+  }
+
+  const query = cmd.customer as string;
+  const lookup = findCustomers(view.ledger.contacts, query);
+  if (lookup.kind === 'none') return reply(noticeMessage(`No customer matches "${query}".`));
+  const extra = cmd.kind === 'pause' ? { until: cmd.until, reason: cmd.reason } : {};
+  if (lookup.kind === 'ambiguous') {
+    const sub = cmd.kind as PickValue['s'];
+    return reply(
+      pickCustomerMessage(query, lookup.matches, (c) =>
+        JSON.stringify({
+          s: sub,
+          o: organisation.id,
+          c: c.id,
+          u: extra.until ?? null,
+          r: extra.reason?.slice(0, 500) ?? null,
+          sh: cmd.share,
+        } satisfies PickValue),
+      ),
+    );
+  }
+  const sub = cmd.kind as PickValue['s'];
+  return reply(await runForCustomer(deps, sub, organisation, view, lookup.contact, extra, actor), cmd.share);
+}

@@ -1,0 +1,20 @@
+import type { App } from '@slack/bolt';
+import type { AppContext } from '../context.js';
+import { registerEscalationActions } from './actions/escalation-actions.js';
+import { registerOpenCustomer } from './actions/open-customer.js';
+import { registerPickCustomer } from './actions/pick-customer.js';
+import { registerArCommand } from './commands/ar-command.js';
+import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { listenerDeps } from './slack-context.js';
+import { registerSetupSubmission } from './views/setup-submission.js';
+
+/** Every Slack entry point of the app (the approval cards register theirs alongside). */
+export function registerListeners(app: App, ctx: AppContext): void {
+  const deps = listenerDeps(ctx);
+  registerArCommand(app, deps);
+  registerOpenCustomer(app, deps);
+  registerPickCustomer(app, deps);
+  registerEscalationActions(app, deps);
+  registerSetupSubmission(app, deps);
+  registerAppHomeOpened(app, deps);
+}

@@ -1,0 +1,378 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../adapters/db/audit-events.js';
+import { getSlackSettings } from '../adapters/db/slack-settings.js';
+import { listOutbox } from '../adapters/outbox/outbox-store.js';
+import { ACTION } from '../adapters/slack/blocks/ids.js';
+import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
+import type { AppContext } from '../context.js';
+import { validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
+import { TEST_ORG_ID } from '../testing/ledger-builders.js';
+import { insertLedger } from '../testing/ledger-fixtures.js';
+import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
+import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
+import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { listPriorities } from '../use-cases/collections-reports.js';
+import { runDailyDigest } from '../use-cases/daily-digest.js';
+import { registerListeners } from './index.js';
+
+const MANAGER = 'U_MANAGER';
+const COLLECTOR = 'U_COLLECTOR1';
+const OUTSIDER = 'U_OUTSIDER';
+const CHANNEL = 'C_QUEUE';
+
+describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox', () => {
+  let database: TestDatabase;
+  let h: SlackHarness;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    h = await startSlackHarness({
+      sandbox: {
+        users: [
+          { id: MANAGER, name: 'maria', real_name: 'Maria Manager', email: 'maria@example.com' },
+          { id: COLLECTOR, name: 'colin', real_name: 'Colin Collector', email: 'colin@example.com' },
+          { id: OUTSIDER, name: 'otto', real_name: 'Otto Outsider', email: 'otto@example.com' },
+        ],
+        usergroups: [{ id: 'S_COLLECTORS', handle: 'ar-collectors', users: [COLLECTOR] }],
+        rateLimits: false,
+      },
+      register: async (app, sandbox) => {
+        ctx = await surfacesContext(database, sandbox, { minIntervalMs: 10 });
+        registerListeners(app, ctx);
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.destroy();
+  });
+  beforeEach(async () => {
+    await database.truncateAll();
+    await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
+    h.sandbox.clearCalls();
+  });
+
+  const ask = async (text: string, user = COLLECTOR) => {
+    const res = await h.slack.command({ text, userId: user, channelId: CHANNEL });
+    expect(res.status).toBe(200);
+    const mine = h.sandbox.ephemerals({ channel: CHANNEL, user });
+    return mine[mine.length - 1]!;
+  };
+  const textOf = (m: { blocks?: unknown[] }) => blocksAsText((m.blocks ?? []) as never);
+
+  it('/ar help lists the commands in the ack itself; unknown input gets usage, never a stack trace', async () => {
+    const help = await ask('help');
+    expect(help.source).toBe('ack');
+    expect(textOf(help)).toContain('/ar pause CUSTOMER [until YYYY-MM-DD] [reason…]');
+    const bad = await ask('frobnicate <script>');
+    expect(textOf(bad)).toContain(':warning: Unknown command "frobnicate".');
+    expect(textOf(bad)).not.toMatch(/Error|at .*\.ts/);
+    const top = await ask('top 99');
+    expect(textOf(top)).toContain('`top` takes a number from 1 to 25');
+  });
+
+  it("/ar top N lists customers in the brain's priority order, ephemeral, with Open buttons", async () => {
+    const answer = await ask('top 3');
+    expect(answer.source).toBe('response_url');
+    expect(validateMessageBlocks(answer.blocks)).toEqual([]);
+    const expected = listPriorities(surfacesLedger(), '2026-11-23')
+      .customers.filter((c) => Number(c.balanceBase) > 0)
+      .slice(0, 3)
+      .map((c) => c.contactName.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    const names = (answer.blocks as { text?: { text: string } }[])
+      .map((b) => /^\*\d+\. (.+?)\*/.exec(b.text?.text ?? '')?.[1])
+      .filter(Boolean);
+    expect(names).toEqual(expected);
+    expect(names[0]).toBe('Gamma Co');
+    expect(JSON.stringify(answer.blocks)).toContain(ACTION.openCustomer);
+    expect(h.sandbox.messages(CHANNEL)).toHaveLength(0);
+  });
+
+  it('share posts the answer in the channel', async () => {
+    await h.slack.command({ text: 'kpis share', userId: COLLECTOR, channelId: CHANNEL });
+    const posted = h.sandbox.lastMessage(CHANNEL);
+    expect(posted?.text).toBe('AR KPIs for Demo Trading as of 2026-11-23');
+    expect(textOf(posted!)).toContain('*Overdue*\n$16,800.00');
+  });
+
+  it('/ar aging with an ambiguous name offers buttons; picking one answers for that customer', async () => {
+    const picker = await ask('aging acme');
+    const buttons = (
+      picker.blocks![1] as { elements: { text: { text: string }; action_id: string; value: string }[] }
+    ).elements;
+    expect(buttons.map((b) => b.text.text)).toEqual(['Acme & <Sons> (AS1)', 'Acme Widgets']);
+    const res = await h.slack.blockAction({
+      userId: COLLECTOR,
+      fromEphemeral: { channel: CHANNEL, ts: picker.ts },
+      actions: [
+        { action_id: buttons[0]!.action_id, block_id: 'ar_pick', type: 'button', value: buttons[0]!.value },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const answer = h.sandbox.ephemerals({ channel: CHANNEL, user: COLLECTOR }).at(-1)!;
+    const text = textOf(answer);
+    expect(text).toContain('# Ageing · Acme & <Sons>');
+    expect(text).toContain('*31–60*\n$3,000.00');
+    expect(text).toContain('• INV-101 · $3,000.00 · 53d overdue');
+  });
+
+  it('/ar aging without a customer gives the organisation buckets', async () => {
+    const text = textOf(await ask('aging'));
+    expect(text).toContain('*Total*\n$17,300.00');
+    expect(text).toContain('*90+*\n$0.00');
+    expect(text).toContain('*61–90*\n$12,000.00');
+  });
+
+  it('/ar customer shows balance, open invoices, behaviour, contacts and the Xero deep link', async () => {
+    const answer = await ask('customer beta');
+    expect(validateMessageBlocks(answer.blocks)).toEqual([]);
+    const text = textOf(answer);
+    expect(text).toContain('# Beta Ltd');
+    expect(text).toContain('*Balance*\n$1,500.00');
+    expect(text).toContain('*Overdue*\n$1,000.00');
+    expect(text).toContain('• INV-103 · $1,000.00 · 20d overdue');
+    expect(text).toContain('• INV-104 · $500.00 · due 2026-12-10');
+    expect(text).toContain('_No reminders sent yet._');
+    expect(JSON.stringify(answer.blocks)).toContain(
+      'https://go.xero.com/organisationlogin/default.aspx?shortcode=!dEm0&redirecturl=/Contacts/View/',
+    );
+    expect(textOf(await ask('customer nobody-at-all'))).toContain('No customer matches "nobody-at-all".');
+  });
+
+  it("/ar forecast and /ar kpis answer with the brain's figures", async () => {
+    const f = textOf(await ask('forecast'));
+    expect(f).toContain('# Cash forecast · Demo Trading');
+    expect(f).toContain('*Open receivables*\n$17,300.00');
+    const k = textOf(await ask('kpis'));
+    expect(k).toContain('*Receivables*\n$17,300.00');
+    expect(k).toContain('*Over 60 days*\n$12,000.00');
+  });
+
+  it('/ar pause and /ar resume change the hold, audit before/after, and note it in Xero through the outbox', async () => {
+    const paused = await ask('pause beta until 2026-12-01 customer on holiday');
+    expect(textOf(paused)).toBe(
+      'Paused chasing Beta Ltd until 2026-12-01: customer on holiday. Noted in Xero.',
+    );
+    const holds = await database.db.selectFrom('customer_holds').selectAll().execute();
+    expect(holds).toHaveLength(1);
+    expect(holds[0]).toMatchObject({
+      kind: 'pause',
+      until: '2026-12-01',
+      reason: 'customer on holiday',
+      created_by: COLLECTOR,
+    });
+    const [audit] = await listAuditEvents(database.db, { action: 'customer.paused' });
+    expect(audit?.actor).toEqual({ type: 'user', id: COLLECTOR, name: 'colin' });
+    expect(audit?.payload).toMatchObject({
+      before: { pauses: [] },
+      after: { until: '2026-12-01', reason: 'customer on holiday' },
+    });
+    const notes = await listOutbox(database.db, { kind: 'xero.history_note' });
+    expect(notes.map((n) => n.payload)).toEqual([
+      {
+        documentType: 'contact',
+        documentId: holds[0]!.contact_id,
+        details: 'Collections paused in Slack by colin until 2026-12-01: customer on holiday (AR Copilot).',
+      },
+    ]);
+    expect(textOf(await ask('pause beta until 2020-01-01'))).toBe('2020-01-01 is in the past.');
+
+    expect(textOf(await ask('resume beta'))).toBe('Chasing Beta Ltd again. Noted in Xero.');
+    expect(textOf(await ask('resume beta'))).toBe('Beta Ltd is not paused.');
+    const [resumed] = await listAuditEvents(database.db, { action: 'customer.resumed' });
+    expect(resumed?.payload).toMatchObject({ after: { pauses: [] } });
+    expect(
+      (await listOutbox(database.db, { kind: 'xero.history_note' })).map((n) => n.payload.details),
+    ).toContain('Collections resumed in Slack by colin (AR Copilot).');
+  });
+
+  it('/ar sync is for managers: a manager enqueues a request once a minute, a collector is refused and audited', async () => {
+    expect(textOf(await ask('sync', MANAGER))).toContain('Sync of Demo Trading requested');
+    expect(textOf(await ask('sync', MANAGER))).toBe('A sync of Demo Trading is already queued.');
+    const requests = await listOutbox(database.db, { kind: 'xero.sync_request' });
+    expect(requests.map((r) => r.payload)).toEqual([{ orgId: TEST_ORG_ID, requestedBy: MANAGER }]);
+    expect(textOf(await ask('sync', COLLECTOR))).toBe(
+      'Only AR managers can use /ar sync for Demo Trading. Your attempt was recorded.',
+    );
+    const [denied] = await listAuditEvents(database.db, { action: 'access.denied' });
+    expect(denied?.payload).toEqual({ attempted: '/ar sync', needed: 'manager', had: 'collector' });
+    expect(textOf(await ask('top', OUTSIDER))).toContain('You are not on the AR team for Demo Trading.');
+  });
+
+  it('/ar setup opens a modal for managers; saving stores the settings and audits before/after', async () => {
+    await ask('setup', MANAGER);
+    const [modal] = h.sandbox.openViews(MANAGER);
+    expect(modal?.view.callback_id).toBe('ar_setup');
+    expect(validateView(modal!.view)).toEqual([]);
+    // The sandbox does not carry initial_users/initial_time into state: untouched fields arrive empty.
+    const noTime = await h.slack.viewSubmission({ userId: MANAGER, fromView: modal!.id, values: {} });
+    expect(noTime.json()).toEqual({
+      response_action: 'errors',
+      errors: { setup_digest_time: 'Use a time like 08:30.' },
+    });
+    const empty = await h.slack.viewSubmission({
+      userId: MANAGER,
+      fromView: modal!.id,
+      values: { setup_digest_time: { value: { type: 'timepicker', selected_time: '07:45' } } },
+    });
+    expect(empty.json()).toEqual({
+      response_action: 'errors',
+      errors: { setup_managers: 'Name at least one manager.' },
+    });
+    expect((await getSlackSettings(database.db, TEST_ORG_ID, ctx.config.slack!.defaults)).fromDefaults).toBe(
+      true,
+    );
+    const res = await h.slack.viewSubmission({
+      userId: MANAGER,
+      fromView: modal!.id,
+      values: {
+        setup_managers: { value: { type: 'multi_users_select', selected_users: [MANAGER] } },
+        setup_digest_channel: { value: { type: 'conversations_select', selected_conversation: 'C_QUEUE' } },
+        setup_escalation_channel: {
+          value: { type: 'conversations_select', selected_conversation: 'C_ESCALATIONS' },
+        },
+        setup_collectors: { value: { type: 'multi_users_select', selected_users: [COLLECTOR] } },
+        setup_digest_time: { value: { type: 'timepicker', selected_time: '07:45' } },
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    const saved = await getSlackSettings(database.db, TEST_ORG_ID, ctx.config.slack!.defaults);
+    expect(saved).toMatchObject({
+      digestChannel: 'C_QUEUE',
+      escalationChannel: 'C_ESCALATIONS',
+      managers: [MANAGER],
+      // Configured user groups are kept: the modal can only pick people.
+      collectors: ['S_COLLECTORS', COLLECTOR],
+      digestTime: '07:45',
+      updatedBy: MANAGER,
+      fromDefaults: false,
+    });
+    const [audit] = await listAuditEvents(database.db, { action: 'slack.settings_changed' });
+    expect(audit?.payload).toMatchObject({
+      before: { digestChannel: 'C_DIGEST', collectors: ['S_COLLECTORS'], digestTime: '08:30' },
+      after: { digestChannel: 'C_QUEUE', collectors: ['S_COLLECTORS', COLLECTOR], digestTime: '07:45' },
+    });
+    await ask('setup', COLLECTOR);
+    expect(h.sandbox.openViews(COLLECTOR)).toHaveLength(0);
+  });
+
+  it('refuses forged signatures and stale timestamps with 401 before any listener runs', async () => {
+    const forged = await h.slack.command(
+      { text: 'sync', userId: MANAGER, channelId: CHANNEL },
+      { signature: 'forged' },
+    );
+    expect(forged.status).toBe(401);
+    const stale = await h.slack.command(
+      { text: 'sync', userId: MANAGER, channelId: CHANNEL },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect(stale.status).toBe(401);
+    expect(await listOutbox(database.db, { kind: 'xero.sync_request' })).toEqual([]);
+  });
+
+  it('digest and escalation: posted via the outbox; a collector pressing a manager button is refused, explained, audited', async () => {
+    const run = await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now());
+    expect(run).toMatchObject({ kind: 'enqueued', asOf: '2026-11-23', channel: 'C_DIGEST', parts: 1 });
+    await outboxWorker(ctx).drain();
+    const digest = h.sandbox.lastMessage('C_DIGEST')!;
+    expect(textOf(digest)).toContain('$16,800.00 overdue across 4 invoices');
+    const escalations = h.sandbox.messages('C_ESCALATIONS');
+    const escalation = escalations.find((m) => m.text.startsWith('Escalation: Gamma Co'))!;
+    expect(textOf(escalation)).toContain('# Escalation · Gamma Co');
+    expect(textOf(escalation)).toContain('• $12,000.00 overdue');
+    expect(textOf(escalation)).toContain('• oldest invoice 84 days overdue');
+    const actionsBlock = (
+      escalation.blocks as {
+        type: string;
+        block_id: string;
+        elements: { action_id: string; value: string }[];
+      }[]
+    ).find((b) => b.type === 'actions')!;
+    const click = (user: string, index: number) =>
+      h.slack.blockAction({
+        userId: user,
+        fromMessage: { channel: 'C_ESCALATIONS', ts: escalation.ts },
+        actions: [{ ...actionsBlock.elements[index]!, block_id: actionsBlock.block_id, type: 'button' }],
+      });
+
+    expect((await click(COLLECTOR, 1)).status).toBe(200);
+    const refusal = h.sandbox.ephemerals({ channel: 'C_ESCALATIONS', user: COLLECTOR }).at(-1)!;
+    expect(refusal.text).toBe(
+      'Only AR managers can pause customers from an escalation. You are a collector; this attempt was recorded.',
+    );
+    expect(await database.db.selectFrom('customer_holds').selectAll().execute()).toEqual([]);
+    const [denied] = await listAuditEvents(database.db, { action: 'access.denied' });
+    expect(denied?.actor.id).toBe(COLLECTOR);
+    expect(denied?.payload).toMatchObject({ needed: 'manager', had: 'collector' });
+    expect(h.sandbox.message('C_ESCALATIONS', escalation.ts)?.blocks).toEqual(escalation.blocks);
+
+    await click(MANAGER, 0);
+    const updated = h.sandbox.message('C_ESCALATIONS', escalation.ts)!;
+    expect(textOf(updated)).toContain(':white_check_mark: Acknowledged by maria');
+    expect(updated.blocks?.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
+    const [ack] = await listAuditEvents(database.db, { action: 'escalation.acknowledged' });
+    expect(ack?.payload).toMatchObject({ customer: 'Gamma Co', crossedOn: '2026-11-23' });
+
+    // The same post still carries its buttons in another client: pause from the original blocks.
+    await h.slack.blockAction({
+      userId: MANAGER,
+      channelId: 'C_ESCALATIONS',
+      message: { ts: escalation.ts, blocks: escalation.blocks as unknown[] },
+      actions: [{ ...actionsBlock.elements[1]!, block_id: actionsBlock.block_id, type: 'button' }],
+    });
+    const holds = await database.db.selectFrom('customer_holds').selectAll().execute();
+    expect(holds.map((x) => [x.kind, x.until, x.created_by])).toEqual([['pause', '2026-12-07', MANAGER]]);
+
+    // A second run the same day neither re-posts the digest nor the escalation.
+    expect(await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now())).toMatchObject({
+      kind: 'already-enqueued',
+      escalations: { crossed: [], ongoing: escalations.length },
+    });
+  });
+
+  it('the digest "Open" button opens the customer card in a modal', async () => {
+    await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now());
+    await outboxWorker(ctx).drain();
+    const digest = h.sandbox.lastMessage('C_DIGEST')!;
+    const line = (
+      digest.blocks as {
+        block_id?: string;
+        text?: { text: string };
+        accessory?: { action_id: string; value: string };
+      }[]
+    ).find((b) => b.text?.text.includes('Beta Ltd'))!;
+    await h.slack.blockAction({
+      userId: COLLECTOR,
+      fromMessage: { channel: 'C_DIGEST', ts: digest.ts },
+      actions: [
+        {
+          action_id: line.accessory!.action_id,
+          value: line.accessory!.value,
+          block_id: line.block_id ?? 'x',
+          type: 'button',
+        },
+      ],
+    });
+    const [modal] = h.sandbox.openViews(COLLECTOR);
+    expect(validateView(modal!.view)).toEqual([]);
+    expect(blocksAsText(modal!.view.blocks as never)).toContain('*Balance*\n$1,500.00');
+  });
+
+  it("App Home shows the collector's queue, today's tasks and team KPIs within 100 blocks", async () => {
+    const res = await h.slack.event({ type: 'app_home_opened', user: COLLECTOR, tab: 'home', channel: 'D1' });
+    expect(res.status).toBe(200);
+    const home = h.sandbox.homeView(COLLECTOR)!;
+    expect(validateView(home.view)).toEqual([]);
+    const text = blocksAsText(home.view.blocks as never);
+    expect(text).toContain('*Demo Trading* · collector · as of 2026-11-23');
+    expect(text).toContain('*Waiting for your approval* (0)');
+    expect(text).toContain('*Overdue*\n$16,800.00');
+    expect(text.indexOf('Gamma Co')).toBeLessThan(text.indexOf('Beta Ltd'));
+    await h.slack.event({ type: 'app_home_opened', user: OUTSIDER, tab: 'home', channel: 'D2' });
+    expect(blocksAsText(h.sandbox.homeView(OUTSIDER)!.view.blocks as never)).toContain(
+      'You are not on an AR team yet.',
+    );
+  });
+});

@@ -1,0 +1,73 @@
+import type { App } from '@slack/bolt';
+import { VIEW } from '../../adapters/slack/blocks/ids.js';
+import { SETUP_BLOCK, SETUP_INPUT } from '../../adapters/slack/blocks/setup.js';
+import { recordAccessDenied, saveSlackSetup } from '../../use-cases/slack-admin.js';
+import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
+import { apologise, type ListenerDeps } from '../slack-context.js';
+
+type Values = Record<
+  string,
+  Record<
+    string,
+    { selected_conversation?: string | null; selected_users?: string[]; selected_time?: string | null }
+  >
+>;
+
+/** `/ar setup` saved: managers only (checked again here), validated, audited; errors stay in the modal. */
+export function registerSetupSubmission(app: App, deps: ListenerDeps): void {
+  app.view(VIEW.setup, async ({ ack, view, body }) => {
+    try {
+      const { orgId } = JSON.parse(view.private_metadata || '{}') as { orgId?: string };
+      const db = deps.ctx.database.db;
+      const scope = orgId ? await resolveSlackOrg(db, deps.defaults, { orgRef: orgId }) : null;
+      if (scope?.kind !== 'found') {
+        return void (await ack({
+          response_action: 'errors',
+          errors: { [SETUP_BLOCK.digestTime]: 'This organisation is no longer connected.' },
+        }));
+      }
+      const actor = await actorFor(deps.users, scope.settings, body.user.id);
+      const v = view.state.values as unknown as Values;
+      const pick = (block: string) => v[block]?.[SETUP_INPUT];
+      const out = await saveSlackSetup(db, deps.defaults, {
+        orgId: scope.organisation.id,
+        actor,
+        now: deps.ctx.clock.now(),
+        change: {
+          digestChannel: pick(SETUP_BLOCK.digestChannel)?.selected_conversation ?? null,
+          queueChannel: pick(SETUP_BLOCK.queueChannel)?.selected_conversation ?? null,
+          escalationChannel: pick(SETUP_BLOCK.escalationChannel)?.selected_conversation ?? null,
+          managers: pick(SETUP_BLOCK.managers)?.selected_users ?? [],
+          collectors: pick(SETUP_BLOCK.collectors)?.selected_users ?? [],
+          digestTime: pick(SETUP_BLOCK.digestTime)?.selected_time ?? '',
+        },
+      });
+      if (out.kind === 'forbidden') {
+        await recordAccessDenied(db, {
+          orgId: scope.organisation.id,
+          actor,
+          what: 'save setup',
+          needed: 'manager',
+          now: deps.ctx.clock.now(),
+        });
+        return void (await ack({
+          response_action: 'errors',
+          errors: { [SETUP_BLOCK.managers]: out.reason },
+        }));
+      }
+      if (out.kind === 'invalid') {
+        const block =
+          out.field === 'digestTime'
+            ? SETUP_BLOCK.digestTime
+            : (SETUP_BLOCK[out.field as keyof typeof SETUP_BLOCK] ?? SETUP_BLOCK.managers);
+        return void (await ack({ response_action: 'errors', errors: { [block]: out.reason } }));
+      }
+      await ack();
+    } catch (err) {
+      await ack({
+        response_action: 'errors',
+        errors: { [SETUP_BLOCK.digestTime]: apologise(deps.log, err, 'setup').slice(0, 150) },
+      }).catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,74 @@
+import { listOrganisations } from '../adapters/db/organisations.js';
+import { getSlackSettings } from '../adapters/db/slack-settings.js';
+import { listEscalationStates, listReminderSummaries } from '../adapters/db/slack-surface-queries.js';
+import type { HomeOrg } from '../adapters/slack/blocks/home.js';
+import type { UserDirectory } from '../adapters/slack/user-directory.js';
+import type { AppContext } from '../context.js';
+import { buildKpis } from '../domain/ar-kpis.js';
+import { scoreLedger } from '../domain/collections-scoring.js';
+import { dec } from '../domain/money.js';
+import { prioritise } from '../domain/priority.js';
+import { loadCollectionsView } from './collections-view.js';
+import { slackDefaults } from './daily-digest.js';
+import { actorFor } from './slack-scope.js';
+
+const QUEUE_SIZE = 20;
+
+/**
+ * What a user's App Home shows, per organisation they work on: the approval cards waiting for a decision
+ * (reminders have no owner yet, so every pending card of the team, oldest plan first), their queue (no
+ * customer ownership exists yet: every customer with something overdue, by priority), today's tasks and
+ * team KPIs. Organisations where the user has no role are left out.
+ */
+export async function loadAppHome(
+  ctx: Pick<AppContext, 'database' | 'clock' | 'config'>,
+  users: UserDirectory,
+  userId: string,
+): Promise<{ userName: string; orgs: HomeOrg[] }> {
+  const db = ctx.database.db;
+  const now = ctx.clock.now();
+  const orgs: HomeOrg[] = [];
+  for (const organisation of await listOrganisations(db)) {
+    const settings = await getSlackSettings(db, organisation.id, slackDefaults(ctx));
+    const actor = await actorFor(users, settings, userId);
+    if (!actor.isCollector) continue;
+    const view = await loadCollectionsView(db, organisation, now);
+    const scored = scoreLedger(view.ledger, view.asOf, { signals: view.signals });
+    const priorities = prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals);
+    const kpis = buildKpis(scored.index, scored.snapshot);
+    const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
+    const pending = await listReminderSummaries(db, organisation.id, {
+      statuses: actor.isManager ? ['proposed', 'escalated'] : ['proposed'],
+      limit: 10,
+    });
+    const escalations = (await listEscalationStates(db, organisation.id)).filter((s) => s.active);
+    orgs.push({
+      orgId: organisation.id,
+      orgName: organisation.name,
+      asOf: view.asOf,
+      baseCurrency: priorities.baseCurrency,
+      role: actor.isManager ? 'manager' : 'collector',
+      approvals: pending
+        .sort((a, b) => a.planDate.localeCompare(b.planDate))
+        .map((r) => ({
+          contactName: names.get(r.contactId) ?? r.contactId,
+          status: r.status,
+          planDate: r.planDate,
+          tone: r.tone,
+          invoiceCount: r.invoiceCount,
+          permalink: null,
+        })),
+      queue: priorities.customers.filter((c) => dec(c.overdueBase).gt(0)).slice(0, QUEUE_SIZE),
+      promisesDueToday: view.signals.promises.filter((p) => p.promisedDate === view.asOf).length,
+      escalationsOpen: escalations.length,
+      kpis: {
+        overdue: kpis.ar.overdue,
+        total: kpis.ar.total,
+        dsoDays: kpis.dso.days,
+        ceiPercent: kpis.cei.percent,
+        averageDaysDelinquent: kpis.averageDaysDelinquent,
+      },
+    });
+  }
+  return { userName: await users.displayName(userId), orgs };
+}

@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../adapters/db/schema.js';
+import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
+
+/** A channel message posted by the outbox (digests, escalations): paced per channel, at most once per key. */
+export const OUTBOX_SLACK_POST = 'slack.post';
+
+export interface SlackPostPayload {
+  readonly channel: string;
+  readonly text: string;
+  readonly blocks: readonly unknown[];
+  /** Idempotency key of the message this one replies to in its thread. */
+  readonly threadKey: string | null;
+}
+
+export async function enqueueSlackPost(
+  db: Kysely<DB> | Transaction<DB>,
+  input: {
+    orgId: string | null;
+    key: string;
+    channel: string;
+    message: SlackMessage;
+    threadKey?: string | null;
+    now: Date;
+    notBefore?: Date;
+  },
+): Promise<boolean> {
+  const payload: SlackPostPayload = {
+    channel: input.channel,
+    text: input.message.text,
+    blocks: input.message.blocks,
+    threadKey: input.threadKey ?? null,
+  };
+  const { created } = await enqueueOutbox(db, {
+    orgId: input.orgId,
+    kind: OUTBOX_SLACK_POST,
+    idempotencyKey: input.key,
+    payload: payload as unknown as Record<string, unknown>,
+    now: input.now,
+    // Waiting for a channel slot or a thread parent costs an attempt; give pacing room before dead-lettering.
+    maxAttempts: 30,
+    ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+  });
+  return created;
+}
