@@ -58,7 +58,7 @@ export function registerArCommand(app: App, deps: ListenerDeps): void {
     }
     await ack();
     try {
-      await answer(deps, parsed, command, respond, client);
+      await deps.afterAck(() => answer(deps, parsed, command, respond, client));
     } catch (err) {
       await respond({
         response_type: 'ephemeral',
@@ -129,7 +129,7 @@ async function answer(
       break;
   }
 
-  const view = await loadCollectionsView(db, organisation, now());
+  const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
   switch (cmd.kind) {
     case 'top':
       return reply(
