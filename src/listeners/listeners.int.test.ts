@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
@@ -6,7 +7,7 @@ import { ACTION } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import type { AppContext } from '../context.js';
 import { validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
-import { TEST_ORG_ID } from '../testing/ledger-builders.js';
+import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
@@ -256,6 +257,30 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     });
     await ask('setup', COLLECTOR);
     expect(h.sandbox.openViews(COLLECTOR)).toHaveLength(0);
+  });
+
+  it('an unexpected failure gives a short apology with a reference, never internals', async () => {
+    await sql`alter table customer_holds rename to customer_holds_gone`.execute(database.db);
+    try {
+      const answer = await ask('top');
+      expect(answer.text).toMatch(
+        /^Sorry, something went wrong on our side\. Please try again; if it keeps happening, quote reference [0-9a-f]{8}\.$/,
+      );
+      expect(answer.text).not.toContain('customer_holds');
+    } finally {
+      await sql`alter table customer_holds_gone rename to customer_holds`.execute(database.db);
+    }
+  });
+
+  it('an organisation not synced yet is explained, not apologised for', async () => {
+    // A fresh organisation id: the listeners' ledger cache has not seen it.
+    await database.truncateAll();
+    const fresh = '7d3c2b1a-0000-4000-8000-00000000b002';
+    await insertLedger(database.db, fresh, new LedgerBuilder({ id: fresh, name: 'Fresh Ltd' }).build());
+    await database.db.updateTable('organisations').set({ base_currency: null }).execute();
+    expect((await ask('top')).text).toBe(
+      'This organisation has not finished its first sync from Xero yet; try again in a few minutes.',
+    );
   });
 
   it('refuses forged signatures and stale timestamps with 401 before any listener runs', async () => {
