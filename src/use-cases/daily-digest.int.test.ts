@@ -221,5 +221,14 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
     expect(out).toContain('Acme & <Sons>');
     expect(await listOutbox(database.db)).toEqual([]);
     expect(posts()).toHaveLength(0);
+
+    const ran = await runDigestCommand(ctx, { org: 'demo' });
+    expect(ran).toMatch(
+      /^Demo Trading: digest for 2026-11-23 enqueued in 1 part\(s\) to C_DIGEST; escalations: \d+ new; posted \d+, retrying 0, failed 0$/,
+    );
+    expect(sandbox.messages('C_DIGEST')).toHaveLength(1);
+    expect(await runDigestCommand(ctx, {})).toContain('digest for 2026-11-23 was already enqueued today');
+    expect(sandbox.messages('C_DIGEST')).toHaveLength(1);
+    await expect(runDigestCommand(ctx, { org: 'nope' })).rejects.toThrow("no organisation matches 'nope'");
   });
 });
