@@ -3,27 +3,38 @@
  * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.
  * Run a single section with `npm run bench -- outbox`.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type { App } from '@slack/bolt';
 import { FixedClock } from '../src/adapters/clock.js';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { migrateToLatest } from '../src/adapters/db/migrate.js';
 import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
+import { createBoltApp } from '../src/adapters/slack/bolt-app.js';
 import { completeXeroConnect } from '../src/adapters/xero/xero-connect.js';
 import { parseConfig } from '../src/config.js';
+import type { AppContext } from '../src/context.js';
 import { createContext } from '../src/context.js';
 import { buildAgeing } from '../src/domain/ageing.js';
 import { addDays } from '../src/domain/calendar.js';
 import { buildForecast } from '../src/domain/cash-forecast.js';
 import { scoreLedger } from '../src/domain/collections-scoring.js';
+import { NO_SIGNALS } from '../src/domain/collections-signals.js';
 import { prioritise } from '../src/domain/priority.js';
+import { registerListeners } from '../src/listeners/index.js';
 import { createLogger } from '../src/logger.js';
+import { validateMessageBlocks } from '../src/sandbox/slack/block-kit-limits.js';
 import { startXeroSandbox } from '../src/sandbox/xero/index.js';
-import { LedgerBuilder } from '../src/testing/ledger-builders.js';
+import { LedgerBuilder, TEST_ORG_ID } from '../src/testing/ledger-builders.js';
+import { insertLedger } from '../src/testing/ledger-fixtures.js';
+import { surfacesContext, surfacesLedger } from '../src/testing/slack-surfaces-fixture.js';
+import type { TestDatabase } from '../src/testing/test-database.js';
+import { assembleDigest } from '../src/use-cases/daily-digest.js';
 import { syncXeroOrganisation } from '../src/use-cases/sync-xero-organisation.js';
 
 interface Figure {
@@ -78,7 +89,145 @@ function syntheticLedger(contacts: number, openPer: number, paidPer: number, asO
   return b.build();
 }
 
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/**
+ * Fires `n` concurrent signed `/ar` commands at a real Bolt HTTP receiver and returns each request's time to
+ * its HTTP reply (the ack). Slack (the sandbox and the load) runs in a child process, as it would on Slack's
+ * side of the network, so it does not compete for the app's event loop.
+ */
+async function measureAcks(
+  n: number,
+  register: (app: App, ctx: AppContext) => void,
+): Promise<{ latencies: number[]; answered: number }> {
+  const database = await freshDatabase();
+  await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
+  const slack = fork(join(import.meta.dirname, 'bench-slack-load.ts'), [], { execArgv: ['--import', 'tsx'] });
+  const hello = await new Promise<{ apiUrl: string; botToken: string }>((resolve) =>
+    slack.once('message', resolve as never),
+  );
+  const ctx = await surfacesContext(database as TestDatabase, hello as never);
+  const secret = 'bench-signing-secret-0123456789';
+  // Production settings: the HTTP reply is the ack, sent before the slow work.
+  const bolt = await createBoltApp({
+    botToken: hello.botToken,
+    signingSecret: secret,
+    slackApiUrl: hello.apiUrl,
+    logger: log,
+    clientOptions: { retryConfig: { retries: 0 } },
+  });
+  register(bolt.app, ctx);
+  const port = await bolt.start(0);
+  const result = new Promise<{ latencies: number[]; answered: number }>((resolve) =>
+    slack.once('message', resolve as never),
+  );
+  slack.send({
+    url: `http://127.0.0.1:${port}`,
+    secret,
+    n,
+    commands: ['top 5', 'aging acme', 'customer beta', 'kpis'],
+  });
+  const out = await result;
+  await new Promise((resolve) => slack.once('exit', resolve));
+  await bolt.stop();
+  await database.destroy();
+  out.latencies.sort((a, z) => a - z);
+  return out;
+}
+
 const sections: Section[] = [
+  {
+    name: 'digest',
+    async run() {
+      const asOf = '2026-11-23';
+      const b = new LedgerBuilder({ id: TEST_ORG_ID, name: 'Bench Ltd', baseCurrency: 'USD' });
+      for (let c = 0; c < 2_000; c++) {
+        const contact = b.contact({ name: `Customer <${c}> & Co` });
+        for (let i = 0; i < 5; i++) {
+          b.invoice(contact, {
+            date: '2026-07-01',
+            dueDate: addDays('2026-08-01', c % 90),
+            total: `${100 + c}.00`,
+          });
+        }
+      }
+      const ledger = b.build();
+      const view = {
+        organisation: {
+          id: TEST_ORG_ID,
+          xeroTenantId: TEST_ORG_ID,
+          xeroConnectionId: null,
+          tokenSetId: null,
+          name: 'Bench Ltd',
+          baseCurrency: 'USD',
+          timezone: 'UTC',
+          shortCode: null,
+          status: 'active' as never,
+          statusReason: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        ledger,
+        asOf,
+        holds: [],
+        signals: NO_SIGNALS,
+      };
+      assembleDigest(view, null); // warm-up (JIT)
+      const times: number[] = [];
+      let parts = 0;
+      let violations = 0;
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const built = assembleDigest(view, { asOf: '2026-11-20', totalOverdue: '1000000.00' });
+        times.push(performance.now() - t0);
+        const messages = [built.messages.header, ...built.messages.thread];
+        parts = messages.length;
+        violations = messages.reduce((n, m) => n + validateMessageBlocks(m.blocks).length, 0);
+      }
+      times.sort((a, z) => a - z);
+      const median = times[2]!;
+      return [
+        {
+          name: 'digest messages (10k overdue invoices)',
+          value: `${parts} messages, ${violations} Block Kit violations`,
+        },
+        {
+          name: 'digest build (score + prioritise + blocks)',
+          value: `median ${median.toFixed(0)} ms of 5 (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)})`,
+          budget: '300 ms',
+          ok: median <= 300 && violations === 0,
+        },
+      ];
+    },
+  },
+  {
+    name: 'slack-ack',
+    async run() {
+      const N = 200;
+      const ours = await measureAcks(N, (app, ctx) => registerListeners(app, ctx));
+      // The same load against a listener that only acks and answers: what Bolt, HTTP and this machine cost.
+      const floor = await measureAcks(N, (app) =>
+        app.command('/ar', async ({ ack, respond }) => {
+          await ack();
+          await respond({ response_type: 'ephemeral', text: 'ok' });
+        }),
+      );
+      const p99 = percentile(ours.latencies, 99);
+      const line = (l: number[]) =>
+        `p50 ${percentile(l, 50).toFixed(0)} ms, p99 ${percentile(l, 99).toFixed(0)} ms, max ${l.at(-1)!.toFixed(0)} ms`;
+      return [
+        { name: 'answers delivered via response_url', value: `${ours.answered} of ${N}` },
+        { name: 'reference: ack-only listener, same load', value: line(floor.latencies) },
+        {
+          name: `ack time, ${N} concurrent signed commands`,
+          value: `${line(ours.latencies)} (load average ${loadavg()[0]!.toFixed(1)})`,
+          budget: 'p99 200 ms',
+          ok: p99 <= 200,
+        },
+      ];
+    },
+  },
   {
     name: 'scoring',
     async run() {

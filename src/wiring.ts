@@ -6,9 +6,11 @@ import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
 import type { Scheduler } from './jobs/scheduler.js';
+import { XERO_SYNC_JOB } from './jobs/xero-jobs.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
 import { runDailyDigest } from './use-cases/daily-digest.js';
+import { OUTBOX_XERO_SYNC_REQUEST } from './use-cases/slack-admin.js';
 
 export const MORNING_JOB = 'collections.morning';
 const DEFAULT_DIGEST_TIME = '08:30';
@@ -43,6 +45,14 @@ export const wiring = {
   },
   registerHandlers(ctx: AppContext): void {
     registerSlackOutboxHandlers(ctx);
+    // `/ar sync` (managers): the sync itself runs in the scheduler (a full sync can outlast an outbox lease);
+    // the request just makes it due now, so the next tick (within a minute) runs it on one instance.
+    ctx.outboxHandlers.set(OUTBOX_XERO_SYNC_REQUEST, async (item) => {
+      const orgId = typeof item.payload.orgId === 'string' ? item.payload.orgId : item.orgId;
+      if (!orgId) return { status: 'failed', error: 'sync request without an organisation' };
+      await ctx.jobStore.runSoon(orgId, XERO_SYNC_JOB, ctx.clock.now());
+      return { status: 'done', result: { scheduled: XERO_SYNC_JOB } };
+    });
     installDunning(ctx, {
       xeroNotes: createGatewayNoteWriter({
         db: ctx.database.db,

@@ -1,12 +1,14 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
+import { insertReminderIfAbsent } from '../adapters/db/dunning-queries.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { ACTION } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import type { AppContext } from '../context.js';
 import { validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
-import { TEST_ORG_ID } from '../testing/ledger-builders.js';
+import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
@@ -258,6 +260,30 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(h.sandbox.openViews(COLLECTOR)).toHaveLength(0);
   });
 
+  it('an unexpected failure gives a short apology with a reference, never internals', async () => {
+    await sql`alter table customer_holds rename to customer_holds_gone`.execute(database.db);
+    try {
+      const answer = await ask('top');
+      expect(answer.text).toMatch(
+        /^Sorry, something went wrong on our side\. Please try again; if it keeps happening, quote reference [0-9a-f]{8}\.$/,
+      );
+      expect(answer.text).not.toContain('customer_holds');
+    } finally {
+      await sql`alter table customer_holds_gone rename to customer_holds`.execute(database.db);
+    }
+  });
+
+  it('an organisation not synced yet is explained, not apologised for', async () => {
+    // A fresh organisation id: the listeners' ledger cache has not seen it.
+    await database.truncateAll();
+    const fresh = '7d3c2b1a-0000-4000-8000-00000000b002';
+    await insertLedger(database.db, fresh, new LedgerBuilder({ id: fresh, name: 'Fresh Ltd' }).build());
+    await database.db.updateTable('organisations').set({ base_currency: null }).execute();
+    expect((await ask('top')).text).toBe(
+      'This organisation has not finished its first sync from Xero yet; try again in a few minutes.',
+    );
+  });
+
   it('refuses forged signatures and stale timestamps with 401 before any listener runs', async () => {
     const forged = await h.slack.command(
       { text: 'sync', userId: MANAGER, channelId: CHANNEL },
@@ -325,6 +351,31 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     const holds = await database.db.selectFrom('customer_holds').selectAll().execute();
     expect(holds.map((x) => [x.kind, x.until, x.created_by])).toEqual([['pause', '2026-12-07', MANAGER]]);
 
+    await h.slack.blockAction({
+      userId: MANAGER,
+      channelId: 'C_ESCALATIONS',
+      message: { ts: escalation.ts, blocks: escalation.blocks as unknown[] },
+      actions: [{ ...actionsBlock.elements[2]!, block_id: actionsBlock.block_id, type: 'button' }],
+    });
+    const [call] = await listAuditEvents(database.db, { action: 'escalation.call_planned' });
+    expect(call?.actor.id).toBe(MANAGER);
+    const notes = (await listOutbox(database.db, { kind: 'xero.history_note' })).map(
+      (n) => n.payload.details,
+    );
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        'Escalation acknowledged in Slack by maria (AR Copilot).',
+        'Call planned in Slack by maria after escalation (AR Copilot).',
+        'Collections paused in Slack by maria until 2026-12-07: escalation under review (AR Copilot).',
+      ]),
+    );
+    // A double click on Acknowledge counts once.
+    await click(MANAGER, 0);
+    expect(h.sandbox.ephemerals({ channel: 'C_ESCALATIONS', user: MANAGER }).at(-1)?.text).toBe(
+      'Someone already did that for this escalation.',
+    );
+    expect(await listAuditEvents(database.db, { action: 'escalation.acknowledged' })).toHaveLength(1);
+
     // A second run the same day neither re-posts the digest nor the escalation.
     expect(await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now())).toMatchObject({
       kind: 'already-enqueued',
@@ -361,15 +412,45 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   });
 
   it("App Home shows the collector's queue, today's tasks and team KPIs within 100 blocks", async () => {
+    const beta = surfacesLedger().contacts.find((c) => c.name === 'Beta Ltd')!;
+    await insertReminderIfAbsent(
+      database.db,
+      {
+        orgId: TEST_ORG_ID,
+        contactId: beta.id,
+        purpose: 'overdue',
+        segment: 'Standard',
+        stepIndex: 1,
+        stepCount: 4,
+        tone: 'friendly',
+        channel: 'email',
+        mode: 'assisted',
+        autoSend: false,
+        carryingInvoiceId: 'i-any',
+        invoiceIds: ['a', 'b'],
+        planDate: '2026-11-23',
+        reason: 'step 2 due',
+        status: 'proposed',
+        recipients: ['ap@beta.example'],
+        cc: [],
+        messageId: '<r1@ar>',
+      },
+      new Date('2026-11-23T08:00:00Z'),
+    );
     const res = await h.slack.event({ type: 'app_home_opened', user: COLLECTOR, tab: 'home', channel: 'D1' });
     expect(res.status).toBe(200);
     const home = h.sandbox.homeView(COLLECTOR)!;
     expect(validateView(home.view)).toEqual([]);
     const text = blocksAsText(home.view.blocks as never);
     expect(text).toContain('*Demo Trading* · collector · as of 2026-11-23');
-    expect(text).toContain('*Waiting for your approval* (0)');
+    expect(text).toContain(
+      '*Waiting for your approval* (1)\n• Beta Ltd: friendly reminder, 2 invoices, planned 2026-11-23',
+    );
+    expect(text).toContain('• 1 card to decide');
     expect(text).toContain('*Overdue*\n$16,800.00');
-    expect(text.indexOf('Gamma Co')).toBeLessThan(text.indexOf('Beta Ltd'));
+    const queue = text.slice(text.indexOf('*Your queue*'));
+    expect(queue.indexOf('Gamma Co')).toBeGreaterThan(0);
+    expect(queue.indexOf('Gamma Co')).toBeLessThan(queue.indexOf('Beta Ltd'));
     await h.slack.event({ type: 'app_home_opened', user: OUTSIDER, tab: 'home', channel: 'D2' });
     expect(blocksAsText(h.sandbox.homeView(OUTSIDER)!.view.blocks as never)).toContain(
       'You are not on an AR team yet.',

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
+import { createLedgerCache, type LedgerLoader } from '../use-cases/ledger-cache.js';
 
 /** What every listener needs from the context, checked once at registration. */
 export interface ListenerDeps {
@@ -11,6 +12,32 @@ export interface ListenerDeps {
   readonly users: UserDirectory;
   readonly defaults: ReturnType<typeof slackDefaults>;
   readonly log: Logger;
+  /** Runs the slow half of a request (after its ack) with bounded concurrency; see `createWorkQueue`. */
+  readonly afterAck: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The synced ledger, shared by a burst of requests (see createLedgerCache). */
+  readonly ledgers: LedgerLoader;
+}
+
+/**
+ * Slow work after an ack (loading and scoring a ledger) is CPU in this process. Run all of it at once and a
+ * burst of commands starves the event loop, so later requests are acked late; a small queue keeps acks
+ * quick and the answers still come within seconds. Per process: other instances have their own.
+ */
+export function createWorkQueue(concurrency: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    // Yield once so acks already parsed are written before this work takes the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 export function listenerDeps(ctx: AppContext): ListenerDeps {
@@ -24,6 +51,8 @@ export function listenerDeps(ctx: AppContext): ListenerDeps {
     users: ctx.slack.users,
     defaults: slackDefaults(ctx),
     log: ctx.log.child({ component: 'slack-listeners' }),
+    afterAck: createWorkQueue(2),
+    ledgers: createLedgerCache(ctx.database.db, () => Date.now()),
   };
 }
 

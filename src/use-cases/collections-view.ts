@@ -64,8 +64,9 @@ export async function loadCollectionsView(
   db: Kysely<DB>,
   organisation: Organisation,
   now: Date,
+  load: (orgId: string) => Promise<Ledger> = (orgId) => loadLedger(db, orgId),
 ): Promise<CollectionsView> {
-  const ledger = await loadLedger(db, organisation.id);
+  const ledger = await load(organisation.id);
   const asOf = localDateOf(now, ledger.organisation.timezone);
   const holds = await listActiveHolds(db, organisation.id);
   return {

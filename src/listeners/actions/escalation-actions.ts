@@ -41,7 +41,7 @@ export function registerEscalationActions(app: App, deps: ListenerDeps): void {
             `Only AR managers can ${label}. You are ${actor.isCollector ? 'a collector' : 'not on the AR team'}; this attempt was recorded.`,
           ));
         }
-        const view = await loadCollectionsView(db, scope.organisation, now);
+        const view = await loadCollectionsView(db, scope.organisation, now, deps.ledgers);
         const contactName = view.ledger.contacts.find((c) => c.id === contactId)?.name ?? contactId;
         const out = await decideEscalation(db, {
           orgId,

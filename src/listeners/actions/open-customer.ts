@@ -46,7 +46,7 @@ export function registerOpenCustomer(app: App, deps: ListenerDeps): void {
         });
         return void (await show([section(`You are not on the AR team for ${scope.organisation.name}.`)]));
       }
-      const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now());
+      const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now(), deps.ledgers);
       await show(customerMessage(await loadCustomerDetail(db, view, ids[1]!)).blocks);
     } catch (err) {
       await show([section(apologise(deps.log, err, 'open customer'))]).catch(() => undefined);

@@ -54,7 +54,7 @@ export function registerPickCustomer(app: App, deps: ListenerDeps): void {
             text: `You are not on the AR team for ${scope.organisation.name}.`,
           }));
         }
-        const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now());
+        const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now(), deps.ledgers);
         const contact = view.ledger.contacts.find((c) => c.id === pick.c);
         const m = contact
           ? await runForCustomer(

@@ -10,6 +10,7 @@ import {
   topMessage,
 } from '../../adapters/slack/blocks/reports.js';
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
+import { AppError } from '../../errors.js';
 import {
   buildAgingReport,
   buildCashForecast,
@@ -58,12 +59,14 @@ export function registerArCommand(app: App, deps: ListenerDeps): void {
     }
     await ack();
     try {
-      await answer(deps, parsed, command, respond, client);
+      await deps.afterAck(() => answer(deps, parsed, command, respond, client));
     } catch (err) {
-      await respond({
-        response_type: 'ephemeral',
-        text: apologise(deps.log, err, `/ar ${parsed.kind}`),
-      }).catch(() => undefined);
+      // Expected before the first sync: say so rather than apologise.
+      const text =
+        err instanceof AppError && err.code === 'ORG_NOT_SYNCED'
+          ? 'This organisation has not finished its first sync from Xero yet; try again in a few minutes.'
+          : apologise(deps.log, err, `/ar ${parsed.kind}`);
+      await respond({ response_type: 'ephemeral', text }).catch(() => undefined);
     }
   });
 }
@@ -129,7 +132,7 @@ async function answer(
       break;
   }
 
-  const view = await loadCollectionsView(db, organisation, now());
+  const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
   switch (cmd.kind) {
     case 'top':
       return reply(

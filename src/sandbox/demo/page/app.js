@@ -24,6 +24,34 @@ function toast(text) {
   }, 4000);
 }
 
+// Slack shortcodes the app uses, drawn as Slack draws them.
+const EMOJI = {
+  white_check_mark: '✅',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  zzz: '💤',
+  white_circle: '⚪',
+  thread: '🧵',
+  tada: '🎉',
+  robot_face: '🤖',
+  red_circle: '🔴',
+  outbox_tray: '📤',
+  large_orange_circle: '🟠',
+  ghost: '👻',
+  fast_forward: '⏩',
+  email: '📧',
+  arrows_counterclockwise: '🔄',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  moneybag: '💰',
+  calendar: '📅',
+  chart_with_upwards_trend: '📈',
+  bust_in_silhouette: '👤',
+  x: '❌',
+  no_entry: '⛔',
+};
+const emoji = (s) => s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
+
 // --- mrkdwn -------------------------------------------------------------------------------------------
 function escapeHtml(s) {
   return String(s).replace(
@@ -38,7 +66,7 @@ function mrkdwn(text) {
     links.push({ target, label });
     return `@@LINK${links.length - 1}@@`;
   });
-  s = escapeHtml(s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  s = escapeHtml(emoji(s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')));
   s = s
     .replace(/```([\s\S]*?)```/g, (_m, c) => `<pre>${c}</pre>`)
     .replace(/`([^`\n]+)`/g, '<code>$1</code>')
@@ -59,7 +87,7 @@ function mrkdwn(text) {
 }
 const textOf = (t) =>
   !t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : escapeHtml(t.text).replace(/\n/g, '<br>');
-const plain = (t) => (t ? t.text : '');
+const plain = (t) => (t ? emoji(t.text) : '');
 function userName(id) {
   return state.data?.users?.find((u) => u.id === id)?.name ?? id;
 }

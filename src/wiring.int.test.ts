@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from './adapters/clock.js';
+import { enqueueOutbox } from './adapters/outbox/outbox-store.js';
+import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
+import { parseConfig } from './config.js';
+import { type AppContext, createContext } from './context.js';
+import { XERO_SYNC_JOB } from './jobs/xero-jobs.js';
+import { createLogger } from './logger.js';
+import { openTestDatabase, type TestDatabase } from './testing/test-database.js';
+import { OUTBOX_XERO_SYNC_REQUEST } from './use-cases/slack-admin.js';
+import { wiring } from './wiring.js';
+
+let database: TestDatabase;
+let ctx: AppContext;
+const NOW = new Date('2026-11-23T20:00:00Z');
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const parsed = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 'test-signing-secret',
+    ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+  });
+  if (!parsed.ok) throw new Error('config');
+  ctx = await createContext(parsed.config, {
+    database,
+    log: createLogger({ level: 'silent' }),
+    clock: new FixedClock(NOW),
+  });
+  wiring.registerHandlers(ctx);
+});
+afterAll(async () => {
+  await ctx?.destroy();
+  await database?.destroy();
+});
+
+describe('wiring', () => {
+  it('registers a handler for every side effect the features enqueue', () => {
+    expect([...ctx.outboxHandlers.keys()].sort()).toEqual(
+      expect.arrayContaining([
+        'reminder.send',
+        'slack.post',
+        'slack.reminder_card',
+        'xero.history_note',
+        'xero.sync_request',
+      ]),
+    );
+  });
+
+  it('turns `/ar sync` into a Xero sync due now for the scheduler', async () => {
+    const org = await database.db
+      .insertInto('organisations')
+      .values({
+        xero_tenant_id: 't-w',
+        name: 'Wired Ltd',
+        base_currency: 'NZD',
+        timezone: 'Pacific/Auckland',
+        xero_connection_id: null,
+        token_set_id: null,
+        short_code: null,
+        status_reason: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await enqueueOutbox(database.db, {
+      orgId: org.id,
+      kind: OUTBOX_XERO_SYNC_REQUEST,
+      idempotencyKey: 'sync-1',
+      payload: { orgId: org.id },
+      now: NOW,
+    });
+    const worker = new OutboxWorker({
+      db: database.db,
+      clock: ctx.clock,
+      log: ctx.log,
+      handlers: new Map([[OUTBOX_XERO_SYNC_REQUEST, ctx.outboxHandlers.get(OUTBOX_XERO_SYNC_REQUEST)!]]),
+    });
+    expect(await worker.drain()).toMatchObject({ done: 1 });
+    const job = await database.db
+      .selectFrom('scheduled_jobs')
+      .selectAll()
+      .where('org_id', '=', org.id)
+      .where('job', '=', XERO_SYNC_JOB)
+      .executeTakeFirst();
+    expect(job?.next_run_at.getTime()).toBeLessThanOrEqual(NOW.getTime());
+  });
+});
