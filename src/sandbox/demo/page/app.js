@@ -86,7 +86,7 @@ function mrkdwn(text) {
   });
 }
 const textOf = (t) =>
-  !t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : escapeHtml(t.text).replace(/\n/g, '<br>');
+  !t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : escapeHtml(emoji(t.text)).replace(/\n/g, '<br>');
 const plain = (t) => (t ? emoji(t.text) : '');
 function userName(id) {
   return state.data?.users?.find((u) => u.id === id)?.name ?? id;
