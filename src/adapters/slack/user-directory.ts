@@ -41,7 +41,8 @@ export function createUserDirectory(client: WebClient, clock: Clock, ttlMs = 5 *
       try {
         const res = await client.users.info({ user: userId });
         const u = res.user;
-        const name = u?.profile?.display_name || u?.real_name || u?.name || userId;
+        // Audit notes name people as colleagues know them: the full name first, the handle as a fallback.
+        const name = u?.real_name || u?.profile?.real_name || u?.profile?.display_name || u?.name || userId;
         names.set(userId, { at: clock.now().getTime(), name });
         return name;
       } catch {

@@ -44,6 +44,10 @@ const EMOJI = {
   large_green_circle: '🟢',
   large_yellow_circle: '🟡',
   moneybag: '💰',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  mag: '🔍',
+  speech_balloon: '💬',
   calendar: '📅',
   chart_with_upwards_trend: '📈',
   bust_in_silhouette: '👤',
@@ -117,7 +121,13 @@ function renderElement(e, ctx, blockId) {
         'aria-label': e.accessibility_label,
       });
       if (e.url) b.addEventListener('click', () => window.open(e.url, '_blank', 'noopener'));
-      else b.addEventListener('click', () => send({ value: e.value }));
+      else
+        b.addEventListener('click', () => {
+          // Slack asks before a button with a confirm object acts (e.g. "Send this reminder?").
+          if (e.confirm && !window.confirm(`${plain(e.confirm.title)}\n\n${e.confirm.text?.text ?? ''}`))
+            return;
+          send({ value: e.value });
+        });
       return b;
     }
     case 'datepicker': {
