@@ -87,7 +87,7 @@ describe('the demo workspace in a browser', () => {
       .locator('#messages article', { has: page.getByRole('button', { name: 'Approve & send' }) })
       .first();
     await expect.poll(() => card.count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    await card.scrollIntoViewIfNeeded();
+    await card.scrollIntoViewIfNeeded().catch(() => undefined);
     await shot('demo-card.png');
 
     await card.getByRole('button', { name: 'Edit' }).click();

@@ -587,8 +587,14 @@ function closeThread() {
   $('#thread-drawer').hidden = true;
 }
 
+let lastState = '';
 async function refresh() {
-  state.data = await api('state');
+  const data = await api('state');
+  // Redraw only when something changed: a redraw replaces the messages, which would cancel a click under way.
+  const json = JSON.stringify(data);
+  if (json === lastState) return;
+  lastState = json;
+  state.data = data;
   render();
 }
 
