@@ -152,10 +152,26 @@ describe('planDunning', () => {
   });
 
   it('fires the latest due step once rather than every missed step in a burst', () => {
-    const a = only(plan(customer({ openItems: [item({ daysOverdue: 40 })] })));
-    expect(a.stepIndex).toBe(3);
-    expect(a.step.tone).toBe('final');
+    const a = only(plan(customer({ openItems: [item({ daysOverdue: 20 })] })));
+    expect(a.stepIndex).toBe(2);
+    expect(a.step.tone).toBe('firm');
     expect(a.reason).toContain('first reminder');
+  });
+
+  it('never opens with the final reminder: a long-overdue customer not yet contacted gets the firm one first', () => {
+    const first = only(plan(customer({ openItems: [item({ daysOverdue: 40 })] })));
+    expect(first).toMatchObject({ kind: 'chase', stepIndex: 2 });
+    expect(first.step.tone).toBe('firm');
+    const after = only(
+      plan(
+        customer({
+          openItems: [item({ daysOverdue: 46 })],
+          history: [{ sentOn: '2026-11-17', purpose: 'overdue', stepIndex: 2, invoiceIds: ['inv-46'] }],
+        }),
+      ),
+    );
+    expect(after).toMatchObject({ kind: 'chase', stepIndex: 3 });
+    expect(after.step.tone).toBe('final');
   });
 
   it('does not repeat a step already sent, and says when the next one comes', () => {

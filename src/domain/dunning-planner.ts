@@ -244,10 +244,17 @@ function planOverdue(
   const carrying = overdue[0]!;
   const overdueSteps = segment.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.offsetDays >= 1);
   // The latest step whose day has come; earlier ones that were never sent are skipped, not fired in a burst.
-  const due = [...overdueSteps].reverse().find(({ s }) => s.offsetDays <= carrying.daysOverdue);
+  const latestDue = [...overdueSteps].reverse().find(({ s }) => s.offsetDays <= carrying.daysOverdue);
   const sent = c.history
     .filter((h) => h.purpose === 'overdue' && h.invoiceIds.includes(carrying.invoiceId))
     .reduce((m, h) => Math.max(m, h.stepIndex), -1);
+  // A customer's first reminder is never the final one: a "final reminder" that nobody was warned about reads
+  // as a threat and its template ("despite our earlier reminders") would not be true. Step down to the
+  // latest earlier step that is not final; the final one follows at its own time.
+  const due =
+    sent === -1 && latestDue?.s.tone === 'final'
+      ? ([...overdueSteps].reverse().find(({ s, i }) => i < latestDue.i && s.tone !== 'final') ?? latestDue)
+      : latestDue;
   if (!due) {
     const first = overdueSteps[0];
     return skip(

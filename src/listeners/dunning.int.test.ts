@@ -295,7 +295,9 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     expect(told).toHaveLength(2);
     expect(
       told.every((t) =>
-        /^Someone got there first: this reminder is already approved by (colin|cara)/.test(t),
+        /^Someone got there first: this reminder is already approved by (Colin Collector|Cara Collector)/.test(
+          t,
+        ),
       ),
     ).toBe(true);
 
@@ -425,7 +427,9 @@ describe('the other buttons', () => {
     });
     const thread = threadTexts(harness.sandbox.message(QUEUE, acme.ts)!);
     expect(thread).toHaveLength(1);
-    expect(thread[0]).toContain(':pencil2: cara edited the draft at 2026-11-22 20:00 UTC (v1 → v2).');
+    expect(thread[0]).toContain(
+      ':pencil2: Cara Collector edited the draft at 2026-11-22 20:00 UTC (v1 → v2).',
+    );
     expect(thread[0]).toContain('- Please arrange payment as soon as possible');
     expect(thread[0]).toContain('+ Please arrange payment this week as soon as possible');
     expect(JSON.stringify(harness.sandbox.message(QUEUE, acme.ts)!.blocks)).toContain('draft v2');
@@ -454,9 +458,9 @@ describe('the other buttons', () => {
     });
     await settle();
     const escalated = harness.sandbox.message(QUEUE, acme.ts)!;
-    expect(JSON.stringify(escalated.blocks)).toContain('*Escalated* by colin');
+    expect(JSON.stringify(escalated.blocks)).toContain('*Escalated* by Colin Collector');
     expect(xero.notesOn('c-acme')).toEqual([
-      'Escalated to a manager in Slack by colin: asks for a payment plan (AR Copilot).',
+      'Escalated to a manager in Slack by Colin Collector: asks for a payment plan (AR Copilot).',
     ]);
     await click(collector2.id, escalated, REMINDER_ACTIONS.approve);
     expect(harness.sandbox.ephemerals({ user: collector2.id }).at(-1)?.text).toBe(
@@ -481,9 +485,13 @@ describe('the other buttons', () => {
       snoozedUntil: '2026-11-25',
     });
     expect(threadTexts(harness.sandbox.message(QUEUE, soon.ts)!)).toEqual([
-      expect.stringMatching(/^:zzz: Snoozed by colin at 2026-11-22 20:\d\d UTC until 2026-11-25\.$/),
+      expect.stringMatching(
+        /^:zzz: Snoozed by Colin Collector at 2026-11-22 20:\d\d UTC until 2026-11-25\.$/,
+      ),
     ]);
-    expect(JSON.stringify(harness.sandbox.message(QUEUE, paused.ts)!.blocks)).toContain('*Skipped* by cara');
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, paused.ts)!.blocks)).toContain(
+      '*Skipped* by Cara Collector',
+    );
     // The snooze ends on its date: the card asks again.
     clock.set(new Date('2026-11-24T20:00:00Z'));
     const next = await runToday();

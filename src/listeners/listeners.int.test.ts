@@ -165,7 +165,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
       created_by: COLLECTOR,
     });
     const [audit] = await listAuditEvents(database.db, { action: 'customer.paused' });
-    expect(audit?.actor).toEqual({ type: 'user', id: COLLECTOR, name: 'colin' });
+    expect(audit?.actor).toEqual({ type: 'user', id: COLLECTOR, name: 'Colin Collector' });
     expect(audit?.payload).toMatchObject({
       before: { pauses: [] },
       after: { until: '2026-12-01', reason: 'customer on holiday' },
@@ -175,7 +175,8 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
       {
         documentType: 'contact',
         documentId: holds[0]!.contact_id,
-        details: 'Collections paused in Slack by colin until 2026-12-01: customer on holiday (AR Copilot).',
+        details:
+          'Collections paused in Slack by Colin Collector until 2026-12-01: customer on holiday (AR Copilot).',
       },
     ]);
     expect(textOf(await ask('pause beta until 2020-01-01'))).toBe('2020-01-01 is in the past.');
@@ -186,7 +187,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(resumed?.payload).toMatchObject({ after: { pauses: [] } });
     expect(
       (await listOutbox(database.db, { kind: 'xero.history_note' })).map((n) => n.payload.details),
-    ).toContain('Collections resumed in Slack by colin (AR Copilot).');
+    ).toContain('Collections resumed in Slack by Colin Collector (AR Copilot).');
   });
 
   it('/ar sync is for managers: a manager enqueues a request once a minute, a collector is refused and audited', async () => {
@@ -336,7 +337,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
 
     await click(MANAGER, 0);
     const updated = h.sandbox.message('C_ESCALATIONS', escalation.ts)!;
-    expect(textOf(updated)).toContain(':white_check_mark: Acknowledged by maria');
+    expect(textOf(updated)).toContain(':white_check_mark: Acknowledged by Maria Manager');
     expect(updated.blocks?.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
     const [ack] = await listAuditEvents(database.db, { action: 'escalation.acknowledged' });
     expect(ack?.payload).toMatchObject({ customer: 'Gamma Co', crossedOn: '2026-11-23' });
@@ -364,9 +365,9 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     );
     expect(notes).toEqual(
       expect.arrayContaining([
-        'Escalation acknowledged in Slack by maria (AR Copilot).',
-        'Call planned in Slack by maria after escalation (AR Copilot).',
-        'Collections paused in Slack by maria until 2026-12-07: escalation under review (AR Copilot).',
+        'Escalation acknowledged in Slack by Maria Manager (AR Copilot).',
+        'Call planned in Slack by Maria Manager after escalation (AR Copilot).',
+        'Collections paused in Slack by Maria Manager until 2026-12-07: escalation under review (AR Copilot).',
       ]),
     );
     // A double click on Acknowledge counts once.

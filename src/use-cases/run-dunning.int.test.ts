@@ -308,15 +308,22 @@ describe('runDunning over the Auckland fixture', () => {
     const thursday = await run({ now: new Date('2026-11-25T20:00:00Z') });
     expect(thursday.resurfaced).toBe(1);
     expect((await getReminder(database.db, beta.reminderId))?.status).toBe('proposed');
-    // Tuesday 8 December: INV-A1 is 30 days overdue, the final step; the firm one nobody decided is replaced.
+    // Tuesday 8 December: INV-B1 is 18 days overdue, the firm step; Beta's friendly one nobody decided is replaced.
+    // INV-A1 is 30 days overdue, but Acme was never actually contacted: no final reminder out of the blue, the
+    // firm proposal stays.
     const later = await run({ now: new Date('2026-12-07T20:00:00Z') });
-    const final = later.reminders.find((r) => r.contactId === 'c-acme')!;
-    expect(final.created).toBe(true);
-    expect(await getReminder(database.db, final.reminderId)).toMatchObject({ stepIndex: 3, tone: 'final' });
-    expect((await getReminder(database.db, acme.reminderId))?.status).toBe('superseded');
+    const firm = later.reminders.find((r) => r.contactId === 'c-beta')!;
+    expect(firm.created).toBe(true);
+    expect(await getReminder(database.db, firm.reminderId)).toMatchObject({ stepIndex: 2, tone: 'firm' });
+    expect((await getReminder(database.db, beta.reminderId))?.status).toBe('superseded');
+    expect(later.reminders.find((r) => r.contactId === 'c-acme')).toMatchObject({
+      reminderId: acme.reminderId,
+      created: false,
+    });
+    expect((await getReminder(database.db, acme.reminderId))?.status).toBe('proposed');
     expect(later.superseded).toBeGreaterThanOrEqual(1);
     const keys = (await listOutbox(database.db, { kind: OUTBOX_REMINDER_CARD })).map((i) => i.idempotencyKey);
-    expect(keys).toContain(`card:${acme.reminderId}:superseded`);
+    expect(keys).toContain(`card:${beta.reminderId}:superseded`);
     expect(keys).toContain(`card:${beta.reminderId}:resurfaced:2026-11-26`);
   });
 });

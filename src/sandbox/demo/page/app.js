@@ -78,6 +78,7 @@ function mrkdwn(text) {
     .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;!?]|$)/g, '$1<em>$2</em>')
     .replace(/(^|[\s(])~([^~\n]+)~(?=[\s).,:;!?]|$)/g, '$1<del>$2</del>')
     .replace(/^&gt; ?(.*)$/gm, '<blockquote>$1</blockquote>')
+    .replace(/<\/blockquote>\n<blockquote>/g, '<br>')
     .replace(/\n/g, '<br>');
   return s.replace(/@@LINK(\d+)@@/g, (_m, i) => {
     const { target, label } = links[Number(i)];
