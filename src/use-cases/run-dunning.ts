@@ -23,7 +23,6 @@ import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
 import { addDays, localDateOf } from '../domain/calendar.js';
-import type { CollectionsSignals, Dispute, PromiseToPay } from '../domain/collections-signals.js';
 import {
   type ChaseAction,
   type ContactRecord,
@@ -36,6 +35,7 @@ import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
 import type { CustomerPriority } from '../domain/priority.js';
 import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
 import { listPriorities } from './collections-reports.js';
+import { OPEN_ENDED, signalsFromHolds } from './collections-view.js';
 import { composeReminderDraft } from './compose-reminder-draft.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 
@@ -409,45 +409,6 @@ export function sendWindowStart(zone: string, asOf: IsoDate, now: Date, start: s
   return opens.getTime() > now.getTime() ? opens : now;
 }
 
-const FAR_FUTURE: IsoDate = '9999-12-31';
-
-/** Holds recorded in Slack are the brain's signals: disputes and promises change risk and priority. */
-export function signalsFromHolds(holds: readonly ActiveHold[], zone: string): CollectionsSignals {
-  const disputes: Dispute[] = [];
-  const promises: PromiseToPay[] = [];
-  const pausedUntil: Record<string, IsoDate> = {};
-  for (const h of holds) {
-    const madeOn = localDateOf(h.createdAt, zone);
-    if (h.kind === 'dispute') {
-      disputes.push({
-        id: `hold-${h.id}`,
-        contactId: h.contactId,
-        invoiceIds: [],
-        reason: 'other',
-        openedOn: madeOn,
-        resolvedOn: null,
-      });
-    } else if (h.kind === 'promise' && h.until) {
-      promises.push({
-        id: `hold-${h.id}`,
-        contactId: h.contactId,
-        invoiceIds: [],
-        amount: h.amount,
-        currency: null,
-        promisedDate: h.until,
-        madeOn,
-        confidence: 0.7,
-        cancelledOn: null,
-      });
-    } else if (h.kind === 'pause') {
-      const until = h.until ?? FAR_FUTURE;
-      const prev = pausedUntil[h.contactId];
-      if (!prev || until > prev) pausedUntil[h.contactId] = until;
-    }
-  }
-  return { disputes, promises, pausedUntil };
-}
-
 function customerState(
   cp: CustomerPriority,
   contact: Contact | undefined,
@@ -461,7 +422,7 @@ function customerState(
   let pausedUntil: IsoDate | null = null;
   for (const h of mine) {
     if (h.kind !== 'pause') continue;
-    const until = h.until ?? FAR_FUTURE;
+    const until = h.until ?? OPEN_ENDED;
     if (!pausedUntil || until > pausedUntil) pausedUntil = until;
   }
   const snooze = snoozedUntil.get(cp.contactId);

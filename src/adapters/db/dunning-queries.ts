@@ -380,26 +380,28 @@ export async function addDraftVersion(
   return next;
 }
 
-export interface NewReminder {
-  readonly orgId: string;
-  readonly contactId: string;
-  readonly purpose: 'overdue' | 'upcoming';
-  readonly segment: string;
-  readonly stepIndex: number;
-  readonly stepCount: number;
-  readonly tone: string;
-  readonly channel: string;
-  readonly mode: string;
-  readonly autoSend: boolean;
-  readonly carryingInvoiceId: string;
-  readonly invoiceIds: readonly string[];
-  readonly planDate: IsoDate;
-  readonly reason: string;
-  readonly status: ReminderStatus;
-  readonly recipients: readonly string[];
-  readonly cc: readonly string[];
-  readonly messageId: string;
-}
+/** What the planner decides; everything else on a reminder comes from later decisions. */
+export type NewReminder = Pick<
+  ReminderRow,
+  | 'orgId'
+  | 'contactId'
+  | 'purpose'
+  | 'segment'
+  | 'stepIndex'
+  | 'stepCount'
+  | 'tone'
+  | 'channel'
+  | 'mode'
+  | 'autoSend'
+  | 'carryingInvoiceId'
+  | 'invoiceIds'
+  | 'planDate'
+  | 'reason'
+  | 'status'
+  | 'recipients'
+  | 'cc'
+  | 'messageId'
+>;
 
 /**
  * Inserts a planned reminder unless the same step for the same carrying invoice already exists (planning runs

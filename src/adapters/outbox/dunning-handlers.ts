@@ -249,13 +249,9 @@ export function senderIdentity(config: AppContext['config']): { messageDomain: s
  * What the service and the CLI need to run dunning: the drafter (Claude when configured), the SMTP sender,
  * and the outbox handlers registered into the context. Returns a function that closes the mail transport.
  */
-export function installDunning(
-  ctx: AppContext,
-  options: { xeroNotes?: XeroNoteWriter | null } = {},
-): { drafter: ReminderDrafter | null; messageDomain: string; senderName: string; close(): void } {
-  const mail = ctx.config.mail ? createSmtpSender(ctx.config.mail) : null;
-  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null });
-  const drafter = ctx.config.anthropic
+/** Claude when configured; null means templates. */
+function drafterFor(ctx: AppContext): ReminderDrafter | null {
+  return ctx.config.anthropic
     ? createAnthropicDrafter({
         apiKey: ctx.config.anthropic.apiKey,
         model: ctx.config.anthropic.model,
@@ -263,6 +259,15 @@ export function installDunning(
         log: ctx.log.child({ component: 'reminder-drafter' }),
       })
     : null;
+}
+
+export function installDunning(
+  ctx: AppContext,
+  options: { xeroNotes?: XeroNoteWriter | null } = {},
+): { drafter: ReminderDrafter | null; messageDomain: string; senderName: string; close(): void } {
+  const mail = ctx.config.mail ? createSmtpSender(ctx.config.mail) : null;
+  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null });
+  const drafter = drafterFor(ctx);
   return { drafter, ...senderIdentity(ctx.config), close: () => mail?.close() };
 }
 
@@ -275,14 +280,7 @@ export async function runMorningDunning(
   orgId: string,
   now: Date,
 ): Promise<RunDunningResult> {
-  const drafter = ctx.config.anthropic
-    ? createAnthropicDrafter({
-        apiKey: ctx.config.anthropic.apiKey,
-        model: ctx.config.anthropic.model,
-        baseURL: ctx.config.anthropic.baseUrl,
-        log: ctx.log.child({ component: 'reminder-drafter' }),
-      })
-    : null;
+  const drafter = drafterFor(ctx);
   const result = await runDunning(
     { db: ctx.database.db, drafter, hashInputs: hashDraftInputs },
     { orgId, now, ...senderIdentity(ctx.config) },
