@@ -235,12 +235,15 @@ describe('parseNow', () => {
     expect(parseNow(input)?.toISOString()).toBe(iso);
   });
 
-  it.each(['2025-02-29', '2026-13-01', '2026-11-21T09:30:00', 'today', '21/11/2026'])(
-    'rejects %s',
-    (input) => {
-      expect(parseNow(input)).toBeNull();
-    },
-  );
+  it.each([
+    '2025-02-29',
+    '2026-13-01',
+    '2026-11-21T09:30:00',
+    'today',
+    '21/11/2026',
+  ])('rejects %s', (input) => {
+    expect(parseNow(input)).toBeNull();
+  });
 });
 
 describe('Xero settings', () => {

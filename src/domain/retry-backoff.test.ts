@@ -10,12 +10,9 @@ describe('backoffDelayMs', () => {
     [3, 1, 4_000],
     [7, 1, 60_000],
     [30, 1, 60_000],
-  ])(
-    'attempt %i with the largest jitter waits the full exponential %i → %i ms',
-    (attempt, random, expected) => {
-      expect(backoffDelayMs(attempt, policy, random)).toBe(expected);
-    },
-  );
+  ])('attempt %i with the largest jitter waits the full exponential %i → %i ms', (attempt, random, expected) => {
+    expect(backoffDelayMs(attempt, policy, random)).toBe(expected);
+  });
 
   it('jitters below the exponential ceiling but never below the floor', () => {
     expect(backoffDelayMs(5, policy, 0.5)).toBe(8_000);

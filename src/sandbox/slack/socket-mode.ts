@@ -101,7 +101,8 @@ class Connection {
       if (this.buffer.length < offset + maskLen + len) return;
       const mask = masked ? this.buffer.subarray(offset, offset + 4) : null;
       const payload = Buffer.from(this.buffer.subarray(offset + maskLen, offset + maskLen + len));
-      if (mask) for (let i = 0; i < payload.length; i += 1) payload[i]! ^= mask[i % 4]!;
+      if (mask)
+        for (let i = 0; i < payload.length; i += 1) payload[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
       this.buffer = this.buffer.subarray(offset + maskLen + len);
       if (opcode === OP_TEXT) this.onMessage(payload.toString('utf8'));
       else if (opcode === OP_PING) this.write(OP_PONG, payload);
