@@ -58,6 +58,10 @@ function openPostgres(databaseUrl: string, max: number): Database {
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle pooled connection can be closed by the server (restart, failover, a DBA's terminate). pg reports it
+  // as an 'error' event on the pool; unhandled, that would crash the process. The pool drops the client and
+  // the next query opens a new one, so there is nothing else to do here.
+  pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
