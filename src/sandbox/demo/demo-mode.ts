@@ -188,7 +188,8 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
   // The first tick runs the initial sync and schedules each later morning; this first morning is run here,
   // because the demo starts after today's digest time. Later mornings come from the scheduler, as in production.
   await runDueWork(clock.now());
-  for (const org of await listOrganisations(ctx.database.db)) await hooks.runMorning?.(ctx, org.id, clock.now());
+  for (const org of await listOrganisations(ctx.database.db))
+    await hooks.runMorning?.(ctx, org.id, clock.now());
   await runDueWork(clock.now());
 
   Object.assign(runtime, {
