@@ -145,19 +145,27 @@ export const AGEING_CONVENTIONS: readonly string[] = [
 ];
 
 /** Amounts per column in exact units; the total is summed when printed, not on every add. */
+const SLOTS = new WeakMap<readonly string[], Readonly<Record<string, number>>>();
+
 class Buckets<K extends string> {
   private readonly slotOf: Readonly<Record<string, number>>;
-  private readonly sums: bigint[];
+  private readonly sums: number[];
   constructor(readonly keys: readonly K[]) {
-    this.slotOf = Object.fromEntries(keys.map((k, i) => [k, i]));
-    this.sums = keys.map(() => 0n);
+    // One slot table per column set, shared by the tens of thousands of customers' buckets.
+    let slots = SLOTS.get(keys);
+    if (!slots) {
+      slots = Object.fromEntries(keys.map((k, i) => [k, i]));
+      SLOTS.set(keys, slots);
+    }
+    this.slotOf = slots;
+    this.sums = keys.map(() => 0);
   }
   add(key: K, amount: Units) {
     const i = this.slotOf[key]!;
     this.sums[i] = this.sums[i]! + amount;
   }
   total(): Units {
-    let t = 0n;
+    let t = 0;
     for (const v of this.sums) t += v;
     return t;
   }
@@ -193,7 +201,7 @@ const newCustomer = (): CustomerAccumulator => ({
   byCurrency: new Map(),
   invoices: [],
   credits: [],
-  creditsBase: 0n,
+  creditsBase: 0,
   oldest: null,
 });
 
@@ -229,18 +237,22 @@ function currencyRows(
 export function agedInvoiceOf(p: InvoicePosition, asOf: IsoDate, baseCurrency: string): AgedInvoice {
   const dpd = p.daysOverdue;
   const base = p.outstandingBaseUnits;
+  const amountDue = formatUnits(p.outstandingUnits, p.invoice.currency);
   return {
     invoiceId: p.invoice.id,
     number: p.invoice.number,
     date: p.invoice.date,
     dueDate: p.invoice.dueDate,
     currency: p.invoice.currency,
-    amountDue: formatUnits(p.outstandingUnits, p.invoice.currency),
-    baseAmountDue: formatUnits(base, baseCurrency),
+    amountDue,
+    baseAmountDue:
+      base === p.outstandingUnits && p.invoice.currency === baseCurrency
+        ? amountDue
+        : formatUnits(base, baseCurrency),
     daysOverdue: dpd,
     bucket: ageingBucketOf(dpd),
     xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),
-    partPaid: p.settledUnits > 0n,
+    partPaid: p.settledUnits > 0,
   };
 }
 
@@ -255,7 +267,7 @@ export function buildAgeing(
   const total = new Buckets(AGEING_BUCKETS);
   const months = new Buckets(XERO_MONTH_COLUMNS);
   const byCurrency = new Map<string, { amounts: Buckets<AgeingBucket>; base: Buckets<AgeingBucket> }>();
-  let creditsBase = 0n;
+  let creditsBase: Units = 0;
   const customer = (id: string) => {
     let c = customers.get(id);
     if (!c) {
@@ -316,13 +328,7 @@ export function buildAgeing(
       } satisfies CustomerAgeing,
     };
   });
-  rows.sort((a, b) =>
-    b.sortKey > a.sortKey
-      ? 1
-      : b.sortKey < a.sortKey
-        ? -1
-        : a.row.contactName.localeCompare(b.row.contactName),
-  );
+  rows.sort((a, b) => b.sortKey - a.sortKey || a.row.contactName.localeCompare(b.row.contactName));
 
   return {
     asOf,

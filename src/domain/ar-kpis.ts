@@ -82,8 +82,9 @@ export function arFigures(snapshot: LedgerSnapshot): ArFigures {
   let over90 = 0n;
   let overdue = 0n;
   let weighted = 0n;
+  // Totals in bigint: Σ amount × days can pass 2⁵³ units where no single amount does.
   for (const p of snapshot.open) {
-    const base = p.outstandingBaseUnits;
+    const base = BigInt(p.outstandingBaseUnits);
     const dpd = p.daysOverdue;
     total += base;
     if (dpd <= 0) current += base;
@@ -110,14 +111,14 @@ export function creditSales(
   asOf: IsoDate,
   periods: readonly { from: IsoDate; to: IsoDate }[],
 ): Big[] {
-  const sums = periods.map(() => 0n);
+  const sums = periods.map((): bigint => 0n);
   if (periods.length === 0) return [];
   const earliest = periods.map((p) => p.from).sort()[0]!;
   for (const e of index.invoices) {
     const inv = e.invoice;
     if (inv.status !== 'AUTHORISED' && inv.status !== 'PAID') continue;
     if (inv.date > asOf || inv.date < earliest) continue;
-    const base = e.totalBaseUnits;
+    const base = BigInt(e.totalBaseUnits);
     periods.forEach((p, i) => {
       if (inv.date >= p.from && inv.date <= p.to) sums[i] = sums[i]! + base;
     });

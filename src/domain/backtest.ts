@@ -185,7 +185,7 @@ export function runBacktest(
         risk: r.risk,
         daysOverdue: dpd,
         pastLateShare: behaviour.behaviourOf(inv.contactId).lateShare,
-        stillUnpaid: later !== null && later.outstandingUnits > 0n,
+        stillUnpaid: later !== null && later.outstandingUnits > 0,
       });
       const owed = unitsToNumber(r.position.outstandingBaseUnits);
       const q = dayProbs.get(inv.id);

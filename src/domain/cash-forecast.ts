@@ -48,6 +48,8 @@ export interface ForecastOptions {
   readonly disputedWeight?: number;
   /** Risk per open invoice id (P(unpaid after the horizon)), for invoices beyond the history. */
   readonly riskByInvoice?: ReadonlyMap<string, number>;
+  /** The same as scored risks in the order of snapshot.open (collections-scoring), read without a map. */
+  readonly risks?: readonly { readonly position: InvoicePosition; readonly risk: number }[];
   readonly riskHorizonDays?: number;
 }
 
@@ -88,7 +90,7 @@ export const FORECAST_METHOD =
 const PROB_BITS = 20;
 const PROB_SCALE = 2 ** PROB_BITS;
 /** Amounts up to 2³² units (≈ 429,000 currency units) take the Number path: 2³² × 2²⁰ < 2⁵³, products exact. */
-const SMALL_UNITS = 2n ** 32n;
+const SMALL_UNITS = 2 ** 32;
 const FLUSH_AT = 2 ** 52;
 
 /**
@@ -212,11 +214,17 @@ export function buildForecast(
   let weekVar = 0;
   const total = new ExactSum();
   let totalVar = 0;
-  let openBase: Units = 0n;
-  let excluded: Units = 0n;
+  let openBase: Units = 0;
+  let excluded: Units = 0;
   const byContact = new Map<string, ExactSum>();
 
-  for (const p of snapshot.open) {
+  const open = snapshot.open;
+  const riskOf = (i: number, p: InvoicePosition) => {
+    const scored = options.risks?.[i];
+    return scored?.position === p ? scored.risk : (options.riskByInvoice?.get(p.invoice.id) ?? 1);
+  };
+  for (let i = 0; i < open.length; i++) {
+    const p = open[i]!;
     const base = p.outstandingBaseUnits;
     openBase += base;
     let weight = 1;
@@ -235,7 +243,7 @@ export function buildForecast(
     const dpd = p.daysOverdue;
     let q = paymentDayProbabilities(dpd, own, orgTable, ownWeight, horizon);
     if (!q) {
-      const risk = options.riskByInvoice?.get(p.invoice.id) ?? 1;
+      const risk = riskOf(i, p);
       q = new Float64Array(horizon);
       for (let j = 0; j < Math.min(riskHorizon, horizon); j++) q[j] = (1 - risk) / riskHorizon;
     }
@@ -254,8 +262,7 @@ export function buildForecast(
     // A discounted (disputed) invoice counts as a smaller amount with the same timing.
     const units = weight === 1 ? base : scaleUnits(base, weight);
     const a = unitsToNumber(units);
-    const small = units >= 0n && units < SMALL_UNITS;
-    const unitsNumber = Number(units);
+    const small = units >= 0 && units < SMALL_UNITS;
     let pTotal = 0;
     let pWeek = 0;
     let contact = byContact.get(contactId);
@@ -268,13 +275,13 @@ export function buildForecast(
       if (qj <= 0) continue;
       const quantised = Math.round(qj * PROB_SCALE);
       if (small) {
-        const u = unitsNumber * quantised;
+        const u = units * quantised;
         daySum[j]!.add(u);
         contact.add(u);
         total.add(u);
         if (j < 7) week.add(u);
       } else {
-        const u = units * BigInt(quantised);
+        const u = BigInt(units) * BigInt(quantised);
         daySum[j]!.addBig(u);
         contact.addBig(u);
         total.addBig(u);
@@ -291,7 +298,7 @@ export function buildForecast(
   const dp = Math.min(minorUnits(baseCurrency), 4);
   const toMinor = 10n ** BigInt(4 - dp);
   // One rounding, half-up, straight to the currency's minor unit, then back to 1/10⁴ units.
-  const toUnitsRounded = (sum: ExactSum): Units =>
+  const toUnitsRounded = (sum: ExactSum): bigint =>
     divRound(sum.value(), BigInt(PROB_SCALE) * toMinor) * toMinor;
   const band = (sum: ExactSum, variance: number): ForecastBand => {
     const expected = unitsToBig(toUnitsRounded(sum));

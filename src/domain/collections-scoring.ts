@@ -10,7 +10,9 @@ export interface ScoredLedger {
   readonly index: LedgerIndex;
   readonly snapshot: LedgerSnapshot;
   readonly behaviour: BehaviourModel;
+  /** In the order of snapshot.open. */
   readonly risks: readonly InvoiceRisk[];
+  /** Built on first use: most callers walk `risks` and never look one up by id. */
   readonly riskByInvoice: ReadonlyMap<string, number>;
   readonly signals: CollectionsSignals;
   readonly model: RiskModel;
@@ -27,12 +29,16 @@ export function scoreLedger(
   const snapshot = snapshotAsOf(index, asOf);
   const behaviour = buildBehaviour(snapshot, signals);
   const risks = scoreOpenInvoices(snapshot.open, (id) => behaviour.behaviourOf(id), model);
+  let riskByInvoice: Map<string, number> | null = null;
   return {
     index,
     snapshot,
     behaviour,
     risks,
-    riskByInvoice: new Map(risks.map((r) => [r.position.invoice.id, r.risk])),
+    get riskByInvoice() {
+      riskByInvoice ??= new Map(risks.map((r) => [r.position.invoice.id, r.risk]));
+      return riskByInvoice;
+    },
     signals,
     model,
   };

@@ -2,20 +2,40 @@ import { Big, type Decimal, minorUnits } from './money.js';
 
 /**
  * Exact integer money for hot loops: 1 unit = 1/10⁴ of a currency unit (the database's numeric(19,4) scale),
- * held in a bigint. Scoring 100k invoices with big.js objects spends most of its time allocating; bigint
- * addition is exact and cheap. Values enter from decimal strings and leave as decimal strings or Big.
+ * held in a double. Every integer below 2⁵³ is exact in a double, and so are sums and differences that stay
+ * below it: 2⁵³ units is about 900 billion currency units, far beyond any single Xero document. Amounts of a
+ * few hundred thousand are small integers V8 keeps unboxed, so scoring 100k invoices allocates nothing for
+ * its money (bigint did: one heap object per addition). Where a product or a total could pass 2⁵³, the
+ * functions here take an exact bigint path; a total that leaves the safe range is refused when it is printed
+ * rather than printed wrong (UnitsRangeError).
  */
-export type Units = bigint;
+export type Units = number;
 
 export const UNIT_DP = 4;
-const SCALE = 10_000n;
+const SCALE = 10_000;
+const SCALE_BIG = 10_000n;
 /** Xero currency rates are stored as numeric(28,10). */
 const RATE_DP = 10;
-const RATE_SCALE = 10n ** BigInt(RATE_DP);
+const RATE_SCALE = 10 ** RATE_DP;
+const RATE_SCALE_BIG = 10n ** BigInt(RATE_DP);
+
+/** A money figure outside what a double holds exactly (about ±900 billion currency units). */
+export class UnitsRangeError extends RangeError {
+  readonly code = 'AMOUNT_OUT_OF_RANGE';
+  constructor(what: string) {
+    super(`amount out of range: ${what} (limit ±${Number.MAX_SAFE_INTEGER / SCALE} currency units)`);
+    this.name = 'UnitsRangeError';
+  }
+}
+
+function checked(value: number, what: () => string): Units {
+  if (!Number.isSafeInteger(value)) throw new UnitsRangeError(what());
+  return value;
+}
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
-/** Parses a fixed-point decimal string, rounding half-up (away from zero) beyond `dp` places. */
+/** Parses a fixed-point decimal string into an integer scaled by 10^dp, rounding half-up (away from zero). */
 function parseScaled(value: string, dp: number): bigint {
   const m = DECIMAL.exec(value.trim());
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) {
@@ -30,29 +50,36 @@ function parseScaled(value: string, dp: number): bigint {
   return negative ? -n : n;
 }
 
-const PLAIN = /^-?\d+(\.\d{0,4})?$/;
+const PLAIN = /^-?(?=\.?\d)\d{0,11}(\.\d{0,4})?$/;
+const FRACTION_SCALE = [1, 1_000, 100, 10, 1];
 
 export function unitsOf(value: Decimal): Units {
-  // Fast path for what the database and Xero hand us ('1234.5600', '-12.5'): digits, at most 4 places.
+  // Fast path for what the database and Xero hand us ('1234.5600', '-12.5'): at most 11 whole digits and 4
+  // places, so the integer is below 10¹⁵ < 2⁵³ and Number parses it exactly.
   if (PLAIN.test(value)) {
     const dot = value.indexOf('.');
-    if (dot < 0) return BigInt(value) * SCALE;
-    return BigInt(value.slice(0, dot) + value.slice(dot + 1).padEnd(UNIT_DP, '0'));
+    if (dot < 0) return Number(value) * SCALE;
+    const places = value.length - dot - 1;
+    // Both parts are exact integers and so is their sum (below 10¹⁵); no padded string to build.
+    const whole = dot === 0 || (dot === 1 && value[0] === '-') ? 0 : Number(value.slice(0, dot));
+    const fraction = places === 0 ? 0 : Number(value.slice(dot + 1)) * FRACTION_SCALE[places]!;
+    return value[0] === '-' ? whole * SCALE - fraction : whole * SCALE + fraction;
   }
-  return parseScaled(value, UNIT_DP);
+  const n = parseScaled(value, UNIT_DP);
+  return checked(Number(n), () => `'${value}'`);
 }
 
 export function unitsFromBig(value: Big): Units {
-  return BigInt(value.times(10_000).toFixed(0));
+  return checked(Number(value.times(SCALE).toFixed(0)), () => value.toString());
 }
 
-export function unitsToBig(units: Units): Big {
-  return new Big(units.toString()).div(10_000);
+export function unitsToBig(units: Units | bigint): Big {
+  return new Big(units.toString()).div(SCALE);
 }
 
 /** A statistic's view of an amount (ratios, weights): never used for money arithmetic. */
 export function unitsToNumber(units: Units): number {
-  return Number(units) / 10_000;
+  return units / SCALE;
 }
 
 /** Integer division rounding half away from zero. */
@@ -64,18 +91,37 @@ export function divRound(n: bigint, d: bigint): bigint {
   return 2n * (r < 0n ? -r : r) >= d ? q + (n < 0n ? -1n : 1n) : q;
 }
 
-const rateCache = new Map<string, bigint>();
+/** Rounds half away from zero a double known to be within a few ulps of the exact quotient, or null if that is too close to call. */
+function roundNear(x: number, tolerance: number): number | null {
+  const a = Math.abs(x);
+  const fraction = a - Math.floor(a);
+  if (Math.abs(fraction - 0.5) <= tolerance) return null;
+  const r = fraction > 0.5 ? Math.ceil(a) : Math.floor(a);
+  return x < 0 ? -r : r;
+}
 
-/** Base-currency units: amount ÷ currency rate (Xero's convention); no or zero rate = already base. */
+const rateCache = new Map<string, { scaled: bigint; value: number }>();
+
+/**
+ * Base-currency units: amount ÷ currency rate (Xero's convention), rounded half away from zero to a unit;
+ * no or zero rate = already base. The quotient is taken in doubles and kept when it is clearly not a tie (the
+ * double is within 4 ulps of the exact quotient); a near-tie is settled exactly in bigint.
+ */
 export function toBaseUnits(units: Units, currencyRate: Decimal | null | undefined): Units {
   if (!currencyRate) return units;
   let rate = rateCache.get(currencyRate);
   if (rate === undefined) {
-    rate = parseScaled(currencyRate, RATE_DP);
+    const scaled = parseScaled(currencyRate, RATE_DP);
+    rate = { scaled, value: Number(scaled) / RATE_SCALE };
     if (rateCache.size > 10_000) rateCache.clear();
     rateCache.set(currencyRate, rate);
   }
-  return rate === 0n ? units : divRound(units * RATE_SCALE, rate);
+  if (rate.scaled === 0n) return units;
+  const x = units / rate.value;
+  const fast = Number.isFinite(x) ? roundNear(x, Math.abs(x) * 1e-15 + 1e-9) : null;
+  if (fast !== null && Number.isSafeInteger(fast)) return fast;
+  const exact = divRound(BigInt(units) * RATE_SCALE_BIG, rate.scaled);
+  return checked(Number(exact), () => `${units} ÷ ${currencyRate}`);
 }
 
 /** Factors are quantised to 2⁻²⁴ (≈ 6e-8): dividing by a power of two is exact in a double. */
@@ -83,21 +129,34 @@ const FACTOR_BITS = 24;
 const FACTOR_SCALE = 2 ** FACTOR_BITS;
 const FACTOR_SCALE_BIG = BigInt(FACTOR_SCALE);
 /** |units| below 2²⁹ (≈ 53,687 currency units) times a factor below 2⁴·2²⁴ stays under 2⁵³: exact in a double. */
-const SMALL = 2n ** 29n;
+const SMALL = 2 ** 29;
 
 /** units × factor for a probability or weight 0 ≤ factor < 16, rounded half away from zero; exact integer maths. */
 export function scaleUnits(units: Units, factor: number): Units {
   const q = Math.round(factor * FACTOR_SCALE);
   if (units < SMALL && units > -SMALL && q < 2 ** 28) {
-    const scaled = (Number(units) * q) / FACTOR_SCALE; // exact: a power-of-two division of an integer < 2⁵³
-    return BigInt(scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5));
+    const scaled = (units * q) / FACTOR_SCALE; // exact: a power-of-two division of an integer < 2⁵³
+    return scaled < 0 ? -Math.floor(-scaled + 0.5) : Math.floor(scaled + 0.5);
   }
-  return divRound(units * BigInt(q), FACTOR_SCALE_BIG);
+  const exact = divRound(BigInt(units) * BigInt(q), FACTOR_SCALE_BIG);
+  return checked(Number(exact), () => `${units} × ${factor}`);
 }
 
 const DIVISORS = [10_000n, 1_000n, 100n, 10n, 1n];
 const NUMBER_DIVISORS = [10_000, 1_000, 100, 10, 1];
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+const POWERS = [1, 10, 100, 1_000, 10_000];
+const FRACTIONS: string[][] = [];
+
+/** '05' for 5 cents: a table per scale, so printing 100k amounts builds no padded strings. */
+function fractionDigits(dp: number, n: number): string {
+  let table = FRACTIONS[dp];
+  if (!table) {
+    table = Array.from({ length: POWERS[dp]! }, (_, i) => String(i).padStart(dp, '0'));
+    FRACTIONS[dp] = table;
+  }
+  return table[n]!;
+}
 
 function digitsText(magnitude: string, dp: number, negative: boolean): string {
   const digits = magnitude.padStart(dp + 1, '0');
@@ -105,23 +164,36 @@ function digitsText(magnitude: string, dp: number, negative: boolean): string {
   return negative ? `-${text}` : text;
 }
 
-/** Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). */
-export function formatUnits(units: Units, currency: string): Decimal {
+/**
+ * Rounded half-up to the currency's minor unit and printed at that scale ('1234.50', JPY '1235'). A total
+ * held as a double that is no longer a safe integer has lost cents on the way: refused, never printed.
+ */
+export function formatUnits(units: Units | bigint, currency: string): Decimal {
   const dp = Math.min(minorUnits(currency), UNIT_DP);
-  if (units <= SAFE && units >= -SAFE) {
+  if (typeof units === 'number') {
+    const v = checked(units, () => `a total of ${units / SCALE} ${currency}`);
     // Integers below 2⁵³ are exact in a double, and so are %, subtraction and an exact division.
-    const v = Number(units);
     const d = NUMBER_DIVISORS[dp]!;
     const r = v % d;
     let q = (v - r) / d;
     if (2 * Math.abs(r) >= d) q += v < 0 ? -1 : 1;
     const negative = q < 0;
-    return digitsText(String(negative ? -q : q), dp, negative);
+    const magnitude = negative ? -q : q;
+    if (dp === 0) return negative ? `-${magnitude}` : String(magnitude);
+    const whole = (magnitude - (magnitude % POWERS[dp]!)) / POWERS[dp]!;
+    const text = `${whole}.${fractionDigits(dp, magnitude % POWERS[dp]!)}`;
+    return negative ? `-${text}` : text;
   }
   const rounded = divRound(units, DIVISORS[dp]!);
   const negative = rounded < 0n;
   return digitsText((negative ? -rounded : rounded).toString(), dp, negative);
 }
 
-export const ZERO_UNITS: Units = 0n;
-export { SCALE as UNIT_SCALE };
+/** At the full 1/10⁴ scale, as the database stores it and money.ts's toDecimal prints it ('1234.5000'). */
+export function fixedUnits(units: Units): Decimal {
+  const v = checked(units, () => `a total of ${units / SCALE}`);
+  return digitsText(String(v < 0 ? -v : v), UNIT_DP, v < 0);
+}
+
+export const ZERO_UNITS: Units = 0;
+export { SCALE as UNIT_SCALE, SCALE_BIG as UNIT_SCALE_BIG };

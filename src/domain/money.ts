@@ -71,9 +71,12 @@ export function toBase(amount: Big, currencyRate: Decimal | null | undefined): B
 const FORMAT_CACHE = new Map<string, Intl.NumberFormat>();
 
 export function formatMoney(value: Big | Decimal, currency: string, locale = 'en'): string {
-  const v = dec(value);
+  return formatRoundedAmount(Number(dec(value).toFixed(minorUnits(currency))), currency, locale);
+}
+
+/** `amount` already rounded to the currency's minor unit (a decimal string from formatUnits, as a number). */
+export function formatRoundedAmount(amount: number, currency: string, locale = 'en'): string {
   const dp = minorUnits(currency);
-  const n = Number(v.toFixed(dp));
   const key = `${locale}\u0000${currency}`;
   let format = FORMAT_CACHE.get(key);
   if (!format) {
@@ -85,7 +88,7 @@ export function formatMoney(value: Big | Decimal, currency: string, locale = 'en
     });
     FORMAT_CACHE.set(key, format);
   }
-  return format.format(n);
+  return format.format(amount);
 }
 
 export function isPositive(value: Big | Decimal): boolean {

@@ -122,7 +122,8 @@ interface Accumulator {
 function weightedLateStats(items: readonly Settled[]): { mean: number; variance: number } | null {
   let w = 0;
   let m = 0;
-  for (const s of items) {
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]!;
     w += s.weight;
     m += s.weight * Math.max(0, s.delay);
   }
@@ -135,7 +136,7 @@ function weightedLateStats(items: readonly Settled[]): { mean: number; variance:
   }
   const mean = m / w;
   let v = 0;
-  for (const s of items) v += s.weight * (Math.max(0, s.delay) - mean) ** 2;
+  for (let i = 0; i < items.length; i++) v += items[i]!.weight * (Math.max(0, items[i]!.delay) - mean) ** 2;
   return { mean, variance: v / w };
 }
 
@@ -180,16 +181,16 @@ export function isPromiseBroken(snapshot: LedgerSnapshot, p: PromiseToPay): bool
       : snapshot.positions
           .filter((x) => x.invoice.contactId === p.contactId && x.invoice.date <= p.madeOn)
           .map((x) => x.invoice.id);
-  let stillDue = 0n;
-  let paidSinceMade = 0n;
+  let stillDue = 0;
+  let paidSinceMade = 0;
   for (const id of invoiceIds) {
     const at = positionAsOf(index, id, deadline);
     if (!at) continue;
     stillDue += at.outstandingUnits;
     const before = positionAsOf(index, id, addDays(p.madeOn, -1));
-    paidSinceMade += at.settledUnits - (before?.settledUnits ?? 0n);
+    paidSinceMade += at.settledUnits - (before?.settledUnits ?? 0);
   }
-  if (stillDue <= 0n) return false;
+  if (stillDue <= 0) return false;
   return p.amount === null ? true : paidSinceMade < unitsOf(p.amount);
 }
 
@@ -202,7 +203,7 @@ function newAccumulator(): Accumulator {
     partPaid: 0,
     openCount: 0,
     overdueCount: 0,
-    openBaseUnits: 0n,
+    openBaseUnits: 0,
     firstDate: null,
   };
 }
@@ -213,9 +214,9 @@ function accumulate(acc: Accumulator, p: InvoicePosition, totalBase: number, set
   if (acc.firstDate === null || p.invoice.date < acc.firstDate) acc.firstDate = p.invoice.date;
   if (p.settlementCount > 0) {
     acc.withSettlement++;
-    if (p.settlementCount >= 2 || p.outstandingUnits > 0n) acc.partPaid++;
+    if (p.settlementCount >= 2 || p.outstandingUnits > 0) acc.partPaid++;
   }
-  if (p.outstandingUnits > 0n) {
+  if (p.outstandingUnits > 0) {
     acc.openCount++;
     const dpd = p.daysOverdue;
     acc.censored.push(dpd);
@@ -238,7 +239,9 @@ export function buildBehaviour(
   const k = options.pseudoCount ?? SHRINKAGE_PSEUDO_COUNT;
   const org = newAccumulator();
   const byContact = new Map<string, Accumulator>();
-  for (const p of snapshot.positions) {
+  const positions = snapshot.positions;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
     let acc = byContact.get(p.invoice.contactId);
     if (!acc) {
       acc = newAccumulator();
@@ -246,7 +249,7 @@ export function buildBehaviour(
     }
     const totalBase = unitsToNumber(p.totalBaseUnits);
     const settled =
-      p.outstandingUnits === 0n && p.settledOn !== null
+      p.outstandingUnits === 0 && p.settledOn !== null
         ? { delay: p.delay ?? 0, weight: totalBase, settledOn: p.settledOn }
         : null;
     accumulate(acc, p, totalBase, settled);
@@ -282,7 +285,8 @@ export function buildBehaviour(
   const shrink = (n: number, own: number, orgValue: number) => (n * own + k * orgValue) / (n + k || 1);
 
   const behaviourFrom = (contactId: string, acc: Accumulator): PayerBehaviour => {
-    const settled = [...acc.settled].sort(bySettledOn);
+    // The accumulator is this function's own: sorted in place.
+    const settled = acc.settled.length > 1 ? acc.settled.sort(bySettledOn) : acc.settled;
     const n = settled.length;
     const late = settled.filter((s) => s.delay > 0).length;
     const own = weightedLateStats(settled);

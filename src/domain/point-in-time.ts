@@ -53,41 +53,59 @@ export interface LedgerIndex {
 const byDateThenId = (a: DatedAmount, b: DatedAmount) =>
   a.date < b.date ? -1 : a.date > b.date ? 1 : a.settlement.id < b.settlement.id ? -1 : 1;
 
+const NONE: readonly DatedAmount[] = Object.freeze([]);
+
+type Building<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One pass per collection and one map lookup per settlement: maps are the costly part of indexing 200k
+ * invoices, so entries are keyed once and settlements appended to them (most invoices have none or one, so
+ * no array is allocated for them and nothing is sorted).
+ */
 export function indexLedger(ledger: Ledger): LedgerIndex {
-  const byInvoice = new Map<string, DatedAmount[]>();
-  const byCredit = new Map<string, DatedAmount[]>();
-  for (const s of ledger.settlements) {
-    const item = { date: s.date, units: unitsOf(s.amount), settlement: s };
-    const list = byInvoice.get(s.invoiceId);
-    if (list) list.push(item);
-    else byInvoice.set(s.invoiceId, [item]);
-    if (s.kind !== 'payment' && s.sourceId) {
-      const cl = byCredit.get(s.sourceId);
-      if (cl) cl.push(item);
-      else byCredit.set(s.sourceId, [item]);
-    }
-  }
-  const invoices: InvoiceEntry[] = ledger.invoices.map((invoice) => {
+  const invoices: Building<InvoiceEntry>[] = new Array(ledger.invoices.length);
+  const invoicesById = new Map<string, InvoiceEntry>();
+  for (let i = 0; i < ledger.invoices.length; i++) {
+    const invoice = ledger.invoices[i]!;
     const totalUnits = unitsOf(invoice.total);
-    return {
+    const entry: Building<InvoiceEntry> = {
       invoice,
       totalUnits,
       totalBaseUnits: toBaseUnits(totalUnits, invoice.currencyRate),
       dueDay: dayNumber(invoice.dueDate),
-      settlements: (byInvoice.get(invoice.id) ?? []).sort(byDateThenId),
+      settlements: NONE,
     };
-  });
-  const credits: CreditEntry[] = ledger.credits.map((credit) => ({
+    invoices[i] = entry;
+    invoicesById.set(invoice.id, entry);
+  }
+  const credits: Building<CreditEntry>[] = ledger.credits.map((credit) => ({
     credit,
     totalUnits: unitsOf(credit.total),
-    allocations: (byCredit.get(credit.id) ?? []).sort(byDateThenId),
+    allocations: NONE,
     refunds: credit.refunds.map((r) => ({ date: r.date, units: unitsOf(r.amount) })),
   }));
+  const creditsById = new Map(credits.map((e) => [e.credit.id, e]));
+  const append = (list: readonly DatedAmount[], item: DatedAmount): readonly DatedAmount[] => {
+    if (list === NONE) return [item];
+    (list as DatedAmount[]).push(item);
+    return list;
+  };
+  for (const s of ledger.settlements) {
+    const item: DatedAmount = { date: s.date, units: unitsOf(s.amount), settlement: s };
+    const entry = invoicesById.get(s.invoiceId) as Building<InvoiceEntry> | undefined;
+    if (entry) entry.settlements = append(entry.settlements, item);
+    if (s.kind !== 'payment' && s.sourceId) {
+      const credit = creditsById.get(s.sourceId) as Building<CreditEntry> | undefined;
+      if (credit) credit.allocations = append(credit.allocations, item);
+    }
+  }
+  for (const e of invoices) if (e.settlements.length > 1) (e.settlements as DatedAmount[]).sort(byDateThenId);
+  for (const e of credits) if (e.allocations.length > 1) (e.allocations as DatedAmount[]).sort(byDateThenId);
   return {
     ledger,
     contactsById: new Map(ledger.contacts.map((c) => [c.id, c])),
     invoices,
-    invoicesById: new Map(invoices.map((e) => [e.invoice.id, e])),
+    invoicesById,
     credits,
     baseCurrency: ledger.organisation.baseCurrency,
   };
@@ -121,7 +139,7 @@ export class InvoicePosition {
   ) {}
 
   get isOpen(): boolean {
-    return this.outstandingUnits > 0n;
+    return this.outstandingUnits > 0;
   }
   get total(): Big {
     return unitsToBig(this.totalUnits);
@@ -144,16 +162,16 @@ export class InvoicePosition {
   /** Settlements beyond the total (Xero refuses these; a data problem to show, not to net). */
   get overSettled(): Big {
     const rest = this.totalUnits - this.settledUnits;
-    return unitsToBig(rest < 0n ? -rest : 0n);
+    return unitsToBig(rest < 0 ? -rest : 0);
   }
 }
 
 export function isOpen(p: InvoicePosition): boolean {
-  return p.outstandingUnits > 0n;
+  return p.outstandingUnits > 0;
 }
 
 export function isPartPaid(p: InvoicePosition): boolean {
-  return p.outstandingUnits > 0n && p.settledUnits > 0n;
+  return p.outstandingUnits > 0 && p.settledUnits > 0;
 }
 
 export function existsAsOf(invoice: Invoice, asOf: IsoDate): boolean {
@@ -161,11 +179,13 @@ export function existsAsOf(invoice: Invoice, asOf: IsoDate): boolean {
 }
 
 function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): InvoicePosition {
-  let settled = 0n;
-  let paid = 0n;
+  let settled = 0;
+  let paid = 0;
   let settledOn: IsoDate | null = null;
   let count = 0;
-  for (const s of entry.settlements) {
+  const settlements = entry.settlements;
+  for (let i = 0; i < settlements.length; i++) {
+    const s = settlements[i]!;
     if (s.date > asOf) break;
     settled += s.units;
     if (s.settlement.kind === 'payment') paid += s.units;
@@ -173,14 +193,14 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): Invoic
     if (settledOn === null && settled >= entry.totalUnits) settledOn = s.date;
   }
   const rest = entry.totalUnits - settled;
-  const outstanding = rest > 0n ? rest : 0n;
+  const outstanding = rest > 0 ? rest : 0;
   const outstandingBase =
     count === 0
       ? entry.totalBaseUnits
-      : outstanding > 0n
+      : outstanding > 0
         ? toBaseUnits(outstanding, entry.invoice.currencyRate)
-        : 0n;
-  const settledDate = entry.totalUnits <= 0n ? entry.invoice.date : settledOn;
+        : 0;
+  const settledDate = entry.totalUnits <= 0 ? entry.invoice.date : settledOn;
   return new InvoicePosition(
     entry.invoice,
     entry.totalUnits,
@@ -188,7 +208,7 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): Invoic
     settled,
     paid,
     outstanding,
-    outstanding > 0n ? outstandingBase : 0n,
+    outstanding > 0 ? outstandingBase : 0,
     // A zero-total invoice is settled the day it is raised.
     settledDate,
     count,
@@ -201,7 +221,9 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): Invoic
 export function positionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {
   const out: InvoicePosition[] = [];
   const asOfDay = dayNumber(asOf);
-  for (const e of index.invoices) {
+  const invoices = index.invoices;
+  for (let i = 0; i < invoices.length; i++) {
+    const e = invoices[i]!;
     if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf, asOfDay));
   }
   return out;
@@ -231,12 +253,12 @@ export function unappliedCreditsAsOf(index: LedgerIndex, asOf: IsoDate): CreditP
   const out: CreditPosition[] = [];
   for (const e of index.credits) {
     if (!isReceivableStatus(e.credit.status) || e.credit.date > asOf) continue;
-    let allocated = 0n;
+    let allocated = 0;
     for (const a of e.allocations) if (a.date <= asOf) allocated += a.units;
-    let refunded = 0n;
+    let refunded = 0;
     for (const r of e.refunds) if (r.date <= asOf) refunded += r.units;
     const rest = e.totalUnits - allocated - refunded;
-    if (rest > 0n) {
+    if (rest > 0) {
       out.push({
         credit: e.credit,
         allocatedUnits: allocated,

@@ -7,8 +7,8 @@ import {
 } from './collections-signals.js';
 import type { InvoiceRisk } from './late-payment-risk.js';
 import type { IsoDate } from './ledger.js';
-import { type Decimal, dec, formatMoney } from './money.js';
-import { formatUnits, scaleUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
+import { type Decimal, dec, formatRoundedAmount } from './money.js';
+import { formatUnits, scaleUnits, type Units, unitsOf } from './money-units.js';
 import type { BehaviourModel, PayerBehaviour } from './payer-behaviour.js';
 import type { LedgerSnapshot } from './point-in-time.js';
 
@@ -115,6 +115,26 @@ function historyReason(b: PayerBehaviour, orgLateShare: number): string {
   return `paid late ${lateCount} of last ${plural(count, 'time')}${avg}`;
 }
 
+/** Per-invoice reasons repeat across 100k rows: one string per distinct value, not one per row. */
+const DUE_REASONS = new Map<number, string>();
+function dueReason(dpd: number): string {
+  let text = DUE_REASONS.get(dpd);
+  if (text === undefined) {
+    text =
+      dpd > 0 ? `${plural(dpd, 'day')} overdue` : dpd === 0 ? 'due today' : `due in ${plural(-dpd, 'day')}`;
+    if (DUE_REASONS.size > 10_000) DUE_REASONS.clear();
+    DUE_REASONS.set(dpd, text);
+  }
+  return text;
+}
+const RISK_REASONS = Array.from({ length: 101 }, (_, p) => `${p}% likely unpaid in 30 days`);
+const riskReason = (risk: number) => RISK_REASONS[Math.min(100, Math.max(0, Math.round(risk * 100)))]!;
+
+interface Ranked {
+  readonly sortScore: Units;
+  readonly row: { -readonly [K in keyof CustomerPriority]: CustomerPriority[K] };
+}
+
 interface CustomerAcc {
   rows: { r: InvoiceRisk; base: Units; atRisk: Units; score: Units; dpd: number; disputed: boolean }[];
   balance: Units;
@@ -133,7 +153,8 @@ export function prioritise(
   const o = { ...DEFAULT_PRIORITY_OPTIONS, ...options };
   const { asOf, index } = snapshot;
   const baseCurrency = index.baseCurrency;
-  const money = (v: Units) => formatMoney(unitsToBig(v), baseCurrency, o.locale);
+  const money = (v: Units) =>
+    formatRoundedAmount(Number(formatUnits(v, baseCurrency)), baseCurrency, o.locale);
   const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
   const largeBalance = unitsOf(o.largeBalance);
   const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
@@ -147,7 +168,7 @@ export function prioritise(
     const score = scaleUnits(atRisk, ageFactor(dpd));
     let acc = byContact.get(inv.contactId);
     if (!acc) {
-      acc = { rows: [], balance: 0n, overdue: 0n, atRisk: 0n, score: 0n };
+      acc = { rows: [], balance: 0, overdue: 0, atRisk: 0, score: 0 };
       byContact.set(inv.contactId, acc);
     }
     const disputed = openDisputes.some((d) => d.contactId === inv.contactId && coversInvoice(d, inv.id));
@@ -202,19 +223,14 @@ export function prioritise(
 
     const customerTier = tier;
     const invoices: InvoicePriority[] = acc.rows
-      .sort((x, y) => (y.score > x.score ? 1 : y.score < x.score ? -1 : y.dpd - x.dpd))
+      .sort((x, y) => y.score - x.score || y.dpd - x.dpd)
       .map((x) => {
         const inv = x.r.position.invoice;
         const invoiceScore = scaleUnits(x.score, factor);
-        const why: string[] = [
-          x.dpd > 0
-            ? `${plural(x.dpd, 'day')} overdue`
-            : x.dpd === 0
-              ? 'due today'
-              : `due in ${plural(-x.dpd, 'day')}`,
-          `${Math.round(x.r.risk * 100)}% likely unpaid in 30 days`,
-        ];
-        if (x.r.position.settledUnits > 0n) why.push('part-paid');
+        const why: string[] = [dueReason(x.dpd), riskReason(x.r.risk)];
+        const outstanding = x.r.position.outstandingUnits;
+        const amountDue = formatUnits(outstanding, inv.currency);
+        if (x.r.position.settledUnits > 0) why.push('part-paid');
         if (x.disputed) why.push('disputed');
         return {
           invoiceId: inv.id,
@@ -222,8 +238,12 @@ export function prioritise(
           contactId,
           contactName,
           currency: inv.currency,
-          amountDue: formatUnits(x.r.position.outstandingUnits, inv.currency),
-          baseAmountDue: formatUnits(x.base, baseCurrency),
+          amountDue,
+          // Most invoices are in base currency: one string for both, not two equal ones per row.
+          baseAmountDue:
+            x.base === outstanding && inv.currency === baseCurrency
+              ? amountDue
+              : formatUnits(x.base, baseCurrency),
           dueDate: inv.dueDate,
           daysOverdue: x.dpd,
           risk: Math.round(x.r.risk * 10_000) / 10_000,
@@ -236,7 +256,7 @@ export function prioritise(
         };
       });
 
-    return {
+    const row: Ranked = {
       sortScore: score,
       row: {
         rank: 0,
@@ -256,22 +276,31 @@ export function prioritise(
         pausedUntil,
         reasons: reasons.slice(0, 4),
         invoices,
-      } satisfies CustomerPriority,
+      },
     };
+    return row;
   });
   customers.sort(
     (a, b) =>
-      (b.sortScore > a.sortScore ? 1 : b.sortScore < a.sortScore ? -1 : 0) ||
+      b.sortScore - a.sortScore ||
       a.row.contactName.localeCompare(b.row.contactName) ||
       a.row.contactId.localeCompare(b.row.contactId),
   );
-  const ranked = customers.map((c, i) => ({ ...c.row, rank: i + 1 }));
+  // Ranks are known once sorted; the rows are this function's own until returned.
+  const ranked: CustomerPriority[] = new Array(customers.length);
+  const invoices: InvoicePriority[] = [];
+  for (let i = 0; i < customers.length; i++) {
+    const row = customers[i]!.row;
+    row.rank = i + 1;
+    ranked[i] = row;
+    for (const inv of row.invoices) invoices.push(inv);
+  }
   return {
     asOf,
     baseCurrency,
     definition: PRIORITY_DEFINITION,
     thresholds: { high: dec(o.thresholds.high).toString(), medium: dec(o.thresholds.medium).toString() },
     customers: ranked,
-    invoices: ranked.flatMap((c) => c.invoices),
+    invoices,
   };
 }

@@ -44,7 +44,7 @@ export function buildCashForecast(
   const scored = scoreLedger(ledger, asOf, options);
   return buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
     horizonDays: options.horizonDays ?? 30,
-    riskByInvoice: scored.riskByInvoice,
+    risks: scored.risks,
     riskHorizonDays: scored.model.horizonDays,
     ...(options.disputedWeight === undefined ? {} : { disputedWeight: options.disputedWeight }),
   });
