@@ -25,7 +25,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { buildForecast } from '../src/domain/cash-forecast.js';
 import { scoreLedger } from '../src/domain/collections-scoring.js';
 import { NO_SIGNALS } from '../src/domain/collections-signals.js';
-import { prioritise } from '../src/domain/priority.js';
+import { defaultPolicy } from '../src/domain/dunning-policy.js';
 import { registerListeners } from '../src/listeners/index.js';
 import { createLogger } from '../src/logger.js';
 import { validateMessageBlocks } from '../src/sandbox/slack/block-kit-limits.js';
@@ -35,6 +35,7 @@ import { insertLedger } from '../src/testing/ledger-fixtures.js';
 import { surfacesContext, surfacesLedger } from '../src/testing/slack-surfaces-fixture.js';
 import type { TestDatabase } from '../src/testing/test-database.js';
 import { assembleDigest } from '../src/use-cases/daily-digest.js';
+import { planChases } from '../src/use-cases/run-dunning.js';
 import { syncXeroOrganisation } from '../src/use-cases/sync-xero-organisation.js';
 
 interface Figure {
@@ -68,7 +69,7 @@ function syntheticLedger(contacts: number, openPer: number, paidPer: number, asO
   };
   const b = new LedgerBuilder({ baseCurrency: 'NZD', timezone: 'Pacific/Auckland' });
   for (let c = 0; c < contacts; c++) {
-    const contact = b.contact({ name: `Customer ${c}` });
+    const contact = b.contact({ name: `Customer ${c}`, email: `ap@customer-${c}.example` });
     const habit = Math.floor(random() * 30) - 5;
     for (let i = 0; i < paidPer; i++) {
       const date = addDays(asOf, -400 + i * 50 + Math.floor(random() * 20));
@@ -231,27 +232,40 @@ const sections: Section[] = [
   {
     name: 'scoring',
     async run() {
-      const asOf = '2026-11-21';
+      // A Friday: on a weekend or holiday the plan is one skip per customer, which would flatter the figure.
+      const asOf = '2026-11-20';
       const t0 = performance.now();
       const ledger = syntheticLedger(20_000, 5, 5, asOf);
       const buildMs = performance.now() - t0;
+      // What the morning run computes before it drafts anything: index, point-in-time snapshot, behaviour,
+      // risk, priorities with reasons, customer states and the dunning plan (run-dunning.ts, planChases).
       const cpu0 = process.cpuUsage();
       const t1 = performance.now();
-      const scored = scoreLedger(ledger, asOf);
-      const t2 = performance.now();
-      const ageing = buildAgeing(scored.snapshot);
-      const t3 = performance.now();
-      const priorities = prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals);
-      const t4 = performance.now();
-      const forecast = buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
-        horizonDays: 30,
-        riskByInvoice: scored.riskByInvoice,
+      const { priorities, plan } = planChases({
+        ledger,
+        asOf,
+        policy: defaultPolicy(),
+        holds: [],
+        history: new Map(),
+        overrides: new Map(),
+        open: [],
       });
-      const t5 = performance.now();
+      const t2 = performance.now();
       const cpu = process.cpuUsage(cpu0);
       // CPU time of this (single-threaded) work: on a shared machine wall time also counts the wait for a core.
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const total = t5 - t1;
+      const planMs = t2 - t1;
+      // The reports a user asks for (/ar aging, /ar forecast), from one scoring pass.
+      const scored = scoreLedger(ledger, asOf);
+      const t3 = performance.now();
+      const ageing = buildAgeing(scored.snapshot);
+      const t4 = performance.now();
+      const forecast = buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
+        horizonDays: 30,
+        risks: scored.risks,
+      });
+      const t5 = performance.now();
+      const chases = plan.actions.filter((a) => a.kind === 'chase').length;
       const budgetMs = 2_000;
       return [
         {
@@ -259,20 +273,22 @@ const sections: Section[] = [
           value: `${ledger.invoices.length} invoices, ${ledger.contacts.length} contacts in ${buildMs.toFixed(0)} ms`,
         },
         {
-          name: 'index + snapshot + behaviour + risk',
-          value: `${scored.risks.length} open invoices in ${(t2 - t1).toFixed(0)} ms`,
-        },
-        { name: 'ageing', value: `${ageing.customers.length} customers in ${(t3 - t2).toFixed(0)} ms` },
-        { name: 'priority', value: `${priorities.invoices.length} rows in ${(t4 - t3).toFixed(0)} ms` },
-        {
-          name: 'forecast (30 days)',
-          value: `${forecast.total.expected} ${forecast.baseCurrency} in ${(t5 - t4).toFixed(0)} ms`,
+          name: 'plan',
+          value: `${priorities.invoices.length} open invoices ranked, ${priorities.customers.length} customers, ${chases} chases planned`,
         },
         {
           name: 'scoring + planning 100k open invoices',
-          value: `${total.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (load average ${loadavg()[0]!.toFixed(1)})`,
+          value: `${planMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (load average ${loadavg()[0]!.toFixed(1)})`,
           budget: `${budgetMs} ms`,
-          ok: Math.min(total, cpuMs) <= budgetMs,
+          ok: Math.min(planMs, cpuMs) <= budgetMs,
+        },
+        {
+          name: 'report: ageing, every customer',
+          value: `${ageing.customers.length} customers in ${(t4 - t3).toFixed(0)} ms`,
+        },
+        {
+          name: 'report: forecast, 30 days',
+          value: `${forecast.total.expected} ${forecast.baseCurrency} expected in ${(t5 - t4).toFixed(0)} ms`,
         },
       ];
     },

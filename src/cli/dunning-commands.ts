@@ -96,7 +96,7 @@ export function formatPlan(plan: PlanResult, baseCurrency: string): string {
             c.purpose === 'upcoming' ? 'courtesy' : `${c.stepIndex + 1}/${c.stepCount}`,
             c.step.tone,
             c.autoSend ? `${c.mode} (sends itself)` : c.mode,
-            c.invoices.map((i) => i.number ?? i.invoiceId).join(', '),
+            c.invoices.map((i) => i.invoiceNumber ?? i.invoiceId).join(', '),
             formatMoney(c.totalBase, baseCurrency),
             c.reason,
           ]),

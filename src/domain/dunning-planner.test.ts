@@ -16,7 +16,7 @@ import {
 
 const item = (over: Partial<OpenItem> & { daysOverdue: number; asOf?: string }): OpenItem => ({
   invoiceId: over.invoiceId ?? `inv-${over.daysOverdue}`,
-  number: over.number ?? `INV-${1000 + over.daysOverdue}`,
+  invoiceNumber: over.invoiceNumber ?? `INV-${1000 + over.daysOverdue}`,
   currency: 'NZD',
   amountDue: over.amountDue ?? '500.00',
   baseAmountDue: over.baseAmountDue ?? over.amountDue ?? '500.00',
@@ -134,9 +134,9 @@ describe('planDunning', () => {
   it('names the step and why: one chase with every overdue invoice of the customer', () => {
     const c = customer({
       openItems: [
-        item({ invoiceId: 'a', number: 'INV-1', daysOverdue: 3, amountDue: '100.00' }),
-        item({ invoiceId: 'b', number: 'INV-2', daysOverdue: 16, amountDue: '250.50' }),
-        item({ invoiceId: 'c', number: 'INV-3', daysOverdue: -10, amountDue: '75.00' }),
+        item({ invoiceId: 'a', invoiceNumber: 'INV-1', daysOverdue: 3, amountDue: '100.00' }),
+        item({ invoiceId: 'b', invoiceNumber: 'INV-2', daysOverdue: 16, amountDue: '250.50' }),
+        item({ invoiceId: 'c', invoiceNumber: 'INV-3', daysOverdue: -10, amountDue: '75.00' }),
       ],
       history: [{ sentOn: '2026-11-16', purpose: 'overdue', stepIndex: 1, invoiceIds: ['b'] }],
     });

@@ -2,12 +2,14 @@ import { type BusinessCalendarSpec, businessDayStatus } from './business-calenda
 import { daysBetween } from './calendar.js';
 import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';
 import type { IsoDate } from './ledger.js';
-import { type Decimal, dec, formatMoney, sum, toDecimal } from './money.js';
+import { type Decimal, formatMoney, formatRoundedAmount } from './money.js';
+import { fixedUnits, formatUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
 
 /** One open invoice of a customer as of the planning date. */
+/** The fields the planner reads of an open invoice; priority rows (InvoicePriority) are OpenItems as they are. */
 export interface OpenItem {
   readonly invoiceId: string;
-  readonly number: string | null;
+  readonly invoiceNumber: string | null;
   readonly currency: string;
   readonly amountDue: Decimal;
   readonly baseAmountDue: Decimal;
@@ -118,12 +120,12 @@ export function segmentFor(
   c: Pick<CustomerState, 'tier' | 'contactGroups'>,
   overdueBase: Decimal,
 ): Segment {
-  const total = dec(overdueBase);
+  const total = unitsOf(overdueBase);
   const found = policy.segments.find((s) => {
     const m = s.match;
     if (m.tiers && !m.tiers.includes(c.tier)) return false;
-    if (m.minOverdue && total.lt(dec(m.minOverdue))) return false;
-    if (m.maxOverdue && total.gt(dec(m.maxOverdue))) return false;
+    if (m.minOverdue && total < unitsOf(m.minOverdue)) return false;
+    if (m.maxOverdue && total > unitsOf(m.maxOverdue)) return false;
     if (m.contactGroups && !m.contactGroups.some((g) => c.contactGroups.includes(g))) return false;
     return true;
   });
@@ -170,9 +172,10 @@ function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAc
     return [skip(c, 'promise-pending', `promised to pay by ${c.promiseDueOn}`)];
   }
 
-  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1).sort(byOldestThenNumber);
-  const overdueBase = sum(overdue.map((i) => i.baseAmountDue));
-  const segment = segmentFor(policy, c, toDecimal(overdueBase));
+  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1);
+  if (overdue.length > 1) overdue.sort(byOldestThenNumber);
+  const overdueBase = baseTotal(overdue);
+  const segment = segmentFor(policy, c, fixedUnits(overdueBase));
   const mode = segment.mode ?? policy.mode;
 
   const lastContact = c.history.reduce<IsoDate | null>(
@@ -186,13 +189,13 @@ function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAc
   const overdueChase =
     overdue.length > 0 ? planOverdue(c, overdue, overdueBase, segment, mode, sinceLast) : null;
   if (overdueChase && overdueChase.kind === 'chase') {
-    const minimum = dec(policy.minimumAmount);
-    if (overdueBase.lt(minimum)) {
+    const minimum = unitsOf(policy.minimumAmount);
+    if (overdueBase < minimum) {
       return [
         skip(
           c,
           'below-minimum',
-          `${formatMoney(overdueBase, baseCurrency)} overdue is below the ${formatMoney(minimum, baseCurrency)} minimum`,
+          `${formatMoney(unitsToBig(overdueBase), baseCurrency)} overdue is below the ${formatMoney(unitsToBig(minimum), baseCurrency)} minimum`,
         ),
       ];
     }
@@ -229,14 +232,24 @@ function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAc
   return [skip(c, 'nothing-due', overdue.length === 0 ? 'nothing overdue' : 'no step due today')];
 }
 
+/** Σ base amounts due, exact (money-units.ts). */
+function baseTotal(items: readonly OpenItem[]): Units {
+  let total = 0;
+  for (const i of items) total += unitsOf(i.baseAmountDue);
+  return total;
+}
+
 function byOldestThenNumber(a: OpenItem, b: OpenItem): number {
-  return b.daysOverdue - a.daysOverdue || (a.number ?? a.invoiceId).localeCompare(b.number ?? b.invoiceId);
+  return (
+    b.daysOverdue - a.daysOverdue ||
+    (a.invoiceNumber ?? a.invoiceId).localeCompare(b.invoiceNumber ?? b.invoiceId)
+  );
 }
 
 function planOverdue(
   c: CustomerState,
   overdue: readonly OpenItem[],
-  overdueBase: ReturnType<typeof sum>,
+  overdueBase: Units,
   segment: Segment,
   mode: DunningMode,
   sinceLast: number | null,
@@ -289,7 +302,7 @@ function planOverdue(
     mode,
     autoSend: mode === 'auto' && due.s.autoEligible,
     invoices: overdue,
-    totalBase: toDecimal(overdueBase),
+    totalBase: fixedUnits(overdueBase),
     reason: `step ${due.i + 1} of ${segment.name}: ${plural(carrying.daysOverdue, 'day')} overdue${others}, ${last}`,
   };
 }
@@ -308,7 +321,10 @@ function planUpcoming(c: CustomerState, segment: Segment, mode: DunningMode): Ch
     if (!chosen || step.i > chosen.i) chosen = step;
   }
   if (!chosen || items.length === 0) return null;
-  items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || (a.number ?? '').localeCompare(b.number ?? ''));
+  items.sort(
+    (a, b) =>
+      a.dueDate.localeCompare(b.dueDate) || (a.invoiceNumber ?? '').localeCompare(b.invoiceNumber ?? ''),
+  );
   const first = items[0]!;
   const when = first.daysOverdue === 0 ? 'due today' : `due in ${plural(-first.daysOverdue, 'day')}`;
   return {
@@ -323,7 +339,7 @@ function planUpcoming(c: CustomerState, segment: Segment, mode: DunningMode): Ch
     mode,
     autoSend: mode === 'auto' && chosen.s.autoEligible,
     invoices: items,
-    totalBase: toDecimal(sum(items.map((i) => i.baseAmountDue))),
+    totalBase: fixedUnits(baseTotal(items)),
     reason: `courtesy reminder (${segment.name}): ${plural(items.length, 'invoice')} ${when}`,
   };
 }
@@ -332,11 +348,13 @@ function escalationFor(c: CustomerState, input: PlanInput): Escalation | null {
   const { escalation } = input.policy;
   const overdue = c.openItems.filter((i) => i.daysOverdue >= 1);
   if (overdue.length === 0) return null;
-  const overdueBase = sum(overdue.map((i) => i.baseAmountDue));
-  const oldest = Math.max(...overdue.map((i) => i.daysOverdue));
+  const overdueBase = baseTotal(overdue);
+  let oldest = 0;
+  for (const i of overdue) if (i.daysOverdue > oldest) oldest = i.daysOverdue;
   const reasons: string[] = [];
-  if (overdueBase.gte(dec(escalation.overdueAmountAtLeast))) {
-    reasons.push(`${formatMoney(overdueBase, input.baseCurrency)} overdue`);
+  if (overdueBase >= unitsOf(escalation.overdueAmountAtLeast)) {
+    const amount = Number(formatUnits(overdueBase, input.baseCurrency));
+    reasons.push(`${formatRoundedAmount(amount, input.baseCurrency)} overdue`);
   }
   if (oldest >= escalation.daysOverdueAtLeast) reasons.push(`oldest invoice ${oldest} days overdue`);
   if (c.risk >= escalation.riskAtLeast) reasons.push(`late-payment risk ${Math.round(c.risk * 100)}%`);
@@ -347,7 +365,7 @@ function escalationFor(c: CustomerState, input: PlanInput): Escalation | null {
     contactId: c.contactId,
     customerName: c.name,
     reasons,
-    overdueBase: toDecimal(overdueBase),
+    overdueBase: fixedUnits(overdueBase),
     oldestDaysOverdue: oldest,
   };
 }

@@ -32,7 +32,7 @@ import {
 } from '../domain/dunning-planner.js';
 import type { DunningPolicy } from '../domain/dunning-policy.js';
 import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
-import type { CustomerPriority } from '../domain/priority.js';
+import type { CustomerPriority, PriorityList } from '../domain/priority.js';
 import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
 import { listPriorities } from './collections-reports.js';
 import { OPEN_ENDED, signalsFromHolds } from './collections-view.js';
@@ -85,6 +85,43 @@ export interface RunDunningResult {
   readonly superseded: number;
 }
 
+export interface PlanChasesInput {
+  readonly ledger: Ledger;
+  readonly asOf: IsoDate;
+  readonly policy: DunningPolicy;
+  readonly holds: readonly ActiveHold[];
+  readonly history: ReadonlyMap<string, readonly ContactRecord[]>;
+  readonly overrides: ReadonlyMap<string, RecipientOverride>;
+  /** Reminders not yet finished (a snoozed one keeps its customer quiet). */
+  readonly open: readonly { contactId: string; status: ReminderStatus; snoozedUntil: IsoDate | null }[];
+}
+
+/**
+ * Steps 2–3 of a run, with no I/O: score the ledger with what collectors told us (holds are the brain's
+ * signals too), then plan. Do-not-contact holds join the policy's list; a snooze keeps the customer quiet
+ * until its date.
+ */
+export function planChases(input: PlanChasesInput): { priorities: PriorityList; plan: PlanResult } {
+  const { ledger, asOf, holds } = input;
+  const signals = signalsFromHolds(holds, ledger.organisation.timezone);
+  const priorities = listPriorities(ledger, asOf, { signals });
+  const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
+  const policy: DunningPolicy = { ...input.policy, doNotContact: [...input.policy.doNotContact, ...dnc] };
+  const snoozedUntil = new Map<string, IsoDate>();
+  for (const r of input.open) {
+    if (r.status === 'snoozed' && r.snoozedUntil && r.snoozedUntil > asOf) {
+      const prev = snoozedUntil.get(r.contactId);
+      if (!prev || r.snoozedUntil > prev) snoozedUntil.set(r.contactId, r.snoozedUntil);
+    }
+  }
+  const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
+  const customers = priorities.customers.map((cp) =>
+    customerState(cp, contacts.get(cp.contactId), holds, input.history, input.overrides, snoozedUntil, asOf),
+  );
+  const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
+  return { priorities, plan };
+}
+
 /**
  * The daily dunning run for one organisation:
  * 1. load the ledger, the policy, holds, contact history and recipients; 2. score it (the collections brain);
@@ -106,25 +143,17 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
     listOpenReminders(db, input.orgId),
   ]);
 
-  // 2. Score with what collectors told us (holds are the brain's signals too).
-  const signals = signalsFromHolds(holds, zone);
-  const priorities = listPriorities(ledger, asOf, { signals });
-
-  // 3. Plan. Do-not-contact holds join the policy's list; a snooze keeps the customer quiet until its date.
-  const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
-  const policy: DunningPolicy = { ...stored.policy, doNotContact: [...stored.policy.doNotContact, ...dnc] };
-  const snoozedUntil = new Map<string, IsoDate>();
-  for (const r of open) {
-    if (r.status === 'snoozed' && r.snoozedUntil && r.snoozedUntil > asOf) {
-      const prev = snoozedUntil.get(r.contactId);
-      if (!prev || r.snoozedUntil > prev) snoozedUntil.set(r.contactId, r.snoozedUntil);
-    }
-  }
+  // 2–3. Score and plan (no I/O).
+  const { priorities, plan } = planChases({
+    ledger,
+    asOf,
+    policy: stored.policy,
+    holds,
+    history,
+    overrides,
+    open,
+  });
   const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
-  const customers = priorities.customers.map((cp) =>
-    customerState(cp, contacts.get(cp.contactId), holds, history, overrides, snoozedUntil, asOf),
-  );
-  const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
   if (input.dryRun) {
     return {
       orgId: input.orgId,
@@ -168,7 +197,7 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       escalationReasons: escalationsByContact.get(action.contactId) ?? [],
       templates: stored.templates,
       contact: contacts.get(action.contactId),
-      sendStart: policy.sendWindow.start,
+      sendStart: stored.policy.sendWindow.start,
     });
     if (outcome.created) {
       // An older proposal for the same customer that nobody decided is replaced by today's step.
@@ -283,7 +312,7 @@ async function proposeReminder(
     senderName: input.senderName,
     asOf: p.asOf,
     invoices: action.invoices.map((i) => ({
-      number: i.number ?? i.invoiceId,
+      number: i.invoiceNumber ?? i.invoiceId,
       currency: i.currency,
       amountDue: i.amountDue,
       dueDate: i.dueDate,
@@ -306,7 +335,7 @@ async function proposeReminder(
     risk: maxRisk(p.priority),
     invoices: action.invoices.map((i) => ({
       invoiceId: i.invoiceId,
-      number: i.number,
+      number: i.invoiceNumber,
       currency: i.currency,
       amountDue: i.amountDue,
       dueDate: i.dueDate,
@@ -442,15 +471,8 @@ function customerState(
     tier: cp.tier,
     risk: maxRisk(cp),
     contactGroups: contact?.groups ?? [],
-    openItems: cp.invoices.map((i) => ({
-      invoiceId: i.invoiceId,
-      number: i.invoiceNumber,
-      currency: i.currency,
-      amountDue: i.amountDue,
-      baseAmountDue: i.baseAmountDue,
-      dueDate: i.dueDate,
-      daysOverdue: i.daysOverdue,
-    })),
+    // Priority rows are the planner's open items as they are: no copy of 100k rows.
+    openItems: cp.invoices,
     history: history.get(cp.contactId) ?? [],
     pausedUntil,
     hasOpenDispute: mine.some((h) => h.kind === 'dispute'),
