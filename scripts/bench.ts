@@ -239,22 +239,32 @@ const sections: Section[] = [
       const buildMs = performance.now() - t0;
       // What the morning run computes before it drafts anything: index, point-in-time snapshot, behaviour,
       // risk, priorities with reasons, customer states and the dunning plan (run-dunning.ts, planChases).
-      const cpu0 = process.cpuUsage();
-      const t1 = performance.now();
-      const { priorities, plan } = planChases({
-        ledger,
-        asOf,
-        policy: defaultPolicy(),
-        holds: [],
-        history: new Map(),
-        overrides: new Map(),
-        open: [],
-      });
-      const t2 = performance.now();
-      const cpu = process.cpuUsage(cpu0);
-      // CPU time of this (single-threaded) work: on a shared machine wall time also counts the wait for a core.
-      const cpuMs = (cpu.user + cpu.system) / 1000;
-      const planMs = t2 - t1;
+      // Three runs, the first with a cold JIT; the budget is judged on the median (this machine's timings vary).
+      const walls: number[] = [];
+      const cpus: number[] = [];
+      let result: ReturnType<typeof planChases> | null = null;
+      for (let run = 0; run < 3; run++) {
+        result = null; // the previous run's plan is garbage before the next starts, as between two mornings
+        const cpu0 = process.cpuUsage();
+        const t1 = performance.now();
+        result = planChases({
+          ledger,
+          asOf,
+          policy: defaultPolicy(),
+          holds: [],
+          history: new Map(),
+          overrides: new Map(),
+          open: [],
+        });
+        walls.push(performance.now() - t1);
+        const cpu = process.cpuUsage(cpu0);
+        // CPU time includes the garbage collector's helper threads, so it can exceed wall time.
+        cpus.push((cpu.user + cpu.system) / 1000);
+      }
+      const { priorities, plan } = result!;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const planMs = median(walls);
+      const cpuMs = median(cpus);
       // The reports a user asks for (/ar aging, /ar forecast), from one scoring pass.
       const scored = scoreLedger(ledger, asOf);
       const t3 = performance.now();
@@ -278,7 +288,7 @@ const sections: Section[] = [
         },
         {
           name: 'scoring + planning 100k open invoices',
-          value: `${planMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (load average ${loadavg()[0]!.toFixed(1)})`,
+          value: `median ${planMs.toFixed(0)} ms wall of ${walls.map((w) => w.toFixed(0)).join(', ')}; ${cpuMs.toFixed(0)} ms CPU (load average ${loadavg()[0]!.toFixed(1)})`,
           budget: `${budgetMs} ms`,
           ok: Math.min(planMs, cpuMs) <= budgetMs,
         },
