@@ -79,6 +79,32 @@ export function registerPolicyCommand(program: Command): void {
     });
 }
 
+/**
+ * The plan as `--json` has always printed it: each invoice as the planner's open item under its original field
+ * names (`number`), whatever richer row the planner was handed.
+ */
+export function planJson(plan: PlanResult): unknown {
+  return {
+    ...plan,
+    actions: plan.actions.map((a) =>
+      a.kind === 'chase'
+        ? {
+            ...a,
+            invoices: a.invoices.map((i) => ({
+              invoiceId: i.invoiceId,
+              number: i.invoiceNumber,
+              currency: i.currency,
+              amountDue: i.amountDue,
+              baseAmountDue: i.baseAmountDue,
+              dueDate: i.dueDate,
+              daysOverdue: i.daysOverdue,
+            })),
+          }
+        : a,
+    ),
+  };
+}
+
 export function formatPlan(plan: PlanResult, baseCurrency: string): string {
   const lines: string[] = [
     `Plan for ${plan.asOf}${plan.businessDay ? '' : ` (closed: ${plan.closedReason})`}`,
@@ -153,7 +179,7 @@ export function registerDunningCommand(program: Command): void {
             });
             delivered = await worker.drain(20);
           }
-          if (opts.json) return printJson({ ...result, delivered });
+          if (opts.json) return printJson({ ...result, plan: planJson(result.plan), delivered });
           printLine(formatPlan(result.plan, org.baseCurrency ?? 'USD'));
           if (!opts.dryRun) {
             const created = result.reminders.filter((r) => r.created).length;
