@@ -1,7 +1,7 @@
 import { daysBetween } from './calendar.js';
 import type { CreditKind, IsoDate } from './ledger.js';
 import { type Big, type Decimal, minorUnits } from './money.js';
-import { formatUnits, type Units } from './money-units.js';
+import { formatBaseUnits, formatUnits, type Units } from './money-units.js';
 import { type InvoicePosition, type LedgerSnapshot, unappliedCreditsAsOf } from './point-in-time.js';
 
 /**
@@ -144,9 +144,9 @@ export const AGEING_CONVENTIONS: readonly string[] = [
   'Xero month view: Current = due on/after the as-of date; < 1 Month = overdue, due in the as-of calendar month; 1/2/3 Months = calendar months before; Older = 4+.',
 ];
 
-/** Amounts per column in exact units; the total is summed when printed, not on every add. */
 const SLOTS = new WeakMap<readonly string[], Readonly<Record<string, number>>>();
 
+/** Amounts per column in exact units; the total is summed when printed, not on every add. */
 class Buckets<K extends string> {
   private readonly slotOf: Readonly<Record<string, number>>;
   private readonly sums: number[];
@@ -245,10 +245,7 @@ export function agedInvoiceOf(p: InvoicePosition, asOf: IsoDate, baseCurrency: s
     dueDate: p.invoice.dueDate,
     currency: p.invoice.currency,
     amountDue,
-    baseAmountDue:
-      base === p.outstandingUnits && p.invoice.currency === baseCurrency
-        ? amountDue
-        : formatUnits(base, baseCurrency),
+    baseAmountDue: formatBaseUnits(base, baseCurrency, p.outstandingUnits, p.invoice.currency, amountDue),
     daysOverdue: dpd,
     bucket: ageingBucketOf(dpd),
     xeroMonthColumn: xeroMonthColumnOf(p.invoice.dueDate, asOf),

@@ -2,11 +2,13 @@ import { type BusinessCalendarSpec, businessDayStatus } from './business-calenda
 import { daysBetween } from './calendar.js';
 import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';
 import type { IsoDate } from './ledger.js';
-import { type Decimal, formatMoney, formatRoundedAmount } from './money.js';
-import { fixedUnits, formatUnits, type Units, unitsOf, unitsToBig } from './money-units.js';
+import type { Decimal } from './money.js';
+import { fixedUnits, formatUnitsAsMoney, type Units, unitsOf } from './money-units.js';
 
-/** One open invoice of a customer as of the planning date. */
-/** The fields the planner reads of an open invoice; priority rows (InvoicePriority) are OpenItems as they are. */
+/**
+ * One open invoice of a customer as of the planning date: the fields the planner reads. Priority rows
+ * (InvoicePriority) are OpenItems as they are.
+ */
 export interface OpenItem {
   readonly invoiceId: string;
   readonly invoiceNumber: string | null;
@@ -195,7 +197,7 @@ function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAc
         skip(
           c,
           'below-minimum',
-          `${formatMoney(unitsToBig(overdueBase), baseCurrency)} overdue is below the ${formatMoney(unitsToBig(minimum), baseCurrency)} minimum`,
+          `${formatUnitsAsMoney(overdueBase, baseCurrency)} overdue is below the ${formatUnitsAsMoney(minimum, baseCurrency)} minimum`,
         ),
       ];
     }
@@ -353,8 +355,7 @@ function escalationFor(c: CustomerState, input: PlanInput): Escalation | null {
   for (const i of overdue) if (i.daysOverdue > oldest) oldest = i.daysOverdue;
   const reasons: string[] = [];
   if (overdueBase >= unitsOf(escalation.overdueAmountAtLeast)) {
-    const amount = Number(formatUnits(overdueBase, input.baseCurrency));
-    reasons.push(`${formatRoundedAmount(amount, input.baseCurrency)} overdue`);
+    reasons.push(`${formatUnitsAsMoney(overdueBase, input.baseCurrency)} overdue`);
   }
   if (oldest >= escalation.daysOverdueAtLeast) reasons.push(`oldest invoice ${oldest} days overdue`);
   if (c.risk >= escalation.riskAtLeast) reasons.push(`late-payment risk ${Math.round(c.risk * 100)}%`);

@@ -1,4 +1,4 @@
-import { Big, type Decimal, minorUnits } from './money.js';
+import { Big, type Decimal, formatRoundedAmount, minorUnits } from './money.js';
 
 /**
  * Exact integer money for hot loops: 1 unit = 1/10⁴ of a currency unit (the database's numeric(19,4) scale),
@@ -13,7 +13,6 @@ export type Units = number;
 
 export const UNIT_DP = 4;
 const SCALE = 10_000;
-const SCALE_BIG = 10_000n;
 /** Xero currency rates are stored as numeric(28,10). */
 const RATE_DP = 10;
 const RATE_SCALE = 10 ** RATE_DP;
@@ -189,6 +188,25 @@ export function formatUnits(units: Units | bigint, currency: string): Decimal {
   return digitsText((negative ? -rounded : rounded).toString(), dp, negative);
 }
 
+/**
+ * A base-currency amount printed like `formatUnits`, reusing `printed` (the document amount's text) when the
+ * document is in base currency: 100k report rows then hold one string for both figures, not two equal ones.
+ */
+export function formatBaseUnits(
+  baseUnits: Units,
+  baseCurrency: string,
+  units: Units,
+  currency: string,
+  printed: Decimal,
+): Decimal {
+  return baseUnits === units && currency === baseCurrency ? printed : formatUnits(baseUnits, baseCurrency);
+}
+
+/** For people ('$1,234.50'), from exact units: no big.js on the way. */
+export function formatUnitsAsMoney(units: Units, currency: string, locale = 'en'): string {
+  return formatRoundedAmount(Number(formatUnits(units, currency)), currency, locale);
+}
+
 /** At the full 1/10⁴ scale, as the database stores it and money.ts's toDecimal prints it ('1234.5000'). */
 export function fixedUnits(units: Units): Decimal {
   const v = checked(units, () => `a total of ${units / SCALE}`);
@@ -196,4 +214,4 @@ export function fixedUnits(units: Units): Decimal {
 }
 
 export const ZERO_UNITS: Units = 0;
-export { SCALE as UNIT_SCALE, SCALE_BIG as UNIT_SCALE_BIG };
+export { SCALE as UNIT_SCALE };

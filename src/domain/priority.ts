@@ -7,8 +7,15 @@ import {
 } from './collections-signals.js';
 import type { InvoiceRisk } from './late-payment-risk.js';
 import type { IsoDate } from './ledger.js';
-import { type Decimal, dec, formatRoundedAmount } from './money.js';
-import { formatUnits, scaleUnits, type Units, unitsOf } from './money-units.js';
+import { type Decimal, dec } from './money.js';
+import {
+  formatBaseUnits,
+  formatUnits,
+  formatUnitsAsMoney,
+  scaleUnits,
+  type Units,
+  unitsOf,
+} from './money-units.js';
 import type { BehaviourModel, PayerBehaviour } from './payer-behaviour.js';
 import type { LedgerSnapshot } from './point-in-time.js';
 
@@ -153,8 +160,7 @@ export function prioritise(
   const o = { ...DEFAULT_PRIORITY_OPTIONS, ...options };
   const { asOf, index } = snapshot;
   const baseCurrency = index.baseCurrency;
-  const money = (v: Units) =>
-    formatRoundedAmount(Number(formatUnits(v, baseCurrency)), baseCurrency, o.locale);
+  const money = (v: Units) => formatUnitsAsMoney(v, baseCurrency, o.locale);
   const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
   const largeBalance = unitsOf(o.largeBalance);
   const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
@@ -239,11 +245,7 @@ export function prioritise(
           contactName,
           currency: inv.currency,
           amountDue,
-          // Most invoices are in base currency: one string for both, not two equal ones per row.
-          baseAmountDue:
-            x.base === outstanding && inv.currency === baseCurrency
-              ? amountDue
-              : formatUnits(x.base, baseCurrency),
+          baseAmountDue: formatBaseUnits(x.base, baseCurrency, outstanding, inv.currency, amountDue),
           dueDate: inv.dueDate,
           daysOverdue: x.dpd,
           risk: Math.round(x.r.risk * 10_000) / 10_000,
