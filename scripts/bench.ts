@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { App } from '@slack/bolt';
+import pg from 'pg';
 import { FixedClock } from '../src/adapters/clock.js';
-import { openDatabase } from '../src/adapters/db/database.js';
+import { type Database, openDatabase } from '../src/adapters/db/database.js';
 import { migrateToLatest } from '../src/adapters/db/migrate.js';
 import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
@@ -49,18 +50,43 @@ type Section = { name: string; run: () => Promise<Figure[]> };
 
 const log = createLogger({ level: 'silent' });
 
-async function freshDatabase() {
-  const database = await openDatabase({
-    databaseUrl: process.env.DATABASE_URL ?? null,
-    dataDir: '',
-    inMemory: true,
-  });
+/**
+ * A new, migrated database for one section: in memory on PGlite, or a database of its own on the server named
+ * by DATABASE_URL (dropped afterwards), so that no section upserts onto an earlier run's rows.
+ */
+async function freshDatabase(): Promise<Database> {
+  const serverUrl = process.env.DATABASE_URL;
+  let database: Database;
+  if (serverUrl) {
+    const name = `arbench_${randomBytes(4).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const opened = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    database = {
+      ...opened,
+      async destroy() {
+        await opened.destroy();
+        await admin(`drop database if exists ${name} with (force)`);
+      },
+    };
+  } else {
+    database = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true });
+  }
   const report = await migrateToLatest(database.db);
   if (report.error) throw report.error.cause;
   return database;
 }
 
-/** A deterministic ledger: `contacts` customers, each with `openPer` open and `paidPer` settled invoices. */
 function syntheticLedger(contacts: number, openPer: number, paidPer: number, asOf: string) {
   let seed = 42;
   const random = () => {
@@ -498,10 +524,12 @@ const xeroSyncSection: Section = {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }, 25);
       const t0 = performance.now();
+      // When each resource's last page was stored: where the time goes, resource by resource.
+      const doneAt = new Map<string, number>();
       const full = await syncXeroOrganisation(
         { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
         org,
-        { full: true },
+        { full: true, onPage: (resource) => doneAt.set(resource, performance.now()) },
       );
       const fullMs = performance.now() - t0;
       clearInterval(sampler);
@@ -535,6 +563,15 @@ const xeroSyncSection: Section = {
           value: `${(fullMs / 1000).toFixed(1)} s (${Math.round((rows / fullMs) * 1000)} rows/s)`,
           budget: '15 s',
           ok: fullMs <= 15_000,
+        },
+        {
+          name: 'full sync time by resource',
+          value: [...doneAt]
+            .map(([resource, at], i, all) => {
+              const from = i === 0 ? t0 : (all[i - 1]?.[1] ?? t0);
+              return `${resource} ${((at - from) / 1000).toFixed(1)} s`;
+            })
+            .join(', '),
         },
         {
           name: 'full sync peak RSS',

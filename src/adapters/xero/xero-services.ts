@@ -10,6 +10,7 @@ import { createXeroLedgerStore, type XeroLedgerStore } from '../db/xero-ledger-s
 import { createXeroOAuthClient, type XeroOAuthClient } from './oauth-client.js';
 import { type RateLimits, XeroRateLimiter } from './rate-limiter.js';
 import { XeroTokenProvider } from './token-store.js';
+import { installFastXeroDeserializer } from './xero-deserializer.js';
 import { createXeroGateway, type XeroGateway, type XeroTenantApi } from './xero-gateway.js';
 
 /** Tuning for tests and the bench; production uses the defaults (Xero's published limits). */
@@ -44,6 +45,7 @@ export function createXeroServices(input: {
   options?: XeroServiceOptions;
 }): XeroServices {
   const { config, db, secrets, clock, log, options = {} } = input;
+  installFastXeroDeserializer();
   const oauth = createXeroOAuthClient(config, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
   const tokens = new XeroTokenProvider({
     db,
