@@ -23,55 +23,62 @@ type ModelClass = (new () => Record<string, unknown>) & {
 
 const PRIMITIVES = new Set(['string', 'boolean', 'double', 'integer', 'long', 'float', 'number', 'any']);
 
-/** What to do with one value, decided from its declared type name alone. */
-type Reader =
-  | { kind: 'string' }
-  | { kind: 'as-is' }
-  | { kind: 'date' }
-  | { kind: 'array'; element: Reader; elementType: string }
-  | { kind: 'model'; plan: ModelPlan }
-  | { kind: 'original'; type: string };
-
-interface ModelPlan {
-  readonly model: ModelClass;
-  /** Filled after creation, so that self-referencing types (a contact's contacts) resolve. */
-  attributes: Array<{ name: string; baseName: string; reader: Reader }>;
-}
+/** Turns one non-null wire value into what xero-node would make of it. */
+type Reader = (value: unknown) => unknown;
 
 const ORIGINAL = Symbol.for('ar-copilot.xero-node.deserialize.original');
 type Patched = typeof ObjectSerializer & { [ORIGINAL]?: Deserialize };
 
+/** Attribute names that can be written as plain properties of a fresh model instance. */
+const SAFE_NAME = /^[A-Za-z_$][\w$]*$/;
+
 /**
- * Builds the plans from xero-node's own model registry. `models` maps a type name to its export, as xero-node's
- * accounting models module does; a name counts as a model only if the original deserialiser makes an instance
- * of that class for it (so a class xero-node does not register is treated as it treats it).
+ * Builds the readers from xero-node's own model registry. `models` maps a type name to its export, as
+ * xero-node's accounting models module does; a name counts as a model only if the original deserialiser makes
+ * an instance of that class for it (so a class xero-node does not register is treated as it treats it).
+ *
+ * A model's reader is a function generated from the model's attribute map, once per type, the first time a
+ * value of that type is read. Generated code keeps every property write monomorphic, which a loop over the
+ * attribute map cannot: that is most of the gain. The code is built only from xero-node's static metadata
+ * (names checked, strings JSON-quoted), never from response data.
  */
 export function createXeroDeserializer(
   models: Readonly<Record<string, unknown>>,
   original: Deserialize,
 ): Deserialize {
-  const plans = new Map<string, ModelPlan | null>();
   const readers = new Map<string, Reader>();
 
-  const planFor = (type: string): ModelPlan | null => {
-    if (plans.has(type)) return plans.get(type) ?? null;
+  const modelFor = (type: string): ModelClass | null => {
     const candidate = models[type] as ModelClass | undefined;
-    let plan: ModelPlan | null = null;
     if (
       typeof candidate === 'function' &&
       typeof candidate.getAttributeTypeMap === 'function' &&
       candidate.discriminator == null &&
       original({}, type) instanceof candidate
     ) {
-      plan = { model: candidate, attributes: [] };
-      plans.set(type, plan);
-      plan.attributes = candidate
-        .getAttributeTypeMap()
-        .map((a) => ({ name: a.name, baseName: a.baseName, reader: readerFor(a.type) }));
-      return plan;
+      return candidate;
     }
-    plans.set(type, null);
     return null;
+  };
+
+  const compileModel = (model: ModelClass): Reader | null => {
+    const attributes = model.getAttributeTypeMap();
+    if (attributes.some((a) => !SAFE_NAME.test(a.name) || a.name === '__proto__')) return null;
+    const fieldReaders: Array<Reader | null> = [];
+    const lines = ['const o = new M();', 'let v;'];
+    for (const a of attributes) {
+      const reader = readerFor(a.type);
+      const from = `v = s[${JSON.stringify(a.baseName)}];`;
+      if (reader === AS_IS) {
+        lines.push(from, `o.${a.name} = v;`);
+      } else {
+        lines.push(from, `o.${a.name} = v == null ? v : r[${fieldReaders.length}](v);`);
+        fieldReaders.push(reader);
+      }
+    }
+    lines.push('return o;');
+    const factory = new Function('M', 'r', `return function read(s) {\n${lines.join('\n')}\n};`);
+    return factory(model, fieldReaders) as Reader;
   };
 
   const readerFor = (type: string): Reader => {
@@ -79,60 +86,54 @@ export function createXeroDeserializer(
     if (known) return known;
     let reader: Reader;
     if (PRIMITIVES.has(type.toLowerCase())) {
-      reader = type === 'string' ? { kind: 'string' } : { kind: 'as-is' };
+      // xero-node turns any value typed `string` that starts with /Date( into a Date (reference/xero-api.md).
+      reader =
+        type === 'string'
+          ? (v) =>
+              (typeof v === 'string' ? v.startsWith('/Date(') : String(v).startsWith('/Date('))
+                ? original(v, 'string')
+                : v
+          : AS_IS;
     } else if (type.startsWith('Array<')) {
       const elementType = type.slice('Array<'.length, -1);
-      reader = { kind: 'array', element: readerFor(elementType), elementType };
+      let element: Reader | null = null;
+      reader = (v) => {
+        if (!Array.isArray(v)) return original(v, type);
+        element ??= readerFor(elementType);
+        const out = new Array(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i];
+          out[i] = item == null ? item : element(item);
+        }
+        return out;
+      };
     } else if (type === 'Date') {
-      reader = { kind: 'date' };
+      reader = (v) => original(v, 'Date');
     } else {
-      const candidate = models[type] as ModelClass | undefined;
-      if (candidate && typeof candidate.getAttributeTypeMap === 'function') {
-        // Registered before the plan is filled in, for types that contain themselves.
-        const placeholder: Reader = { kind: 'original', type };
-        readers.set(type, placeholder);
-        const plan = planFor(type);
-        reader = plan ? { kind: 'model', plan } : placeholder;
+      const model = modelFor(type);
+      if (model) {
+        // Compiled on first use, so that types which contain themselves resolve.
+        let compiled: Reader | null = null;
+        reader = (v) => {
+          compiled ??= compileModel(model) ?? ((x) => original(x, type));
+          return compiled(v);
+        };
+      } else if (typeof models[type] === 'function') {
+        // A class xero-node does not register as it does the others: let it decide.
+        reader = (v) => original(v, type);
       } else {
         // Enums, and names xero-node does not know, come back as they are.
-        reader = { kind: 'as-is' };
+        reader = AS_IS;
       }
     }
     readers.set(type, reader);
     return reader;
   };
 
-  const read = (reader: Reader, data: unknown): unknown => {
-    if (data === undefined || data === null) return data;
-    switch (reader.kind) {
-      case 'as-is':
-        return data;
-      case 'string':
-        return String(data).startsWith('/Date(') ? original(data, 'string') : data;
-      case 'date':
-        return original(data, 'Date');
-      case 'array': {
-        if (!Array.isArray(data)) return original(data, `Array<${reader.elementType}>`);
-        const out = new Array(data.length);
-        for (let i = 0; i < data.length; i++) out[i] = read(reader.element, data[i]);
-        return out;
-      }
-      case 'model': {
-        const instance = new reader.plan.model();
-        const source = data as Record<string, unknown>;
-        for (const a of reader.plan.attributes) {
-          const value = source[a.baseName];
-          instance[a.name] = value === undefined || value === null ? value : read(a.reader, value);
-        }
-        return instance;
-      }
-      case 'original':
-        return original(data, reader.type);
-    }
-  };
-
-  return (data, type) => read(readerFor(type), data);
+  return (data, type) => (data == null ? data : readerFor(type)(data));
 }
+
+const AS_IS: Reader = (v) => v;
 
 /**
  * Installs the planned deserialiser in place of xero-node's (once per process; later calls do nothing).
