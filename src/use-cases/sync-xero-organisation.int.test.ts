@@ -170,9 +170,14 @@ async function snapshot() {
 
 describe('full and incremental sync', () => {
   it('stores the whole demo organisation, matches the sandbox to the cent, and re-syncs with one call per resource', async () => {
+    sandbox.clearCalls();
     const full = await sync({ full: true });
     expect(full.mode).toBe('full');
     expect(full.organisationRefreshed).toBe(true);
+    // Every payment is read from /Payments in this run: the invoices come as summary pages.
+    const invoiceCalls = sandbox.calls.filter((c) => c.path.endsWith('/Invoices'));
+    expect(invoiceCalls.length).toBeGreaterThan(1);
+    expect(invoiceCalls.every((c) => c.query.summaryOnly === 'true')).toBe(true);
     const expected = sandboxCounts();
     expect(expected.invoices).toBeGreaterThan(1000);
     expect(expected.payments).toBeGreaterThan(1000);
@@ -244,7 +249,11 @@ describe('changes in Xero reach the ledger on the next incremental sync', () => 
 
     sandbox.store.deletePayment(payment.id);
     tick();
+    sandbox.clearCalls();
     const r = await sync();
+    // Incremental: full invoice pages, whose payment lists show what was deleted.
+    const invoiceCalls = sandbox.calls.filter((c) => c.path.endsWith('/Invoices'));
+    expect(invoiceCalls.map((c) => c.query.summaryOnly)).toEqual([undefined]);
     // The deleted payment, plus whatever shares the cursor's last second (re-read on purpose).
     expect(r.resources.payments.rows).toBeGreaterThanOrEqual(1);
     expect(r.resources.payments.rows).toBeLessThan(10);
@@ -260,6 +269,39 @@ describe('changes in Xero reach the ledger on the next incremental sync', () => 
     const inv = after.invoices.find((i) => i.id === invoiceId)!;
     expect(inv.status).toBe('AUTHORISED');
     expect(new Big(inv.amountDue).toFixed(2)).toBe(new Big(payment.amountCents).div(100).toFixed(2));
+    expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
+  });
+
+  it('undoes a payment deleted in Xero on a full re-sync too, where invoices come without their payments', async () => {
+    const payment = [...sandbox.store.org(tenantId).payments.values()].find(
+      (p) => p.type === 'ACCRECPAYMENT' && p.status === 'AUTHORISED' && p.invoice.status === 'PAID',
+    )!;
+    sandbox.store.deletePayment(payment.id);
+    tick();
+    await sync({ full: true });
+    const row = await database.db
+      .selectFrom('xero_payments')
+      .select('status')
+      .where('payment_id', '=', payment.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('DELETED');
+    expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
+  });
+
+  it('keeps the payments it holds when a full re-sync stops after the invoice summaries', async () => {
+    const before = await snapshot();
+    // Every /Payments request fails past the retries: the run stores the invoices, then stops.
+    sandbox.faults.inject({
+      match: { path: /\/Payments$/ },
+      times: 10,
+      fault: { kind: 'status', status: 500 },
+    });
+    await expect(sync({ full: true })).rejects.toBeInstanceOf(XeroCallError);
+    expect(sandbox.calls.some((c) => c.path.endsWith('/Invoices') && c.query.summaryOnly === 'true')).toBe(
+      true,
+    );
+    // A summary page says nothing about payments: none of them may read as deleted.
+    expect((await snapshot()).p).toBe(before.p);
     expect(await ledgerTotals()).toEqual(sandboxTotals(sandbox.store));
   });
 

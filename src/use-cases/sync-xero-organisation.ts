@@ -81,8 +81,9 @@ export async function syncPaged<T>(
 
 /**
  * 1. the organisation's settings (first run, full runs, or when asked);
- * 2. contacts, ACCREC invoices (with their payments), credit notes, overpayments, prepayments (with
- *    allocations and refunds), then payments (deleted ones included, which undoes them);
+ * 2. contacts, ACCREC invoices (with their payments, unless every payment is read in this run), credit notes,
+ *    overpayments, prepayments (with allocations and refunds), then payments (deleted ones included, which
+ *    undoes them);
  * each from its own If-Modified-Since cursor, or from the beginning when `full`.
  */
 export async function syncXeroOrganisation(
@@ -115,8 +116,12 @@ export async function syncXeroOrganisation(
   );
 
   modifiedSince = await since('invoices');
+  // Reading every invoice and, later in this run, every payment: the payments each invoice lists would be
+  // stored twice, so the invoices come as Xero's summary pages (no Payments, no LineItems: a third of the
+  // bytes). An incremental read keeps the full pages, whose payment lists also reveal deleted payments.
+  const summaryOnly = modifiedSince === null && (await since('payments')) === null;
   resources.invoices = await syncPaged(
-    (page) => api.invoices({ page, modifiedSince }),
+    (page) => api.invoices({ page, modifiedSince, summaryOnly }),
     (rows, at) => store.saveInvoices(org.id, rows, saveOptions('invoices', at)),
     progress('invoices'),
   );

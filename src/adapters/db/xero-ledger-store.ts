@@ -438,10 +438,12 @@ export async function saveInvoices(
 ) {
   await db.transaction().execute(async (trx) => {
     await upsertInvoices(trx, orgId, rows, o.now);
+    // Invoices from a summary page say nothing about their payments: those come from /Payments.
+    const listed = rows.filter((i) => i.payments !== null);
     await upsertPayments(
       trx,
       orgId,
-      rows.flatMap((i) => i.payments),
+      listed.flatMap((i) => i.payments ?? []),
       o.now,
       true,
     );
@@ -449,10 +451,10 @@ export async function saveInvoices(
       trx,
       orgId,
       'invoice_id',
-      rows.map((i) => ({
+      listed.map((i) => ({
         id: i.invoiceId,
         updatedAt: i.updatedAt,
-        paymentIds: i.payments.map((p) => p.paymentId),
+        paymentIds: (i.payments ?? []).map((p) => p.paymentId),
       })),
       o.now,
     );

@@ -118,6 +118,17 @@ describe('mapInvoice', () => {
     expect(mapInvoice(raw)).toBeNull();
   });
 
+  it('marks the payments of an invoice from a summary page as not listed, not as none', () => {
+    const { payments: _omitted, ...summary } = invoice;
+    expect(mapInvoice(summary, null, true)).toMatchObject({
+      invoiceId: 'inv-1',
+      amountDue: '65.5',
+      payments: null,
+    });
+    // A full page without payments means the invoice has none.
+    expect(mapInvoice(summary)?.payments).toEqual([]);
+  });
+
   it('defaults a missing due date to the invoice date and a missing currency to base', () => {
     const m = mapInvoice({ ...invoice, dueDate: undefined, currencyCode: undefined }, 'NZD');
     expect(m).toMatchObject({ dueDate: '2026-10-01', currency: 'NZD' });

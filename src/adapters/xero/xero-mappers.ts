@@ -248,8 +248,15 @@ const InvoiceSchema = z.object({
   payments: z.array(z.unknown().optional()).nullish(),
 });
 
-/** ACCREC (sales) invoices only; bills (ACCPAY) are not receivables and return null. */
-export function mapInvoice(raw: unknown, baseCurrency: string | null = null): InvoiceRecord | null {
+/**
+ * ACCREC (sales) invoices only; bills (ACCPAY) are not receivables and return null. `summary`: the invoice
+ * came from a `summaryOnly` page, which has no Payments (an empty list would wrongly mean "none").
+ */
+export function mapInvoice(
+  raw: unknown,
+  baseCurrency: string | null = null,
+  summary = false,
+): InvoiceRecord | null {
   const p = InvoiceSchema.safeParse(raw);
   if (!p.success) return null;
   const x = p.data;
@@ -258,10 +265,12 @@ export function mapInvoice(raw: unknown, baseCurrency: string | null = null): In
   const date = toCalendarDate(x.date);
   if (!contactId || !date) return null; // a DRAFT without a date is not a receivable yet
   const invoiceId = x.invoiceID;
-  const payments = (x.payments ?? []).flatMap((r) => {
-    const m = mapEmbeddedPayment(r, { invoiceId });
-    return m ? [m] : [];
-  });
+  const payments = summary
+    ? null
+    : (x.payments ?? []).flatMap((r) => {
+        const m = mapEmbeddedPayment(r, { invoiceId });
+        return m ? [m] : [];
+      });
   return {
     invoiceId,
     number: orNull(x.invoiceNumber),

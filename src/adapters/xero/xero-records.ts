@@ -62,8 +62,11 @@ export interface InvoiceRecord {
   readonly sentToContact: boolean;
   readonly url: string | null;
   readonly updatedAt: Date | null;
-  /** The invoice's current (non-deleted) payments, as listed on the invoice itself. */
-  readonly payments: PaymentRecord[];
+  /**
+   * The invoice's current (non-deleted) payments, as listed on the invoice itself; null when the invoice came
+   * from a summary page (`summaryOnly`), where Xero leaves them out, so nothing can be concluded about them.
+   */
+  readonly payments: PaymentRecord[] | null;
 }
 
 export interface AllocationRecord {

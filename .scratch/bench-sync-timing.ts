@@ -1,0 +1,631 @@
+/**
+ * `npm run bench`: measured figures against the budgets in DESIGN.md §7. Each section runs on its own
+ * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.
+ * Run a single section with `npm run bench -- outbox`.
+ */
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import type { App } from '@slack/bolt';
+import pg from 'pg';
+import { FixedClock } from '../src/adapters/clock.js';
+import { type Database, openDatabase } from '../src/adapters/db/database.js';
+import { migrateToLatest } from '../src/adapters/db/migrate.js';
+import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
+import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
+import { createBoltApp } from '../src/adapters/slack/bolt-app.js';
+import { completeXeroConnect } from '../src/adapters/xero/xero-connect.js';
+import { parseConfig } from '../src/config.js';
+import type { AppContext } from '../src/context.js';
+import { createContext } from '../src/context.js';
+import { buildAgeing } from '../src/domain/ageing.js';
+import { addDays } from '../src/domain/calendar.js';
+import { buildForecast } from '../src/domain/cash-forecast.js';
+import { scoreLedger } from '../src/domain/collections-scoring.js';
+import { NO_SIGNALS } from '../src/domain/collections-signals.js';
+import { defaultPolicy } from '../src/domain/dunning-policy.js';
+import { registerListeners } from '../src/listeners/index.js';
+import { createLogger } from '../src/logger.js';
+import { validateMessageBlocks } from '../src/sandbox/slack/block-kit-limits.js';
+import { startXeroSandbox } from '../src/sandbox/xero/index.js';
+import { LedgerBuilder, TEST_ORG_ID } from '../src/testing/ledger-builders.js';
+import { insertLedger } from '../src/testing/ledger-fixtures.js';
+import { surfacesContext, surfacesLedger } from '../src/testing/slack-surfaces-fixture.js';
+import type { TestDatabase } from '../src/testing/test-database.js';
+import { assembleDigest } from '../src/use-cases/daily-digest.js';
+import { planChases } from '../src/use-cases/run-dunning.js';
+import { syncXeroOrganisation } from '../src/use-cases/sync-xero-organisation.js';
+
+interface Figure {
+  name: string;
+  value: string;
+  budget?: string;
+  ok?: boolean;
+}
+
+type Section = { name: string; run: () => Promise<Figure[]> };
+
+const log = createLogger({ level: 'silent' });
+
+/**
+ * A new, migrated database for one section: in memory on PGlite, or a database of its own on the server named
+ * by DATABASE_URL (dropped afterwards), so that no section upserts onto an earlier run's rows.
+ */
+async function freshDatabase(): Promise<Database> {
+  const serverUrl = process.env.DATABASE_URL;
+  let database: Database;
+  if (serverUrl) {
+    const name = `arbench_${randomBytes(4).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const opened = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    database = {
+      ...opened,
+      async destroy() {
+        await opened.destroy();
+        await admin(`drop database if exists ${name} with (force)`);
+      },
+    };
+  } else {
+    database = await openDatabase({ databaseUrl: null, dataDir: '', inMemory: true });
+  }
+  const report = await migrateToLatest(database.db);
+  if (report.error) throw report.error.cause;
+  return database;
+}
+
+function syntheticLedger(contacts: number, openPer: number, paidPer: number, asOf: string) {
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const b = new LedgerBuilder({ baseCurrency: 'NZD', timezone: 'Pacific/Auckland' });
+  for (let c = 0; c < contacts; c++) {
+    const contact = b.contact({ name: `Customer ${c}`, email: `ap@customer-${c}.example` });
+    const habit = Math.floor(random() * 30) - 5;
+    for (let i = 0; i < paidPer; i++) {
+      const date = addDays(asOf, -400 + i * 50 + Math.floor(random() * 20));
+      b.paidInvoice(contact, date, habit + Math.floor(random() * 15), {
+        total: (50 + random() * 5000).toFixed(2),
+      });
+    }
+    for (let i = 0; i < openPer; i++) {
+      const foreign = random() < 0.1;
+      const inv = b.invoice(contact, {
+        date: addDays(asOf, -Math.floor(random() * 150)),
+        total: (50 + random() * 8000).toFixed(2),
+        ...(foreign ? { currency: 'AUD', currencyRate: '0.9150000000' } : {}),
+      });
+      if (random() < 0.15) b.payment(inv, addDays(inv.date, 5), (Number(inv.total) / 3).toFixed(2));
+    }
+  }
+  return b.build();
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/**
+ * Fires `n` concurrent signed `/ar` commands at a real Bolt HTTP receiver and returns each request's time to
+ * its HTTP reply (the ack). Slack (the sandbox and the load) runs in a child process, as it would on Slack's
+ * side of the network, so it does not compete for the app's event loop.
+ */
+async function measureAcks(
+  n: number,
+  register: (app: App, ctx: AppContext) => void,
+): Promise<{ latencies: number[]; answered: number }> {
+  const database = await freshDatabase();
+  await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
+  const slack = fork('scripts/bench-slack-load.ts', [], { execArgv: ['--import', 'tsx'] });
+  const hello = await new Promise<{ apiUrl: string; botToken: string }>((resolve) =>
+    slack.once('message', resolve as never),
+  );
+  const ctx = await surfacesContext(database as TestDatabase, hello as never);
+  const secret = 'bench-signing-secret-0123456789';
+  // Production settings: the HTTP reply is the ack, sent before the slow work.
+  const bolt = await createBoltApp({
+    botToken: hello.botToken,
+    signingSecret: secret,
+    slackApiUrl: hello.apiUrl,
+    logger: log,
+    clientOptions: { retryConfig: { retries: 0 } },
+  });
+  register(bolt.app, ctx);
+  const port = await bolt.start(0);
+  const result = new Promise<{ latencies: number[]; answered: number }>((resolve) =>
+    slack.once('message', resolve as never),
+  );
+  slack.send({
+    url: `http://127.0.0.1:${port}`,
+    secret,
+    n,
+    commands: ['top 5', 'aging acme', 'customer beta', 'kpis'],
+  });
+  const out = await result;
+  await new Promise((resolve) => slack.once('exit', resolve));
+  await bolt.stop();
+  await database.destroy();
+  out.latencies.sort((a, z) => a - z);
+  return out;
+}
+
+const sections: Section[] = [
+  {
+    name: 'digest',
+    async run() {
+      const asOf = '2026-11-23';
+      const b = new LedgerBuilder({ id: TEST_ORG_ID, name: 'Bench Ltd', baseCurrency: 'USD' });
+      for (let c = 0; c < 2_000; c++) {
+        const contact = b.contact({ name: `Customer <${c}> & Co` });
+        for (let i = 0; i < 5; i++) {
+          b.invoice(contact, {
+            date: '2026-07-01',
+            dueDate: addDays('2026-08-01', c % 90),
+            total: `${100 + c}.00`,
+          });
+        }
+      }
+      const ledger = b.build();
+      const view = {
+        organisation: {
+          id: TEST_ORG_ID,
+          xeroTenantId: TEST_ORG_ID,
+          xeroConnectionId: null,
+          tokenSetId: null,
+          name: 'Bench Ltd',
+          baseCurrency: 'USD',
+          timezone: 'UTC',
+          shortCode: null,
+          status: 'active' as never,
+          statusReason: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        ledger,
+        asOf,
+        holds: [],
+        signals: NO_SIGNALS,
+      };
+      assembleDigest(view, null); // warm-up (JIT)
+      const times: number[] = [];
+      let parts = 0;
+      let violations = 0;
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const built = assembleDigest(view, { asOf: '2026-11-20', totalOverdue: '1000000.00' });
+        times.push(performance.now() - t0);
+        const messages = [built.messages.header, ...built.messages.thread];
+        parts = messages.length;
+        violations = messages.reduce((n, m) => n + validateMessageBlocks(m.blocks).length, 0);
+      }
+      times.sort((a, z) => a - z);
+      const median = times[2]!;
+      return [
+        {
+          name: 'digest messages (10k overdue invoices)',
+          value: `${parts} messages, ${violations} Block Kit violations`,
+        },
+        {
+          name: 'digest build (score + prioritise + blocks)',
+          value: `median ${median.toFixed(0)} ms of 5 (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)})`,
+          budget: '300 ms',
+          ok: median <= 300 && violations === 0,
+        },
+      ];
+    },
+  },
+  {
+    name: 'slack-ack',
+    async run() {
+      const N = 200;
+      const ours = await measureAcks(N, (app, ctx) => registerListeners(app, ctx));
+      // The same load against a listener that only acks and answers: what Bolt, HTTP and this machine cost.
+      const floor = await measureAcks(N, (app) =>
+        app.command('/ar', async ({ ack, respond }) => {
+          await ack();
+          await respond({ response_type: 'ephemeral', text: 'ok' });
+        }),
+      );
+      const p99 = percentile(ours.latencies, 99);
+      const line = (l: number[]) =>
+        `p50 ${percentile(l, 50).toFixed(0)} ms, p99 ${percentile(l, 99).toFixed(0)} ms, max ${l.at(-1)!.toFixed(0)} ms`;
+      return [
+        { name: 'answers delivered via response_url', value: `${ours.answered} of ${N}` },
+        { name: 'reference: ack-only listener, same load', value: line(floor.latencies) },
+        {
+          name: `ack time, ${N} concurrent signed commands`,
+          value: `${line(ours.latencies)} (load average ${loadavg()[0]!.toFixed(1)})`,
+          budget: 'p99 200 ms',
+          ok: p99 <= 200,
+        },
+      ];
+    },
+  },
+  {
+    name: 'scoring',
+    async run() {
+      // A Friday: on a weekend or holiday the plan is one skip per customer, which would flatter the figure.
+      const asOf = '2026-11-20';
+      const t0 = performance.now();
+      const ledger = syntheticLedger(20_000, 5, 5, asOf);
+      const buildMs = performance.now() - t0;
+      // What the morning run computes before it drafts anything: index, point-in-time snapshot, behaviour,
+      // risk, priorities with reasons, customer states and the dunning plan (run-dunning.ts, planChases).
+      // Three runs, the first with a cold JIT; the budget is judged on the median (this machine's timings vary).
+      const walls: number[] = [];
+      const cpus: number[] = [];
+      let result: ReturnType<typeof planChases> | null = null;
+      for (let run = 0; run < 3; run++) {
+        result = null; // the previous run's plan is garbage before the next starts, as between two mornings
+        const cpu0 = process.cpuUsage();
+        const t1 = performance.now();
+        result = planChases({
+          ledger,
+          asOf,
+          policy: defaultPolicy(),
+          holds: [],
+          history: new Map(),
+          overrides: new Map(),
+          open: [],
+        });
+        walls.push(performance.now() - t1);
+        const cpu = process.cpuUsage(cpu0);
+        // CPU time includes the garbage collector's helper threads, so it can exceed wall time.
+        cpus.push((cpu.user + cpu.system) / 1000);
+      }
+      const { priorities, plan } = result!;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const planMs = median(walls);
+      const cpuMs = median(cpus);
+      // The reports a user asks for (/ar aging, /ar forecast), from one scoring pass.
+      const scored = scoreLedger(ledger, asOf);
+      const t3 = performance.now();
+      const ageing = buildAgeing(scored.snapshot);
+      const t4 = performance.now();
+      const forecast = buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
+        horizonDays: 30,
+        risks: scored.risks,
+      });
+      const t5 = performance.now();
+      const chases = plan.actions.filter((a) => a.kind === 'chase').length;
+      const budgetMs = 2_000;
+      return [
+        {
+          name: 'ledger built (not timed against budget)',
+          value: `${ledger.invoices.length} invoices, ${ledger.contacts.length} contacts in ${buildMs.toFixed(0)} ms`,
+        },
+        {
+          name: 'plan',
+          value: `${priorities.invoices.length} open invoices ranked, ${priorities.customers.length} customers, ${chases} chases planned`,
+        },
+        {
+          name: 'scoring + planning 100k open invoices',
+          value: `median ${planMs.toFixed(0)} ms wall of ${walls.map((w) => w.toFixed(0)).join(', ')}; ${cpuMs.toFixed(0)} ms CPU (load average ${loadavg()[0]!.toFixed(1)})`,
+          budget: `${budgetMs} ms`,
+          ok: Math.min(planMs, cpuMs) <= budgetMs,
+        },
+        {
+          name: 'report: ageing, every customer',
+          value: `${ageing.customers.length} customers in ${(t4 - t3).toFixed(0)} ms`,
+        },
+        {
+          name: 'report: forecast, 30 days',
+          value: `${forecast.total.expected} ${forecast.baseCurrency} expected in ${(t5 - t4).toFixed(0)} ms`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'outbox',
+    async run() {
+      const database = await freshDatabase();
+      const N = 5_000;
+      const clock = new FixedClock(new Date('2026-11-21T09:00:00Z'));
+      const t0 = performance.now();
+      await database.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < N; i++) {
+          await enqueueOutbox(trx, {
+            orgId: null,
+            kind: 'bench',
+            idempotencyKey: `b-${i}`,
+            payload: { i },
+            now: clock.now(),
+          });
+        }
+      });
+      const enqueueMs = performance.now() - t0;
+      const worker = new OutboxWorker({
+        db: database.db,
+        clock,
+        log,
+        handlers: new Map([['bench', async () => ({ status: 'done' as const })]]),
+        batchSize: 100,
+      });
+      const t1 = performance.now();
+      const summary = await worker.drain(1_000);
+      const drainMs = performance.now() - t1;
+      await database.destroy();
+      return [
+        {
+          name: 'enqueue (one transaction)',
+          value: `${N} items in ${enqueueMs.toFixed(0)} ms (${((N / enqueueMs) * 1000).toFixed(0)}/s)`,
+        },
+        {
+          name: 'claim + complete (no-op handler)',
+          value: `${summary.done} items in ${drainMs.toFixed(0)} ms (${((summary.done / drainMs) * 1000).toFixed(0)}/s)`,
+        },
+      ];
+    },
+  },
+  {
+    // The simulated Xero the sync bench reads from: generation cost, memory, and page latency through xero-node.
+    name: 'xero-sandbox',
+    async run() {
+      const { XeroClient } = await import('xero-node');
+      globalThis.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      const sandbox = await startXeroSandbox({
+        rateLimits: false,
+        organisations: [{ kind: 'demo', seed: 1, contacts: 20_000, invoices: 100_000 }],
+      });
+      const genMs = performance.now() - t0;
+      globalThis.gc?.();
+      const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+      const tenantId = sandbox.tenants[0]!.tenantId;
+      const org = sandbox.store.org(tenantId);
+      const xero = new XeroClient();
+      xero.setTokenSet({ access_token: sandbox.issueTokens().tokenSet.access_token });
+      xero.accountingApi.basePath = sandbox.apiBasePath;
+      const t1 = performance.now();
+      let pages = 0;
+      let rows = 0;
+      for (let page = 1; ; page++) {
+        const res = await xero.accountingApi.getInvoices(
+          tenantId,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          page,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          1000,
+        );
+        pages++;
+        rows += res.body.invoices?.length ?? 0;
+        if (page >= (res.body.pagination?.pageCount ?? 0)) break;
+      }
+      const pageMs = (performance.now() - t1) / pages;
+      const headers = {
+        authorization: `Bearer ${sandbox.issueTokens().tokenSet.access_token}`,
+        'xero-tenant-id': tenantId,
+      };
+      const t3 = performance.now();
+      for (let page = 1; page <= pages; page++) {
+        const res = await fetch(`${sandbox.apiBasePath}/Invoices?page=${page}&pageSize=1000`, { headers });
+        await res.json();
+      }
+      const rawMs = (performance.now() - t3) / pages;
+      const t2 = performance.now();
+      await xero.accountingApi.getInvoices(tenantId, sandbox.store.now());
+      const imsMs = performance.now() - t2;
+      await sandbox.close();
+      return [
+        {
+          name: 'generate 20k contacts / 100k invoices',
+          value: `${genMs.toFixed(0)} ms, ${org.payments.size} payments, heap +${heapMb.toFixed(0)} MB${globalThis.gc ? '' : ' (run node with --expose-gc for an exact figure)'}`,
+        },
+        {
+          name: 'GET /Invoices pageSize=1000 via xero-node',
+          value: `${pages} pages, ${rows} invoices, ${pageMs.toFixed(0)} ms/page (server + client parse)`,
+        },
+        {
+          name: 'same pages, fetch + JSON.parse only',
+          value: `${rawMs.toFixed(0)} ms/page (the rest is xero-node)`,
+        },
+        { name: 'If-Modified-Since now (empty result)', value: `${imsMs.toFixed(1)} ms` },
+      ];
+    },
+  },
+];
+
+/** The sandbox runs in a child process so the peak RSS measured here is the sync's own. */
+async function startSandboxProcess(options: unknown) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/bench-xero-sandbox.ts', JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return {
+    info: JSON.parse(line) as {
+      apiBasePath: string;
+      authorizeUrl: string;
+      tokenUrl: string;
+      connectionsUrl: string;
+      clientId: string;
+      clientSecret: string;
+      generatedMs: number;
+      counts: Record<string, number>;
+    },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+const xeroSyncSection: Section = {
+  name: 'xero-sync',
+  async run() {
+    // ≈5% of generated invoices are bills (ACCPAY), which the sync skips: 105k gives ≈100k ACCREC.
+    const sb = await startSandboxProcess({
+      organisations: [{ kind: 'demo', seed: 1, contacts: 20_000, invoices: 105_000 }],
+    });
+    const database = await freshDatabase();
+    try {
+      const env = {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PUBLIC_URL: 'http://127.0.0.1:9',
+        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        XERO_CLIENT_ID: sb.info.clientId,
+        XERO_CLIENT_SECRET: sb.info.clientSecret,
+        XERO_API_URL: sb.info.apiBasePath,
+        XERO_AUTHORIZE_URL: sb.info.authorizeUrl,
+        XERO_TOKEN_URL: sb.info.tokenUrl,
+        XERO_CONNECTIONS_URL: sb.info.connectionsUrl,
+      };
+      const parsed = parseConfig(env);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      // Xero's 60 calls a minute would make any full sync of this size take minutes: the budget measures our
+      // side, so the limiter is opened up here (the sandbox runs without limits too).
+      const ctx = await createContext(parsed.config, {
+        database,
+        log,
+        xeroOptions: { rateLimits: { perMinute: 1_000_000, appPerMinute: 1_000_000 }, timeoutMs: 120_000 },
+      });
+      // The real consent path: authorize (the sandbox approves) → code → token exchange → connections.
+      const consent = await fetch(ctx.xero.oauth.authorizeUrl('bench'), { redirect: 'manual' });
+      const code = new URL(consent.headers.get('location') ?? '').searchParams.get('code') ?? '';
+      const connected = await completeXeroConnect(
+        { db: database.db, xero: ctx.xero, secrets: ctx.secrets, jobs: ctx.jobStore, log },
+        code,
+        new Date(),
+      );
+      if (connected.kind !== 'connected') throw new Error(connected.detail);
+      const org = connected.organisations[0]!;
+
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 25);
+      const t0 = performance.now();
+      // When each resource's last page was stored: where the time goes, resource by resource.
+      const doneAt = new Map<string, number>();
+      const api0 = ctx.xero.tenantApi(org);
+      const timing: Record<string, number> = {};
+      const wrap = <T extends object>(o: T, label: string): T => new Proxy(o, { get(t, k, r) { const v = Reflect.get(t, k, t); if (typeof v !== 'function' || k === 'calls') return v; return async (...a: unknown[]) => { const s0 = performance.now(); try { return await (v as Function).apply(t, a); } finally { timing[`${label}.${String(k)}`] = (timing[`${label}.${String(k)}`] ?? 0) + performance.now() - s0; } }; } });
+      (globalThis as any).__timing = timing;
+      const full = await syncXeroOrganisation(
+        { api: wrap(api0, 'api'), store: wrap(ctx.xero.ledger, 'store'), log, now: new Date() },
+        org,
+        { full: true, onPage: (resource) => doneAt.set(resource, performance.now()) },
+      );
+      const fullMs = performance.now() - t0;
+      console.log(Object.fromEntries(Object.entries(timing).map(([k, v]) => [k, Math.round(v)])));
+      clearInterval(sampler);
+      peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+      const current = await database.db
+        .selectFrom('organisations')
+        .selectAll()
+        .where('id', '=', org.id)
+        .executeTakeFirstOrThrow();
+      const inc = await syncXeroOrganisation(
+        { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
+        { id: current.id, name: current.name, baseCurrency: current.base_currency },
+      );
+      await ctx.destroy();
+
+      const rows = Object.values(full.resources).reduce((n, r) => n + r.rows, 0);
+      // Minimum: Σ ⌈N/1000⌉ per resource (≥ 1 each) plus the organisation and its reminder settings.
+      const minimum =
+        Object.values(full.resources).reduce((n, r) => n + Math.max(1, Math.ceil(r.rows / 1000)), 0) + 2;
+      const budgetCalls = minimum + Object.keys(full.resources).length;
+      const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+      const r = full.resources;
+      return [
+        {
+          name: 'data (sandbox)',
+          value: `${r.contacts.rows} contacts, ${r.invoices.rows} invoices, ${r.payments.rows} payments, ${r.credit_notes.rows + r.overpayments.rows + r.prepayments.rows} credits (generated in ${(sb.info.generatedMs / 1000).toFixed(1)} s)`,
+        },
+        {
+          name: 'full sync wall time',
+          value: `${(fullMs / 1000).toFixed(1)} s (${Math.round((rows / fullMs) * 1000)} rows/s)`,
+          budget: '15 s',
+          ok: fullMs <= 15_000,
+        },
+        {
+          name: 'full sync time by resource',
+          value: [...doneAt]
+            .map(([resource, at], i, all) => {
+              const from = i === 0 ? t0 : (all[i - 1]?.[1] ?? t0);
+              return `${resource} ${((at - from) / 1000).toFixed(1)} s`;
+            })
+            .join(', '),
+        },
+        {
+          name: 'full sync peak RSS',
+          value: mb(peakRss),
+          budget: '300 MB',
+          ok: peakRss <= 300 * 1024 * 1024,
+        },
+        {
+          name: 'full sync API calls',
+          value: `${full.apiCalls} (minimum ${minimum})`,
+          budget: `${budgetCalls}`,
+          ok: full.apiCalls <= budgetCalls,
+        },
+        {
+          name: 'incremental, nothing changed: API calls',
+          value: `${inc.apiCalls}`,
+          budget: `${Object.keys(inc.resources).length}`,
+          ok: inc.apiCalls <= Object.keys(inc.resources).length,
+        },
+      ];
+    } finally {
+      sb.stop();
+      await database.destroy();
+    }
+  },
+};
+
+sections.push(xeroSyncSection);
+
+async function main() {
+  const only = process.argv.slice(2);
+  const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite (in memory)';
+  console.log(`AR Copilot bench — node ${process.version}, database ${engine}\n`);
+  let failed = false;
+  for (const section of sections) {
+    if (only.length && !only.includes(section.name)) continue;
+    const figures = await section.run();
+    console.log(`[${section.name}]`);
+    for (const f of figures) {
+      const verdict = f.ok === undefined ? '' : f.ok ? '  ✓ within budget' : '  ✗ OVER BUDGET';
+      console.log(`  ${f.name.padEnd(42)} ${f.value}${f.budget ? `  (budget ${f.budget})` : ''}${verdict}`);
+      if (f.ok === false) failed = true;
+    }
+    console.log();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
