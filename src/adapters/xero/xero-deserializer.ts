@@ -77,8 +77,13 @@ export function createXeroDeserializer(
       }
     }
     lines.push('return o;');
-    const factory = new Function('M', 'r', `return function read(s) {\n${lines.join('\n')}\n};`);
-    return factory(model, fieldReaders) as Reader;
+    try {
+      const factory = new Function('M', 'r', `return function read(s) {\n${lines.join('\n')}\n};`);
+      return factory(model, fieldReaders) as Reader;
+    } catch {
+      // Code generation refused (--disallow-code-generation-from-strings): xero-node's own method still works.
+      return null;
+    }
   };
 
   const readerFor = (type: string): Reader => {
