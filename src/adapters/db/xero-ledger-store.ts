@@ -87,6 +87,12 @@ async function upsertRows(
   return out;
 }
 
+/**
+ * Timestamps go into the jsonb rows as ISO strings, the same text Date#toJSON would give: a Date sends
+ * JSON.stringify down its slow path (a toJSON call per value), which made serialising a page 4× slower.
+ */
+const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
 const excludedSet = (columns: readonly string[]) =>
   Object.fromEntries(columns.map((c) => [c, sql`excluded.${sql.id(c)}`])) as Record<
     string,
@@ -165,8 +171,8 @@ async function upsertContacts(db: Queryable, orgId: string, rows: readonly Conta
       default_currency: c.defaultCurrency,
       merged_to_contact_id: c.mergedToContactId,
       is_customer: c.isCustomer,
-      xero_updated_at: c.updatedAt,
-      synced_at: now,
+      xero_updated_at: isoOrNull(c.updatedAt),
+      synced_at: now.toISOString(),
     })),
     newerOrEqual('xero_contacts'),
   );
@@ -219,8 +225,8 @@ async function upsertInvoices(db: Queryable, orgId: string, rows: readonly Invoi
       expected_payment_date: i.expectedPaymentDate,
       sent_to_contact: i.sentToContact,
       url: i.url,
-      xero_updated_at: i.updatedAt,
-      synced_at: now,
+      xero_updated_at: isoOrNull(i.updatedAt),
+      synced_at: now.toISOString(),
     })),
     newerOrEqual('xero_invoices'),
   );
@@ -269,8 +275,8 @@ async function upsertPayments(
       amount: p.amount,
       currency_rate: p.currencyRate,
       reference: p.reference,
-      xero_updated_at: p.updatedAt,
-      synced_at: now,
+      xero_updated_at: isoOrNull(p.updatedAt),
+      synced_at: now.toISOString(),
     })),
     embedded
       ? sql<boolean>`xero_payments.status <> 'DELETED'`
@@ -360,8 +366,8 @@ async function upsertCredits(db: Queryable, orgId: string, rows: readonly Credit
         currency_rate: c.currencyRate,
         total: c.total,
         remaining_credit: c.remainingCredit,
-        xero_updated_at: c.updatedAt,
-        synced_at: now,
+        xero_updated_at: isoOrNull(c.updatedAt),
+        synced_at: now.toISOString(),
       })),
       newerOrEqual('xero_credits'),
       'credit_id',
