@@ -117,7 +117,7 @@ export async function syncXeroOrganisation(
 
   modifiedSince = await since('invoices');
   // Reading every invoice and, later in this run, every payment: the payments each invoice lists would be
-  // stored twice, so the invoices come as Xero's summary pages (no Payments, no LineItems: a third of the
+  // stored twice, so the invoices come as Xero's summary pages (no Payments, no LineItems: little over half the
   // bytes). An incremental read keeps the full pages, whose payment lists also reveal deleted payments.
   const summaryOnly = modifiedSince === null && (await since('payments')) === null;
   resources.invoices = await syncPaged(

@@ -8,7 +8,7 @@ const { ObjectSerializer } = xeroNode;
  * primitive list, copying the attribute map into entries). For a page of 1,000 invoices that is most of the
  * client's CPU time: it was the largest single cost of a full sync (DESIGN.md §7).
  *
- * This module replaces that one static method with one that reaches the same result from a plan worked out
+ * This module replaces that one static method with one that reaches the same result with a reader generated
  * once per model type. Everything else in xero-node (requests, auth, errors, serialising request bodies) is
  * untouched. Where a type falls outside what the plan understands (a discriminator, an array that is not
  * an array), the original method decides, so the output is the original's in every case:
@@ -64,7 +64,7 @@ export function createXeroDeserializer(
   const compileModel = (model: ModelClass): Reader | null => {
     const attributes = model.getAttributeTypeMap();
     if (attributes.some((a) => !SAFE_NAME.test(a.name) || a.name === '__proto__')) return null;
-    const fieldReaders: Array<Reader | null> = [];
+    const fieldReaders: Reader[] = [];
     const lines = ['const o = new M();', 'let v;'];
     for (const a of attributes) {
       const reader = readerFor(a.type);

@@ -59,7 +59,7 @@ export interface XeroTenantApi {
   contacts(q: ListQuery & { ids?: readonly string[] }): Promise<XeroPage<ContactRecord>>;
   /**
    * `summaryOnly`: Xero's lightweight pages, without Payments and LineItems (each invoice's `payments` is
-   * null). A third of the bytes, for a caller that reads the payments from /Payments in the same run.
+   * null). Little over half the bytes, for a caller that reads the payments from /Payments in the same run.
    */
   invoices(q: InvoiceQuery): Promise<XeroPage<InvoiceRecord>>;
   credits(kind: CreditRecordKind, q: ListQuery & { status?: string }): Promise<XeroPage<CreditRecord>>;
