@@ -129,6 +129,41 @@ function timeoutAuthentication(timeoutMs: number) {
   };
 }
 
+/** The three credit lists share one signature: (tenant, If-Modified-Since, where, order, page, unitdp, pageSize). */
+type CreditList = (
+  tenantId: string,
+  ifModifiedSince: Date | undefined,
+  where: string,
+  order: string,
+  page: number,
+  unitdp: undefined,
+  pageSize: number,
+) => Promise<unknown>;
+
+const CREDIT_LISTS: Record<
+  CreditRecordKind,
+  { operation: string; type: string; field: string; call: (api: AccountingApi) => CreditList }
+> = {
+  credit_note: {
+    operation: 'getCreditNotes',
+    type: 'ACCRECCREDIT',
+    field: 'creditNotes',
+    call: (api) => api.getCreditNotes.bind(api),
+  },
+  overpayment: {
+    operation: 'getOverpayments',
+    type: 'RECEIVE-OVERPAYMENT',
+    field: 'overpayments',
+    call: (api) => api.getOverpayments.bind(api),
+  },
+  prepayment: {
+    operation: 'getPrepayments',
+    type: 'RECEIVE-PREPAYMENT',
+    field: 'prepayments',
+    call: (api) => api.getPrepayments.bind(api),
+  },
+};
+
 class TenantApi implements XeroTenantApi {
   readonly tenantId: string;
   #calls = 0;
@@ -356,63 +391,25 @@ class TenantApi implements XeroTenantApi {
   }
 
   credits(kind: CreditRecordKind, q: ListQuery & { status?: string }): Promise<XeroPage<CreditRecord>> {
-    const ims = q.modifiedSince ?? undefined;
-    const order = 'UpdatedDateUTC ASC';
+    const list = CREDIT_LISTS[kind];
     const status = q.status ? ` AND Status=="${q.status}"` : '';
-    const map = (x: unknown) => mapCredit(kind, x, this.#org.baseCurrency);
-    if (kind === 'credit_note') {
-      return this.#call(
-        'getCreditNotes',
-        (api) =>
-          api.getCreditNotes(
-            this.tenantId,
-            ims,
-            `Type=="ACCRECCREDIT"${status}`,
-            order,
-            q.page,
-            undefined,
-            XERO_PAGE_SIZE,
-          ) as Promise<XeroResult>,
-        (r) => {
-          const b = r.body as { creditNotes?: unknown[]; pagination?: { pageCount?: number } };
-          return this.#page(b.creditNotes, q.page, b.pagination, map);
-        },
-      );
-    }
-    if (kind === 'overpayment') {
-      return this.#call(
-        'getOverpayments',
-        (api) =>
-          api.getOverpayments(
-            this.tenantId,
-            ims,
-            `Type=="RECEIVE-OVERPAYMENT"${status}`,
-            order,
-            q.page,
-            undefined,
-            XERO_PAGE_SIZE,
-          ) as Promise<XeroResult>,
-        (r) => {
-          const b = r.body as { overpayments?: unknown[]; pagination?: { pageCount?: number } };
-          return this.#page(b.overpayments, q.page, b.pagination, map);
-        },
-      );
-    }
     return this.#call(
-      'getPrepayments',
+      list.operation,
       (api) =>
-        api.getPrepayments(
+        list.call(api)(
           this.tenantId,
-          ims,
-          `Type=="RECEIVE-PREPAYMENT"${status}`,
-          order,
+          q.modifiedSince ?? undefined,
+          `Type=="${list.type}"${status}`,
+          'UpdatedDateUTC ASC',
           q.page,
           undefined,
           XERO_PAGE_SIZE,
         ) as Promise<XeroResult>,
       (r) => {
-        const b = r.body as { prepayments?: unknown[]; pagination?: { pageCount?: number } };
-        return this.#page(b.prepayments, q.page, b.pagination, map);
+        const b = r.body as Record<string, unknown[] | undefined> & { pagination?: { pageCount?: number } };
+        return this.#page(b[list.field], q.page, b.pagination, (x) =>
+          mapCredit(kind, x, this.#org.baseCurrency),
+        );
       },
     );
   }
