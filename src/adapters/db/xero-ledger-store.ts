@@ -72,10 +72,10 @@ async function upsertRows(
   returning: string | null = null,
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
+  const cols = sql.join(columns.map((c) => sql.id(c)));
+  const sets = sql.join(Object.entries(update).map(([c, v]) => sql`${sql.id(c)} = ${v}`));
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const cols = sql.join(columns.map((c) => sql.id(c)));
-    const sets = sql.join(Object.entries(update).map(([c, v]) => sql`${sql.id(c)} = ${v}`));
     const res = await sql<Record<string, unknown>>`
       insert into ${sql.table(table)} (${cols})
       select ${cols} from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(part)}::jsonb)
@@ -148,6 +148,7 @@ const CONTACT_COLUMNS = [
 ] as const;
 
 async function upsertContacts(db: Queryable, orgId: string, rows: readonly ContactRecord[], now: Date) {
+  const syncedAt = now.toISOString();
   await upsertRows(
     db,
     'xero_contacts',
@@ -172,7 +173,7 @@ async function upsertContacts(db: Queryable, orgId: string, rows: readonly Conta
       merged_to_contact_id: c.mergedToContactId,
       is_customer: c.isCustomer,
       xero_updated_at: isoOrNull(c.updatedAt),
-      synced_at: now.toISOString(),
+      synced_at: syncedAt,
     })),
     newerOrEqual('xero_contacts'),
   );
@@ -200,6 +201,7 @@ const INVOICE_COLUMNS = [
 ] as const;
 
 async function upsertInvoices(db: Queryable, orgId: string, rows: readonly InvoiceRecord[], now: Date) {
+  const syncedAt = now.toISOString();
   await upsertRows(
     db,
     'xero_invoices',
@@ -226,7 +228,7 @@ async function upsertInvoices(db: Queryable, orgId: string, rows: readonly Invoi
       sent_to_contact: i.sentToContact,
       url: i.url,
       xero_updated_at: isoOrNull(i.updatedAt),
-      synced_at: now.toISOString(),
+      synced_at: syncedAt,
     })),
     newerOrEqual('xero_invoices'),
   );
@@ -255,6 +257,7 @@ async function upsertPayments(
   now: Date,
   embedded: boolean,
 ) {
+  const syncedAt = now.toISOString();
   await upsertRows(
     db,
     'xero_payments',
@@ -276,7 +279,7 @@ async function upsertPayments(
       currency_rate: p.currencyRate,
       reference: p.reference,
       xero_updated_at: isoOrNull(p.updatedAt),
-      synced_at: now.toISOString(),
+      synced_at: syncedAt,
     })),
     embedded
       ? sql<boolean>`xero_payments.status <> 'DELETED'`
@@ -346,6 +349,7 @@ const CREDIT_COLUMNS = [
 ] as const;
 
 async function upsertCredits(db: Queryable, orgId: string, rows: readonly CreditRecord[], now: Date) {
+  const syncedAt = now.toISOString();
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const part = rows.slice(i, i + ROWS_PER_STATEMENT);
     const written = await upsertRows(
@@ -367,7 +371,7 @@ async function upsertCredits(db: Queryable, orgId: string, rows: readonly Credit
         total: c.total,
         remaining_credit: c.remainingCredit,
         xero_updated_at: isoOrNull(c.updatedAt),
-        synced_at: now.toISOString(),
+        synced_at: syncedAt,
       })),
       newerOrEqual('xero_credits'),
       'credit_id',
