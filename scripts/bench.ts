@@ -14,7 +14,9 @@ import type { App } from '@slack/bolt';
 import pg from 'pg';
 import { FixedClock } from '../src/adapters/clock.js';
 import { type Database, openDatabase } from '../src/adapters/db/database.js';
+import type { ActiveHold } from '../src/adapters/db/dunning-queries.js';
 import { migrateToLatest } from '../src/adapters/db/migrate.js';
+import type { HoldKind } from '../src/adapters/db/schema.js';
 import { enqueueOutbox } from '../src/adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../src/adapters/outbox/outbox-worker.js';
 import { createBoltApp } from '../src/adapters/slack/bolt-app.js';
@@ -24,7 +26,9 @@ import { addDays } from '../src/domain/calendar.js';
 import { buildForecast } from '../src/domain/cash-forecast.js';
 import { scoreLedger } from '../src/domain/collections-scoring.js';
 import { NO_SIGNALS } from '../src/domain/collections-signals.js';
+import type { ContactRecord } from '../src/domain/dunning-planner.js';
 import { defaultPolicy } from '../src/domain/dunning-policy.js';
+import type { IsoDate, Ledger } from '../src/domain/ledger.js';
 import { registerListeners } from '../src/listeners/index.js';
 import { createLogger } from '../src/logger.js';
 import { validateMessageBlocks } from '../src/sandbox/slack/block-kit-limits.js';
@@ -33,8 +37,9 @@ import { LedgerBuilder, TEST_ORG_ID } from '../src/testing/ledger-builders.js';
 import { insertLedger } from '../src/testing/ledger-fixtures.js';
 import { surfacesContext, surfacesLedger } from '../src/testing/slack-surfaces-fixture.js';
 import type { TestDatabase } from '../src/testing/test-database.js';
+import { signalsFromHolds } from '../src/use-cases/collections-view.js';
 import { assembleDigest } from '../src/use-cases/daily-digest.js';
-import { planChases } from '../src/use-cases/run-dunning.js';
+import { type PlanChasesInput, planChases } from '../src/use-cases/run-dunning.js';
 
 interface Figure {
   name: string;
@@ -112,6 +117,64 @@ function syntheticLedger(contacts: number, openPer: number, paidPer: number, asO
     }
   }
   return b.build();
+}
+
+/**
+ * What collectors have told the app about a ledger's customers, at rates a team chasing 20k customers would
+ * have built up: 3% with a promise to pay (half of them past due), 1% disputing, 1% paused, 0.5% on
+ * do-not-contact; 60% chased before (1–4 earlier reminders); 5% with a snoozed card. Without these the
+ * planner's per-customer lookups of holds, promises and disputes go unmeasured.
+ */
+function collectorState(ledger: Ledger, asOf: IsoDate): Omit<PlanChasesInput, 'ledger' | 'asOf' | 'policy'> {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const invoiceIds = new Map<string, string[]>();
+  for (const inv of ledger.invoices) {
+    const list = invoiceIds.get(inv.contactId);
+    if (list) list.push(inv.id);
+    else invoiceIds.set(inv.contactId, [inv.id]);
+  }
+  const holds: ActiveHold[] = [];
+  const history = new Map<string, ContactRecord[]>();
+  const open: PlanChasesInput['open'][number][] = [];
+  const createdAt = new Date(`${addDays(asOf, -14)}T00:00:00Z`);
+  const hold = (contactId: string, kind: HoldKind, until: IsoDate | null) =>
+    holds.push({
+      id: holds.length + 1,
+      contactId,
+      kind,
+      until,
+      amount: null,
+      reason: kind === 'promise' ? null : 'bench',
+      createdBy: 'U0BENCH',
+      createdByName: 'Bench',
+      createdAt,
+    });
+  for (const c of ledger.contacts) {
+    const r = random();
+    if (r < 0.03) hold(c.id, 'promise', addDays(asOf, Math.floor(random() * 20) - 10));
+    else if (r < 0.04) hold(c.id, 'dispute', null);
+    else if (r < 0.05) hold(c.id, 'pause', addDays(asOf, 10));
+    else if (r < 0.055) hold(c.id, 'do_not_contact', null);
+    if (random() < 0.6) {
+      const ids = (invoiceIds.get(c.id) ?? []).slice(-3);
+      const count = 1 + Math.floor(random() * 4);
+      history.set(
+        c.id,
+        Array.from({ length: count }, (_, k) => ({
+          sentOn: addDays(asOf, -7 * (count - k)),
+          purpose: 'overdue' as const,
+          stepIndex: k,
+          invoiceIds: ids,
+        })),
+      );
+    }
+    if (random() < 0.05) open.push({ contactId: c.id, status: 'snoozed', snoozedUntil: addDays(asOf, 3) });
+  }
+  return { holds, history, overrides: new Map(), open };
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -260,6 +323,7 @@ const sections: Section[] = [
       const asOf = '2026-11-20';
       const t0 = performance.now();
       const ledger = syntheticLedger(20_000, 5, 5, asOf);
+      const collectors = collectorState(ledger, asOf);
       const buildMs = performance.now() - t0;
       // What the morning run computes before it drafts anything: index, point-in-time snapshot, behaviour,
       // risk, priorities with reasons, customer states and the dunning plan (run-dunning.ts, planChases).
@@ -271,26 +335,19 @@ const sections: Section[] = [
         result = null; // the previous run's plan is garbage before the next starts, as between two mornings
         const cpu0 = process.cpuUsage();
         const t1 = performance.now();
-        result = planChases({
-          ledger,
-          asOf,
-          policy: defaultPolicy(),
-          holds: [],
-          history: new Map(),
-          overrides: new Map(),
-          open: [],
-        });
+        result = planChases({ ledger, asOf, policy: defaultPolicy(), ...collectors });
         walls.push(performance.now() - t1);
         const cpu = process.cpuUsage(cpu0);
         // CPU time includes the garbage collector's helper threads, so it can exceed wall time.
         cpus.push((cpu.user + cpu.system) / 1000);
       }
       const { priorities, plan } = result!;
+      const signals = signalsFromHolds(collectors.holds, ledger.organisation.timezone);
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       const planMs = median(walls);
       const cpuMs = median(cpus);
       // The reports a user asks for (/ar aging, /ar forecast), from one scoring pass.
-      const scored = scoreLedger(ledger, asOf);
+      const scored = scoreLedger(ledger, asOf, { signals });
       const t3 = performance.now();
       const ageing = buildAgeing(scored.snapshot);
       const t4 = performance.now();
@@ -305,6 +362,10 @@ const sections: Section[] = [
         {
           name: 'ledger built (not timed against budget)',
           value: `${ledger.invoices.length} invoices, ${ledger.contacts.length} contacts in ${buildMs.toFixed(0)} ms`,
+        },
+        {
+          name: 'collector data',
+          value: `${collectors.holds.length} holds (${signals.promises.length} promises, ${signals.disputes.length} disputes), ${collectors.history.size} customers chased before, ${collectors.open.length} snoozed`,
         },
         {
           name: 'plan',

@@ -3,9 +3,11 @@ import { addDays } from './calendar.js';
 import {
   type CollectionsSignals,
   coversInvoice,
-  isDisputeOpen,
+  groupByContact,
+  isInvoiceDisputed,
   isPromiseActive,
   NO_SIGNALS,
+  openDisputesByContact,
   type PromiseToPay,
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
@@ -175,14 +177,14 @@ export function paymentDayProbabilities(
 }
 
 function promiseFor(
-  promises: readonly PromiseToPay[],
+  promises: ReadonlyMap<string, readonly PromiseToPay[]>,
   p: InvoicePosition,
   asOf: IsoDate,
   until: IsoDate,
 ): PromiseToPay | null {
   let best: PromiseToPay | null = null;
-  for (const pr of promises) {
-    if (pr.contactId !== p.invoice.contactId || !coversInvoice(pr, p.invoice.id)) continue;
+  for (const pr of promises.get(p.invoice.contactId) ?? []) {
+    if (!coversInvoice(pr, p.invoice.id)) continue;
     if (!isPromiseActive(pr, asOf) || pr.promisedDate <= asOf || pr.promisedDate > until) continue;
     if (!best || pr.madeOn > best.madeOn) best = pr;
   }
@@ -205,8 +207,8 @@ export function buildForecast(
   const k = behaviour.pseudoCount;
   const orgTable = delayTable((behaviour.organisation as DelayStats).delays);
   const tables = new Map<string, DelayTable | null>();
-  const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
-  const activePromises = signals.promises.filter((p) => isPromiseActive(p, asOf));
+  const openDisputes = openDisputesByContact(signals, asOf);
+  const activePromises = groupByContact(signals.promises.filter((p) => isPromiseActive(p, asOf)));
 
   const daySum = Array.from({ length: horizon }, () => new ExactSum());
   const dayVar = new Float64Array(horizon);
@@ -228,7 +230,7 @@ export function buildForecast(
     const base = p.outstandingBaseUnits;
     openBase += base;
     let weight = 1;
-    if (openDisputes.some((d) => d.contactId === p.invoice.contactId && coversInvoice(d, p.invoice.id))) {
+    if (isInvoiceDisputed(openDisputes, p.invoice.contactId, p.invoice.id)) {
       excluded += base;
       if (disputedWeight <= 0) continue;
       weight = disputedWeight;

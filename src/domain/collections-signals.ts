@@ -58,6 +58,38 @@ export function coversInvoice(signal: { invoiceIds: readonly string[] }, invoice
   return signal.invoiceIds.length === 0 || signal.invoiceIds.includes(invoiceId);
 }
 
+/**
+ * Signals grouped by contact. Callers that ask per open invoice (100k of them) look up their customer's few
+ * signals instead of scanning every signal for every invoice.
+ */
+export function groupByContact<T extends { readonly contactId: string }>(
+  items: readonly T[],
+): ReadonlyMap<string, readonly T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.contactId);
+    if (list) list.push(item);
+    else out.set(item.contactId, [item]);
+  }
+  return out;
+}
+
+/** Disputes open as of `asOf`, by contact (see isInvoiceDisputed). */
+export function openDisputesByContact(
+  signals: CollectionsSignals,
+  asOf: IsoDate,
+): ReadonlyMap<string, readonly Dispute[]> {
+  return groupByContact(signals.disputes.filter((d) => isDisputeOpen(d, asOf)));
+}
+
+export function isInvoiceDisputed(
+  openDisputes: ReadonlyMap<string, readonly Dispute[]>,
+  contactId: string,
+  invoiceId: string,
+): boolean {
+  return openDisputes.get(contactId)?.some((d) => coversInvoice(d, invoiceId)) ?? false;
+}
+
 export function pausedUntilOf(signals: CollectionsSignals, contactId: string, asOf: IsoDate): IsoDate | null {
   const until = signals.pausedUntil?.[contactId];
   return until !== undefined && until >= asOf ? until : null;

@@ -147,6 +147,7 @@ export function planDunning(input: PlanInput): PlanResult {
   const day = businessDayStatus(asOf, calendarOf(policy));
   const actions: (ChaseAction | SkipAction)[] = [];
   const escalations: Escalation[] = [];
+  const doNotContact = new Set(policy.doNotContact);
   for (const customer of input.customers) {
     const escalation = escalationFor(customer, input);
     if (escalation) escalations.push(escalation);
@@ -154,7 +155,7 @@ export function planDunning(input: PlanInput): PlanResult {
       actions.push(skip(customer, 'closed-day', day.reason));
       continue;
     }
-    actions.push(...planCustomer(customer, input));
+    actions.push(...planCustomer(customer, input, doNotContact));
   }
   return { asOf, businessDay: day.open, closedReason: day.open ? null : day.reason, actions, escalations };
 }
@@ -163,10 +164,13 @@ function skip(c: CustomerState, code: SkipCode, reason: string): SkipAction {
   return { kind: 'skip', contactId: c.contactId, customerName: c.name, code, reason };
 }
 
-function planCustomer(c: CustomerState, input: PlanInput): (ChaseAction | SkipAction)[] {
+function planCustomer(
+  c: CustomerState,
+  input: PlanInput,
+  doNotContact: ReadonlySet<string>,
+): (ChaseAction | SkipAction)[] {
   const { asOf, policy, baseCurrency } = input;
-  if (policy.doNotContact.includes(c.contactId))
-    return [skip(c, 'do-not-contact', 'on the do-not-contact list')];
+  if (doNotContact.has(c.contactId)) return [skip(c, 'do-not-contact', 'on the do-not-contact list')];
   if (c.archived) return [skip(c, 'archived', 'contact is archived in Xero')];
   if (c.pausedUntil && c.pausedUntil >= asOf) return [skip(c, 'paused', `paused until ${c.pausedUntil}`)];
   if (c.hasOpenDispute) return [skip(c, 'disputed', 'has an open dispute')];

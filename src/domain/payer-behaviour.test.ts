@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerBuilder } from '../testing/ledger-builders.js';
 import type { PromiseToPay } from './collections-signals.js';
-import { buildBehaviour, isPromiseBroken } from './payer-behaviour.js';
+import { brokenPromises, buildBehaviour, isPromiseBroken } from './payer-behaviour.js';
 import { indexLedger, snapshotAsOf } from './point-in-time.js';
 
 const asOf = '2026-06-30';
@@ -136,5 +136,52 @@ describe('broken promises', () => {
     expect(
       buildBehaviour(snapshot, { promises: [promise], disputes: [] }).behaviourOf(contactId).brokenPromises,
     ).toBe(broken ? 1 : 0);
+  });
+});
+
+describe('whole-balance promises', () => {
+  // Three customers promise on 2026-02-01 to pay everything by 2026-02-10; judged as of 2026-02-20.
+  const promise = (id: string, contactId: string): PromiseToPay => ({
+    id,
+    contactId,
+    invoiceIds: [],
+    amount: null,
+    currency: null,
+    promisedDate: '2026-02-10',
+    madeOn: '2026-02-01',
+    confidence: 0.8,
+    cancelledOn: null,
+  });
+  const setup = () => {
+    const b = new LedgerBuilder();
+    const payer = b.contact({ name: 'Kept' });
+    const debtor = b.contact({ name: 'Broke' });
+    const late = b.contact({ name: 'Invoiced later' });
+    const kept = b.invoice(payer, { date: '2026-01-05', total: '100.00' });
+    b.payment(kept, '2026-02-09', '100.00');
+    b.invoice(debtor, { date: '2026-01-05', total: '100.00' });
+    // Raised after the promise was made: the promise does not cover it.
+    b.invoice(late, { date: '2026-02-05', total: '100.00' });
+    // The debtor's other, paid invoice does not make the open one kept.
+    const other = b.invoice(debtor, { date: '2026-01-06', total: '50.00' });
+    b.payment(other, '2026-02-03', '50.00');
+    const promises = [promise('p1', payer.id), promise('p2', debtor.id), promise('p3', late.id)];
+    return { snapshot: snapshotAsOf(indexLedger(b.build()), '2026-02-20'), promises, debtor };
+  };
+
+  it('judges each customer on their own invoices raised by the day of the promise', () => {
+    const { snapshot, promises } = setup();
+    expect(brokenPromises(snapshot, promises).map((p) => p.id)).toEqual(['p2']);
+    expect(promises.map((p) => isPromiseBroken(snapshot, p))).toEqual([false, true, false]);
+    const model = buildBehaviour(snapshot, { promises, disputes: [] });
+    expect(promises.map((p) => model.behaviourOf(p.contactId).brokenPromises)).toEqual([0, 1, 0]);
+  });
+
+  it('counts each broken promise of a customer, in the order given', () => {
+    const { snapshot, promises, debtor } = setup();
+    const again = { ...promise('p4', debtor.id), promisedDate: '2026-02-12' };
+    expect(brokenPromises(snapshot, [again, ...promises]).map((p) => p.id)).toEqual(['p4', 'p2']);
+    const model = buildBehaviour(snapshot, { promises: [...promises, again], disputes: [] });
+    expect(model.behaviourOf(debtor.id).brokenPromises).toBe(2);
   });
 });

@@ -172,4 +172,27 @@ describe('prioritise', () => {
     ]);
     expect(fresh.invoices[0]!.disputed).toBe(true);
   });
+
+  it('marks only the invoices a dispute covers, for its own customer', () => {
+    const dispute = (id: string, contactId: string, invoiceIds: string[]) => ({
+      id,
+      contactId,
+      invoiceIds,
+      reason: 'quality' as const,
+      openedOn: '2026-06-25',
+      resolvedOn: null,
+    });
+    const list = run({
+      promises: [],
+      // i11 is Slow Co's (c1). i14 is Fresh Ltd's (c2), so a claim on it filed under c1 covers nothing; c9 has
+      // no invoices, so its whole-account dispute covers nothing here either.
+      disputes: [dispute('d1', 'c1', ['i11']), dispute('d2', 'c9', []), dispute('d3', 'c1', ['i14'])],
+    });
+    expect(list.invoices.map((i) => [i.invoiceId, i.disputed])).toEqual([
+      ['i11', true],
+      ['i12', false],
+      ['i13', false],
+      ['i14', false],
+    ]);
+  });
 });

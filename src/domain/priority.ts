@@ -1,8 +1,8 @@
 import {
   type CollectionsSignals,
-  coversInvoice,
-  isDisputeOpen,
+  isInvoiceDisputed,
   NO_SIGNALS,
+  openDisputesByContact,
   pausedUntilOf,
 } from './collections-signals.js';
 import type { InvoiceRisk } from './late-payment-risk.js';
@@ -163,7 +163,7 @@ export function prioritise(
   const money = (v: Units) => formatUnitsAsMoney(v, baseCurrency, o.locale);
   const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
   const largeBalance = unitsOf(o.largeBalance);
-  const openDisputes = signals.disputes.filter((d) => isDisputeOpen(d, asOf));
+  const openDisputes = openDisputesByContact(signals, asOf);
   const byContact = new Map<string, CustomerAcc>();
 
   for (const r of risks) {
@@ -177,7 +177,7 @@ export function prioritise(
       acc = { rows: [], balance: 0, overdue: 0, atRisk: 0, score: 0 };
       byContact.set(inv.contactId, acc);
     }
-    const disputed = openDisputes.some((d) => d.contactId === inv.contactId && coversInvoice(d, inv.id));
+    const disputed = isInvoiceDisputed(openDisputes, inv.contactId, inv.id);
     acc.rows.push({ r, base, atRisk, score, dpd, disputed });
     acc.balance += base;
     if (dpd > 0) acc.overdue += base;

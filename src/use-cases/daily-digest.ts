@@ -19,7 +19,7 @@ import {
 } from '../domain/ageing.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
 import { Big, dec, sum } from '../domain/money.js';
-import { isPromiseBroken } from '../domain/payer-behaviour.js';
+import { brokenPromises } from '../domain/payer-behaviour.js';
 import { type PriorityList, prioritise } from '../domain/priority.js';
 import { AppError } from '../errors.js';
 import { type CollectionsView, loadCollectionsView } from './collections-view.js';
@@ -46,6 +46,7 @@ export function assembleDigest(
   const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
   const nameOf = (id: string) => names.get(id) ?? id;
   const promises = view.signals.promises;
+  const openInvoiceCount = new Map(priorities.customers.map((c) => [c.contactId, c.invoiceCount]));
   const data: DigestData = {
     orgId: view.organisation.id,
     orgName: view.organisation.name,
@@ -64,22 +65,19 @@ export function assembleDigest(
         amount: p.amount,
         currency: p.currency,
       })),
-    brokenPromises: promises
-      .filter((p) => isPromiseBroken(scored.snapshot, p))
-      .map((p) => ({
-        contactName: nameOf(p.contactId),
-        promisedDate: p.promisedDate,
-        amount: p.amount,
-        currency: p.currency,
-      })),
+    brokenPromises: brokenPromises(scored.snapshot, promises).map((p) => ({
+      contactName: nameOf(p.contactId),
+      promisedDate: p.promisedDate,
+      amount: p.amount,
+      currency: p.currency,
+    })),
     openDisputes: view.signals.disputes
       .filter((d) => d.resolvedOn === null)
       .map((d) => ({
         contactName: nameOf(d.contactId),
         reason: d.reason,
         openedOn: d.openedOn,
-        invoiceCount:
-          d.invoiceIds.length || priorities.invoices.filter((i) => i.contactId === d.contactId).length,
+        invoiceCount: d.invoiceIds.length || (openInvoiceCount.get(d.contactId) ?? 0),
       })),
   };
   return { priorities, data, messages: buildDigestMessages(data) };

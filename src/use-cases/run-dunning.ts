@@ -23,6 +23,7 @@ import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
 import { addDays, localDateOf } from '../domain/calendar.js';
+import { groupByContact } from '../domain/collections-signals.js';
 import {
   type ChaseAction,
   type ContactRecord,
@@ -115,8 +116,17 @@ export function planChases(input: PlanChasesInput): { priorities: PriorityList; 
     }
   }
   const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
+  const holdsByContact = groupByContact(holds);
   const customers = priorities.customers.map((cp) =>
-    customerState(cp, contacts.get(cp.contactId), holds, input.history, input.overrides, snoozedUntil, asOf),
+    customerState(
+      cp,
+      contacts.get(cp.contactId),
+      holdsByContact.get(cp.contactId) ?? [],
+      input.history,
+      input.overrides,
+      snoozedUntil,
+      asOf,
+    ),
   );
   const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
   return { priorities, plan };
@@ -441,13 +451,13 @@ export function sendWindowStart(zone: string, asOf: IsoDate, now: Date, start: s
 function customerState(
   cp: CustomerPriority,
   contact: Contact | undefined,
-  holds: readonly ActiveHold[],
+  /** The customer's own holds. */
+  mine: readonly ActiveHold[],
   history: ReadonlyMap<string, readonly ContactRecord[]>,
   overrides: ReadonlyMap<string, RecipientOverride>,
   snoozedUntil: ReadonlyMap<string, IsoDate>,
   asOf: IsoDate,
 ): CustomerState {
-  const mine = holds.filter((h) => h.contactId === cp.contactId);
   let pausedUntil: IsoDate | null = null;
   for (const h of mine) {
     if (h.kind !== 'pause') continue;
