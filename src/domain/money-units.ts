@@ -204,7 +204,7 @@ export function formatBaseUnits(
 
 /** For people ('$1,234.50'), from exact units: no big.js on the way. */
 export function formatUnitsAsMoney(units: Units, currency: string, locale = 'en'): string {
-  return formatRoundedAmount(Number(formatUnits(units, currency)), currency, locale);
+  return formatRoundedAmount(formatUnits(units, currency), currency, locale);
 }
 
 /** At the full 1/10⁴ scale, as the database stores it and money.ts's toDecimal prints it ('1234.5000'). */

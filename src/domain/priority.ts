@@ -142,14 +142,10 @@ interface Ranked {
   readonly row: { -readonly [K in keyof CustomerPriority]: CustomerPriority[K] };
 }
 
-interface CustomerAcc {
-  rows: { r: InvoiceRisk; base: Units; atRisk: Units; score: Units; dpd: number; disputed: boolean }[];
-  balance: Units;
-  overdue: Units;
-  atRisk: Units;
-  score: Units;
-}
-
+/**
+ * Per open invoice, figures go into typed arrays indexed like `risks`, and invoices are grouped by customer
+ * with a counting sort: 100k invoices make no intermediate row objects, only the InvoicePriority rows returned.
+ */
 export function prioritise(
   snapshot: LedgerSnapshot,
   behaviour: BehaviourModel,
@@ -164,57 +160,102 @@ export function prioritise(
   const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
   const largeBalance = unitsOf(o.largeBalance);
   const openDisputes = openDisputesByContact(signals, asOf);
-  const byContact = new Map<string, CustomerAcc>();
 
-  for (const r of risks) {
-    const inv = r.position.invoice;
-    const base = r.position.outstandingBaseUnits;
-    const dpd = r.position.daysOverdue;
+  const n = risks.length;
+  const slotOf = new Map<string, number>();
+  const contactIds: string[] = [];
+  const slots = new Int32Array(n);
+  const baseOf = new Float64Array(n);
+  const atRiskOf = new Float64Array(n);
+  const scoreOf = new Float64Array(n);
+  const disputedOf = new Uint8Array(n);
+  // Per customer, in order of first appearance (the order ties keep after sorting).
+  const balance: Units[] = [];
+  const overdue: Units[] = [];
+  const atRiskSum: Units[] = [];
+  const scoreSum: Units[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = risks[i]!;
+    const position = r.position;
+    const contactId = position.invoice.contactId;
+    let slot = slotOf.get(contactId);
+    if (slot === undefined) {
+      slot = contactIds.length;
+      slotOf.set(contactId, slot);
+      contactIds.push(contactId);
+      balance.push(0);
+      overdue.push(0);
+      atRiskSum.push(0);
+      scoreSum.push(0);
+      counts.push(0);
+    }
+    const base = position.outstandingBaseUnits;
+    const dpd = position.daysOverdue;
     const atRisk = scaleUnits(base, r.risk);
     const score = scaleUnits(atRisk, ageFactor(dpd));
-    let acc = byContact.get(inv.contactId);
-    if (!acc) {
-      acc = { rows: [], balance: 0, overdue: 0, atRisk: 0, score: 0 };
-      byContact.set(inv.contactId, acc);
-    }
-    const disputed = isInvoiceDisputed(openDisputes, inv.contactId, inv.id);
-    acc.rows.push({ r, base, atRisk, score, dpd, disputed });
-    acc.balance += base;
-    if (dpd > 0) acc.overdue += base;
-    acc.atRisk += atRisk;
-    acc.score += score;
+    slots[i] = slot;
+    baseOf[i] = base;
+    atRiskOf[i] = atRisk;
+    scoreOf[i] = score;
+    disputedOf[i] = isInvoiceDisputed(openDisputes, contactId, position.invoice.id) ? 1 : 0;
+    balance[slot]! += base;
+    if (dpd > 0) overdue[slot]! += base;
+    atRiskSum[slot]! += atRisk;
+    scoreSum[slot]! += score;
+    counts[slot]!++;
   }
+  // Invoice indices grouped by customer: customer `slot` owns order[first[slot] .. first[slot + 1]).
+  const first = new Int32Array(contactIds.length + 1);
+  for (let slot = 0; slot < contactIds.length; slot++) first[slot + 1] = first[slot]! + counts[slot]!;
+  const order = new Int32Array(n);
+  const cursor = first.slice(0, contactIds.length);
+  for (let i = 0; i < n; i++) order[cursor[slots[i]!]!++] = i;
+  const dpdOf = (i: number) => risks[i]!.position.daysOverdue;
 
-  const customers = [...byContact.entries()].map(([contactId, acc]) => {
+  const customers: Ranked[] = new Array(contactIds.length);
+  for (let slot = 0; slot < contactIds.length; slot++) {
+    const contactId = contactIds[slot]!;
+    const from = first[slot]!;
+    const to = first[slot + 1]!;
+    const invoiceCount = to - from;
     const b = behaviour.behaviourOf(contactId);
     const contactName = index.contactsById.get(contactId)?.name ?? '(unknown contact)';
-    const isLarge = acc.balance >= largeBalance;
+    const isLarge = balance[slot]! >= largeBalance;
     const tooManyBroken = b.brokenPromises >= o.brokenPromisesForHuman;
     const needsHuman = isLarge || tooManyBroken || b.openDisputes > 0;
     const factor = needsHuman ? o.humanFactor : 1;
-    const score = scaleUnits(acc.score, factor);
+    const score = scaleUnits(scoreSum[slot]!, factor);
     const tier = tierOf(score, thresholds);
-    const overdueRows = acc.rows.filter((x) => x.dpd > 0);
-    const oldest = overdueRows.length ? Math.max(...overdueRows.map((x) => x.dpd)) : null;
+    let overdueCount = 0;
+    let oldestDpd = 0;
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (let k = from; k < to; k++) {
+      const dpd = dpdOf(order[k]!);
+      if (dpd > 0) {
+        overdueCount++;
+        if (dpd > oldestDpd) oldestDpd = dpd;
+      } else if (-dpd < nextDue) nextDue = -dpd;
+    }
+    const oldest = overdueCount > 0 ? oldestDpd : null;
 
     const reasons: string[] = [];
-    if (overdueRows.length > 0) {
+    if (overdueCount > 0) {
       reasons.push(
-        overdueRows.length === 1
-          ? `1 invoice ${oldest} days overdue${acc.rows.length > 1 ? ` (${acc.rows.length} open)` : ''}`
-          : `${overdueRows.length} invoices overdue, oldest ${oldest} days`,
+        overdueCount === 1
+          ? `1 invoice ${oldest} days overdue${invoiceCount > 1 ? ` (${invoiceCount} open)` : ''}`
+          : `${overdueCount} invoices overdue, oldest ${oldest} days`,
       );
     } else {
-      const nextDue = Math.min(...acc.rows.map((x) => -x.dpd));
       reasons.push(
-        `${plural(acc.rows.length, 'invoice')} open, none overdue (next due ${nextDue === 0 ? 'today' : `in ${plural(nextDue, 'day')}`})`,
+        `${plural(invoiceCount, 'invoice')} open, none overdue (next due ${nextDue === 0 ? 'today' : `in ${plural(nextDue, 'day')}`})`,
       );
     }
-    reasons.push(`${money(acc.atRisk)} at risk of ${money(acc.balance)} open`);
+    reasons.push(`${money(atRiskSum[slot]!)} at risk of ${money(balance[slot]!)} open`);
     const flags: string[] = [];
     if (b.brokenPromises > 0) flags.push(`broke ${plural(b.brokenPromises, 'promise')} to pay`);
     if (b.openDisputes > 0) flags.push(`${plural(b.openDisputes, 'open dispute')}`);
-    if (isLarge) flags.push(`large balance (${money(acc.balance)}): worth a call`);
+    if (isLarge) flags.push(`large balance (${money(balance[slot]!)}): worth a call`);
     const history = historyReason(b, behaviour.organisation.lateShare);
     const extras: string[] = [];
     if (b.trend.direction === 'slower' && b.trend.changeDays !== null) {
@@ -227,38 +268,54 @@ export function prioritise(
     const pausedUntil = pausedUntilOf(signals, contactId, asOf);
     if (pausedUntil) reasons.splice(1, 0, `chasing paused until ${pausedUntil}`);
 
-    const customerTier = tier;
-    const invoices: InvoicePriority[] = acc.rows
-      .sort((x, y) => y.score - x.score || y.dpd - x.dpd)
-      .map((x) => {
-        const inv = x.r.position.invoice;
-        const invoiceScore = scaleUnits(x.score, factor);
-        const why: string[] = [dueReason(x.dpd), riskReason(x.r.risk)];
-        const outstanding = x.r.position.outstandingUnits;
-        const amountDue = formatUnits(outstanding, inv.currency);
-        if (x.r.position.settledUnits > 0) why.push('part-paid');
-        if (x.disputed) why.push('disputed');
-        return {
-          invoiceId: inv.id,
-          invoiceNumber: inv.number,
-          contactId,
-          contactName,
-          currency: inv.currency,
-          amountDue,
-          baseAmountDue: formatBaseUnits(x.base, baseCurrency, outstanding, inv.currency, amountDue),
-          dueDate: inv.dueDate,
-          daysOverdue: x.dpd,
-          risk: Math.round(x.r.risk * 10_000) / 10_000,
-          cashAtRiskBase: formatUnits(x.atRisk, baseCurrency),
-          score: formatUnits(invoiceScore, baseCurrency),
-          tier: tierOf(invoiceScore, thresholds),
-          customerTier,
-          disputed: x.disputed,
-          reasons: why,
-        };
-      });
+    // Highest score first, then most overdue; a stable insertion sort (customers hold a handful of invoices).
+    for (let k = from + 1; k < to; k++) {
+      const i = order[k]!;
+      let j = k - 1;
+      while (j >= from) {
+        const prev = order[j]!;
+        const before = scoreOf[prev]! - scoreOf[i]! || dpdOf(prev) - dpdOf(i);
+        if (before >= 0) break;
+        order[j + 1] = prev;
+        j--;
+      }
+      order[j + 1] = i;
+    }
+    const invoices: InvoicePriority[] = new Array(invoiceCount);
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
+      const position = risks[i]!.position;
+      const risk = risks[i]!.risk;
+      const inv = position.invoice;
+      const dpd = position.daysOverdue;
+      const invoiceScore = scaleUnits(scoreOf[i]!, factor);
+      const disputed = disputedOf[i] === 1;
+      const why: string[] = [dueReason(dpd), riskReason(risk)];
+      const outstanding = position.outstandingUnits;
+      const amountDue = formatUnits(outstanding, inv.currency);
+      if (position.settledUnits > 0) why.push('part-paid');
+      if (disputed) why.push('disputed');
+      invoices[k - from] = {
+        invoiceId: inv.id,
+        invoiceNumber: inv.number,
+        contactId,
+        contactName,
+        currency: inv.currency,
+        amountDue,
+        baseAmountDue: formatBaseUnits(baseOf[i]!, baseCurrency, outstanding, inv.currency, amountDue),
+        dueDate: inv.dueDate,
+        daysOverdue: dpd,
+        risk: Math.round(risk * 10_000) / 10_000,
+        cashAtRiskBase: formatUnits(atRiskOf[i]!, baseCurrency),
+        score: formatUnits(invoiceScore, baseCurrency),
+        tier: tierOf(invoiceScore, thresholds),
+        customerTier: tier,
+        disputed,
+        reasons: why,
+      };
+    }
 
-    const row: Ranked = {
+    customers[slot] = {
       sortScore: score,
       row: {
         rank: 0,
@@ -266,11 +323,11 @@ export function prioritise(
         contactName,
         score: formatUnits(score, baseCurrency),
         tier,
-        balanceBase: formatUnits(acc.balance, baseCurrency),
-        overdueBase: formatUnits(acc.overdue, baseCurrency),
-        cashAtRiskBase: formatUnits(acc.atRisk, baseCurrency),
-        invoiceCount: acc.rows.length,
-        overdueCount: overdueRows.length,
+        balanceBase: formatUnits(balance[slot]!, baseCurrency),
+        overdueBase: formatUnits(overdue[slot]!, baseCurrency),
+        cashAtRiskBase: formatUnits(atRiskSum[slot]!, baseCurrency),
+        invoiceCount,
+        overdueCount,
         oldestDaysOverdue: oldest,
         needsHuman,
         brokenPromises: b.brokenPromises,
@@ -280,8 +337,7 @@ export function prioritise(
         invoices,
       },
     };
-    return row;
-  });
+  }
   customers.sort(
     (a, b) =>
       b.sortScore - a.sortScore ||
@@ -290,12 +346,13 @@ export function prioritise(
   );
   // Ranks are known once sorted; the rows are this function's own until returned.
   const ranked: CustomerPriority[] = new Array(customers.length);
-  const invoices: InvoicePriority[] = [];
+  const invoices: InvoicePriority[] = new Array(n);
+  let next = 0;
   for (let i = 0; i < customers.length; i++) {
     const row = customers[i]!.row;
     row.rank = i + 1;
     ranked[i] = row;
-    for (const inv of row.invoices) invoices.push(inv);
+    for (const inv of row.invoices) invoices[next++] = inv;
   }
   return {
     asOf,
