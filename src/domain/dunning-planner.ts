@@ -149,13 +149,15 @@ export function planDunning(input: PlanInput): PlanResult {
   const escalations: Escalation[] = [];
   const doNotContact = new Set(policy.doNotContact);
   for (const customer of input.customers) {
-    const escalation = escalationFor(customer, input);
+    // Escalation and the chase read the same overdue items: picked out and totalled once per customer.
+    const overdue = overdueOf(customer);
+    const escalation = escalationFor(customer, overdue, input);
     if (escalation) escalations.push(escalation);
     if (!day.open) {
       actions.push(skip(customer, 'closed-day', day.reason));
       continue;
     }
-    actions.push(...planCustomer(customer, input, doNotContact));
+    actions.push(...planCustomer(customer, overdue, input, doNotContact));
   }
   return { asOf, businessDay: day.open, closedReason: day.open ? null : day.reason, actions, escalations };
 }
@@ -164,8 +166,20 @@ function skip(c: CustomerState, code: SkipCode, reason: string): SkipAction {
   return { kind: 'skip', contactId: c.contactId, customerName: c.name, code, reason };
 }
 
+interface Overdue {
+  /** Open items at least a day overdue; this customer's own array, sorted by the chase. */
+  readonly items: OpenItem[];
+  readonly base: Units;
+}
+
+function overdueOf(c: CustomerState): Overdue {
+  const items = c.openItems.filter((i) => i.daysOverdue >= 1);
+  return { items, base: baseTotal(items) };
+}
+
 function planCustomer(
   c: CustomerState,
+  { items: overdue, base: overdueBase }: Overdue,
   input: PlanInput,
   doNotContact: ReadonlySet<string>,
 ): (ChaseAction | SkipAction)[] {
@@ -178,9 +192,7 @@ function planCustomer(
     return [skip(c, 'promise-pending', `promised to pay by ${c.promiseDueOn}`)];
   }
 
-  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1);
   if (overdue.length > 1) overdue.sort(byOldestThenNumber);
-  const overdueBase = baseTotal(overdue);
   const segment = segmentFor(policy, c, fixedUnits(overdueBase));
   const mode = segment.mode ?? policy.mode;
 
@@ -350,11 +362,13 @@ function planUpcoming(c: CustomerState, segment: Segment, mode: DunningMode): Ch
   };
 }
 
-function escalationFor(c: CustomerState, input: PlanInput): Escalation | null {
+function escalationFor(
+  c: CustomerState,
+  { items: overdue, base: overdueBase }: Overdue,
+  input: PlanInput,
+): Escalation | null {
   const { escalation } = input.policy;
-  const overdue = c.openItems.filter((i) => i.daysOverdue >= 1);
   if (overdue.length === 0) return null;
-  const overdueBase = baseTotal(overdue);
   let oldest = 0;
   for (const i of overdue) if (i.daysOverdue > oldest) oldest = i.daysOverdue;
   const reasons: string[] = [];

@@ -9,6 +9,7 @@ import {
   type PromiseToPay,
 } from './collections-signals.js';
 import type { IsoDate } from './ledger.js';
+import { medianInPlace } from './median.js';
 import { type Units, unitsOf, unitsToNumber } from './money-units.js';
 import {
   type InvoicePosition,
@@ -144,13 +145,6 @@ function weightedLateStats(items: readonly Settled[]): { mean: number; variance:
   let v = 0;
   for (let i = 0; i < items.length; i++) v += items[i]!.weight * (Math.max(0, items[i]!.delay) - mean) ** 2;
   return { mean, variance: v / w };
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const meanOf = (xs: readonly number[]) =>
@@ -304,7 +298,7 @@ export function buildBehaviour(
     meanDaysLate: orgLate?.mean ?? 0,
     sdDaysLate: Math.sqrt(orgLate?.variance ?? 0),
     delays: org.settled.map((s) => s.delay),
-    typicalInvoiceBase: median(org.totalsBase),
+    typicalInvoiceBase: medianInPlace(org.totalsBase),
     survival: kaplanMeier(
       org.settled.map((s) => s.delay),
       org.censored,
@@ -345,7 +339,7 @@ export function buildBehaviour(
       meanDaysLate: shrink(n, own?.mean ?? 0, organisation.meanDaysLate),
       sdDaysLate: Math.sqrt(shrink(n, own?.variance ?? 0, orgVariance)),
       delays: settled.map((s) => s.delay),
-      typicalInvoiceBase: median(acc.totalsBase) ?? organisation.typicalInvoiceBase,
+      typicalInvoiceBase: medianInPlace(acc.totalsBase) ?? organisation.typicalInvoiceBase,
       raw: {
         lateShare: n ? late / n : null,
         meanDaysLate: own?.mean ?? null,
