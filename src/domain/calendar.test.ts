@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   addMonths,
+  dayNumber,
   daysBetween,
   endOfMonth,
+  fromDayNumber,
   isIsoDate,
   localDateOf,
   monthEndsBetween,
@@ -85,5 +87,45 @@ describe('calendar arithmetic', () => {
     ['26-01-01', false],
   ])('isIsoDate(%s) = %s', (value, ok) => {
     expect(isIsoDate(value)).toBe(ok);
+  });
+});
+
+describe('dayNumber', () => {
+  /** What Date.UTC makes of the three numbers, as dayNumber has always read them. */
+  const utcDay = (date: string) => {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+  };
+  const iso = (y: number, m: number, d: number) =>
+    `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+  it('counts every day from 1600 to 2400 as Date.UTC does', () => {
+    const mismatches: string[] = [];
+    for (let n = utcDay('1600-01-01'); n <= utcDay('2400-12-31'); n++) {
+      const date = fromDayNumber(n);
+      if (dayNumber(date) !== n) mismatches.push(date);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('rolls an out-of-range day over as Date.UTC does, and leaves other odd dates to it', () => {
+    const dates: string[] = [];
+    for (const y of [1900, 2000, 2023, 2024, 2100]) {
+      for (let m = 0; m <= 13; m++) for (let d = 0; d <= 32; d++) dates.push(iso(y, m, d));
+    }
+    // Years below 100: Date.UTC reads 0050 as 1950.
+    dates.push('0050-06-15', '0099-12-31', '0100-03-01');
+    expect(dates.filter((date) => dayNumber(date) !== utcDay(date))).toEqual([]);
+  });
+
+  it.each([
+    '2026-1-05',
+    '2026/01/05',
+    '20260105',
+    ' 2026-01-05',
+    '2026-01-05T00:00',
+    'yyyy-mm-dd',
+  ])('refuses %j', (text) => {
+    expect(() => dayNumber(text)).toThrow(RangeError);
   });
 });

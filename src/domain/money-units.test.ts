@@ -30,6 +30,28 @@ describe('money units', () => {
     expect(unitsOf(text)).toBe(units);
   });
 
+  it('reads random amounts of every width and sign as big.js does', () => {
+    let seed = 5;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const digitsOf = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Up to 12 whole digits (past the fast path's 11), below the ±900 billion a double holds in units.
+      const width = Math.floor(random() * 13);
+      const whole = width === 12 ? `1${digitsOf(11)}` : digitsOf(width);
+      const places = Math.floor(random() * 6); // up to 5: past its 4
+      const dot = places > 0 || random() < 0.1 ? '.' : '';
+      const text = `${random() < 0.3 ? '-' : ''}${whole}${dot}${digitsOf(places)}`;
+      if (!/\d/.test(text)) continue;
+      const want = Number(new Big(text).times(10_000).round(0, Big.roundHalfUp).toFixed(0)) + 0;
+      if (unitsOf(text) + 0 !== want) mismatches.push(`${text}: ${unitsOf(text)} ≠ ${want}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+
   it.each(['', '-', '.', '-.', 'abc', '1.2.3'])('refuses %j, which is not an amount', (text) => {
     expect(() => unitsOf(text)).toThrow();
   });
