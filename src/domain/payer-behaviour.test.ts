@@ -24,6 +24,16 @@ function history() {
 }
 
 describe('buildBehaviour', () => {
+  it('reads "the last 10 times" in the order invoices were settled, not raised', () => {
+    const b = new LedgerBuilder();
+    const c = b.contact();
+    // Raised first, settled last (100 days late), after ten invoices raised later and paid on time.
+    b.paidInvoice(c, '2026-01-01', 100);
+    for (let d = 2; d <= 11; d++) b.paidInvoice(c, `2026-01-${String(d).padStart(2, '0')}`, 0);
+    const beh = buildBehaviour(snapshotAsOf(indexLedger(b.build()), asOf)).behaviourOf(c.id);
+    expect(beh.recent).toEqual({ count: 10, lateCount: 1, meanDaysLate: 100 });
+  });
+
   it('computes the organisation from every settled invoice, amount-weighted', () => {
     const { b } = history();
     const model = buildBehaviour(snapshotAsOf(indexLedger(b.build()), asOf));

@@ -263,6 +263,21 @@ function accumulate(acc: Accumulator, p: InvoicePosition, totalBase: number, set
 const bySettledOn = (a: Settled, b: Settled) =>
   a.settledOn < b.settledOn ? -1 : a.settledOn > b.settledOn ? 1 : 0;
 
+/** In place and stable. Most histories are short (20k a run): an insertion sort needs no workspace. */
+function sortBySettledOn(xs: Settled[]): Settled[] {
+  if (xs.length > 32) return xs.sort(bySettledOn);
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]!.settledOn > x.settledOn) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
+}
+
 export function buildBehaviour(
   snapshot: LedgerSnapshot,
   signals: CollectionsSignals = NO_SIGNALS,
@@ -319,7 +334,7 @@ export function buildBehaviour(
 
   const behaviourFrom = (contactId: string, acc: Accumulator): PayerBehaviour => {
     // The accumulator is this function's own: sorted in place.
-    const settled = acc.settled.length > 1 ? acc.settled.sort(bySettledOn) : acc.settled;
+    const settled = sortBySettledOn(acc.settled);
     const n = settled.length;
     const late = settled.filter((s) => s.delay > 0).length;
     const own = weightedLateStats(settled);

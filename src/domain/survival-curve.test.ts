@@ -29,3 +29,33 @@ describe('kaplanMeier', () => {
     expect(conditionalStillUnpaid(EMPTY_SURVIVAL, EMPTY_SURVIVAL, 0, 5, 30)).toBe(1);
   });
 });
+
+describe('kaplanMeier, small and large histories alike', () => {
+  /** The textbook estimator, written the slow way: S(t) = Π over event times ≤ t of (1 − d ÷ at risk). */
+  function reference(events: number[], censored: number[]) {
+    const times = [...new Set(events)].sort((a, b) => a - b);
+    let s = 1;
+    return times.map((t) => {
+      const atRisk = events.filter((e) => e >= t).length + censored.filter((c) => c >= t).length;
+      s *= 1 - events.filter((e) => e === t).length / atRisk;
+      return [t, s] as const;
+    });
+  }
+
+  it.each([1, 2, 5, 31, 32, 33, 200])('agrees with the textbook for %i events in any order', (n) => {
+    let seed = n;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const events = Array.from({ length: n }, () => Math.floor(random() * 40) - 10);
+    const censored = Array.from({ length: Math.floor(n / 2) }, () => Math.floor(random() * 60) - 5);
+    const curve = kaplanMeier(events, censored);
+    const want = reference(events, censored);
+    expect([...curve.times]).toEqual(want.map(([t]) => t));
+    [...curve.survival].forEach((s, i) => {
+      expect(s).toBeCloseTo(want[i]![1], 12);
+    });
+    expect(curve.events).toBe(n);
+  });
+});
