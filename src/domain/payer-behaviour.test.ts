@@ -113,23 +113,24 @@ describe('buildBehaviour', () => {
   });
 });
 
+/** Made on 2026-02-01 to pay by 2026-02-10, for everything due on the invoices named. */
+const promiseOf = (p: Pick<PromiseToPay, 'id' | 'contactId' | 'invoiceIds'>): PromiseToPay => ({
+  ...p,
+  amount: null,
+  currency: null,
+  promisedDate: '2026-02-10',
+  madeOn: '2026-02-01',
+  confidence: 0.8,
+  cancelledOn: null,
+});
+
 describe('broken promises', () => {
   const setup = (paidOn: string | null) => {
     const b = new LedgerBuilder();
     const s = b.contact();
     const inv = b.invoice(s, { date: '2026-01-01', total: '100.00' });
     if (paidOn) b.payment(inv, paidOn, '100.00');
-    const promise: PromiseToPay = {
-      id: 'pr1',
-      contactId: s.id,
-      invoiceIds: [inv.id],
-      amount: null,
-      currency: null,
-      promisedDate: '2026-02-10',
-      madeOn: '2026-02-01',
-      confidence: 0.8,
-      cancelledOn: null,
-    };
+    const promise = promiseOf({ id: 'pr1', contactId: s.id, invoiceIds: [inv.id] });
     return { index: indexLedger(b.build()), promise, contactId: s.id };
   };
 
@@ -151,17 +152,7 @@ describe('broken promises', () => {
 
 describe('whole-balance promises', () => {
   // Three customers promise on 2026-02-01 to pay everything by 2026-02-10; judged as of 2026-02-20.
-  const promise = (id: string, contactId: string): PromiseToPay => ({
-    id,
-    contactId,
-    invoiceIds: [],
-    amount: null,
-    currency: null,
-    promisedDate: '2026-02-10',
-    madeOn: '2026-02-01',
-    confidence: 0.8,
-    cancelledOn: null,
-  });
+  const promise = (id: string, contactId: string) => promiseOf({ id, contactId, invoiceIds: [] });
   const setup = () => {
     const b = new LedgerBuilder();
     const payer = b.contact({ name: 'Kept' });
