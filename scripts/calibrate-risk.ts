@@ -136,7 +136,7 @@ async function main() {
   const rows = trainingRows(index, monthEnds);
   const X = rows.map((r) => r.x);
   const Y = rows.map((r) => r.y);
-  const source = `IBM Watson Analytics sample “late payment histories” (shared/data/ar-history-dev.csv, ${ledger.invoices.length} invoices, ${ledger.contacts.length} customers, ${first}..${last})`;
+  const source = `IBM Watson Analytics sample “late payment histories” (src/testing/fixtures/ar-history-ibm.csv, ${ledger.invoices.length} invoices, ${ledger.contacts.length} customers, ${first}..${last})`;
   const calibratedOn = argv.includes('--check')
     ? (/calibratedOn: '([\d-]+)'/.exec(readFileSync(join(root, 'src/domain/risk-weights.ts'), 'utf8'))?.[1] ??
       '')

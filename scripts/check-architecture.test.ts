@@ -24,6 +24,8 @@ describe('import-direction rule', () => {
       /thin/,
     ],
     ['migrations/20260101-x.ts', "import { x } from '../src/domain/money.js';", /frozen/],
+    ['src/main.ts', "import { startDemo } from './sandbox/demo/demo-mode.js';", /development tooling/],
+    ['src/adapters/xero/x.ts', "import { startXeroSandbox } from '../../sandbox/xero/index.js';", /sandbox/],
   ])('%s: %s is refused', (file, line, message) => {
     const v = checkFile(f(file), line);
     expect(v).toHaveLength(1);
@@ -39,6 +41,9 @@ describe('import-direction rule', () => {
     ['src/use-cases/sync.ts', "import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';"],
     ['src/listeners/commands/ar.ts', "import { runAging } from '../../use-cases/aging.js';"],
     ['src/adapters/db/x.ts', "import pg from 'pg';"],
+    ['src/cli/sandbox-command.ts', "import type { SandboxOrgSpec } from '../sandbox/xero/index.js';"],
+    ['src/testing/slack-harness.ts', "import { startSlackSandbox } from '../sandbox/slack/index.js';"],
+    ['src/main.ts', "const { startDemo } = await import('./sandbox/demo/demo-mode.js');"],
   ])('%s: %s is allowed', (file, line) => {
     expect(checkFile(f(file), line)).toEqual([]);
   });

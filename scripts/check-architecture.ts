@@ -7,6 +7,7 @@
  * - src/adapters/slack/blocks holds PURE Block Kit builders (only domain/ and itself, no packages), so
  *   use-cases, listeners and jobs may import it: rendering is presentation, not an SDK call.
  * - migrations/ never import src/.
+ * - only src/sandbox and src/testing import src/sandbox statically; main.ts and the CLI load it with import().
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -64,6 +65,12 @@ export function checkFile(file: string, source: string): Violation[] {
     const fail = (message: string) =>
       violations.push({ file: rel, line, message: `${message} (imports '${spec}')` });
 
+    // The sandboxes need development dependencies (smtp-server) that a production install leaves out.
+    if (target === 'sandbox' && layer !== 'sandbox' && layer !== 'testing' && !typeOnly) {
+      fail(
+        'sandbox/ is development tooling: only tests, and the demo and CLI through a dynamic import(), may load it',
+      );
+    }
     if (layer === 'migrations') {
       if (target && target !== 'migrations') fail('migrations are frozen and must not import src/');
       return;

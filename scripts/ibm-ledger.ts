@@ -1,12 +1,13 @@
 /**
- * Maps IBM's public "late payment histories" sample (shared/data/ar-history-dev.csv) to a Ledger, the way the
+ * Maps IBM's public "late payment histories" sample (src/testing/fixtures/ar-history-ibm.csv) to a Ledger, the way the
  * data README says to load it into a Xero organisation: one contact per customerID, one AUTHORISED/PAID ACCREC
  * invoice per row with its own due date, one payment of the full amount dated SettledDate. `Disputed` is
  * dropped: it is only known after the fact. Used by calibration and benchmarking scripts only, never by scoring.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Contact, Invoice, Ledger, Settlement } from '../src/domain/ledger.js';
+import { fixturePath } from '../src/testing/fixtures.js';
 
 export const IBM_ORG_ID = '00000000-0000-4000-8000-000000000001';
 
@@ -104,7 +105,7 @@ export function ibmLedgerFromCsv(text: string): Ledger {
   };
 }
 
-/** `--csv PATH`, else walk up from the repo root looking for shared/data/ar-history-dev.csv. */
+/** `--csv PATH`, else the copy kept in the repository (src/testing/fixtures/ar-history-ibm.csv). */
 export function resolveIbmCsv(argv: readonly string[]): string {
   const i = argv.indexOf('--csv');
   if (i >= 0) {
@@ -112,15 +113,7 @@ export function resolveIbmCsv(argv: readonly string[]): string {
     if (!p) throw new Error('--csv needs a path');
     return resolve(p);
   }
-  let dir = resolve(import.meta.dirname, '..');
-  for (;;) {
-    const candidate = join(dir, 'shared', 'data', 'ar-history-dev.csv');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir)
-      throw new Error('shared/data/ar-history-dev.csv not found above the repo; pass --csv PATH');
-    dir = up;
-  }
+  return fixturePath('ar-history-ibm.csv');
 }
 
 export function loadIbmLedger(argv: readonly string[]): { ledger: Ledger; path: string } {

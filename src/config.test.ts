@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig, parseNow } from './config.js';
+import { ConfigError, demoMode, loadConfig, parseConfig, parseNow } from './config.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -299,5 +299,32 @@ describe('Xero settings', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => i.variable).sort()).toEqual(['XERO_SCOPES', 'XERO_TOKEN_URL']);
+  });
+});
+
+describe('demoMode', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const mode = (env: Record<string, string>) => demoMode(loadConfig(env));
+
+  it('runs the demo only when neither Slack nor Xero is configured', () => {
+    expect(mode({})).toEqual({ kind: 'on' });
+    expect(mode({ XERO_CLIENT_ID: 'id', XERO_CLIENT_SECRET: 'secret' })).toEqual({ kind: 'off' });
+    expect(mode({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdefgh' })).toEqual({ kind: 'off' });
+  });
+
+  it('refuses production, and names every real credential set without Slack or Xero', () => {
+    const prod = mode({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, PUBLIC_URL: 'https://ar.example.com' });
+    expect(prod.kind).toBe('refused');
+    expect(prod.kind === 'refused' && prod.reason).toMatch(/NODE_ENV=production/);
+    const creds = mode({
+      SMTP_URL: 'smtp://u:p@mail.example.com:587',
+      MAIL_FROM: 'ar@example.com',
+      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      XERO_WEBHOOK_KEY: 'whk',
+    });
+    expect(creds.kind).toBe('refused');
+    expect(creds.kind === 'refused' && creds.reason).toMatch(
+      /SMTP_URL, ANTHROPIC_API_KEY, XERO_WEBHOOK_KEY are set/,
+    );
   });
 });

@@ -404,6 +404,39 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
   });
 }
 
+/**
+ * Whether `npm start` runs the demo: only when neither Slack nor Xero is configured. The demo drives a simulated
+ * Slack and Xero from an unauthenticated page, so it must never stand where a real deployment does: it refuses
+ * production and any real credential (a real SMTP server, say, would make its page a mail relay).
+ */
+export type DemoMode =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'on' }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export function demoMode(config: Config): DemoMode {
+  if (config.slack || config.xero.credentials) return { kind: 'off' };
+  if (config.nodeEnv === 'production') {
+    return {
+      kind: 'refused',
+      reason:
+        'NODE_ENV=production but neither Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) nor Xero (XERO_CLIENT_ID, XERO_CLIENT_SECRET) is configured; the demo never runs in production',
+    };
+  }
+  const real = [
+    config.mail ? 'SMTP_URL' : null,
+    config.anthropic ? 'ANTHROPIC_API_KEY' : null,
+    config.xero.webhookKey ? 'XERO_WEBHOOK_KEY' : null,
+  ].filter((v): v is string => v !== null);
+  if (real.length > 0) {
+    return {
+      kind: 'refused',
+      reason: `${real.join(', ')} ${real.length === 1 ? 'is' : 'are'} set without Slack or Xero: the demo runs only with no real credentials (unset ${real.length === 1 ? 'it' : 'them'}, or configure SLACK_* and XERO_* to run the service)`,
+    };
+  }
+  return { kind: 'on' };
+}
+
 /** Reads process.env once. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const result = parseConfig(env);

@@ -1,8 +1,7 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, demoMode, loadConfig } from './config.js';
 import { createContext } from './context.js';
 import { errorMessage } from './errors.js';
 import { createLogger } from './logger.js';
-import { type DemoHooks, isDemoMode, startDemo } from './sandbox/demo/demo-mode.js';
 import { startService } from './service.js';
 import { wiring } from './wiring.js';
 
@@ -20,16 +19,22 @@ async function main(): Promise<void> {
 
   let stop: () => Promise<void>;
   let log: ReturnType<typeof createLogger>;
-  if (isDemoMode(config)) {
-    // No Slack and no Xero configured: run the whole product against simulated Xero and Slack.
+  const demo = demoMode(config);
+  if (demo.kind === 'refused') {
+    console.error(`AR Copilot will not start the demo: ${demo.reason}.`);
+    process.exit(2);
+  }
+  if (demo.kind === 'on') {
+    // No Slack and no Xero configured: run the whole product against simulated Xero and Slack. Loaded only
+    // here: the demo and the sandboxes need development dependencies that a production install leaves out.
+    const { startDemo } = await import('./sandbox/demo/demo-mode.js');
     log = createLogger({
       level: config.logLevel === 'info' ? 'warn' : config.logLevel,
       pretty: process.stdout.isTTY,
     });
-    const hooks: DemoHooks = wiring;
-    const demo = await startDemo(config, log, hooks);
-    stop = () => demo.stop();
-    console.log(`AR Copilot demo is running: open ${demo.url}`);
+    const running = await startDemo(config, log, wiring);
+    stop = () => running.stop();
+    console.log(`AR Copilot demo is running: open ${running.url}`);
   } else {
     const ctx = await createContext(config);
     log = ctx.log;

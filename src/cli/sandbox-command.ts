@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type SandboxOrgSpec, startXeroSandbox } from '../sandbox/xero/index.js';
+import type { SandboxOrgSpec } from '../sandbox/xero/index.js';
 import { CliFailure, printLine } from './output.js';
 
 interface SandboxOptions {
@@ -45,6 +45,8 @@ export function registerSandboxCommand(program: Command): void {
       ];
       if (opts.ibm) organisations.push({ kind: 'ibm', csvPath: resolve(opts.ibm) });
       const started = Date.now();
+      // Loaded on use: the sandbox is development tooling, absent from a production install's needs.
+      const { startXeroSandbox } = await import('../sandbox/xero/index.js');
       const sandbox = await startXeroSandbox({
         port: positiveInt('port', opts.port),
         organisations,

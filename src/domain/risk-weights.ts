@@ -11,7 +11,7 @@ export const RISK_MODEL: RiskModel = {
   version: 'ibm-ar-sample-v2',
   calibratedOn: '2026-11-21',
   dataSource:
-    'IBM Watson Analytics sample “late payment histories” (shared/data/ar-history-dev.csv, 2005 invoices, 81 customers, 2012-01-03..2014-01-09)',
+    'IBM Watson Analytics sample “late payment histories” (src/testing/fixtures/ar-history-ibm.csv, 2005 invoices, 81 customers, 2012-01-03..2014-01-09)',
   horizonDays: 30,
   handover: {
     fromDaysPastDue: 30,

@@ -24,10 +24,6 @@ import { demoRoutes, type XeroPanel } from './demo-routes.js';
  * generated Xero organisation and a Slack sandbox, through the same code paths as production (real OAuth,
  * real xero-node, real Bolt receiver, scheduler and outbox). Only the outside systems are simulated.
  */
-export function isDemoMode(config: Config): boolean {
-  return !config.slack && !config.xero.credentials;
-}
-
 export const DEMO_TIMEZONE = 'Pacific/Auckland';
 export const DEMO_USER = SLACK.users.manager.id;
 const DEMO_HOLIDAYS = { weekdays: [1, 2, 3, 4, 5], country: 'NZ', extraHolidays: [] as string[] };
@@ -131,7 +127,8 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
       connectionsUrl: xero.connectionsUrl,
       redirectUri: `${publicUrl}/xero/callback`,
     }),
-    mail: base.mail ?? {
+    // Demo mail always goes to the demo's own sink, whatever the environment says.
+    mail: {
       smtpUrl: mailbox.url,
       from: 'Harbour Foods Accounts <accounts@harbourfoods.example>',
       replyTo: 'ar+demo@harbourfoods.example',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sharedDataPath } from '../../testing/shared-data.js';
+import { fixturePath } from '../../testing/fixtures.js';
 import { generateDemoOrg } from './demo-org.js';
 import { loadIbmOrg } from './ibm-org.js';
 import { contactJson, creditJson, invoiceJson, paymentJson } from './serialize.js';
@@ -8,7 +8,7 @@ import { SandboxStore } from './store.js';
 import { centsToDecimal, daysBetween } from './wire-format.js';
 
 const NOW = new Date('2026-03-16T02:00:00.000Z');
-const IBM_CSV = sharedDataPath('ar-history-dev.csv');
+const IBM_CSV = fixturePath('ar-history-ibm.csv');
 
 function build(seed: number, extra: { contacts?: number; invoices?: number } = {}) {
   const store = new SandboxStore(() => NOW);

@@ -4,7 +4,7 @@ import type { SandboxStore } from './store.js';
 import { type Day, dayToUtcMs, laterDay } from './wire-format.js';
 
 /**
- * Loads the public IBM late-payment history (shared/data/ar-history-dev.csv) as an organisation: one contact
+ * Loads the public IBM late-payment history (src/testing/fixtures/ar-history-ibm.csv) as an organisation: one contact
  * per customerID, one ACCREC invoice per row, one full payment dated SettledDate. The `Disputed` column is
  * deliberately dropped: it is only known after the fact, and the product must never read it.
  */
