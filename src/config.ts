@@ -64,6 +64,10 @@ export interface XeroConfig {
   readonly connectionsUrl: string;
   /** PUBLIC_URL + '/xero/callback'; must be registered in the Xero app. */
   readonly redirectUri: string;
+  /** Calls a day per organisation, assumed until Xero's X-DayLimit-Remaining says (1,000 on the Starter tier). */
+  readonly dailyLimit: number;
+  /** Of the day's calls, those background work (polls, reconcile) leaves for interactive work. */
+  readonly dailyReserve: number;
 }
 
 export const DEFAULT_XERO_SCOPES =
@@ -203,6 +207,22 @@ const EnvSchema = z.object({
       .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
       .default('https://api.xero.com/connections'),
   ),
+  XERO_DAILY_LIMIT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of calls a day (1000 on Xero Starter, 5000 above it)' })
+      .int({ error: 'expected a whole number of calls a day (1000 on Xero Starter, 5000 above it)' })
+      .min(50, { error: 'expected at least 50 calls a day' })
+      .default(1000),
+  ),
+  XERO_DAILY_RESERVE: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of calls' })
+      .int({ error: 'expected a whole number of calls' })
+      .min(0, { error: 'expected 0 or more calls' })
+      .default(300),
+  ),
   ENCRYPTION_KEY: z.preprocess(
     emptyToUndefined,
     z
@@ -338,6 +358,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       message: `required together with ${hasId ? 'XERO_CLIENT_ID' : 'XERO_CLIENT_SECRET'} (both from the Xero developer portal)`,
     });
   }
+  if (e && e.XERO_DAILY_RESERVE >= e.XERO_DAILY_LIMIT) {
+    issues.push({
+      variable: 'XERO_DAILY_RESERVE',
+      message: `must be below XERO_DAILY_LIMIT (${e.XERO_DAILY_LIMIT}), or background syncing could never run`,
+    });
+  }
   if (issues.length > 0 || !e) return { ok: false, issues: dedupe(issues) };
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -389,6 +415,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       tokenUrl: e.XERO_TOKEN_URL,
       connectionsUrl: e.XERO_CONNECTIONS_URL.replace(/\/+$/, ''),
       redirectUri: `${publicUrl}/xero/callback`,
+      dailyLimit: e.XERO_DAILY_LIMIT,
+      dailyReserve: e.XERO_DAILY_RESERVE,
     }),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -56,7 +56,7 @@ export const wiring = {
     installDunning(ctx, {
       xeroNotes: createGatewayNoteWriter({
         db: ctx.database.db,
-        tenantApi: (org) => ctx.xero.tenantApi(org),
+        tenantApi: (org) => ctx.xero.tenantApi(org, 'interactive'),
       }),
     });
   },

@@ -75,7 +75,7 @@ export function registerXeroCommands(program: Command): void {
         for (const org of orgs) {
           const started = performance.now();
           const deps = {
-            api: ctx.xero.tenantApi(org),
+            api: ctx.xero.tenantApi(org, 'interactive'),
             store: ctx.xero.ledger,
             log: ctx.log.child({ orgId: org.id }),
             now: ctx.clock.now(),

@@ -14,7 +14,7 @@ export const RECONCILE_LOCAL_HOUR = 4;
 
 function depsFor(ctx: AppContext, org: Organisation, now: Date): XeroSyncDeps {
   return {
-    api: ctx.xero.tenantApi(org),
+    api: ctx.xero.tenantApi(org, 'background'),
     store: ctx.xero.ledger,
     log: ctx.log.child({ component: 'xero-sync', orgId: org.id }),
     now,

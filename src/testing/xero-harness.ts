@@ -5,6 +5,7 @@ import { storeXeroConnections } from '../adapters/xero/xero-connect.js';
 import type { XeroServiceOptions } from '../adapters/xero/xero-services.js';
 import { type Config, parseConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
+import type { XeroCallPurpose } from '../domain/xero-call-budget.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { XeroSandbox } from '../sandbox/xero/index.js';
 import type { XeroSyncDeps } from '../use-cases/sync-xero-organisation.js';
@@ -85,6 +86,15 @@ export async function connectSandbox(
   return outcome.organisations;
 }
 
-export function syncDeps(ctx: AppContext, org: Organisation): XeroSyncDeps {
-  return { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log: ctx.log, now: ctx.clock.now() };
+export function syncDeps(
+  ctx: AppContext,
+  org: Organisation,
+  purpose: XeroCallPurpose = 'background',
+): XeroSyncDeps {
+  return {
+    api: ctx.xero.tenantApi(org, purpose),
+    store: ctx.xero.ledger,
+    log: ctx.log,
+    now: ctx.clock.now(),
+  };
 }

@@ -1,4 +1,5 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { XeroCallPurpose } from '../../domain/xero-call-budget.js';
 
 /**
  * Kysely's view of the tables. Type parsers make both engines return the same JS values:
@@ -8,6 +9,9 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 type BigSerial = ColumnType<number, never, never>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** The database or a transaction on it: what a query function takes first. */
+export type Queryable = Kysely<DB> | Transaction<DB>;
 
 export interface OauthTokenSetsTable {
   id: Generated<string>;
@@ -307,6 +311,43 @@ export interface ScheduledJobsTable {
   last_error: string | null;
 }
 
+export interface XeroCallsTable {
+  id: BigSerial;
+  tenant_id: string;
+  purpose: XeroCallPurpose;
+  holder: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  lapses_at: Timestamp;
+}
+
+export interface XeroTenantBudgetsTable {
+  tenant_id: string;
+  day_remaining: number | null;
+  day_remaining_at: Timestamp | null;
+  paused_until: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface XeroSyncStateTable {
+  org_id: string;
+  holder: string | null;
+  holder_label: string | null;
+  run_kind: string | null;
+  started_at: Timestamp | null;
+  lease_until: Timestamp | null;
+  requested_at: Timestamp | null;
+  last_run_kind: string | null;
+  last_started_at: Timestamp | null;
+  last_finished_at: Timestamp | null;
+  last_ok: boolean | null;
+  last_error: string | null;
+  last_report: Json<Record<string, unknown>> | null;
+  last_complete_at: Timestamp | null;
+  quiet_polls: ColumnType<number, number | undefined, number>;
+  last_change_at: Timestamp | null;
+}
+
 export interface DigestSnapshotsTable {
   org_id: string;
   as_of: CalendarDate;
@@ -358,6 +399,9 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   xero_webhook_events: XeroWebhookEventsTable;
   scheduled_jobs: ScheduledJobsTable;
+  xero_calls: XeroCallsTable;
+  xero_tenant_budgets: XeroTenantBudgetsTable;
+  xero_sync_state: XeroSyncStateTable;
   dunning_recipients: DunningRecipientsTable;
   digest_snapshots: DigestSnapshotsTable;
   slack_posts: SlackPostsTable;

@@ -40,7 +40,7 @@ const notesOf = (kind: 'Invoices' | 'Contacts', id: string) =>
 describe('History notes through the Xero gateway (real xero-node → sandbox)', () => {
   it('writes several notes on an invoice in one call, and a replay with the same key writes nothing more', async () => {
     const inv = firstInvoice();
-    const api = ctx.xero.tenantApi(org);
+    const api = ctx.xero.tenantApi(org, 'interactive');
     await api.addHistoryNotes(
       'invoice',
       inv.id,
@@ -59,7 +59,7 @@ describe('History notes through the Xero gateway (real xero-node → sandbox)', 
   it('writes a note on a contact', async () => {
     const contact = firstInvoice().contact;
     await ctx.xero
-      .tenantApi(org)
+      .tenantApi(org, 'interactive')
       .addHistoryNotes('contact', contact.id, ['Paused in Slack by Jo'], 'note:key-2');
     expect(notesOf('Contacts', contact.id)).toContain('Paused in Slack by Jo');
   });
@@ -72,16 +72,18 @@ describe('History notes through the Xero gateway (real xero-node → sandbox)', 
       fault: { kind: 'status', status: 429, retryAfterSec: 1 },
     });
     const limited = await ctx.xero
-      .tenantApi(org)
+      .tenantApi(org, 'interactive')
       .addHistoryNotes('invoice', inv.id, ['after a 429'], 'note:key-3')
       .catch((e: unknown) => e);
     expect((limited as XeroCallError).failure).toMatchObject({ kind: 'rate-limited', retryAfterMs: 1_000 });
     sandbox.faults.inject({ match: { method: 'PUT' }, times: 1, fault: { kind: 'status', status: 503 } });
-    await ctx.xero.tenantApi(org).addHistoryNotes('invoice', inv.id, ['after a 503'], 'note:key-3b');
+    await ctx.xero
+      .tenantApi(org, 'interactive')
+      .addHistoryNotes('invoice', inv.id, ['after a 503'], 'note:key-3b');
     expect(notesOf('Invoices', inv.id)).toContain('after a 503');
     expect(notesOf('Invoices', inv.id)).not.toContain('after a 429');
     const err = await ctx.xero
-      .tenantApi(org)
+      .tenantApi(org, 'interactive')
       .addHistoryNotes('invoice', inv.id, ['x'.repeat(2600)], 'note:key-4')
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(XeroCallError);
@@ -91,7 +93,7 @@ describe('History notes through the Xero gateway (real xero-node → sandbox)', 
   it('the note writer the outbox uses: written, rate-limited with the wait, rejected for a document Xero does not have', async () => {
     const writer = createGatewayNoteWriter({
       db: database.db,
-      tenantApi: (o) => ctx.xero.tenantApi(o),
+      tenantApi: (o) => ctx.xero.tenantApi(o, 'interactive'),
     });
     const inv = firstInvoice();
     expect(await writer.addNotes(org.id, 'invoice', inv.id, ['via the writer'], 'note:w-1')).toEqual({

@@ -1,24 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { AppError } from '../../errors.js';
 
 /**
- * Xero's limits (reference/xero-api.md §8): per tenant 5 calls in flight, 60 a minute and a daily budget;
- * 10,000 a minute across the app. xero-node does no throttling, so every call goes through here first.
- * The windows are kept in this process; a second instance is held back by Xero's 429s, which we honour.
+ * Xero's per-minute limits (reference/xero-api.md §8): per tenant 5 calls in flight and 60 a minute; 10,000 a
+ * minute across the app. This is the first gate, inside one process: it queues this process's calls in order, so
+ * they do not all knock on the shared gate at once. The shared gate (`xero-call-gate.ts`) then holds every
+ * process to the same limits and the daily budget.
  */
 export interface RateLimits {
   readonly concurrent: number;
   readonly perMinute: number;
   readonly appPerMinute: number;
-  /** Calls kept back from the daily budget (X-DayLimit-Remaining) for interactive work. */
-  readonly dailyReserve: number;
 }
 
 export const XERO_LIMITS: RateLimits = {
   concurrent: 5,
   perMinute: 60,
   appPerMinute: 10_000,
-  dailyReserve: 0,
 };
 
 const MINUTE_MS = 60_000;
@@ -45,7 +42,6 @@ class Window {
 class TenantState {
   inFlight = 0;
   readonly minute: Window;
-  dayRemaining: number | null = null;
   pausedUntil = 0;
   readonly queue: Waiter[] = [];
   timer: NodeJS.Timeout | undefined;
@@ -78,26 +74,10 @@ export class XeroRateLimiter {
   /** Waits for a slot; call the returned function when the response (or failure) is in. */
   acquire(tenantId: string): Promise<() => void> {
     const t = this.#tenant(tenantId);
-    if (t.dayRemaining !== null && t.dayRemaining <= this.#limits.dailyReserve) {
-      return Promise.reject(
-        new AppError(
-          'XERO_DAILY_LIMIT',
-          `Xero's daily call budget for tenant ${tenantId} is spent (${t.dayRemaining} left); try again tomorrow`,
-        ),
-      );
-    }
     return new Promise((resolve, reject) => {
       t.queue.push({ resolve, reject });
       this.#pump(tenantId, t);
     });
-  }
-
-  /** Records what Xero said is left (X-DayLimit-Remaining, lowercase in xero-node). */
-  observe(tenantId: string, headers: Record<string, unknown> | null | undefined): void {
-    if (!headers) return;
-    const day = Number(headers['x-daylimit-remaining']);
-    if (Number.isFinite(day) && headers['x-daylimit-remaining'] !== undefined)
-      this.#tenant(tenantId).dayRemaining = day;
   }
 
   /** After a 429: nobody calls this tenant until Retry-After has passed. */
@@ -127,7 +107,6 @@ export class XeroRateLimiter {
       t.inFlight++;
       t.minute.starts.push(now);
       this.#app.starts.push(now);
-      if (t.dayRemaining !== null) t.dayRemaining--;
       let released = false;
       waiter.resolve(() => {
         if (released) return;

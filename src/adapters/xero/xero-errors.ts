@@ -20,6 +20,8 @@ export interface XeroFailure {
   readonly retryAfterMs: number | null;
   /** X-Rate-Limit-Problem on a 429: minute, day, concurrent, appminute (lowercased). */
   readonly rateLimitProblem: string | null;
+  /** X-DayLimit-Remaining when the answer carried it (a 429 and most errors do). */
+  readonly dayLimitRemaining: string | null;
   readonly message: string;
 }
 
@@ -79,6 +81,7 @@ function build(status: number, headers: unknown, body: unknown, fallback: string
     status,
     retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
     rateLimitProblem: headerValue(headers, 'x-rate-limit-problem')?.toLowerCase() ?? null,
+    dayLimitRemaining: headerValue(headers, 'x-daylimit-remaining'),
     message: status === 0 ? `network: ${detail}` : `HTTP ${status}${detail ? `: ${detail}` : ''}`,
   };
 }

@@ -1,9 +1,10 @@
 import { AccountingApi } from 'xero-node';
 import { type BackoffPolicy, backoffDelayMs } from '../../domain/retry-backoff.js';
+import type { XeroCallPurpose } from '../../domain/xero-call-budget.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { XeroRateLimiter } from './rate-limiter.js';
 import type { AccessTokenResult } from './token-store.js';
+import type { XeroCallGate } from './xero-call-gate.js';
 import { isRetryable, normaliseXeroError, XeroCallError, type XeroFailure } from './xero-errors.js';
 import {
   mapContact,
@@ -87,7 +88,11 @@ export interface GatewayOrganisation {
 }
 
 export interface XeroGateway {
-  forOrganisation(org: GatewayOrganisation): XeroTenantApi;
+  /**
+   * `purpose`: background work (polls, the nightly reconcile) stops at the daily reserve; interactive work
+   * (History notes, a requested sync, webhook refreshes, a collector's lookup) may spend it.
+   */
+  forOrganisation(org: GatewayOrganisation, purpose: XeroCallPurpose): XeroTenantApi;
 }
 
 export interface TokenSource {
@@ -98,7 +103,7 @@ export interface TokenSource {
 export interface GatewayOptions {
   readonly apiUrl: string;
   readonly tokens: TokenSource;
-  readonly limiter: XeroRateLimiter;
+  readonly gate: XeroCallGate;
   readonly log: Logger;
   /** Per-request timeout: xero-node passes none to axios, so a stalled connection would hang a sync forever. */
   readonly timeoutMs?: number;
@@ -111,7 +116,7 @@ export interface GatewayOptions {
 }
 
 export function createXeroGateway(options: GatewayOptions): XeroGateway {
-  return { forOrganisation: (org) => new TenantApi(org, options) };
+  return { forOrganisation: (org, purpose) => new TenantApi(org, purpose, options) };
 }
 
 type XeroResult = { response: { data?: unknown; headers?: unknown }; body: unknown };
@@ -170,10 +175,12 @@ class TenantApi implements XeroTenantApi {
   readonly #api: AccountingApi;
   readonly #o: Required<Omit<GatewayOptions, 'apiUrl'>>;
   readonly #org: GatewayOrganisation;
+  readonly #purpose: XeroCallPurpose;
   #token: string | null = null;
 
-  constructor(org: GatewayOrganisation, options: GatewayOptions) {
+  constructor(org: GatewayOrganisation, purpose: XeroCallPurpose, options: GatewayOptions) {
     this.#org = org;
+    this.#purpose = purpose;
     this.tenantId = org.xeroTenantId;
     this.#o = {
       timeoutMs: 30_000,
@@ -220,12 +227,13 @@ class TenantApi implements XeroTenantApi {
       this.#token ??= await this.#accessToken(null);
       const token = this.#token;
       this.#api.accessToken = token;
-      const release = await this.#o.limiter.acquire(this.tenantId);
+      const slot = await this.#o.gate.acquire(this.tenantId, this.#purpose);
       let failure: XeroFailure;
+      let headers: Record<string, unknown> | null = null;
       try {
         this.#calls++;
         const result = await fn(this.#api);
-        this.#o.limiter.observe(this.tenantId, result.response.headers as Record<string, unknown>);
+        headers = result.response.headers as Record<string, unknown>;
         // A body that is not JSON deserialises to an empty model: that must never read as "no more rows".
         if (!result.response.data || typeof result.response.data !== 'object') {
           failure = normaliseXeroError({ response: { status: 0, data: 'malformed response body' } });
@@ -234,8 +242,9 @@ class TenantApi implements XeroTenantApi {
         }
       } catch (err) {
         failure = normaliseXeroError(err);
+        headers = { 'x-daylimit-remaining': failure.dayLimitRemaining };
       } finally {
-        release();
+        await slot.release(headers);
       }
       last = failure;
       if (failure.kind === 'unauthorized' && !refreshedAfter401) {
@@ -250,7 +259,7 @@ class TenantApi implements XeroTenantApi {
       if (failure.kind === 'rate-limited') {
         waitMs = failure.retryAfterMs ?? 60_000;
         if (waitMs > maxRetryAfterMs) break;
-        this.#o.limiter.pause(this.tenantId, waitMs);
+        await this.#o.gate.pause(this.tenantId, waitMs);
       } else {
         waitMs = backoffDelayMs(attempt, this.#o.backoff, this.#o.random(), null);
         // backoffDelayMs keeps a floor of min(base, 1 s); a smaller base in tests should stay small.

@@ -34,7 +34,12 @@ export function createXeroRefreshHandler(deps: {
     }
     try {
       const report = await refreshXeroEntities(
-        { api: deps.xero.tenantApi(org), store: deps.xero.ledger, now: deps.clock.now(), log: deps.log },
+        {
+          api: deps.xero.tenantApi(org, 'interactive'),
+          store: deps.xero.ledger,
+          now: deps.clock.now(),
+          log: deps.log,
+        },
         org.id,
         p,
       );

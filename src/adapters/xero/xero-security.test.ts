@@ -65,7 +65,7 @@ describe('normaliseXeroError', () => {
       response: {
         statusCode: 429,
         body: '',
-        headers: { 'retry-after': '37', 'x-rate-limit-problem': 'Minute' },
+        headers: { 'retry-after': '37', 'x-rate-limit-problem': 'Minute', 'x-daylimit-remaining': '812' },
       },
       body: '',
     });
@@ -74,6 +74,7 @@ describe('normaliseXeroError', () => {
       status: 429,
       retryAfterMs: 37_000,
       rateLimitProblem: 'minute',
+      dayLimitRemaining: '812',
       message: 'HTTP 429',
     });
   });

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { XeroConfig } from '../../config.js';
 import type { BackoffPolicy } from '../../domain/retry-backoff.js';
+import type { XeroCallLimits, XeroCallPurpose } from '../../domain/xero-call-budget.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -8,8 +10,9 @@ import type { Organisation } from '../db/organisations.js';
 import type { DB } from '../db/schema.js';
 import { createXeroLedgerStore, type XeroLedgerStore } from '../db/xero-ledger-store.js';
 import { createXeroOAuthClient, type XeroOAuthClient } from './oauth-client.js';
-import { type RateLimits, XeroRateLimiter } from './rate-limiter.js';
+import { type RateLimits, XERO_LIMITS, XeroRateLimiter } from './rate-limiter.js';
 import { XeroTokenProvider } from './token-store.js';
+import { createSharedXeroGate, type XeroCallGate } from './xero-call-gate.js';
 import { installFastXeroDeserializer } from './xero-deserializer.js';
 import { createXeroGateway, type XeroGateway, type XeroTenantApi } from './xero-gateway.js';
 
@@ -20,6 +23,10 @@ export interface XeroServiceOptions {
   readonly backoff?: BackoffPolicy;
   readonly rateLimits?: Partial<RateLimits>;
   readonly maxRetryAfterMs?: number;
+  /** Names this process in the shared call log (default: host and pid). */
+  readonly holder?: string;
+  /** Wall clock of the shared limits (tests of the limits themselves). */
+  readonly nowMs?: () => number;
 }
 
 /** Everything Xero-shaped the app needs, built once per context. */
@@ -29,11 +36,16 @@ export interface XeroServices {
   readonly tokens: XeroTokenProvider;
   readonly gateway: XeroGateway;
   readonly ledger: XeroLedgerStore;
-  readonly limiter: XeroRateLimiter;
+  /** Xero's limits and daily budget, shared with every other process on the database. */
+  readonly gate: XeroCallGate;
+  readonly limits: XeroCallLimits;
   /** HMAC key for OAuth state, derived from the encryption key. */
   readonly stateKey: Buffer;
-  /** A fresh tenant API for one organisation (one per run: it holds that tenant's token and call count). */
-  tenantApi(org: Organisation): XeroTenantApi;
+  /**
+   * A fresh tenant API for one organisation (one per run: it holds that tenant's token and call count).
+   * Background work (polls, reconcile) stops at the daily reserve; interactive work may spend it.
+   */
+  tenantApi(org: Organisation, purpose: XeroCallPurpose): XeroTenantApi;
 }
 
 export function createXeroServices(input: {
@@ -54,11 +66,27 @@ export function createXeroServices(input: {
     clock,
     log: log.child({ component: 'xero-tokens' }),
   });
-  const limiter = new XeroRateLimiter(options.rateLimits);
+  const local = new XeroRateLimiter(options.rateLimits);
+  const limits: XeroCallLimits = {
+    ...XERO_LIMITS,
+    ...options.rateLimits,
+    dailyLimit: config.dailyLimit,
+    dailyReserve: config.dailyReserve,
+  };
+  const gate = createSharedXeroGate({
+    db,
+    local,
+    limits,
+    holder: options.holder ?? `${hostname()}:${process.pid}`,
+    log: log.child({ component: 'xero-limits' }),
+    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    // A slot counts as in flight at most one call timeout (and a margin) after its process went quiet.
+    lapseMs: (options.timeoutMs ?? 30_000) + 5_000,
+  });
   const gateway = createXeroGateway({
     apiUrl: config.apiUrl,
     tokens,
-    limiter,
+    gate,
     log: log.child({ component: 'xero-api' }),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
@@ -71,8 +99,9 @@ export function createXeroServices(input: {
     tokens,
     gateway,
     ledger: createXeroLedgerStore(db),
-    limiter,
+    gate,
+    limits,
     stateKey: secrets.deriveKey('xero-oauth-state'),
-    tenantApi: (org) => gateway.forOrganisation(org),
+    tenantApi: (org, purpose) => gateway.forOrganisation(org, purpose),
   };
 }
