@@ -265,6 +265,8 @@ describe('Xero settings', () => {
       tokenUrl: 'https://identity.xero.com/connect/token',
       connectionsUrl: 'https://api.xero.com/connections',
       redirectUri: 'https://ar.example.com/xero/callback',
+      dailyLimit: 1000,
+      dailyReserve: 300,
     });
   });
 
@@ -292,6 +294,17 @@ describe('Xero settings', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => i.variable)).toEqual([missing]);
+  });
+
+  it('takes the daily budget and its reserve, and refuses a reserve that leaves background work nothing', () => {
+    const ok = parseConfig({ XERO_DAILY_LIMIT: '5000', XERO_DAILY_RESERVE: '500' });
+    expect(ok.ok && ok.config.xero).toMatchObject({ dailyLimit: 5000, dailyReserve: 500 });
+    const bad = parseConfig({ XERO_DAILY_LIMIT: '1000', XERO_DAILY_RESERVE: '1000' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => i.variable)).toEqual(['XERO_DAILY_RESERVE']);
+    const words = parseConfig({ XERO_DAILY_LIMIT: 'lots' });
+    expect(!words.ok && words.issues.map((i) => i.variable)).toEqual(['XERO_DAILY_LIMIT']);
   });
 
   it('refuses scopes without offline_access and URLs that are not URLs, in one error', () => {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { WebClient } from '@slack/web-api';
 import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/clock.js';
 import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
@@ -20,6 +22,8 @@ import { createLogger, type Logger } from './logger.js';
 /** Everything a use-case, listener or job needs, built once. Tests pass fakes through `overrides`. */
 export interface AppContext {
   readonly config: Config;
+  /** This process among the instances and CLIs on one database (host:pid:random), as leases and logs name it. */
+  readonly instanceId: string;
   readonly database: Database;
   readonly clock: Clock;
   readonly log: Logger;
@@ -60,6 +64,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const database =
     overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const clock = overrides.clock ?? clockFor(config);
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const slackClient =
     overrides.slackClient ??
     (config.slack
@@ -78,7 +83,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     secrets,
     clock,
     log,
-    ...(overrides.xeroOptions ? { options: overrides.xeroOptions } : {}),
+    options: { holder: instanceId, ...overrides.xeroOptions },
   });
   const outboxHandlers = new Map<string, OutboxHandler>([
     [
@@ -95,6 +100,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   let destroyed: Promise<void> | undefined;
   return {
     config,
+    instanceId,
     database,
     clock,
     log,

@@ -1,18 +1,21 @@
 import type { App } from '@slack/bolt';
+import { getOrganisation } from './adapters/db/organisations.js';
 import { getSlackSettings, NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
+import { markSyncRequested } from './adapters/db/xero-sync-state.js';
 import { installDunning, runMorningDunning } from './adapters/outbox/dunning-handlers.js';
 import { registerSlackOutboxHandlers } from './adapters/slack/slack-poster.js';
 import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
+import { MORNING_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
 import type { Scheduler } from './jobs/scheduler.js';
-import { XERO_SYNC_JOB } from './jobs/xero-jobs.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
 import { runDailyDigest } from './use-cases/daily-digest.js';
+import { ensureFreshLedger, syncRunDepsOf } from './use-cases/run-xero-sync.js';
 import { OUTBOX_XERO_SYNC_REQUEST } from './use-cases/slack-admin.js';
 
-export const MORNING_JOB = 'collections.morning';
+export { MORNING_JOB };
 const DEFAULT_DIGEST_TIME = '08:30';
 
 /**
@@ -22,7 +25,14 @@ const DEFAULT_DIGEST_TIME = '08:30';
  */
 const digestTimes = new Map<string, string>();
 
+/** A digest and a plan are never built on a ledger older than this (the poll may be up to 2 hours apart). */
+export const MORNING_FRESHNESS_MS = 15 * 60_000;
+
 async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<void> {
+  const org = await getOrganisation(ctx.database.db, orgId);
+  if (org?.status === 'active' && ctx.config.xero.credentials) {
+    await ensureFreshLedger(syncRunDepsOf(ctx, 'service'), org, MORNING_FRESHNESS_MS);
+  }
   const settings = await getSlackSettings(
     ctx.database.db,
     orgId,
@@ -50,6 +60,7 @@ export const wiring = {
     ctx.outboxHandlers.set(OUTBOX_XERO_SYNC_REQUEST, async (item) => {
       const orgId = typeof item.payload.orgId === 'string' ? item.payload.orgId : item.orgId;
       if (!orgId) return { status: 'failed', error: 'sync request without an organisation' };
+      await markSyncRequested(ctx.database.db, orgId, ctx.clock.now());
       await ctx.jobStore.runSoon(orgId, XERO_SYNC_JOB, ctx.clock.now());
       return { status: 'done', result: { scheduled: XERO_SYNC_JOB } };
     });

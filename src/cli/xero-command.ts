@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { findOrganisation, listOrganisations, type Organisation } from '../adapters/db/organisations.js';
+import type { SyncHolder, SyncOutcome, SyncRunKind } from '../adapters/db/xero-sync-state.js';
 import { disconnectXeroOrganisation } from '../adapters/xero/xero-connect.js';
 import type { AppContext } from '../context.js';
-import { reconcileXeroOrganisation } from '../use-cases/reconcile-xero-organisation.js';
-import { syncXeroOrganisation, type XeroSyncReport } from '../use-cases/sync-xero-organisation.js';
+import {
+  awaitXeroSync,
+  runXeroSync,
+  type SyncRunDeps,
+  type SyncRunResult,
+  syncRunDepsOf,
+} from '../use-cases/run-xero-sync.js';
+import type { XeroSyncOptions } from '../use-cases/sync-xero-organisation.js';
 import { CliFailure, printJson, printLine, printTable } from './output.js';
 import { withContext } from './runtime.js';
 
@@ -64,59 +71,193 @@ export function registerXeroCommands(program: Command): void {
     .option('--org <org>', 'one organisation (name, short code or id); default: every active one')
     .option('--full', 'ignore the If-Modified-Since cursors and read everything')
     .option('--reconcile', 'run the nightly reconcile instead (open invoices and credits by status)')
+    .option(
+      '--no-wait',
+      'when another process is syncing the organisation, say who and since when, and exit 0',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { org?: string; full?: boolean; reconcile?: boolean; json?: boolean }) => {
-      await withContext(async (ctx) => {
-        const orgs = opts.org
-          ? [await resolveOrg(ctx, opts.org)]
-          : (await listOrganisations(ctx.database.db)).filter((o) => o.status === 'active');
-        if (orgs.length === 0) throw new CliFailure('no active organisation to sync (see `orgs`)');
-        const out: unknown[] = [];
-        for (const org of orgs) {
-          const started = performance.now();
-          const deps = {
-            api: ctx.xero.tenantApi(org, 'interactive'),
-            store: ctx.xero.ledger,
-            log: ctx.log.child({ orgId: org.id }),
-            now: ctx.clock.now(),
-          };
-          const progress = process.stderr.isTTY && !opts.json;
-          if (opts.reconcile) {
-            const r = await reconcileXeroOrganisation(deps, org);
-            const seconds = (performance.now() - started) / 1000;
-            out.push({ organisation: org.name, ...r, seconds: Number(seconds.toFixed(2)) });
-            if (!opts.json) {
-              printLine(`${org.name}: reconciled in ${seconds.toFixed(1)} s with ${r.apiCalls} API calls`);
-              printTable(
-                ['open invoices', 're-checked', 'gone from Xero', 'open credits'],
-                [[r.openInvoices, r.recheckedInvoices, r.missingInvoices, r.openCredits]],
-                { alignRight: [0, 1, 2, 3] },
-              );
-            }
-            continue;
+    .action(
+      async (opts: { org?: string; full?: boolean; reconcile?: boolean; wait: boolean; json?: boolean }) => {
+        await withContext(async (ctx) => {
+          const orgs = opts.org
+            ? [await resolveOrg(ctx, opts.org)]
+            : (await listOrganisations(ctx.database.db)).filter((o) => o.status === 'active');
+          if (orgs.length === 0) throw new CliFailure('no active organisation to sync (see `orgs`)');
+          const runKind: SyncRunKind = opts.reconcile ? 'reconcile' : opts.full ? 'full' : 'incremental';
+          const deps = syncRunDepsOf(ctx, 'cli');
+          const out: unknown[] = [];
+          let failed = false;
+          for (const org of orgs) {
+            const started = performance.now();
+            const progress = process.stderr.isTTY && !opts.json;
+            const seconds = () => Number(((performance.now() - started) / 1000).toFixed(2));
+            const result = await syncOnce(deps, org, runKind, {
+              wait: opts.wait,
+              onPage: progress
+                ? (resource, c) =>
+                    process.stderr.write(`\r  ${org.name}: ${resource} page ${c.pages}, ${c.rows} rows   `)
+                : undefined,
+              onWaiting: (by) => {
+                if (!opts.json) printLine(`${org.name}: ${describeHolder(by)}; waiting for it to finish…`);
+              },
+            });
+            if (progress) process.stderr.write('\n');
+            out.push({ organisation: org.name, ...jsonOf(result), seconds: seconds() });
+            if (result.status === 'failed') failed = true;
+            if (!opts.json) printResult(org.name, result, seconds());
           }
-          const report: XeroSyncReport = await syncXeroOrganisation(deps, org, {
-            full: opts.full === true,
-            onPage: progress
-              ? (resource, c) =>
-                  process.stderr.write(`\r  ${org.name}: ${resource} page ${c.pages}, ${c.rows} rows   `)
-              : undefined,
-          });
-          if (progress) process.stderr.write('\n');
-          const seconds = (performance.now() - started) / 1000;
-          out.push({ organisation: org.name, ...report, seconds: Number(seconds.toFixed(2)) });
-          if (!opts.json) {
-            printLine(
-              `${org.name}: ${report.mode} sync in ${seconds.toFixed(1)} s with ${report.apiCalls} API calls`,
+          if (opts.json) printJson(out);
+          if (failed)
+            throw new CliFailure(
+              'the sync did not complete (see above); pages stored before the failure are kept',
             );
-            printTable(
-              ['resource', 'pages', 'rows'],
-              Object.entries(report.resources).map(([k, v]) => [k, v.pages, v.rows]),
-              { alignRight: [1, 2] },
-            );
-          }
-        }
-        if (opts.json) printJson(out);
-      });
+        });
+      },
+    );
+}
+
+type CliSyncResult =
+  | { status: 'synced'; run: Extract<SyncRunResult, { kind: 'done' }> }
+  /** Another process was syncing: its result, which this command waited for. */
+  | { status: 'waited'; by: SyncHolder; outcome: SyncOutcome | null }
+  /** --no-wait: another process is syncing. */
+  | { status: 'busy'; by: SyncHolder }
+  | { status: 'failed'; runKind: SyncRunKind; error: string; by?: SyncHolder };
+
+/**
+ * One sync per organisation at a time: when the service (or another CLI) is syncing, wait for it and report its
+ * result. A --full or --reconcile asked for while an ordinary poll runs still runs once that poll is done.
+ */
+async function syncOnce(
+  deps: SyncRunDeps,
+  org: Organisation,
+  runKind: SyncRunKind,
+  o: {
+    wait: boolean;
+    onPage: XeroSyncOptions['onPage'];
+    onWaiting: (by: SyncHolder) => void;
+  },
+): Promise<CliSyncResult> {
+  for (;;) {
+    const r = await runXeroSync(deps, org, {
+      runKind,
+      purpose: 'interactive',
+      ...(o.onPage ? { onPage: o.onPage } : {}),
     });
+    if (r.kind === 'done') return { status: 'synced', run: r };
+    if (r.kind === 'failed') return { status: 'failed', runKind, error: r.error };
+    if (!o.wait) return { status: 'busy', by: r.by };
+    o.onWaiting(r.by);
+    const waited = await awaitXeroSync(deps, org.id, r.by);
+    if (waited.kind === 'timed-out') {
+      return {
+        status: 'failed',
+        runKind,
+        error: `gave up waiting for the sync ${describeHolder(r.by)}`,
+        by: r.by,
+      };
+    }
+    if (r.by.runKind === runKind || (runKind === 'incremental' && r.by.runKind === 'full')) {
+      return { status: 'waited', by: r.by, outcome: waited.outcome };
+    }
+  }
+}
+
+function describeHolder(by: SyncHolder): string {
+  const what =
+    by.runKind === 'reconcile'
+      ? 'a reconcile'
+      : `a${by.runKind === 'incremental' ? 'n' : ''} ${by.runKind} sync`;
+  return `${what} is running in the ${by.label} (${by.holder}) since ${by.startedAt.toISOString()}`;
+}
+
+function jsonOf(r: CliSyncResult): Record<string, unknown> {
+  switch (r.status) {
+    case 'synced':
+      return {
+        status: 'synced',
+        ...r.run.report,
+        ...(r.run.runKind === 'reconcile' ? { mode: 'reconcile' } : {}),
+      };
+    case 'waited':
+      return {
+        status: 'waited',
+        ranBy: {
+          holder: r.by.holder,
+          label: r.by.label,
+          runKind: r.by.runKind,
+          since: r.by.startedAt.toISOString(),
+        },
+        ok: r.outcome?.ok ?? null,
+        error: r.outcome?.error ?? null,
+        ...(r.outcome?.report ?? {}),
+      };
+    case 'busy':
+      return {
+        status: 'busy',
+        heldBy: {
+          holder: r.by.holder,
+          label: r.by.label,
+          runKind: r.by.runKind,
+          since: r.by.startedAt.toISOString(),
+        },
+      };
+    case 'failed':
+      return { status: 'failed', mode: r.runKind, error: r.error };
+  }
+}
+
+function printResult(name: string, r: CliSyncResult, seconds: number): void {
+  if (r.status === 'busy') {
+    printLine(`${name}: ${describeHolder(r.by)}; not waiting (--no-wait).`);
+    return;
+  }
+  if (r.status === 'failed') {
+    printLine(`${name}: failed after ${seconds.toFixed(1)} s: ${r.error}`);
+    return;
+  }
+  if (r.status === 'waited') {
+    const o = r.outcome;
+    if (!o)
+      printLine(`${name}: the ${r.by.label}'s sync ended without recording an outcome (its lease lapsed).`);
+    else if (!o.ok)
+      printLine(`${name}: the ${r.by.label}'s ${o.runKind} sync failed: ${o.error ?? 'unknown error'}`);
+    else {
+      const calls = typeof o.report?.apiCalls === 'number' ? ` with ${o.report.apiCalls} API calls` : '';
+      printLine(
+        `${name}: the ${r.by.label}'s ${o.runKind} sync finished${calls}; waited ${seconds.toFixed(1)} s.`,
+      );
+      printResources(o.report);
+    }
+    return;
+  }
+  const run = r.run;
+  if (run.runKind === 'reconcile') {
+    const rep = run.report;
+    printLine(`${name}: reconciled in ${seconds.toFixed(1)} s with ${rep.apiCalls} API calls`);
+    printTable(
+      ['open invoices', 're-checked', 'gone from Xero', 'open credits'],
+      [[rep.openInvoices, rep.recheckedInvoices, rep.missingInvoices, rep.openCredits]],
+      { alignRight: [0, 1, 2, 3] },
+    );
+    return;
+  }
+  printLine(
+    `${name}: ${run.report.mode} sync in ${seconds.toFixed(1)} s with ${run.report.apiCalls} API calls`,
+  );
+  printResources({ ...run.report });
+}
+
+function printResources(report: Record<string, unknown> | null): void {
+  const resources = report?.resources;
+  if (!resources || typeof resources !== 'object') return;
+  printTable(
+    ['resource', 'pages', 'rows'],
+    Object.entries(resources as Record<string, { pages: number; rows: number }>).map(([k, v]) => [
+      k,
+      v.pages,
+      v.rows,
+    ]),
+    { alignRight: [1, 2] },
+  );
 }

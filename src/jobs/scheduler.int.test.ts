@@ -187,7 +187,8 @@ describe('the Xero jobs on the scheduler', () => {
         orgId: org.id,
         ok: true,
         error: null,
-        nextRunAt: new Date('2026-11-20T21:15:00.000Z'),
+        // The first poll found everything new: the next one in 15 minutes, on the minute.
+        nextRunAt: new Date('2026-11-20T21:16:00.000Z'),
       },
     ]);
     const invoices = await database.db.selectFrom('xero_invoices').select('invoice_id').execute();

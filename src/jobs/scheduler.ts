@@ -16,11 +16,17 @@ export interface ScheduledJob {
   readonly name: string;
   /** The next run strictly after `after`, computed in the organisation's zone. */
   nextRunAfter(org: Organisation, after: Date): Date;
-  run(ctx: AppContext, org: Organisation, now: Date): Promise<void>;
+  /** A run may say when it should run next (an adaptive cadence); otherwise `nextRunAfter` decides. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most jobs return nothing, which TypeScript types as void.
+  run(ctx: AppContext, org: Organisation, now: Date): Promise<void | JobRunOutcome>;
   /** When an organisation first gets this job (default: nextRunAfter(org, now)). */
   firstRunAt?(org: Organisation, now: Date): Date;
   /** How long a claim holds before another instance may take the run over (default 30 minutes). */
   readonly leaseMs?: number;
+}
+
+export interface JobRunOutcome {
+  readonly nextRunAt?: Date;
 }
 
 export interface TickResult {
@@ -80,8 +86,9 @@ export class Scheduler {
       claimed.map(async (c): Promise<TickResult> => {
         const job = this.#jobs.get(c.job) as ScheduledJob;
         let error: string | null = null;
+        let outcome: JobRunOutcome | undefined;
         try {
-          await job.run(this.#ctx, c.organisation, now);
+          outcome = (await job.run(this.#ctx, c.organisation, now)) ?? undefined;
         } catch (err) {
           error = errorMessage(err);
           this.#log.error(
@@ -90,7 +97,7 @@ export class Scheduler {
           );
         }
         // From `now`, not from the missed slot: after downtime a job runs once, then returns to its rhythm.
-        const nextRunAt = job.nextRunAfter(c.organisation, now);
+        const nextRunAt = outcome?.nextRunAt ?? job.nextRunAfter(c.organisation, now);
         const kept = await store.finish({
           orgId: c.organisation.id,
           job: c.job,

@@ -1,33 +1,42 @@
 import type { Organisation } from '../adapters/db/organisations.js';
-import type { AppContext } from '../context.js';
+import { XERO_RECONCILE_JOB, XERO_SYNC_JOB } from '../domain/job-names.js';
 import { nextIntervalBoundary, nextLocalTime } from '../domain/schedule-times.js';
-import { reconcileXeroOrganisation } from '../use-cases/reconcile-xero-organisation.js';
-import { syncXeroOrganisation, type XeroSyncDeps } from '../use-cases/sync-xero-organisation.js';
+import { POLL_MINUTES } from '../domain/xero-poll-cadence.js';
+import { AppError } from '../errors.js';
+import { pollXeroOrganisation, reconcileXero, syncRunDepsOf } from '../use-cases/run-xero-sync.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 
-export const XERO_SYNC_JOB = 'xero.sync';
-export const XERO_RECONCILE_JOB = 'xero.reconcile';
-/** Incremental sync cadence: the safety net under webhooks, ≈100 calls a day of the 5,000 budget. */
-export const SYNC_EVERY_MINUTES = 15;
+export { XERO_RECONCILE_JOB, XERO_SYNC_JOB };
 /** Nightly reconcile at 04:00 local: after midnight batch jobs, clear of the 01:00–03:00 DST gaps. */
 export const RECONCILE_LOCAL_HOUR = 4;
+/** Another process holds the sync lease at 04:00: try again shortly rather than tomorrow. */
+const RECONCILE_RETRY_MS = 5 * 60_000;
 
-function depsFor(ctx: AppContext, org: Organisation, now: Date): XeroSyncDeps {
-  return {
-    api: ctx.xero.tenantApi(org, 'background'),
-    store: ctx.xero.ledger,
-    log: ctx.log.child({ component: 'xero-sync', orgId: org.id }),
-    now,
-  };
+function failure(org: Organisation, what: string, error: string, code: string | null): AppError {
+  return new AppError(
+    code === 'XERO_DAILY_BUDGET' ? 'XERO_DAILY_BUDGET' : 'XERO_SYNC_FAILED',
+    `${what} of ${org.name}: ${error}`,
+  );
 }
 
+/** Polls each organisation at the cadence `xero-poll-cadence.ts` sets (15 minutes to 2 hours). */
 export const xeroSyncJob: ScheduledJob = {
   name: XERO_SYNC_JOB,
-  nextRunAfter: (_org, after) => nextIntervalBoundary(after, SYNC_EVERY_MINUTES),
+  // Used only after a run that threw (the run itself says when to poll next).
+  nextRunAfter: (_org, after) => nextIntervalBoundary(after, POLL_MINUTES),
   firstRunAt: (_org, now) => now,
   leaseMs: 30 * 60_000,
-  async run(ctx, org, now) {
-    await syncXeroOrganisation(depsFor(ctx, org, now), org);
+  async run(ctx, org) {
+    const { result, nextPollAt } = await pollXeroOrganisation(
+      syncRunDepsOf(ctx, 'service'),
+      org,
+      ctx.xero.limits,
+    );
+    if (result.kind === 'failed' && result.code !== 'XERO_DAILY_BUDGET') {
+      // Recorded in xero_sync_state; thrown so the scheduler logs it and keeps the job's last_error.
+      throw failure(org, 'xero sync', result.error, result.code);
+    }
+    return { nextRunAt: nextPollAt };
   },
 };
 
@@ -36,7 +45,9 @@ export const xeroReconcileJob: ScheduledJob = {
   nextRunAfter: (org, after) => nextLocalTime(after, org.timezone, RECONCILE_LOCAL_HOUR),
   leaseMs: 60 * 60_000,
   async run(ctx, org, now) {
-    await reconcileXeroOrganisation(depsFor(ctx, org, now), org);
+    const result = await reconcileXero(syncRunDepsOf(ctx, 'service'), org);
+    if (result.kind === 'busy') return { nextRunAt: new Date(now.getTime() + RECONCILE_RETRY_MS) };
+    if (result.kind === 'failed') throw failure(org, 'xero reconcile', result.error, result.code);
   },
 };
 

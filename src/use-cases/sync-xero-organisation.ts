@@ -28,6 +28,8 @@ export interface XeroSyncReport {
   readonly mode: 'full' | 'incremental';
   readonly organisationRefreshed: boolean;
   readonly resources: Record<SyncResource, ResourceCount>;
+  /** Whether any resource had records modified after its cursor (a full sync: whether it read anything). */
+  readonly changed: boolean;
   readonly apiCalls: number;
 }
 
@@ -98,13 +100,22 @@ export async function syncXeroOrganisation(
   const refreshOrganisation = full || options.refreshOrganisation === true || !org.baseCurrency;
   if (refreshOrganisation) await refreshOrganisationProfile(deps, org.id);
 
+  // The cursors as they were: a page whose newest record is newer than its cursor brings something new (the
+  // second re-read below the cursor brings nothing new, and says nothing about whether Xero changed).
+  const before = new Map<SyncResource, Date | null>();
+  let changed = false;
   const since = async (resource: SyncResource) => {
-    if (full) return null;
     const c = await store.cursor(org.id, resource);
+    before.set(resource, c);
+    if (full) return null;
     return c ? new Date(c.getTime() - OVERLAP_MS) : null;
   };
   const progress = (resource: SyncResource) => (c: ResourceCount) => options.onPage?.(resource, c);
-  const saveOptions = (resource: SyncResource, at: Date | null) => ({ now, cursor: { resource, at } });
+  const saveOptions = (resource: SyncResource, at: Date | null) => {
+    const prior = before.get(resource) ?? null;
+    if (at && (!prior || at > prior)) changed = true;
+    return { now, cursor: { resource, at } };
+  };
 
   const resources = {} as Record<SyncResource, ResourceCount>;
 
@@ -147,6 +158,7 @@ export async function syncXeroOrganisation(
     mode: full ? 'full' : 'incremental',
     organisationRefreshed: refreshOrganisation,
     resources,
+    changed,
     apiCalls: api.calls - startCalls,
   };
   log.info({ orgId: org.id, mode: report.mode, apiCalls: report.apiCalls, resources }, 'xero sync finished');

@@ -33,6 +33,8 @@ export interface ScheduledJobStore {
   }): Promise<boolean>;
   /** Makes a job due now (after a connect, or an operator's request). */
   runSoon(orgId: string, job: string, now: Date): Promise<void>;
+  /** When a job runs next for an organisation (null: it has no row yet). */
+  nextRunAt(orgId: string, job: string): Promise<Date | null>;
 }
 
 export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
@@ -123,6 +125,16 @@ export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
         .where('locked_by', '=', workerId)
         .executeTakeFirst();
       return res.numUpdatedRows > 0n;
+    },
+
+    async nextRunAt(orgId, job) {
+      const row = await db
+        .selectFrom('scheduled_jobs')
+        .select('next_run_at')
+        .where('org_id', '=', orgId)
+        .where('job', '=', job)
+        .executeTakeFirst();
+      return row?.next_run_at ?? null;
     },
 
     async runSoon(orgId, job, now) {

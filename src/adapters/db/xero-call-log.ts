@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import {
   decideXeroCall,
+  estimateDayRemaining,
   XERO_DAY_MS,
   XERO_WINDOW_MS,
   type XeroCallDecision,
@@ -199,4 +200,15 @@ export async function pruneXeroCalls(db: Queryable, tenantId: string, beforeMs: 
     .where('started_at', '<', new Date(beforeMs))
     .executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** Calls left today by the shared log's estimate, and what background work may still spend of them. */
+export async function xeroDayBudget(
+  db: Queryable,
+  tenantId: string,
+  limits: XeroCallLimits,
+  nowMs: number,
+): Promise<{ remaining: number; backgroundSpare: number }> {
+  const remaining = estimateDayRemaining(await readXeroCallWindow(db, tenantId, nowMs), limits, nowMs);
+  return { remaining, backgroundSpare: remaining - limits.dailyReserve };
 }

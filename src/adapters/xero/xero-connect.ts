@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
-import { XERO_SYNC_JOB } from '../../jobs/xero-jobs.js';
 import type { Logger } from '../../logger.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Organisation } from '../db/organisations.js';

@@ -10,6 +10,7 @@ import {
   topMessage,
 } from '../../adapters/slack/blocks/reports.js';
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
+import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
 import {
   buildAgingReport,
@@ -21,6 +22,7 @@ import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
 import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
+import { xeroUsage } from '../../use-cases/xero-usage.js';
 import { apologise, type ListenerDeps } from '../slack-context.js';
 import { runForCustomer } from './customer-subcommands.js';
 import { type ArCommand, parseArCommand } from './parse-ar-command.js';
@@ -110,12 +112,32 @@ async function answer(
   }
 
   switch (cmd.kind) {
-    case 'setup':
+    case 'setup': {
+      const usage = await xeroUsage(
+        db,
+        organisation,
+        deps.ctx.xero.limits,
+        Date.now(),
+        await deps.ctx.jobStore.nextRunAt(organisation.id, XERO_SYNC_JOB),
+      );
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: setupModal({ orgName: organisation.name, ...settings }) as never,
+        view: setupModal({
+          orgName: organisation.name,
+          ...settings,
+          xero: {
+            timezone: organisation.timezone,
+            callsToday: usage.callsToday.total,
+            callsRemaining: usage.callsRemaining,
+            reserve: usage.reserve,
+            nextSyncAt: usage.nextSyncAt,
+            syncingSince: usage.syncing?.startedAt ?? null,
+            lastSync: usage.lastSync,
+          },
+        }) as never,
       });
       return;
+    }
     case 'sync': {
       const out = await requestXeroSync(db, { orgId: organisation.id, actor, now: now() });
       if (out.kind === 'forbidden') return reply(noticeMessage(out.reason));

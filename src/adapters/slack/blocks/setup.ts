@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { VIEW } from './ids.js';
 import { type Block, clip, context, escapeMrkdwn, section } from './kit.js';
 
@@ -10,6 +11,43 @@ export interface SetupValues {
   readonly managers: readonly string[];
   readonly collectors: readonly string[];
   readonly digestTime: string;
+  /** Xero's daily call budget and the syncs, for the manager who wonders why figures lag. */
+  readonly xero?: SetupXeroStatus;
+}
+
+export interface SetupXeroStatus {
+  readonly timezone: string;
+  readonly callsToday: number;
+  readonly callsRemaining: number;
+  readonly reserve: number;
+  readonly nextSyncAt: Date | null;
+  readonly syncingSince: Date | null;
+  readonly lastSync: {
+    readonly finishedAt: Date;
+    readonly ok: boolean;
+    readonly error: string | null;
+  } | null;
+}
+
+function localTime(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL HH:mm');
+}
+
+/** One line on Xero: calls spent and left today (of which the reserve), and the syncs. */
+export function xeroStatusLine(x: SetupXeroStatus): string {
+  const parts = [
+    `Xero calls today: ${x.callsToday} made, ${x.callsRemaining} left (${x.reserve} kept for collectors' work)`,
+  ];
+  if (x.syncingSince) parts.push(`syncing now (since ${localTime(x.syncingSince, x.timezone)})`);
+  else if (x.nextSyncAt) parts.push(`next sync ${localTime(x.nextSyncAt, x.timezone)}`);
+  if (x.lastSync) {
+    parts.push(
+      x.lastSync.ok
+        ? `last sync ${localTime(x.lastSync.finishedAt, x.timezone)}`
+        : `last sync failed ${localTime(x.lastSync.finishedAt, x.timezone)}: ${clip(x.lastSync.error ?? 'unknown error', 300)}`,
+    );
+  }
+  return escapeMrkdwn(parts.join(' · '));
 }
 
 export const SETUP_BLOCK = {
@@ -67,6 +105,7 @@ export function setupModal(v: SetupValues): Record<string, unknown> {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(`Settings for *${escapeMrkdwn(clip(v.orgName, 200))}*`),
+      ...(v.xero ? [context(xeroStatusLine(v.xero))] : []),
       channelInput(
         SETUP_BLOCK.digestChannel,
         'Digest channel',
