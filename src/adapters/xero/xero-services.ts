@@ -66,7 +66,7 @@ export function createXeroServices(input: {
     clock,
     log: log.child({ component: 'xero-tokens' }),
   });
-  const local = new XeroRateLimiter(options.rateLimits);
+  const local = new XeroRateLimiter(options.rateLimits, options.nowMs);
   const limits: XeroCallLimits = {
     ...XERO_LIMITS,
     ...options.rateLimits,
