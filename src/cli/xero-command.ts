@@ -1,16 +1,9 @@
 import type { Command } from 'commander';
 import { findOrganisation, listOrganisations, type Organisation } from '../adapters/db/organisations.js';
-import type { SyncHolder, SyncOutcome, SyncRunKind } from '../adapters/db/xero-sync-state.js';
+import type { SyncHolder, SyncRunKind } from '../adapters/db/xero-sync-state.js';
 import { disconnectXeroOrganisation } from '../adapters/xero/xero-connect.js';
 import type { AppContext } from '../context.js';
-import {
-  awaitXeroSync,
-  runXeroSync,
-  type SyncRunDeps,
-  type SyncRunResult,
-  syncRunDepsOf,
-} from '../use-cases/run-xero-sync.js';
-import type { XeroSyncOptions } from '../use-cases/sync-xero-organisation.js';
+import { type OperatorSyncResult, syncOrAwait, syncRunDepsOf } from '../use-cases/run-xero-sync.js';
 import { CliFailure, printJson, printLine, printTable } from './output.js';
 import { withContext } from './runtime.js';
 
@@ -91,7 +84,7 @@ export function registerXeroCommands(program: Command): void {
             const started = performance.now();
             const progress = process.stderr.isTTY && !opts.json;
             const seconds = () => Number(((performance.now() - started) / 1000).toFixed(2));
-            const result = await syncOnce(deps, org, runKind, {
+            const result = await syncOrAwait(deps, org, runKind, {
               wait: opts.wait,
               onPage: progress
                 ? (resource, c) =>
@@ -116,53 +109,6 @@ export function registerXeroCommands(program: Command): void {
     );
 }
 
-type CliSyncResult =
-  | { status: 'synced'; run: Extract<SyncRunResult, { kind: 'done' }> }
-  /** Another process was syncing: its result, which this command waited for. */
-  | { status: 'waited'; by: SyncHolder; outcome: SyncOutcome | null }
-  /** --no-wait: another process is syncing. */
-  | { status: 'busy'; by: SyncHolder }
-  | { status: 'failed'; runKind: SyncRunKind; error: string; by?: SyncHolder };
-
-/**
- * One sync per organisation at a time: when the service (or another CLI) is syncing, wait for it and report its
- * result. A --full or --reconcile asked for while an ordinary poll runs still runs once that poll is done.
- */
-async function syncOnce(
-  deps: SyncRunDeps,
-  org: Organisation,
-  runKind: SyncRunKind,
-  o: {
-    wait: boolean;
-    onPage: XeroSyncOptions['onPage'];
-    onWaiting: (by: SyncHolder) => void;
-  },
-): Promise<CliSyncResult> {
-  for (;;) {
-    const r = await runXeroSync(deps, org, {
-      runKind,
-      purpose: 'interactive',
-      ...(o.onPage ? { onPage: o.onPage } : {}),
-    });
-    if (r.kind === 'done') return { status: 'synced', run: r };
-    if (r.kind === 'failed') return { status: 'failed', runKind, error: r.error };
-    if (!o.wait) return { status: 'busy', by: r.by };
-    o.onWaiting(r.by);
-    const waited = await awaitXeroSync(deps, org.id, r.by);
-    if (waited.kind === 'timed-out') {
-      return {
-        status: 'failed',
-        runKind,
-        error: `gave up waiting for the sync ${describeHolder(r.by)}`,
-        by: r.by,
-      };
-    }
-    if (r.by.runKind === runKind || (runKind === 'incremental' && r.by.runKind === 'full')) {
-      return { status: 'waited', by: r.by, outcome: waited.outcome };
-    }
-  }
-}
-
 function describeHolder(by: SyncHolder): string {
   const what =
     by.runKind === 'reconcile'
@@ -171,7 +117,7 @@ function describeHolder(by: SyncHolder): string {
   return `${what} is running in the ${by.label} (${by.holder}) since ${by.startedAt.toISOString()}`;
 }
 
-function jsonOf(r: CliSyncResult): Record<string, unknown> {
+function jsonOf(r: OperatorSyncResult): Record<string, unknown> {
   switch (r.status) {
     case 'synced':
       return {
@@ -207,7 +153,7 @@ function jsonOf(r: CliSyncResult): Record<string, unknown> {
   }
 }
 
-function printResult(name: string, r: CliSyncResult, seconds: number): void {
+function printResult(name: string, r: OperatorSyncResult, seconds: number): void {
   if (r.status === 'busy') {
     printLine(`${name}: ${describeHolder(r.by)}; not waiting (--no-wait).`);
     return;

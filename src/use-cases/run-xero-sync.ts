@@ -145,6 +145,8 @@ export async function runXeroSync(
 
 export type SyncWaitResult =
   | { readonly kind: 'finished'; readonly by: SyncHolder; readonly outcome: SyncOutcome | null }
+  /** Its holder stopped renewing the lease (the process died): nothing was recorded. */
+  | { readonly kind: 'lapsed'; readonly by: SyncHolder }
   | { readonly kind: 'timed-out'; readonly by: SyncHolder };
 
 /**
@@ -162,12 +164,68 @@ export async function awaitXeroSync(
   const deadline = deps.wallMs() + (options.timeoutMs ?? 60 * 60_000);
   for (;;) {
     const state = await getSyncState(deps.db, orgId, deps.wallMs());
-    const running = state?.running;
-    if (!running || running.holder !== by.holder || running.startedAt.getTime() !== by.startedAt.getTime()) {
-      return { kind: 'finished', by, outcome: state?.last ?? null };
-    }
+    const same = (h: SyncHolder | null | undefined) =>
+      !!h && h.holder === by.holder && h.startedAt.getTime() === by.startedAt.getTime();
+    if (same(state?.lapsed)) return { kind: 'lapsed', by };
+    if (!same(state?.running)) return { kind: 'finished', by, outcome: state?.last ?? null };
     if (deps.wallMs() >= deadline) return { kind: 'timed-out', by };
     await sleep(pollMs);
+  }
+}
+
+export type OperatorSyncResult =
+  | { readonly status: 'synced'; readonly run: Extract<SyncRunResult, { kind: 'done' }> }
+  /** Another process was syncing: its result, which this call waited for. */
+  | { readonly status: 'waited'; readonly by: SyncHolder; readonly outcome: SyncOutcome | null }
+  /** `wait: false`: another process is syncing. */
+  | { readonly status: 'busy'; readonly by: SyncHolder }
+  | {
+      readonly status: 'failed';
+      readonly runKind: SyncRunKind;
+      readonly error: string;
+      readonly by?: SyncHolder;
+    };
+
+/**
+ * An operator's sync (`cli sync`): one per organisation at a time, so when the service or another CLI is
+ * syncing, wait for it and report its result instead of syncing twice. A --full or --reconcile asked for while
+ * an ordinary poll runs still runs once that poll is done.
+ */
+export async function syncOrAwait(
+  deps: SyncRunDeps,
+  org: Organisation,
+  runKind: SyncRunKind,
+  o: {
+    readonly wait: boolean;
+    readonly onPage?: XeroSyncOptions['onPage'];
+    readonly onWaiting?: (by: SyncHolder) => void;
+    readonly pollMs?: number;
+  },
+): Promise<OperatorSyncResult> {
+  for (;;) {
+    const r = await runXeroSync(deps, org, {
+      runKind,
+      purpose: 'interactive',
+      ...(o.onPage ? { onPage: o.onPage } : {}),
+    });
+    if (r.kind === 'done') return { status: 'synced', run: r };
+    if (r.kind === 'failed') return { status: 'failed', runKind, error: r.error };
+    if (!o.wait) return { status: 'busy', by: r.by };
+    o.onWaiting?.(r.by);
+    const waited = await awaitXeroSync(deps, org.id, r.by, o.pollMs ? { pollMs: o.pollMs } : {});
+    if (waited.kind === 'timed-out') {
+      return {
+        status: 'failed',
+        runKind,
+        error: 'gave up waiting for the sync another process is running',
+        by: r.by,
+      };
+    }
+    // Its holder died without a word: take the lease over and sync.
+    if (waited.kind === 'lapsed') continue;
+    if (r.by.runKind === runKind || (runKind === 'incremental' && r.by.runKind === 'full')) {
+      return { status: 'waited', by: r.by, outcome: waited.outcome };
+    }
   }
 }
 
@@ -234,8 +292,8 @@ export async function ensureFreshLedger(
   let result = await runXeroSync(deps, org, { runKind: 'incremental', purpose: 'background' });
   if (result.kind === 'busy') {
     await awaitXeroSync(deps, org.id, result.by, { timeoutMs: 15 * 60_000 });
-    const now = await getSyncState(deps.db, org.id, deps.wallMs());
-    if (!fresh(now?.lastCompleteAt))
+    const after = await getSyncState(deps.db, org.id, deps.wallMs());
+    if (!fresh(after?.lastCompleteAt))
       result = await runXeroSync(deps, org, { runKind: 'incremental', purpose: 'background' });
   }
   if (result.kind === 'failed') {

@@ -29,6 +29,8 @@ export interface SyncState {
   readonly orgId: string;
   /** Who syncs it now (null when nobody does, or when the holder's lease lapsed). */
   readonly running: SyncHolder | null;
+  /** A holder whose lease lapsed without a release (its process died): the next claim takes over. */
+  readonly lapsed: SyncHolder | null;
   readonly last: SyncOutcome | null;
   /** Business time of the last sync that completed: what the ledger is as fresh as. */
   readonly lastCompleteAt: Date | null;
@@ -151,18 +153,20 @@ export async function markSyncRequested(db: Queryable, orgId: string, at: Date):
 export async function getSyncState(db: Queryable, orgId: string, nowMs: number): Promise<SyncState | null> {
   const r = await db.selectFrom('xero_sync_state').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   if (!r) return null;
-  const live = r.holder !== null && r.lease_until !== null && r.lease_until.getTime() >= nowMs;
+  const held: SyncHolder | null =
+    r.holder !== null && r.started_at
+      ? {
+          holder: r.holder,
+          label: r.holder_label ?? 'unknown',
+          runKind: (r.run_kind ?? 'incremental') as SyncRunKind,
+          startedAt: r.started_at,
+        }
+      : null;
+  const live = held !== null && r.lease_until !== null && r.lease_until.getTime() >= nowMs;
   return {
     orgId: r.org_id,
-    running:
-      live && r.started_at
-        ? {
-            holder: r.holder as string,
-            label: r.holder_label ?? 'unknown',
-            runKind: (r.run_kind ?? 'incremental') as SyncRunKind,
-            startedAt: r.started_at,
-          }
-        : null,
+    running: live ? held : null,
+    lapsed: live ? null : held,
     last:
       r.last_run_kind && r.last_started_at && r.last_finished_at
         ? {
