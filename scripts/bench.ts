@@ -3,8 +3,9 @@
  * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.
  * Run a single section with `npm run bench -- outbox`.
  */
-import { fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,7 +36,7 @@ import { validateMessageBlocks } from '../src/sandbox/slack/block-kit-limits.js'
 import { startXeroSandbox } from '../src/sandbox/xero/index.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../src/testing/ledger-builders.js';
 import { insertLedger } from '../src/testing/ledger-fixtures.js';
-import { surfacesContext, surfacesLedger } from '../src/testing/slack-surfaces-fixture.js';
+import { surfacesContext } from '../src/testing/slack-surfaces-fixture.js';
 import type { TestDatabase } from '../src/testing/test-database.js';
 import { signalsFromHolds } from '../src/use-cases/collections-view.js';
 import { assembleDigest } from '../src/use-cases/daily-digest.js';
@@ -180,21 +181,42 @@ function collectorState(ledger: Ledger, asOf: IsoDate): Omit<PlanChasesInput, 'l
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+/** Sends `msg` to a child and resolves with its next message that has `key`. */
+function ask<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: Record<string, unknown>) => {
+      if (!(key in m)) return;
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    if (msg !== null) child.send(msg as never);
+  });
+}
+
 /**
- * Fires `n` concurrent signed `/ar` commands at a real Bolt HTTP receiver and returns each request's time to
- * its HTTP reply (the ack). Slack (the sandbox and the load) runs in a child process, as it would on Slack's
- * side of the network, so it does not compete for the app's event loop.
+ * Fires `n` concurrent signed `/ar` commands at a real Bolt HTTP receiver and returns each request's time to its
+ * HTTP reply (the ack). Three processes, as in production: the app (here), Slack's Web API and response_url
+ * receiver (`bench-slack-sandbox.ts`), and the load generator (`bench-slack-fire.ts`).
  */
 async function measureAcks(
   n: number,
+  ledger: Ledger,
+  commands: readonly string[],
   register: (app: App, ctx: AppContext) => void,
-): Promise<{ latencies: number[]; answered: number }> {
+  options: { answers?: boolean } = {},
+): Promise<{ latencies: number[]; answered: number; answeredWithinMs: number }> {
+  const answers = options.answers ?? true;
   const database = await freshDatabase();
-  await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
-  const slack = fork(join(import.meta.dirname, 'bench-slack-load.ts'), [], { execArgv: ['--import', 'tsx'] });
-  const hello = await new Promise<{ apiUrl: string; botToken: string }>((resolve) =>
-    slack.once('message', resolve as never),
-  );
+  await insertLedger(database.db, TEST_ORG_ID, ledger);
+  const child = (file: string) =>
+    fork(join(import.meta.dirname, file), [], { execArgv: ['--import', 'tsx'] });
+  const slack = child('bench-slack-sandbox.ts');
+  const fire = fork(join(import.meta.dirname, 'bench-slack-fire.mjs'), [], { execArgv: [] });
+  const [hello] = await Promise.all([
+    ask<{ apiUrl: string; botToken: string }>(slack, null, 'apiUrl'),
+    ask(fire, null, 'ready'),
+  ]);
   const ctx = await surfacesContext(database as TestDatabase, hello as never);
   const secret = 'bench-signing-secret-0123456789';
   // Production settings: the HTTP reply is the ack, sent before the slow work.
@@ -204,24 +226,52 @@ async function measureAcks(
     slackApiUrl: hello.apiUrl,
     logger: log,
     clientOptions: { retryConfig: { retries: 0 } },
+    onListening: (server) => ctx.requests.track(server),
   });
   register(bolt.app, ctx);
   const port = await bolt.start(0);
-  const result = new Promise<{ latencies: number[]; answered: number }>((resolve) =>
-    slack.once('message', resolve as never),
-  );
-  slack.send({
-    url: `http://127.0.0.1:${port}`,
-    secret,
-    n,
-    commands: ['top 5', 'aging acme', 'customer beta', 'kpis'],
-  });
-  const out = await result;
-  await new Promise((resolve) => slack.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const batch = async (texts: readonly string[]) => {
+    const { urls } = await ask<{ urls: string[] }>(
+      slack,
+      { kind: 'urls', n: texts.length, channel: 'C_QUEUE', user: 'U_MANAGER' },
+      'urls',
+    );
+    const cmds = texts.map((text, i) => ({
+      text,
+      responseUrl: urls[i]!,
+      userId: 'U_MANAGER',
+      channelId: 'C_QUEUE',
+    }));
+    return (await ask<{ latencies: number[] }>(fire, { url, secret, commands: cmds }, 'latencies')).latencies;
+  };
+  const answeredNow = async () =>
+    (await ask<{ answered: number }>(slack, { kind: 'answered' }, 'answered')).answered;
+  const waitAnswers = async (count: number) => {
+    if (!answers) return answeredNow();
+    const deadline = Date.now() + 120_000;
+    while ((await answeredNow()) < count && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    return answeredNow();
+  };
+  // Warm-up: each command once, answered, as in a service that has been running (connections, JIT, caches).
+  for (const c of commands) {
+    await batch([c]);
+    await waitAnswers(commands.indexOf(c) + 1);
+  }
+  const before = await answeredNow();
+  const t0 = performance.now();
+  const latencies = await batch(Array.from({ length: n }, (_, i) => commands[i % commands.length]!));
+  const answered = (await waitAnswers(before + n)) - before;
+  const answeredWithinMs = performance.now() - t0;
+  slack.send({ kind: 'stop' });
+  fire.kill();
+  await Promise.all([once(slack, 'exit'), once(fire, 'exit')]);
   await bolt.stop();
+  await ctx.destroy();
   await database.destroy();
-  out.latencies.sort((a, z) => a - z);
-  return out;
+  latencies.sort((a, z) => a - z);
+  return { latencies, answered, answeredWithinMs };
 }
 
 const sections: Section[] = [
@@ -292,26 +342,40 @@ const sections: Section[] = [
   {
     name: 'slack-ack',
     async run() {
-      const N = 200;
-      const ours = await measureAcks(N, (app, ctx) => registerListeners(app, ctx));
-      // The same load against a listener that only acks and answers: what Bolt, HTTP and this machine cost.
-      const floor = await measureAcks(N, (app) =>
-        app.command('/ar', async ({ ack, respond }) => {
-          await ack();
-          await respond({ response_type: 'ephemeral', text: 'ok' });
-        }),
+      const N = 100;
+      // An organisation of 20k invoices (12k open), with a payment history to score.
+      const ledger = syntheticLedger(4_000, 3, 2, '2026-11-20');
+      const ours = await measureAcks(N, ledger, ['top 5'], (app, ctx) => registerListeners(app, ctx));
+      // The same generator against a bare Bolt app that only acks: what Bolt, HTTP and this machine cost under
+      // this load.
+      const floor = await measureAcks(
+        N,
+        ledger,
+        ['top 5'],
+        (app) =>
+          app.command('/ar', async ({ ack }) => {
+            await ack();
+          }),
+        { answers: false },
       );
       const p99 = percentile(ours.latencies, 99);
       const line = (l: number[]) =>
         `p50 ${percentile(l, 50).toFixed(0)} ms, p99 ${percentile(l, 99).toFixed(0)} ms, max ${l.at(-1)!.toFixed(0)} ms`;
       return [
-        { name: 'answers delivered via response_url', value: `${ours.answered} of ${N}` },
-        { name: 'reference: ack-only listener, same load', value: line(floor.latencies) },
         {
-          name: `ack time, ${N} concurrent signed commands`,
+          name: 'organisation',
+          value: `${ledger.invoices.length} invoices, ${ledger.contacts.length} customers`,
+        },
+        {
+          name: 'answers delivered via response_url',
+          value: `${ours.answered} of ${N}, the last ${(ours.answeredWithinMs / 1000).toFixed(1)} s after the burst`,
+        },
+        { name: 'bare Bolt app (ack only), same generator', value: line(floor.latencies) },
+        {
+          name: `ack time, ${N} concurrent signed /ar top 5`,
           value: `${line(ours.latencies)} (load average ${loadavg()[0]!.toFixed(1)})`,
           budget: 'p99 200 ms',
-          ok: p99 <= 200,
+          ok: p99 <= 200 && ours.answered === N,
         },
       ];
     },

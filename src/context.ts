@@ -17,6 +17,7 @@ import {
   type XeroServices,
 } from './adapters/xero/xero-services.js';
 import type { Config } from './config.js';
+import { createRequestGauge, type RequestGauge } from './http/request-gauge.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Everything a use-case, listener or job needs, built once. Tests pass fakes through `overrides`. */
@@ -36,6 +37,8 @@ export interface AppContext {
   readonly xero: XeroServices;
   /** Per-organisation schedule the scheduler's ticker claims from. */
   readonly jobStore: ScheduledJobStore;
+  /** Requests this process is answering: slow work after an ack waits for the ack path to be free. */
+  readonly requests: RequestGauge;
   destroy(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     outboxHandlers,
     xero,
     jobStore: createScheduledJobStore(database.db),
+    requests: createRequestGauge(),
     destroy() {
       destroyed ??= (async () => {
         // A database passed in by the caller (tests) is the caller's to close.

@@ -63,6 +63,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
       customRoutes: routes,
       logger: ctx.log,
       httpPort: wantedPort,
+      onListening: (s) => ctx.requests.track(s),
       ...options.slack,
     });
     options.registerSlackListeners?.(slack.app);
@@ -70,6 +71,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
     log.info({ mode: slack.mode, botUserId: slack.identity.botUserId }, 'slack connected');
   } else {
     server = createRouteServer(routes);
+    ctx.requests.track(server);
     port = await listen(server, wantedPort);
   }
 

@@ -4,7 +4,12 @@ import type { AppContext } from '../context.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
-import { createLedgerCache, type LedgerLoader } from '../use-cases/ledger-cache.js';
+import {
+  createLedgerCache,
+  createScoredViewCache,
+  type LedgerLoader,
+  type ScoredViewCache,
+} from '../use-cases/ledger-cache.js';
 
 /** What every listener needs from the context, checked once at registration. */
 export interface ListenerDeps {
@@ -16,21 +21,29 @@ export interface ListenerDeps {
   readonly afterAck: <T>(work: () => Promise<T>) => Promise<T>;
   /** The synced ledger, shared by a burst of requests (see createLedgerCache). */
   readonly ledgers: LedgerLoader;
+  /** The ledger scored as of today with today's signals, shared the same way (see createScoredViewCache). */
+  readonly scoredViews: ScoredViewCache;
 }
+
+/** Slow work waits this long at most for the ack path to fall quiet. */
+export const ACK_PATH_WAIT_MS = 1_000;
 
 /**
  * Slow work after an ack (loading and scoring a ledger) is CPU in this process. Run all of it at once and a
- * burst of commands starves the event loop, so later requests are acked late; a small queue keeps acks
- * quick and the answers still come within seconds. Per process: other instances have their own.
+ * burst of commands starves the event loop, so later requests are acked late. So: a small queue, and each piece
+ * starts only when no request is being answered (`idle`), so a burst is acked first and answered after, within
+ * seconds. Per process: other instances have their own.
  */
-export function createWorkQueue(concurrency: number): <T>(work: () => Promise<T>) => Promise<T> {
+export function createWorkQueue(
+  concurrency: number,
+  idle: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve)),
+): <T>(work: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (work) => {
     if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     running++;
-    // Yield once so acks already parsed are written before this work takes the thread.
-    await new Promise((resolve) => setImmediate(resolve));
+    await idle();
     try {
       return await work();
     } finally {
@@ -51,8 +64,9 @@ export function listenerDeps(ctx: AppContext): ListenerDeps {
     users: ctx.slack.users,
     defaults: slackDefaults(ctx),
     log: ctx.log.child({ component: 'slack-listeners' }),
-    afterAck: createWorkQueue(2),
+    afterAck: createWorkQueue(2, () => ctx.requests.idle(ACK_PATH_WAIT_MS)),
     ledgers: createLedgerCache(ctx.database.db, () => Date.now()),
+    scoredViews: createScoredViewCache(),
   };
 }
 

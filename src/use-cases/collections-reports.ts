@@ -2,7 +2,7 @@ import { type AgeingReport, buildAgeing } from '../domain/ageing.js';
 import { type ArKpis, buildKpis, type KpiOptions } from '../domain/ar-kpis.js';
 import { type BacktestReport, runBacktest } from '../domain/backtest.js';
 import { buildForecast, type CashForecast } from '../domain/cash-forecast.js';
-import { scoreLedger } from '../domain/collections-scoring.js';
+import { type ScoredLedger, scoreLedger } from '../domain/collections-scoring.js';
 import type { CollectionsSignals } from '../domain/collections-signals.js';
 import type { RiskModel } from '../domain/late-payment-risk.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
@@ -32,8 +32,25 @@ export function listPriorities(
   asOf: IsoDate,
   options: ScoringInputs & { priority?: PriorityOptions } = {},
 ): PriorityList {
-  const scored = scoreLedger(ledger, asOf, options);
-  return prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals, options.priority);
+  return prioritiesOf(scoreLedger(ledger, asOf, options), options.priority);
+}
+
+/** The priority list of a ledger already scored. */
+export function prioritiesOf(scored: ScoredLedger, options?: PriorityOptions): PriorityList {
+  return prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals, options);
+}
+
+/** The 30-day cash forecast of a ledger already scored. */
+export function forecastOf(
+  scored: ScoredLedger,
+  options: { horizonDays?: number; disputedWeight?: number } = {},
+): CashForecast {
+  return buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
+    horizonDays: options.horizonDays ?? 30,
+    risks: scored.risks,
+    riskHorizonDays: scored.model.horizonDays,
+    ...(options.disputedWeight === undefined ? {} : { disputedWeight: options.disputedWeight }),
+  });
 }
 
 export function buildCashForecast(
@@ -41,13 +58,7 @@ export function buildCashForecast(
   asOf: IsoDate,
   options: ScoringInputs & { horizonDays?: number; disputedWeight?: number } = {},
 ): CashForecast {
-  const scored = scoreLedger(ledger, asOf, options);
-  return buildForecast(scored.snapshot, scored.behaviour, scored.signals, {
-    horizonDays: options.horizonDays ?? 30,
-    risks: scored.risks,
-    riskHorizonDays: scored.model.horizonDays,
-    ...(options.disputedWeight === undefined ? {} : { disputedWeight: options.disputedWeight }),
-  });
+  return forecastOf(scoreLedger(ledger, asOf, options), options);
 }
 
 export function buildKpiReport(ledger: Ledger, asOf: IsoDate, options: KpiOptions = {}): ArKpis {

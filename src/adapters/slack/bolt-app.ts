@@ -50,6 +50,8 @@ export interface BoltAppOptions {
   readonly httpPort?: number;
   /** How long the start-up auth.test may take before we give up with a clear error. */
   readonly authTestTimeoutMs?: number;
+  /** Called with the HTTP server once it listens (the request gauge counts its requests). */
+  readonly onListening?: (server: Server) => void;
   /** Overrides for the Web API client (tests use `{ retryConfig: { retries: 0 } }`). */
   readonly clientOptions?: Pick<WebClientOptions, 'retryConfig' | 'rejectRateLimitedCalls' | 'timeout'>;
 }
@@ -214,6 +216,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltServic
     async start(port) {
       if (receiver instanceof HTTPReceiver) {
         const server = (await app.start(port)) as unknown as Server;
+        options.onListening?.(server);
         return (server.address() as AddressInfo).port;
       }
       await app.start();
@@ -225,6 +228,7 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltServic
           routeServer.once('error', reject);
         });
       }
+      if (routeServer) options.onListening?.(routeServer);
       return routeServer ? (routeServer.address() as AddressInfo).port : httpPort;
     },
     async stop() {

@@ -12,12 +12,7 @@ import {
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
-import {
-  buildAgingReport,
-  buildCashForecast,
-  buildKpiReport,
-  listPriorities,
-} from '../../use-cases/collections-reports.js';
+import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
@@ -158,24 +153,12 @@ async function answer(
   switch (cmd.kind) {
     case 'top':
       return reply(
-        topMessage(
-          organisation.id,
-          organisation.name,
-          listPriorities(view.ledger, view.asOf, { signals: view.signals }),
-          cmd.limit,
-        ),
+        topMessage(organisation.id, organisation.name, deps.scoredViews(view).priorities(), cmd.limit),
         cmd.share,
       );
     case 'forecast': {
       const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
-      return reply(
-        forecastMessage(
-          organisation.name,
-          buildCashForecast(view.ledger, view.asOf, { signals: view.signals }),
-          names,
-        ),
-        cmd.share,
-      );
+      return reply(forecastMessage(organisation.name, deps.scoredViews(view).forecast(), names), cmd.share);
     }
     case 'kpis':
       return reply(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
