@@ -17,7 +17,10 @@ async function slowServer() {
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return { server, url, releaseAll: () => pending.splice(0).forEach((f) => f()), pending };
+  const releaseAll = () => {
+    for (const release of pending.splice(0)) release();
+  };
+  return { server, url, releaseAll, pending };
 }
 
 describe('request gauge', () => {
