@@ -60,7 +60,7 @@ const t0 = performance.now();
 /** @type {Record<string, number>} when each resource's last page was stored, ms after the start */
 const doneAt = {};
 const full = await syncXeroOrganisation(
-  { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
+  { api: ctx.xero.tenantApi(org, 'interactive'), store: ctx.xero.ledger, log, now: new Date() },
   org,
   {
     full: true,
@@ -79,7 +79,7 @@ const current = await database.db
   .where('id', '=', org.id)
   .executeTakeFirstOrThrow();
 const incremental = await syncXeroOrganisation(
-  { api: ctx.xero.tenantApi(org), store: ctx.xero.ledger, log, now: new Date() },
+  { api: ctx.xero.tenantApi(org, 'interactive'), store: ctx.xero.ledger, log, now: new Date() },
   { id: current.id, name: current.name, baseCurrency: current.base_currency },
 );
 await ctx.destroy();
