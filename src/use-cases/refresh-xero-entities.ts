@@ -5,17 +5,20 @@ export interface XeroEntityRefs {
   readonly contacts: readonly string[];
   readonly invoices: readonly string[];
   readonly creditNotes: readonly string[];
+  /** PAYMENT events (Xero added them in 2026); each is read by id. */
+  readonly payments?: readonly string[];
 }
 
 export interface XeroRefreshReport {
   readonly contacts: number;
   readonly invoices: number;
   readonly creditNotes: number;
+  readonly payments: number;
   readonly apiCalls: number;
 }
 
 /**
- * A targeted refresh after webhook events: re-read just these contacts, invoices and credit notes by ID.
+ * A targeted refresh after webhook events: re-read just these contacts, invoices, credit notes and payments by ID.
  * Webhooks carry no data (credit notes aside), so this is how an event becomes ledger rows. Bills (ACCPAY)
  * and supplier credit notes come back too and are dropped by the mappers. Cursors are left alone.
  */
@@ -47,5 +50,13 @@ export async function refreshXeroEntities(
       creditNotes++;
     }
   }
-  return { contacts, invoices, creditNotes, apiCalls: api.calls - startCalls };
+  let payments = 0;
+  for (const id of new Set(refs.payments ?? [])) {
+    const payment = await api.payment(id);
+    if (payment) {
+      await store.savePayments(orgId, [payment], { now });
+      payments++;
+    }
+  }
+  return { contacts, invoices, creditNotes, payments, apiCalls: api.calls - startCalls };
 }

@@ -310,6 +310,32 @@ describe('webhooks', () => {
       .executeTakeFirstOrThrow();
     expect(row.due_date).toBe('2027-02-01');
   });
+  it('refreshes a payment announced by a PAYMENT event (Xero added them in 2026) by its id', async () => {
+    const [org] = (await connectSandbox(ctx, sandbox, [sandbox.tenants[0]!.tenantId])) as [Organisation];
+    await syncXeroOrganisation(syncDeps(ctx, org), org);
+    const since = clock.now();
+    const inv = [...sandbox.store.org(org.xeroTenantId).invoices.values()].find(
+      (i) => i.type === 'ACCREC' && i.status === 'AUTHORISED' && i.amountDueCents > 1000,
+    )!;
+    clock.advance(60_000);
+    const payment = sandbox.store.addPayment(inv.id, { date: '2026-11-20', amount: '10.00' });
+    const events = sandbox
+      .webhookEventsSince(since, [org.xeroTenantId], { payments: true })
+      .filter((e) => e.category === 'PAYMENT');
+    expect(events.map((e) => e.resourceId)).toEqual([payment.id]);
+    expect((await sandbox.sendWebhooks(`${baseUrl}/xero/webhooks`, events)).status).toBe(200);
+    sandbox.clearCalls();
+    const worker = new OutboxWorker({ db: database.db, clock, log: ctx.log, handlers: ctx.outboxHandlers });
+    expect(await worker.drain()).toMatchObject({ done: 1 });
+    const apiCalls = sandbox.calls.filter((c) => c.path.startsWith('/api.xro'));
+    expect(apiCalls.map((c) => c.path)).toEqual([`/api.xro/2.0/Payments/${payment.id}`]);
+    const row = await database.db
+      .selectFrom('xero_payments')
+      .select(['payment_id', 'invoice_id'])
+      .where('payment_id', '=', payment.id)
+      .executeTakeFirst();
+    expect(row).toEqual({ payment_id: payment.id, invoice_id: inv.id });
+  });
 });
 
 describe('two instances', () => {

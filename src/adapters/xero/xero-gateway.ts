@@ -68,6 +68,8 @@ export interface XeroTenantApi {
   /** One credit by id, of any kind; null when Xero no longer has it (or it is not a customer credit). */
   credit(kind: CreditRecordKind, id: string): Promise<CreditRecord | null>;
   payments(q: ListQuery): Promise<XeroPage<PaymentRecord>>;
+  /** One payment by id (a PAYMENT webhook); null when Xero no longer has it. */
+  payment(id: string): Promise<PaymentRecord | null>;
   /**
    * Adds History notes to one invoice or contact (one HistoryRecord per detail, one PUT). The idempotency key
    * goes to Xero as Idempotency-Key, so a replay after a lost response writes nothing twice.
@@ -453,6 +455,19 @@ class TenantApi implements XeroTenantApi {
           (r.body as Record<string, unknown[] | undefined>)[field]?.[0],
           this.#org.baseCurrency,
         ),
+      );
+    } catch (err) {
+      if (err instanceof XeroCallError && err.failure.kind === 'not-found') return null;
+      throw err;
+    }
+  }
+
+  async payment(id: string): Promise<PaymentRecord | null> {
+    try {
+      return await this.#call(
+        'getPayment',
+        (api) => api.getPayment(this.tenantId, id) as Promise<XeroResult>,
+        (r) => mapPayment((r.body as { payments?: unknown[] }).payments?.[0]),
       );
     } catch (err) {
       if (err instanceof XeroCallError && err.failure.kind === 'not-found') return null;

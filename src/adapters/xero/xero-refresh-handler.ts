@@ -15,6 +15,7 @@ const RefreshPayload = z.object({
   contacts: z.array(z.string()).default([]),
   invoices: z.array(z.string()).default([]),
   creditNotes: z.array(z.string()).default([]),
+  payments: z.array(z.string()).default([]),
 });
 
 /** Outbox handler for `xero.refresh`: the asynchronous half of a webhook (re-read the changed records by ID). */

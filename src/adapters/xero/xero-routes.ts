@@ -254,14 +254,16 @@ async function storeAndEnqueue(
     const fresh = await recordWebhookEvents(trx, valid, now);
     const byOrg = new Map<
       string,
-      { contacts: string[]; invoices: string[]; creditNotes: string[]; keys: string[] }
+      { contacts: string[]; invoices: string[]; creditNotes: string[]; payments: string[]; keys: string[] }
     >();
     for (const e of fresh) {
       if (!e.orgId) continue; // an organisation we do not (or no longer) sync
-      const g = byOrg.get(e.orgId) ?? { contacts: [], invoices: [], creditNotes: [], keys: [] };
+      const g = byOrg.get(e.orgId) ?? { contacts: [], invoices: [], creditNotes: [], payments: [], keys: [] };
       if (e.eventCategory === 'CONTACT') g.contacts.push(e.resourceId);
       else if (e.eventCategory === 'INVOICE') g.invoices.push(e.resourceId);
       else if (e.eventCategory === 'CREDITNOTE') g.creditNotes.push(e.resourceId);
+      // Payment events exist since Xero-OpenAPI 20.0.0; their payload is unconfirmed, so only the id is used.
+      else if (e.eventCategory === 'PAYMENT') g.payments.push(e.resourceId);
       else continue;
       g.keys.push(`${e.resourceId}|${e.eventDateUtc.toISOString()}|${e.eventType}`);
       byOrg.set(e.orgId, g);
@@ -272,7 +274,13 @@ async function storeAndEnqueue(
         orgId,
         kind: XERO_REFRESH_KIND,
         idempotencyKey: `${XERO_REFRESH_KIND}:${orgId}:${digest}`,
-        payload: { orgId, contacts: g.contacts, invoices: g.invoices, creditNotes: g.creditNotes },
+        payload: {
+          orgId,
+          contacts: g.contacts,
+          invoices: g.invoices,
+          creditNotes: g.creditNotes,
+          payments: g.payments,
+        },
         now,
       });
     }

@@ -99,9 +99,10 @@ export interface XeroSandbox {
   ): Promise<Response>;
   /**
    * The INVOICE, CONTACT and CREDITNOTE events Xero would have raised for changes after `since` (CREATE when the
-   * record was created after it, else UPDATE), ready for sendWebhooks. Payments raise none, as in Xero.
+   * record was created after it, else UPDATE), ready for sendWebhooks. PAYMENT events only with `payments`: Xero
+   * added them in 2026 and not every app is subscribed.
    */
-  webhookEventsSince(since: Date, tenantIds?: string[]): WebhookEventInput[];
+  webhookEventsSince(since: Date, tenantIds?: string[], opts?: { payments?: boolean }): WebhookEventInput[];
   /** Xero's Intent to Receive: a series of empty, signed POSTs, some correctly and some wrongly. */
   intentToReceive(targetUrl: string): Promise<{ signature: 'valid' | 'forged'; status: number }[]>;
   /** Consent without a browser: a token set and the connections it made (default: every tenant). */
@@ -211,7 +212,7 @@ export async function startXeroSandbox(options: XeroSandboxOptions = {}): Promis
       sequence += events.length;
       return postWebhook(targetUrl, payload, webhookKey, opts.signature ?? 'valid');
     },
-    webhookEventsSince(since, tenantIds = store.tenantIds()) {
+    webhookEventsSince(since, tenantIds = store.tenantIds(), opts = {}) {
       const events: WebhookEventInput[] = [];
       const sinceMs = since.getTime();
       for (const tenantId of tenantIds) {
@@ -228,6 +229,7 @@ export async function startXeroSandbox(options: XeroSandboxOptions = {}): Promis
         collect('CONTACT', store.sorted(tenantId, 'Contacts'));
         collect('INVOICE', store.sorted(tenantId, 'Invoices'));
         collect('CREDITNOTE', store.sorted(tenantId, 'CreditNotes'));
+        if (opts.payments) collect('PAYMENT', store.sorted(tenantId, 'Payments'));
       }
       return events.sort((a, b) => (a.eventDate as Date).getTime() - (b.eventDate as Date).getTime());
     },

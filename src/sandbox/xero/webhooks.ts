@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 /** Xero webhook deliveries: the payload shape and the x-xero-signature header (reference/xero-api.md §10). */
 
 export interface WebhookEventInput {
-  category: 'INVOICE' | 'CONTACT' | 'CREDITNOTE';
+  /** PAYMENT: Xero-OpenAPI 20.0.0 added payment events (reference/xero-api.md, December 2026). */
+  category: 'INVOICE' | 'CONTACT' | 'CREDITNOTE' | 'PAYMENT';
   type: 'CREATE' | 'UPDATE';
   resourceId: string;
   tenantId: string;
@@ -32,6 +33,7 @@ const RESOURCE_PATH: Record<WebhookEventInput['category'], string> = {
   INVOICE: 'Invoices',
   CONTACT: 'Contacts',
   CREDITNOTE: 'CreditNotes',
+  PAYMENT: 'Payments',
 };
 
 /** base64(HMAC-SHA256(raw body, webhook key)). */
