@@ -204,10 +204,42 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   });
 
   it('/ar setup opens a modal for managers; saving stores the settings and audits before/after', async () => {
+    const { xero_tenant_id: tenantId } = await database.db
+      .selectFrom('organisations')
+      .select('xero_tenant_id')
+      .where('id', '=', TEST_ORG_ID)
+      .executeTakeFirstOrThrow();
+    const now = new Date();
+    await database.db
+      .insertInto('xero_calls')
+      .values(
+        [1, 2, 3].map(() => ({
+          tenant_id: tenantId,
+          purpose: 'background' as const,
+          holder: 'h',
+          started_at: now,
+          finished_at: now,
+          lapses_at: now,
+        })),
+      )
+      .execute();
+    await database.db
+      .insertInto('xero_tenant_budgets')
+      .values({
+        tenant_id: tenantId,
+        day_remaining: 640,
+        day_remaining_at: new Date(now.getTime() - 60_000),
+        updated_at: now,
+      })
+      .execute();
     await ask('setup', MANAGER);
     const [modal] = h.sandbox.openViews(MANAGER);
     expect(modal?.view.callback_id).toBe('ar_setup');
     expect(validateView(modal!.view)).toEqual([]);
+    // The manager sees Xero's daily budget: 3 calls today, Xero's last word (640) less the 3 made since.
+    expect(JSON.stringify(modal!.view.blocks)).toContain(
+      'Xero calls today: 3 made, 637 left (300 kept for collectors',
+    );
     // The sandbox does not carry initial_users/initial_time into state: untouched fields arrive empty.
     const noTime = await h.slack.viewSubmission({ userId: MANAGER, fromView: modal!.id, values: {} });
     expect(noTime.json()).toEqual({
