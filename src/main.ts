@@ -50,6 +50,21 @@ async function main(): Promise<void> {
     );
   }
 
+  // A fault in one request or one organisation's work must not stop every organisation: log it (with its code, for
+  // alerts) and carry on. Requests are guarded where they enter; this is the net under everything else.
+  process.on('unhandledRejection', (reason) => {
+    log.error(
+      { err: reason, code: 'UNHANDLED_REJECTION' },
+      'a failure escaped its handler; the service carries on',
+    );
+  });
+  process.on('uncaughtException', (err) => {
+    log.error(
+      { err, code: 'UNCAUGHT_EXCEPTION' },
+      'an exception escaped its handler; the service carries on',
+    );
+  });
+
   const shutdown = (signal: NodeJS.Signals) => {
     log.info({ signal }, 'signal received');
     const force = setTimeout(() => {

@@ -15,6 +15,7 @@ import type { HttpRoute } from '../../http/routes.js';
 import { sendJson } from '../../http/routes.js';
 import type { Logger } from '../../logger.js';
 import { boltLevelFor, createBoltLogger } from './bolt-logger.js';
+import { gateSlackRequests } from './slack-request-gate.js';
 
 /**
  * web-api's default retries a failed call ten times over about 30 minutes, which would stall a listener (and
@@ -189,11 +190,16 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltServic
       })
     : new HTTPReceiver({
         signingSecret: options.signingSecret,
+        // Verified (both ways in time) by the gate below, which also validates and cleans every payload first.
+        signatureVerification: false,
         customRoutes,
         logger: boltLogger,
         processBeforeResponse: options.processBeforeResponse ?? false,
         dispatchErrorHandler: dispatchErrorHandler(log),
       });
+  if (receiver instanceof HTTPReceiver) {
+    gateSlackRequests(receiver, { signingSecret: options.signingSecret, log: options.logger });
+  }
 
   const app = new App({
     token: options.botToken,

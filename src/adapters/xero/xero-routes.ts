@@ -62,19 +62,16 @@ function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | null
   });
 }
 
-const WebhookBody = z.object({
-  events: z
-    .array(
-      z.object({
-        resourceId: z.string(),
-        eventDateUtc: z.string(),
-        eventType: z.string(),
-        eventCategory: z.string(),
-        tenantId: z.string(),
-      }),
-    )
-    .default([]),
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** One event as Xero sends it: ids are GUIDs, the rest short tokens. Anything else is dropped, not stored. */
+const WebhookEvent = z.object({
+  resourceId: z.string().regex(GUID),
+  eventDateUtc: z.string().max(64),
+  eventType: z.string().regex(/^[A-Z_]{1,32}$/i),
+  eventCategory: z.string().regex(/^[A-Z_]{1,32}$/i),
+  tenantId: z.string().regex(GUID),
 });
+const WebhookBody = z.object({ events: z.array(z.unknown()).max(1_000).default([]) });
 
 const REASONS: Record<string, string> = {
   malformed: 'The sign-in link was incomplete.',
@@ -216,7 +213,17 @@ export function xeroRoutes(ctx: RouteContext): HttpRoute[] {
             reply(200);
             return;
           }
-          await storeAndEnqueue(ctx, parsed.events);
+          const events = parsed.events.flatMap((e) => {
+            const one = WebhookEvent.safeParse(e);
+            return one.success ? [one.data] : [];
+          });
+          if (events.length < parsed.events.length) {
+            log.warn(
+              { code: 'XERO_WEBHOOK_EVENTS_DROPPED', dropped: parsed.events.length - events.length },
+              'signed xero webhook with malformed events; those were dropped',
+            );
+          }
+          await storeAndEnqueue(ctx, events);
           reply(200);
         })
         .catch((err) => {
@@ -232,7 +239,7 @@ export function xeroRoutes(ctx: RouteContext): HttpRoute[] {
 /** Stores new events and, in the same transaction, one outbox item per organisation for a targeted refresh. */
 async function storeAndEnqueue(
   ctx: RouteContext,
-  events: z.infer<typeof WebhookBody>['events'],
+  events: readonly z.infer<typeof WebhookEvent>[],
 ): Promise<number> {
   const now = ctx.clock.now();
   const valid: XeroWebhookEvent[] = events.flatMap((e) => {

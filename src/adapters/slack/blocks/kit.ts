@@ -27,9 +27,18 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Cuts to `max` characters, ending with an ellipsis when cut. */
+/**
+ * Cuts to at most `max` UTF-16 units (how Slack counts its limits), ending with an ellipsis when cut. Never splits
+ * a surrogate pair (an emoji) or an escape such as `&amp;` left by escapeMrkdwn.
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && amp >= cut.length - 4 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return `${cut}…`;
 }
 
 export function money(amount: Decimal, currency: string): string {

@@ -72,7 +72,8 @@ describe('buildReminderCard', () => {
   it('shows the facts, the draft and the five actions, each button carrying only the reminder id', () => {
     const card = buildReminderCard(reminder, facts, draft);
     expect(validateMessageBlocks(card.blocks)).toEqual([]);
-    expect(card.text).toBe('Reminder 3 of 4 (firm) · Acme <Ltd> & Sons: NZ$750.00');
+    // The notification text is read as mrkdwn by Slack: the customer's name is escaped there too.
+    expect(card.text).toBe('Reminder 3 of 4 (firm) · Acme &lt;Ltd&gt; &amp; Sons: NZ$750.00');
     const text = allText(card.blocks);
     expect(text).toContain('*INV-A1* NZ$500.00, due 8 November 2026 (15 days overdue)');
     expect(text).toContain('*INV-A2* NZ$250.00, due 16 November 2026 (7 days overdue)');
@@ -163,13 +164,22 @@ describe('buildReminderCard', () => {
 describe('truncateText and escapeMrkdwn', () => {
   it.each([
     ['short', 10, 'short'],
-    ['one two three four five', 12, 'one two\n… (16 more characters: open Edit to read it all)'],
-  ])('truncates %j to %i', (input, max, expected) => {
+    [
+      'one two three four five '.repeat(5),
+      70,
+      'one two three four\n… (102 more characters: open Edit to read it all)',
+    ],
+  ])('truncates %j to %i, the note included', (input, max, expected) => {
     expect(truncateText(input, max)).toBe(expected);
+    expect(truncateText(input, max).length).toBeLessThanOrEqual(max);
   });
-  it('never splits an emoji (surrogate pair)', () => {
-    const out = truncateText('😀'.repeat(10), 5);
-    expect(out.startsWith('😀😀😀😀😀\n')).toBe(true);
+  it('never splits an emoji (surrogate pair) or an escape, and stays within the limit', () => {
+    const out = truncateText('😀'.repeat(100), 70);
+    expect(out.length).toBeLessThanOrEqual(70);
+    expect(out).toMatch(/^(😀)+\n… \(\d+ more characters/);
+    const escaped = truncateText(escapeMrkdwn('<&>'.repeat(40)), 80);
+    expect(escaped.length).toBeLessThanOrEqual(80);
+    expect(escaped.split('\n')[0]).toMatch(/^(&lt;|&amp;|&gt;)+$/);
   });
   it('escapes only &, < and >', () => {
     expect(escapeMrkdwn('A & B <c> *d*')).toBe('A &amp; B &lt;c&gt; *d*');
@@ -193,5 +203,51 @@ describe('validateView on the listener modals is exercised in the Slack tests', 
     expect(
       validateView({ type: 'modal', title: { type: 'plain_text', text: 'x'.repeat(25) }, blocks: [] }).length,
     ).toBe(1);
+  });
+});
+
+describe('customer-controlled text on a card', () => {
+  const longest = 255; // Xero's limit on a contact name
+  const names: [string, string][] = [
+    ['255 plain characters', 'Northwind Wholesale Distribution '.repeat(8).slice(0, longest)],
+    ['255 characters of markup', '<!channel>'.repeat(26).slice(0, longest)],
+    ['a disguised link', '<https://evil.example/pay|Click to pay> Ltd'],
+    ['mentions and ampersands', '<@U0ADMIN> & <!here> & <#C0GENERAL> &amp; Co'],
+    ['right-to-left text', 'شركة النور للتجارة العامة ذ.م.م '.repeat(8).slice(0, longest)],
+    ['emoji at every cut', '🍕'.repeat(127) + 'x'],
+    ['emoji with joiners', '👩‍👩‍👧‍👦 Family Foods '.repeat(20).slice(0, longest)],
+  ];
+
+  it.each(
+    names,
+  )('a customer named with %s gets a card within every Block Kit limit, with no live markup', (_what, name) => {
+    const card = buildReminderCard(
+      { ...reminder, recipients: [`${'a'.repeat(60)}@example.com`, '<!channel>@evil.example'] },
+      {
+        ...facts,
+        customerName: name,
+        brainReasons: ['<!everyone> pay now', 'x'.repeat(5_000)],
+        invoices: facts.invoices.map((i) => ({ ...i, number: `<!here>${'9'.repeat(300)}` })),
+      },
+      { subject: `<!channel> ${name}`, body: `${name}\n${'<b>&</b> '.repeat(2_000)}` },
+    );
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    expect(card.text.length).toBeLessThanOrEqual(3_000);
+    // Slack reads the notification text and every mrkdwn object for mentions and links (plain_text it shows as
+    // typed, so the header may carry the name as it is).
+    const mrkdwn: string[] = [card.text];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o.type === 'mrkdwn' && typeof o.text === 'string') mrkdwn.push(o.text);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card.blocks);
+    for (const text of mrkdwn) expect(text).not.toMatch(/<!(channel|here|everyone)>|<@U|<#C|<https?:/);
+    // No lone surrogate: an emoji is cut whole or not at all.
+    expect(allText(card.blocks)).not.toMatch(/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])/i);
+    expect(() => encodeURIComponent(JSON.stringify(card))).not.toThrow();
   });
 });

@@ -2,6 +2,7 @@ import { formatMoney } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { formatLongDate } from '../../../domain/reminder-draft.js';
+import { clip, escapeMrkdwn } from './kit.js';
 
 /**
  * The approval card: one message per customer action in the queue channel. Pure: the same reminder gives the
@@ -67,20 +68,23 @@ export interface ReminderCard {
 const BODY_PREVIEW_CHARS = 2_400;
 const INVOICE_LINES = 10;
 
-/** Slack mrkdwn needs only &, < and > escaped in text we did not write (customer names, drafts). */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn };
 
-/** Cuts at a line or word boundary and says how much is hidden, never splitting a surrogate pair. */
+/**
+ * Cuts at a line or word boundary and says how much is hidden, all within `max` UTF-16 units (Slack's count),
+ * never splitting a surrogate pair or an escape such as `&amp;`.
+ */
 export function truncateText(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  let cut = chars.slice(0, max).join('');
+  if (text.length <= max) return text;
+  const note = (hidden: number) => `\n… (${hidden} more characters: open Edit to read it all)`;
+  // The note's own length depends on the count it states; the longest count this text could need is its length.
+  const room = Math.max(0, max - note(text.length).length);
+  let cut = clip(text, room + 1).slice(0, -1);
   const lastBreak = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-  if (lastBreak > max * 0.5) cut = cut.slice(0, lastBreak);
-  const hidden = chars.length - [...cut].length;
-  return `${cut.trimEnd()}\n… (${hidden} more characters: open Edit to read it all)`;
+  if (lastBreak > room * 0.5) cut = cut.slice(0, lastBreak);
+  cut = cut.trimEnd();
+  const hidden = [...text].length - [...cut].length;
+  return `${cut}${note(hidden)}`.slice(0, max);
 }
 
 function invoiceLine(i: CardInvoice): string {
@@ -150,7 +154,8 @@ export function buildReminderCard(
     {
       type: 'header',
       block_id: `h|${rev}`,
-      text: { type: 'plain_text', text: truncateText(header, 140), emoji: true },
+      // plain_text: Slack shows it as typed (no mentions or links), so the name needs no escaping, only the limit.
+      text: { type: 'plain_text', text: clip(header, 150), emoji: true },
     },
     {
       type: 'section',
@@ -201,7 +206,11 @@ export function buildReminderCard(
     {
       type: 'section',
       block_id: `b|${rev}`,
-      text: { type: 'mrkdwn', text: quote(escapeMrkdwn(truncateText(draft.body, BODY_PREVIEW_CHARS))) },
+      // Escaped first, then cut: an escape can be five times the character it stands for.
+      text: {
+        type: 'mrkdwn',
+        text: truncateText(quote(escapeMrkdwn(truncateText(draft.body, BODY_PREVIEW_CHARS))), 2_950),
+      },
     },
     {
       type: 'context',
@@ -261,8 +270,9 @@ export function buildReminderCard(
       ],
     });
   }
-  const text = `${header}: ${total}${status ? ` · ${reminder.status}` : ''}`;
-  return { text: truncateText(text, 3_000), blocks };
+  // The notification text is mrkdwn to Slack: a customer named `<!channel>` must not ping anyone.
+  const text = `${escapeMrkdwn(header)}: ${total}${status ? ` · ${reminder.status}` : ''}`;
+  return { text: clip(text, 3_000), blocks };
 }
 
 function quote(text: string): string {
