@@ -6,6 +6,7 @@ import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import { localDateOf } from '../domain/calendar.js';
+import { isUuid } from '../domain/ids.js';
 import { groupIdsOf, rolesOf } from '../domain/slack-roles.js';
 import { type Actor, type Decision, type DecisionOutcome, decideReminder } from './decide-reminder.js';
 
@@ -44,8 +45,11 @@ export async function decideFromSlack(
   deps: SlackDecisionDeps,
   input: { reminderId: string; userId: string; decision: Decision },
 ): Promise<SlackDecisionResult> {
-  const reminder = await getReminder(deps.db, input.reminderId);
-  if (!reminder) return { kind: 'not-found', message: 'This reminder no longer exists.' };
+  const reminder = isUuid(input.reminderId) ? await getReminder(deps.db, input.reminderId) : null;
+  if (!reminder) {
+    await auditUnknownReminder(deps, input.userId, input.reminderId, input.decision.kind);
+    return { kind: 'not-found', message: 'This reminder no longer exists.' };
+  }
   const org = await getOrganisation(deps.db, reminder.orgId);
   const now = deps.now();
   const asOf = localDateOf(now, org?.timezone ?? 'UTC');
@@ -69,6 +73,29 @@ export async function decideFromSlack(
     return { ...outcome, message: `Sorry, you can't do that: ${outcome.reason}.` };
   }
   return { ...outcome, message: messageFor(outcome) };
+}
+
+/**
+ * A click or submission naming a reminder we do not have (made up, mangled, or of a deleted organisation): kept
+ * in the audit log with who tried it. The id is stored only when it has an id's shape (no arbitrary text).
+ */
+async function auditUnknownReminder(
+  deps: SlackDecisionDeps,
+  userId: string,
+  reminderId: unknown,
+  attempted: string,
+): Promise<void> {
+  await recordAuditEvent(deps.db, {
+    orgId: null,
+    occurredAt: deps.now(),
+    actor: { type: 'user', id: String(userId).slice(0, 64), name: null },
+    action: 'reminder.refused',
+    payload: {
+      reminderId: isUuid(reminderId) ? reminderId : null,
+      attempted,
+      reason: isUuid(reminderId) ? 'no such reminder' : 'not a reminder id',
+    },
+  });
 }
 
 function messageFor(outcome: DecisionOutcome): string | null {
@@ -107,14 +134,31 @@ export async function loadReminderForEdit(
   deps: SlackDecisionDeps,
   input: { reminderId: string; userId: string },
 ): Promise<EditLookup> {
-  const reminder = await getReminder(deps.db, input.reminderId);
-  if (!reminder) return { kind: 'refused', message: 'This reminder no longer exists.' };
+  const reminder = isUuid(input.reminderId) ? await getReminder(deps.db, input.reminderId) : null;
+  if (!reminder) {
+    await auditUnknownReminder(deps, input.userId, input.reminderId, 'edit');
+    return { kind: 'refused', message: 'This reminder no longer exists.' };
+  }
   const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
+  const refuse = async (reason: string, message: string): Promise<EditLookup> => {
+    await recordAuditEvent(deps.db, {
+      orgId: reminder.orgId,
+      occurredAt: deps.now(),
+      actor: { type: 'user', id: actor.id, name: actor.name },
+      action: 'reminder.refused',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId: reminder.id, attempted: 'edit', reason },
+    });
+    return { kind: 'refused', message };
+  };
   if (!actor.isCollector && !actor.isManager) {
-    return { kind: 'refused', message: 'Only collectors and managers can edit reminders.' };
+    return refuse('not a collector or manager', 'Only collectors and managers can edit reminders.');
   }
   if (reminder.status === 'escalated' && !actor.isManager) {
-    return { kind: 'refused', message: 'This reminder was escalated: only a manager can change it now.' };
+    return refuse(
+      'escalated: managers only',
+      'This reminder was escalated: only a manager can change it now.',
+    );
   }
   if (reminder.status !== 'proposed' && reminder.status !== 'escalated') {
     return { kind: 'refused', message: `This reminder is already ${describe(reminder)}.` };

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { isUuid } from '../../domain/ids.js';
 import type { DB, OrganisationRow, OrganisationStatus } from './schema.js';
 
 type Queryable = Kysely<DB> | Transaction<DB>;
@@ -50,8 +51,6 @@ export type OrganisationLookup =
   | { readonly kind: 'none' }
   | { readonly kind: 'ambiguous'; readonly matches: Organisation[] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Resolves what an operator types after --org: our id, the Xero tenant id, the Xero short code, or the
  * name (exact, then unique prefix, case-insensitive). With one organisation, no argument picks it.
@@ -65,7 +64,7 @@ export async function findOrganisation(db: Queryable, ref: string | undefined): 
   const needle = ref.trim().toLowerCase();
   const exact = all.filter(
     (o) =>
-      (UUID.test(needle) && (o.id === needle || o.xeroTenantId.toLowerCase() === needle)) ||
+      (isUuid(needle) && (o.id === needle || o.xeroTenantId.toLowerCase() === needle)) ||
       o.shortCode?.toLowerCase() === needle ||
       o.name.toLowerCase() === needle,
   );

@@ -45,6 +45,8 @@ const healthRoute: HttpRoute = {
 interface Captured {
   level: number;
   component?: string;
+  code?: string;
+  reason?: string;
   msg: string;
 }
 

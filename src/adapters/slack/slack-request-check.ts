@@ -9,7 +9,10 @@ import { z } from 'zod';
  * character PostgreSQL refuses in text. Pure: the caller passes the raw body, the headers and the clock.
  */
 
-/** Slack's replay window (seconds), applied both ways: a timestamp from the future is as wrong as a stale one. */
+/**
+ * Slack's replay window (seconds), applied both ways: a timestamp from the future is as wrong as a stale one. A
+ * request is accepted only strictly within five minutes of our clock.
+ */
 export const SLACK_MAX_SKEW_SECONDS = 300;
 
 export type SlackRequestVerdict =
@@ -137,8 +140,9 @@ export function checkSlackRequest(input: {
     return refuse(401, 'bad-signature', 'signature does not match');
   }
   const skew = input.nowSeconds - Number(stamp);
-  if (skew > SLACK_MAX_SKEW_SECONDS) return refuse(401, 'stale-timestamp', `${skew} s old`);
-  if (skew < -SLACK_MAX_SKEW_SECONDS) return refuse(401, 'future-timestamp', `${-skew} s ahead of our clock`);
+  if (skew >= SLACK_MAX_SKEW_SECONDS) return refuse(401, 'stale-timestamp', `${skew} s old`);
+  if (skew <= -SLACK_MAX_SKEW_SECONDS)
+    return refuse(401, 'future-timestamp', `${-skew} s ahead of our clock`);
 
   if (input.contentType.startsWith('application/json')) {
     let body: unknown;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { isUuid } from '../../domain/ids.js';
 import { errorMessage } from '../../errors.js';
 import { type HttpRoute, sendText } from '../../http/routes.js';
 import type { ScheduledJobStore } from '../db/scheduled-jobs.js';
@@ -62,14 +63,13 @@ function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | null
   });
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** One event as Xero sends it: ids are GUIDs, the rest short tokens. Anything else is dropped, not stored. */
 const WebhookEvent = z.object({
-  resourceId: z.string().regex(GUID),
+  resourceId: z.string().refine(isUuid),
   eventDateUtc: z.string().max(64),
   eventType: z.string().regex(/^[A-Z_]{1,32}$/i),
   eventCategory: z.string().regex(/^[A-Z_]{1,32}$/i),
-  tenantId: z.string().regex(GUID),
+  tenantId: z.string().refine(isUuid),
 });
 const WebhookBody = z.object({ events: z.array(z.unknown()).max(1_000).default([]) });
 
