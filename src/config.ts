@@ -12,6 +12,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly port: number;
+  /** The interface to listen on; null → every interface (the demo: 127.0.0.1). */
+  readonly host: string | null;
   /** Where the outside world reaches us (OAuth callbacks, links in Slack). */
   readonly publicUrl: string;
   readonly dataDir: string;
@@ -143,6 +145,15 @@ const EnvSchema = z.object({
       .min(0, { error: 'expected a port number (0-65535)' })
       .max(65535, { error: 'expected a port number (0-65535)' })
       .default(3000),
+  ),
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.:-]{1,255}$/, {
+        error: 'expected an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0',
+      })
+      .optional(),
   ),
   PUBLIC_URL: z.preprocess(
     emptyToUndefined,
@@ -370,6 +381,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST ?? null,
     publicUrl,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,

@@ -25,6 +25,8 @@ export interface RunningService {
 
 export interface ServiceOptions {
   port?: number;
+  /** The interface to listen on (default: HOST, else every interface). */
+  host?: string | null;
   /** Registers Slack listeners on the Bolt app before it starts listening. */
   registerSlackListeners?: (app: App) => void;
   /** Tests only: reply after listeners finish, and Web API client overrides (e.g. no retries). */
@@ -50,6 +52,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
 
   const routes = [...healthRoutes(ctx), ...xeroRoutes(ctx), ...(options.extraRoutes ?? [])];
   const wantedPort = options.port ?? ctx.config.port;
+  const host = options.host !== undefined ? options.host : ctx.config.host;
   // One HTTP server either way: with Slack configured it is Bolt's receiver, serving our routes as customRoutes.
   let server: Server | null = null;
   let slack: BoltService | null = null;
@@ -67,12 +70,12 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
       ...options.slack,
     });
     options.registerSlackListeners?.(slack.app);
-    port = await slack.start(wantedPort);
+    port = await slack.start(wantedPort, host);
     log.info({ mode: slack.mode, botUserId: slack.identity.botUserId }, 'slack connected');
   } else {
     server = createRouteServer(routes);
     ctx.requests.track(server);
-    port = await listen(server, wantedPort);
+    port = await listen(server, wantedPort, host);
   }
 
   const outbox = new OutboxWorker({

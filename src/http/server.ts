@@ -40,10 +40,11 @@ function compilePath(path: string): (pathname: string) => Record<string, string>
   };
 }
 
-export async function listen(server: Server, port: number): Promise<number> {
+/** Listens on `port` (0 → ephemeral), on every interface unless `host` names one. */
+export async function listen(server: Server, port: number, host?: string | null): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(host ? { port, host } : { port }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -72,7 +72,7 @@ export interface BoltService {
    * HTTP mode: listens on `port` (0 → ephemeral) and resolves with the bound port. Socket Mode: opens the
    * WebSocket and serves customRoutes on `httpPort`, resolving with that port.
    */
-  start(port: number): Promise<number>;
+  start(port: number, host?: string | null): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -219,9 +219,9 @@ export async function createBoltApp(options: BoltAppOptions): Promise<BoltServic
     receiver,
     mode: socketMode ? 'socket' : 'http',
     identity,
-    async start(port) {
+    async start(port, host) {
       if (receiver instanceof HTTPReceiver) {
-        const server = (await app.start(port)) as unknown as Server;
+        const server = (await app.start((host ? { port, host } : port) as never)) as unknown as Server;
         options.onListening?.(server);
         return (server.address() as AddressInfo).port;
       }

@@ -47,6 +47,8 @@ export interface DemoRuntime {
   readonly slack: SlackSandbox;
   readonly mailbox: SmtpSink;
   readonly clock: AnchoredClock;
+  /** The page's API token (the page reads it from its meta tag). */
+  readonly token: string;
   advanceToNextBusinessDay(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -145,6 +147,7 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
   });
   let service: RunningService | null = null;
   const runtime = {} as DemoRuntime;
+  const pageToken = randomBytes(18).toString('base64url');
   const routes = demoRoutes({
     slack,
     get client() {
@@ -162,9 +165,12 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
       changes.add(l);
       return () => changes.delete(l);
     },
+    token: pageToken,
   });
   service = await startService(ctx, {
     port,
+    // The demo's page drives a simulated workspace: it listens on this machine only unless HOST says otherwise.
+    host: base.host ?? '127.0.0.1',
     extraRoutes: routes,
     ...(hooks.registerSlackListeners
       ? { registerSlackListeners: (app: App) => hooks.registerSlackListeners!(app, ctx) }
@@ -197,6 +203,7 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
     slack,
     mailbox,
     clock,
+    token: pageToken,
     async advanceToNextBusinessDay() {
       const target = nextDemoMorning(clock.now());
       clock.advance(target.getTime() - clock.now().getTime());

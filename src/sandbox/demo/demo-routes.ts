@@ -37,6 +37,47 @@ export interface DemoRouteDeps {
   readonly advance: () => Promise<void>;
   /** Subscribes to changes outside Slack (new emails, Xero notes); returns an unsubscribe function. */
   readonly onExternalChange?: (listener: () => void) => () => void;
+  /** This run's page token: every API call must carry it (the page gets it in a meta tag). */
+  readonly token: string;
+}
+
+/** Open event streams at most: a page holds one; more is someone hammering. */
+export const MAX_EVENT_STREAMS = 8;
+
+/**
+ * The page may run only its own script (no inline script, no framing); every response says so. The API takes
+ * only same-origin requests that carry the page's token, and JSON for anything that changes state: a web page on
+ * another origin can neither read the demo nor drive it (a `text/plain` POST needs no CORS preflight; a custom
+ * header and a JSON content type do, and we answer no preflight).
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function withPageHeaders(res: ServerResponse): void {
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+}
+
+/** Why an API request is refused, or null when it may go on. */
+export function demoApiRefusal(req: IncomingMessage, token: string, tokenFromQuery = false): string | null {
+  const host = req.headers.host;
+  const origin = req.headers.origin;
+  if (origin !== undefined && (!host || origin !== `http://${host}`)) return 'cross-origin request';
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'cross-site request';
+  const given = tokenFromQuery
+    ? new URL(req.url ?? '/', 'http://localhost').searchParams.get('token')
+    : req.headers['x-demo-token'];
+  if (given !== token) return 'missing or wrong page token (reload the page)';
+  if (req.method === 'POST' && !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    return 'expected application/json';
+  }
+  return null;
 }
 
 const PAGE_DIR = new URL('./page/', import.meta.url);
@@ -65,6 +106,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 
 function handle(fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>): HttpRoute['handler'] {
   return (req, res) => {
+    withPageHeaders(res);
     fn(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
     });
@@ -159,13 +201,22 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
     };
   }
 
+  /** The API's gate: same origin, this run's token, JSON. */
+  const guarded = (fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    handle(async (req, res) => {
+      const refusal = demoApiRefusal(req, deps.token);
+      if (refusal) return sendJson(res, 403, { error: refusal });
+      await fn(req, res);
+    });
+  let streams = 0;
+
   const post = (
     path: string,
     fn: (body: Record<string, unknown>) => Promise<Record<string, unknown>>,
   ): HttpRoute => ({
     path: `/demo/api/${path}`,
     method: 'POST',
-    handler: handle(async (req, res) => {
+    handler: guarded(async (req, res) => {
       const body = await readJson(req);
       sendJson(res, 200, { ok: true, ...(await fn(body)) });
     }),
@@ -182,10 +233,11 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
       path: '/demo',
       method: 'GET',
       handler: handle(async (_req, res) => {
+        const page = await readFile(new URL('index.html', PAGE_DIR), 'utf8');
         sendText(
           res,
           200,
-          await readFile(new URL('index.html', PAGE_DIR), 'utf8'),
+          page.replace('</head>', `  <meta name="demo-token" content="${deps.token}">\n</head>`),
           'text/html; charset=utf-8',
         );
       }),
@@ -203,12 +255,18 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
     {
       path: '/demo/api/state',
       method: 'GET',
-      handler: handle(async (_req, res) => sendJson(res, 200, await state())),
+      handler: guarded(async (_req, res) => sendJson(res, 200, await state())),
     },
     {
       path: '/demo/api/events',
       method: 'GET',
       handler: (req, res) => {
+        withPageHeaders(res);
+        // EventSource cannot send headers: the token comes in the query string.
+        const refusal = demoApiRefusal(req, deps.token, true);
+        if (refusal) return sendJson(res, 403, { error: refusal });
+        if (streams >= MAX_EVENT_STREAMS) return sendJson(res, 429, { error: 'too many open event streams' });
+        streams++;
         res.writeHead(200, {
           'content-type': 'text/event-stream',
           'cache-control': 'no-store',
@@ -220,6 +278,7 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
         const offOther = deps.onExternalChange?.(send);
         const keepAlive = setInterval(() => res.write(': ping\n\n'), 20_000);
         req.on('close', () => {
+          streams--;
           offSlack();
           offOther?.();
           clearInterval(keepAlive);

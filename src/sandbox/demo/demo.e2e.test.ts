@@ -16,6 +16,7 @@ const SHOTS = process.env.SCREENSHOTS ? resolve(process.env.SCREENSHOTS) : null;
 let demo: DemoRuntime;
 let browser: Browser;
 let page: Page;
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   const parsed = parseConfig({
@@ -40,10 +41,15 @@ beforeAll(async () => {
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   page.on('dialog', (d) => void d.accept());
+  // The page runs under a policy with no inline script or style: anything it refuses shows here.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 
 afterAll(async () => {
+  expect(cspViolations).toEqual([]);
   await browser?.close();
   await demo?.stop();
 });

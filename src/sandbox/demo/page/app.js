@@ -2,11 +2,16 @@
 // submissions and slash commands back as correctly signed requests (the server signs them). No build step.
 const $ = (sel) => document.querySelector(sel);
 const state = { data: null, channel: null, view: 'channel', thread: null, busy: false };
+// This run's token (the server puts it in the page): every API call carries it.
+const token = document.querySelector('meta[name="demo-token"]')?.content ?? '';
 
 async function api(path, body) {
   const res = await fetch(`/demo/api/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers:
+      body === undefined
+        ? { 'x-demo-token': token }
+        : { 'content-type': 'application/json', 'x-demo-token': token },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json().catch(() => ({}));
@@ -634,7 +639,7 @@ $('#advance').addEventListener('click', async () => {
   }
 });
 
-const events = new EventSource('/demo/api/events');
+const events = new EventSource(`/demo/api/events?token=${encodeURIComponent(token)}`);
 let pending = null;
 events.addEventListener('change', () => {
   clearTimeout(pending);
