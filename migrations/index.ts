@@ -9,6 +9,7 @@ import * as m20261121T145903759Z from './20261121T145903759Z-create-slack-settin
 import * as m20261121T150158420Z from './20261121T150158420Z-reminder-card-facts.js';
 import * as m20261121T150228052Z from './20261121T150228052Z-slack-surfaces.js';
 import * as m20261205T072828966Z from './20261205T072828966Z-xero-shared-limits.js';
+import * as m20261205T084813867Z from './20261205T084813867Z-oauth-state-uses.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261121T150158420Z-reminder-card-facts': m20261121T150158420Z,
   '20261121T150228052Z-slack-surfaces': m20261121T150228052Z,
   '20261205T072828966Z-xero-shared-limits': m20261205T072828966Z,
+  '20261205T084813867Z-oauth-state-uses': m20261205T084813867Z,
 };

@@ -348,6 +348,12 @@ export interface XeroSyncStateTable {
   last_change_at: Timestamp | null;
 }
 
+export interface OauthStateUsesTable {
+  nonce: string;
+  used_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface DigestSnapshotsTable {
   org_id: string;
   as_of: CalendarDate;
@@ -402,6 +408,7 @@ export interface DB {
   xero_calls: XeroCallsTable;
   xero_tenant_budgets: XeroTenantBudgetsTable;
   xero_sync_state: XeroSyncStateTable;
+  oauth_state_uses: OauthStateUsesTable;
   dunning_recipients: DunningRecipientsTable;
   digest_snapshots: DigestSnapshotsTable;
   slack_posts: SlackPostsTable;

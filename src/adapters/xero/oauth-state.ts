@@ -3,7 +3,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * OAuth `state`: a random nonce with an expiry, signed with HMAC-SHA256 (key derived from the encryption key).
  * The nonce is also set as a cookie on /xero/connect and compared on /xero/callback, so a state minted for one
- * browser cannot finish a consent in another (login CSRF), and nothing needs to be stored server-side.
+ * browser cannot finish a consent in another (login CSRF). The callback also records the nonce's first use
+ * (`oauth_state_uses`), so one state completes one connection.
  */
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -14,10 +15,10 @@ export interface IssuedState {
 }
 
 export type StateCheck =
-  | { readonly kind: 'valid'; readonly nonce: string }
+  | { readonly kind: 'valid'; readonly nonce: string; readonly expiresAt: Date }
   | {
       readonly kind: 'rejected';
-      readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'not-this-browser';
+      readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'not-this-browser' | 'already-used';
     };
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
@@ -49,5 +50,5 @@ export function verifyState(key: Buffer, state: string, now: Date, cookieNonce: 
   const b = Buffer.from(nonce);
   if (a.length !== b.length || !timingSafeEqual(a, b))
     return { kind: 'rejected', reason: 'not-this-browser' };
-  return { kind: 'valid', nonce };
+  return { kind: 'valid', nonce, expiresAt: new Date(exp) };
 }

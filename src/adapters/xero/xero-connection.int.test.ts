@@ -162,6 +162,20 @@ describe('connect → consent → callback through the real routes', () => {
     expect(await listOrganisations(database.db)).toEqual([]);
   });
 
+  it('completes one connection per state: a replayed callback and a doubled one are refused', async () => {
+    const { callback, cookie } = await startConsent();
+    // Two callbacks with the same state at once (a double click, or a replay racing the original).
+    const [a, b] = await Promise.all([get(callback.toString(), cookie), get(callback.toString(), cookie)]);
+    expect([a.status, b.status].sort()).toEqual([200, 400]);
+    const refused = a.status === 400 ? a : b;
+    expect(await refused.text()).toContain('already used');
+    const replay = await get(callback.toString(), cookie);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('already used');
+    expect((await listOrganisations(database.db)).length).toBe(2);
+    expect(await database.db.selectFrom('oauth_token_sets').select('id').execute()).toHaveLength(1);
+  });
+
   it('answers a denied consent and a failed code exchange with a clear page', async () => {
     sandbox.setConsent('deny');
     const denied = await startConsent();

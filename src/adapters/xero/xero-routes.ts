@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { isUuid } from '../../domain/ids.js';
 import { errorMessage } from '../../errors.js';
 import { type HttpRoute, sendText } from '../../http/routes.js';
+import { consumeOauthState } from '../db/oauth-state-uses.js';
 import type { ScheduledJobStore } from '../db/scheduled-jobs.js';
 import { recordWebhookEvents, type XeroWebhookEvent } from '../db/xero-webhook-events.js';
 import { enqueueOutbox } from '../outbox/outbox-store.js';
@@ -78,6 +79,7 @@ const REASONS: Record<string, string> = {
   'bad-signature': 'The sign-in link was not issued by this app.',
   expired: 'The sign-in link expired (it is valid for 10 minutes).',
   'not-this-browser': 'The sign-in was started in another browser.',
+  'already-used': 'This sign-in link was already used.',
 };
 
 export function xeroRoutes(ctx: RouteContext): HttpRoute[] {
@@ -148,39 +150,61 @@ export function xeroRoutes(ctx: RouteContext): HttpRoute[] {
         );
         return;
       }
-      completeXeroConnect(
-        { db: ctx.database.db, xero: ctx.xero, secrets: ctx.secrets, jobs: ctx.jobStore, log },
-        code,
-        ctx.clock.now(),
-      ).then(
-        (outcome) => {
-          if (outcome.kind === 'rejected') {
+      const now = ctx.clock.now();
+      // One state, one connection: a replayed or doubled callback finds the nonce taken (any instance).
+      consumeOauthState(ctx.database.db, { nonce: check.nonce, now, expiresAt: check.expiresAt })
+        .then(async (first) => {
+          if (!first) {
+            log.warn(
+              { code: 'XERO_STATE_REJECTED', reason: 'already-used' },
+              'xero callback with a used state',
+            );
+            return { kind: 'used' as const };
+          }
+          return completeXeroConnect(
+            { db: ctx.database.db, xero: ctx.xero, secrets: ctx.secrets, jobs: ctx.jobStore, log },
+            code,
+            now,
+          );
+        })
+        .then(
+          (outcome) => {
+            if (outcome.kind === 'used') {
+              page(
+                res,
+                400,
+                'Connection refused',
+                `<p>${escapeHtml(REASONS['already-used'] as string)} <a href="/xero/connect">Start again</a>.</p>`,
+              );
+              return;
+            }
+            if (outcome.kind === 'rejected') {
+              page(
+                res,
+                502,
+                'Xero connection failed',
+                `<p>${escapeHtml(outcome.detail)}. <a href="/xero/connect">Try again</a>.</p>`,
+              );
+              return;
+            }
+            const items = outcome.organisations.map((o) => `<li>${escapeHtml(o.name)}</li>`).join('');
+            page(
+              res,
+              200,
+              'Xero connected',
+              `<p>Connected ${outcome.organisations.length} organisation${outcome.organisations.length === 1 ? '' : 's'}:</p><ul>${items}</ul><p>The first sync starts within a minute. You can close this page.</p>`,
+            );
+          },
+          (err) => {
+            log.error({ err, code: 'XERO_CONNECT_FAILED' }, 'xero connect failed');
             page(
               res,
               502,
               'Xero connection failed',
-              `<p>${escapeHtml(outcome.detail)}. <a href="/xero/connect">Try again</a>.</p>`,
+              `<p>${escapeHtml(errorMessage(err))}. <a href="/xero/connect">Try again</a>.</p>`,
             );
-            return;
-          }
-          const items = outcome.organisations.map((o) => `<li>${escapeHtml(o.name)}</li>`).join('');
-          page(
-            res,
-            200,
-            'Xero connected',
-            `<p>Connected ${outcome.organisations.length} organisation${outcome.organisations.length === 1 ? '' : 's'}:</p><ul>${items}</ul><p>The first sync starts within a minute. You can close this page.</p>`,
-          );
-        },
-        (err) => {
-          log.error({ err, code: 'XERO_CONNECT_FAILED' }, 'xero connect failed');
-          page(
-            res,
-            502,
-            'Xero connection failed',
-            `<p>${escapeHtml(errorMessage(err))}. <a href="/xero/connect">Try again</a>.</p>`,
-          );
-        },
-      );
+          },
+        );
     },
   };
 
