@@ -8,6 +8,7 @@ import { type Database, openDatabase } from './adapters/db/database.js';
 import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
 import { SLACK_REQUEST_TIMEOUT_MS, SLACK_RETRY_CONFIG } from './adapters/slack/bolt-app.js';
+import { boltLevelFor, createBoltLogger } from './adapters/slack/bolt-logger.js';
 import { createUserDirectory, type UserDirectory } from './adapters/slack/user-directory.js';
 import { createXeroRefreshHandler } from './adapters/xero/xero-refresh-handler.js';
 import { XERO_REFRESH_KIND } from './adapters/xero/xero-routes.js';
@@ -73,6 +74,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     (config.slack
       ? new WebClient(config.slack.botToken, {
           slackApiUrl: config.slack.apiUrl,
+          // web-api's own logger would write to the console; ours keeps its debug output free of content.
+          logger: createBoltLogger(log),
+          logLevel: boltLevelFor(log.level),
           retryConfig: SLACK_RETRY_CONFIG,
           timeout: SLACK_REQUEST_TIMEOUT_MS,
           // Posting is paced by the outbox; a 429 must come back to it (with Retry-After), not pause the client.

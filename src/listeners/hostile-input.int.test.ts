@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FixedClock } from '../adapters/clock.js';
-import { createSecretBox } from '../adapters/crypto/secret-box.js';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { currentDraft } from '../adapters/db/dunning-queries.js';
-import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
-import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
-import { xeroRoutes } from '../adapters/xero/xero-routes.js';
-import { parseConfig } from '../config.js';
-import { type AppContext, createContext } from '../context.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
-import { healthRoutes } from '../http/health-routes.js';
-import type { HttpRoute } from '../http/routes.js';
-import { createLogger } from '../logger.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { signWebhookBody } from '../sandbox/xero/index.js';
-import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
-import { insertLedger } from '../testing/ledger-fixtures.js';
-import { HARNESS_SIGNING_SECRET, type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
+import {
+  DUNNING_APP_XERO_WEBHOOK_KEY,
+  type DunningApp,
+  OUTSIDER,
+  startDunningApp,
+} from '../testing/dunning-app.js';
+import type { SlackHarness } from '../testing/slack-harness.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { runDunning } from '../use-cases/run-dunning.js';
-import { registerDunningListeners } from './dunning.js';
-import { registerListeners } from './index.js';
 import { EDIT_BLOCKS, VALUE_ACTION } from './views/reminder-modals.js';
 
 /**
@@ -32,72 +22,19 @@ import { EDIT_BLOCKS, VALUE_ACTION } from './views/reminder-modals.js';
  * change (or changed only as it should), that refusals of a person are audited, and that the process still
  * answers /healthz. The counts per class are in the session note of issue #15.
  */
-const OUTSIDER = { id: 'U_OUTSIDER', name: 'olive', real_name: 'Olive Outsider', email: 'olive@example.com' };
-const { collector1, manager } = SANDBOX_DEFAULTS.users;
+const { collector1 } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
-const XERO_WEBHOOK_KEY = 'hostile-suite-webhook-key';
 const FORM = 'application/x-www-form-urlencoded';
 
 let database: TestDatabase;
+let app: DunningApp;
 let harness: SlackHarness;
-let ctx: AppContext;
 let reminderId: string;
-const routes: HttpRoute[] = [];
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  // The routes are filled once the context exists; the harness serves whatever the array holds by then.
-  const liveRoutes: HttpRoute[] = ['/healthz', '/readyz', '/xero/webhooks'].map((path) => ({
-    path,
-    method: path === '/xero/webhooks' ? 'POST' : 'GET',
-    handler: (req, res) => routes.find((r) => r.path === path)?.handler(req, res),
-  }));
-  harness = await startSlackHarness({
-    sandbox: {
-      rateLimits: false,
-      users: [...Object.values(SANDBOX_DEFAULTS.users), OUTSIDER],
-      usergroups: Object.values(SANDBOX_DEFAULTS.usergroups),
-    },
-    customRoutes: liveRoutes,
-  });
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    SLACK_BOT_TOKEN: harness.sandbox.botToken,
-    SLACK_SIGNING_SECRET: HARNESS_SIGNING_SECRET,
-    SLACK_API_URL: harness.sandbox.apiUrl,
-    SLACK_COLLECTORS: SANDBOX_DEFAULTS.usergroups.collectors.id,
-    SLACK_MANAGERS: manager.id,
-    SLACK_QUEUE_CHANNEL: QUEUE,
-    XERO_WEBHOOK_KEY,
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  const clock = new FixedClock(MONDAY_9AM_AUCKLAND);
-  ctx = await createContext(parsed.config, {
-    database,
-    clock,
-    log: createLogger({ level: 'silent' }),
-    secrets: createSecretBox(Buffer.alloc(32, 7)),
-    slackClient: new WebClient(harness.sandbox.botToken, {
-      slackApiUrl: harness.sandbox.apiUrl,
-      retryConfig: { retries: 0 },
-    }),
-  });
-  routes.push(...healthRoutes(ctx), ...xeroRoutes(ctx));
-  registerDunningHandlers(ctx, {
-    mail: null,
-    xeroNotes: { addNotes: async () => ({ kind: 'written' as const }) },
-    findSentMessage: async () => false,
-    minPostIntervalMs: 0,
-  });
-  registerListeners(harness.app, ctx);
-  registerDunningListeners(harness.app, ctx);
-  await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
-  await runDunning(
-    { db: database.db, drafter: null, hashInputs: () => 'h' },
-    { orgId: DUNNING_ORG_ID, now: clock.now(), messageDomain: 'harbour.example', senderName: 'Mere' },
-  );
-  const worker = new OutboxWorker({ db: database.db, clock, log: ctx.log, handlers: ctx.outboxHandlers });
-  await worker.drain();
+  app = await startDunningApp(database);
+  harness = app.harness;
   const row = await database.db
     .selectFrom('reminders')
     .select('id')
@@ -106,8 +43,7 @@ beforeAll(async () => {
   reminderId = row.id;
 });
 afterAll(async () => {
-  await ctx?.destroy();
-  await harness?.close();
+  await app?.close();
   await database?.destroy();
 });
 
@@ -384,7 +320,7 @@ describe('characters PostgreSQL refuses', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-xero-signature': signWebhookBody(body, XERO_WEBHOOK_KEY),
+        'x-xero-signature': signWebhookBody(body, DUNNING_APP_XERO_WEBHOOK_KEY),
       },
       body,
     });

@@ -5,7 +5,25 @@ import type { Logger } from '../../logger.js';
  * Bolt and web-api log through this: every line goes to pino (redaction, JSON, levels) and nothing reaches the
  * console. Bolt calls setLevel() during construction; that only moves this adapter's own threshold and
  * never pino's, so our LOG_LEVEL stays the single switch.
+ *
+ * At debug level both libraries write whole payloads into the message text, where no redaction path reaches:
+ * Bolt every request body and ack (a draft email and its recipients in an Edit submission), web-api every
+ * request and result (a card's text, a DM). So a debug line passes only when it is one of the libraries' fixed,
+ * content-free messages; any other debug line is dropped.
  */
+const SAFE_DEBUG = [
+  /^apiCall\('[\w.]+'\) (start|end)$/,
+  /^http request url: https?:\/\/[^\s?]+\/[\w.]+$/,
+  /^http response received$/,
+  /^initialized$/,
+  /^Initializing \w+$/,
+  /^stored response sent$/,
+  /^[\w.]+\(\) start$/,
+];
+
+export function isSafeDebugLine(text: string): boolean {
+  return SAFE_DEBUG.some((re) => re.test(text));
+}
 
 const ORDER: Record<LogLevel, number> = {
   [LogLevel.DEBUG]: 20,
@@ -55,6 +73,7 @@ export function createBoltLogger(log: Logger): SlackLogger {
   const write = (at: LogLevel, method: 'debug' | 'info' | 'warn' | 'error', msg: unknown[]) => {
     if (ORDER[at] < ORDER[level]) return;
     const [fields, text] = toPino(msg);
+    if (at === LogLevel.DEBUG && (Object.keys(fields).length > 0 || !isSafeDebugLine(text))) return;
     child[method](fields, text);
   };
   return {

@@ -12,6 +12,7 @@ describe('OAuth state', () => {
     expect(verifyState(KEY, s.state, new Date(T.getTime() + 9 * 60_000), s.nonce)).toEqual({
       kind: 'valid',
       nonce: s.nonce,
+      expiresAt: s.expiresAt,
     });
   });
   it.each([
