@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
+import { readRawBody } from '../../http/routes.js';
 import type { Logger } from '../../logger.js';
 import { checkSlackRequest, type SlackRequestVerdict } from './slack-request-check.js';
 
@@ -13,24 +14,6 @@ export interface SlackGateOptions {
   readonly nowSeconds?: () => number;
   /** Told of every refused request (for the audit log); must not throw. */
   readonly onRefused?: (refusal: Extract<SlackRequestVerdict, { kind: 'refused' }>, path: string) => void;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        resolve(null);
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function answer(res: ServerResponse, status: number): void {
@@ -55,7 +38,7 @@ export function gateSlackRequests(receiver: HTTPReceiver, o: SlackGateOptions): 
       bolt(req, res);
       return;
     }
-    readBody(req, SLACK_MAX_BODY_BYTES).then(
+    readRawBody(req, SLACK_MAX_BODY_BYTES).then(
       (raw) => {
         if (raw === null) {
           answer(res, 413);

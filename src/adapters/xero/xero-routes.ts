@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { isUuid } from '../../domain/ids.js';
 import { errorMessage } from '../../errors.js';
-import { type HttpRoute, sendText } from '../../http/routes.js';
+import { type HttpRoute, readRawBody, sendText } from '../../http/routes.js';
 import { consumeOauthState } from '../db/oauth-state-uses.js';
 import type { ScheduledJobStore } from '../db/scheduled-jobs.js';
 import { recordWebhookEvents, type XeroWebhookEvent } from '../db/xero-webhook-events.js';
@@ -44,24 +44,6 @@ function cookie(req: IncomingMessage, name: string): string | null {
     if (k === name) return decodeURIComponent(v.join('='));
   }
   return null;
-}
-
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** One event as Xero sends it: ids are GUIDs, the rest short tokens. Anything else is dropped, not stored. */
