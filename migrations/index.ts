@@ -10,6 +10,8 @@ import * as m20261121T150158420Z from './20261121T150158420Z-reminder-card-facts
 import * as m20261121T150228052Z from './20261121T150228052Z-slack-surfaces.js';
 import * as m20261205T072828966Z from './20261205T072828966Z-xero-shared-limits.js';
 import * as m20261205T084813867Z from './20261205T084813867Z-oauth-state-uses.js';
+import * as m20261205T090053235Z from './20261205T090053235Z-ledger-complete-backfill.js';
+import * as m20261205T090432071Z from './20261205T090432071Z-scheduled-jobs-zone.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '20261121T150228052Z-slack-surfaces': m20261121T150228052Z,
   '20261205T072828966Z-xero-shared-limits': m20261205T072828966Z,
   '20261205T084813867Z-oauth-state-uses': m20261205T084813867Z,
+  '20261205T090053235Z-ledger-complete-backfill': m20261205T090053235Z,
+  '20261205T090432071Z-scheduled-jobs-zone': m20261205T090432071Z,
 };

@@ -78,6 +78,7 @@ export const wiring = {
       nextRunAfter: (org, after) =>
         nextDigestAfter(org, { digestTime: digestTimes.get(org.id) ?? DEFAULT_DIGEST_TIME }, after),
       run: (ctx, org, now) => runMorning(ctx, org.id, now),
+      localTime: true,
     });
   },
   runMorning,

@@ -207,4 +207,55 @@ describe('the Xero jobs on the scheduler', () => {
       ['xero.sync', true],
     ]);
   });
+
+  it("schedules local-time jobs only once the organisation's zone is known, and corrects a row made in another", async () => {
+    await sandbox.close();
+    sandbox = await startXeroSandbox({
+      now: () => clock.now(),
+      rateLimits: false,
+      organisations: [
+        {
+          kind: 'demo',
+          seed: 6,
+          contacts: 5,
+          invoices: 20,
+          asOf: '2026-11-21',
+          timezone: 'Eastern Standard Time',
+        },
+      ],
+    });
+    await ctx.destroy();
+    ctx = await xeroTestContext(database, sandbox, { clock });
+    const [org] = (await connectSandbox(ctx, sandbox)) as [Organisation];
+    // Instance B ticks while A has not synced yet: the zone is unknown, so no local-time row may be made.
+    const b = new Scheduler(ctx).registerJob({ ...xeroReconcileJob });
+    await b.tick(clock.now());
+    const rows = () =>
+      database.db
+        .selectFrom('scheduled_jobs')
+        .select(['job', 'next_run_at', 'scheduled_in_zone'])
+        .orderBy('job')
+        .execute();
+    expect((await rows()).map((r) => r.job)).toEqual(['xero.sync']);
+
+    // Instance A runs the first sync: the zone (America/New_York) is stored, and the row is made in it.
+    const a = registerXeroJobs(new Scheduler(ctx));
+    await a.tick(clock.now());
+    const reconcile = (await rows()).find((r) => r.job === 'xero.reconcile');
+    // 20 Nov 21:00Z is 16:00 in New York (EST, −5): the next 04:00 local is 21 Nov 09:00Z.
+    expect(reconcile).toMatchObject({ scheduled_in_zone: 'America/New_York' });
+    expect(reconcile?.next_run_at.toISOString()).toBe('2026-11-21T09:00:00.000Z');
+
+    // A row computed in UTC (before this release, or the zone changed in Xero) is corrected on the next tick.
+    await database.db
+      .updateTable('scheduled_jobs')
+      .set({ next_run_at: new Date('2026-11-21T04:00:00Z'), scheduled_in_zone: 'UTC' })
+      .where('job', '=', 'xero.reconcile')
+      .execute();
+    await b.tick(clock.now());
+    const fixed = (await rows()).find((r) => r.job === 'xero.reconcile');
+    expect(fixed).toMatchObject({ scheduled_in_zone: 'America/New_York' });
+    expect(fixed?.next_run_at.toISOString()).toBe('2026-11-21T09:00:00.000Z');
+    expect(org.id).toBeTruthy();
+  });
 });

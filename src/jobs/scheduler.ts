@@ -23,6 +23,11 @@ export interface ScheduledJob {
   firstRunAt?(org: Organisation, now: Date): Date;
   /** How long a claim holds before another instance may take the run over (default 30 minutes). */
   readonly leaseMs?: number;
+  /**
+   * The job runs at a local time: its rows wait until the organisation's time zone is known (its profile read
+   * from Xero), and are re-computed if the zone changes.
+   */
+  readonly localTime?: boolean;
 }
 
 export interface JobRunOutcome {
@@ -105,15 +110,19 @@ export class Scheduler {
           now,
           nextRunAt,
           error,
+          zone: c.organisation.timezone,
         });
         if (!kept) this.#log.warn({ job: c.job, orgId: c.organisation.id }, 'scheduled job lease was lost');
         return { job: c.job, orgId: c.organisation.id, ok: error === null, error, nextRunAt };
       }),
     );
-    // New organisations get their rows after this tick's runs: a first sync (made due at connect) has by then
-    // stored the organisation's time zone, which local-time jobs need.
+    // New organisations get their rows after this tick's runs. A local-time job waits for the organisation's
+    // zone (read by its first sync, perhaps on another instance), and a row computed in another zone is corrected:
+    // every instance then computes the same next run.
     for (const job of this.#jobs.values()) {
-      await store.ensure(job.name, (org) => job.firstRunAt?.(org, now) ?? job.nextRunAfter(org, now));
+      const first = (org: Organisation) => job.firstRunAt?.(org, now) ?? job.nextRunAfter(org, now);
+      await store.ensure(job.name, first, { needsZone: job.localTime === true });
+      if (job.localTime) await store.realign(job.name, (org) => job.nextRunAfter(org, now));
     }
     return results;
   }

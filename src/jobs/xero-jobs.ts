@@ -44,6 +44,7 @@ export const xeroReconcileJob: ScheduledJob = {
   name: XERO_RECONCILE_JOB,
   nextRunAfter: (org, after) => nextLocalTime(after, org.timezone, RECONCILE_LOCAL_HOUR),
   leaseMs: 60 * 60_000,
+  localTime: true,
   async run(ctx, org, now) {
     const result = await reconcileXero(syncRunDepsOf(ctx, 'service'), org);
     if (result.kind === 'busy') return { nextRunAt: new Date(now.getTime() + RECONCILE_RETRY_MS) };

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../adapters/db/schema.js';
+import { markLedgerComplete } from '../adapters/db/xero-ledger-store.js';
 import type { Ledger } from '../domain/ledger.js';
 
 type Queryable = Kysely<DB> | Transaction<DB>;
@@ -48,6 +49,8 @@ export async function insertLedger(db: Queryable, orgId: string, ledger: Ledger)
       .execute();
   }
   const synced = { org_id: orgId, synced_at: now, xero_updated_at: now };
+  // A fixture ledger is whole: as a completed sync would, it may drive decisions.
+  await markLedgerComplete(db, orgId, now);
 
   await insertChunked(ledger.contacts, (chunk) =>
     db

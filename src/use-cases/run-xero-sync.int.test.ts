@@ -1,14 +1,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../adapters/db/database.js';
+import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import { claimSyncLease, getSyncState, releaseSyncLease } from '../adapters/db/xero-sync-state.js';
 import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { registerXeroJobs } from '../jobs/xero-jobs.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { connectSandbox, xeroTestContext } from '../testing/xero-harness.js';
-import { syncOrAwait, syncRunDepsOf } from './run-xero-sync.js';
+import { runXeroSync, syncOrAwait, syncRunDepsOf } from './run-xero-sync.js';
 
 /**
  * Two service instances and an operator's CLI on one database, against a sandbox that enforces Xero's real
@@ -115,7 +117,6 @@ describe('one Xero sync per organisation, across instances and the CLI', () => {
         error: 'HTTP 500',
         report: null,
       },
-      completeAt: null,
       changed: null,
     });
     expect(await waited).toMatchObject({ status: 'waited', outcome: { ok: false, error: 'HTTP 500' } });
@@ -156,11 +157,40 @@ describe('one Xero sync per organisation, across instances and the CLI', () => {
       orgId: org.id,
       holder: svc.instanceId,
       outcome: { runKind: 'incremental', startedAt: at, finishedAt: at, ok: true, error: null, report: {} },
-      completeAt: at,
       changed: false,
     });
     const r = await full;
     expect(r.status).toBe('synced');
     expect(r.status === 'synced' && r.run.runKind).toBe('full');
+  });
+
+  it('a first sync that fails on one resource leaves the organisation not ready, saying why, until a sync completes', async () => {
+    const [svc] = [await instance()];
+    const [org] = (await connectSandbox(svc, sandbox)) as [Organisation];
+    sandbox.faults.inject({
+      match: { path: /\/Payments/ },
+      times: 100,
+      fault: { kind: 'status', status: 500 },
+    });
+    const deps = syncRunDepsOf(svc, 'service');
+    const failed = await runXeroSync(deps, org, { runKind: 'incremental', purpose: 'background' });
+    expect(failed.kind).toBe('failed');
+    // Contacts and invoices are stored, payments are not: the ledger must not drive any decision.
+    expect(
+      (await database.db.selectFrom('xero_invoices').select('invoice_id').execute()).length,
+    ).toBeGreaterThan(0);
+    const refused = await loadLedger(database.db, org.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('ORG_NOT_SYNCED');
+    expect((refused as AppError).message).toMatch(
+      /incomplete: its first sync from Xero has not finished; the last attempt failed: .*HTTP 500/,
+    );
+
+    sandbox.faults.clear();
+    expect((await runXeroSync(deps, org, { runKind: 'incremental', purpose: 'background' })).kind).toBe(
+      'done',
+    );
+    const ledger = await loadLedger(database.db, org.id);
+    expect(ledger.settlements.length).toBeGreaterThan(0);
   });
 });

@@ -137,7 +137,6 @@ export async function runXeroSync(
     orgId: org.id,
     holder: deps.holder,
     outcome,
-    completeAt: result.kind === 'done' && result.runKind !== 'reconcile' ? startedAt : null,
     changed: result.kind === 'done' && result.runKind === 'incremental' ? result.report.changed : null,
   });
   return result;

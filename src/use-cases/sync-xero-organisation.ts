@@ -153,6 +153,8 @@ export async function syncXeroOrganisation(
     progress('payments'),
   );
 
+  // Every resource is in: from now on the ledger may drive decisions (scores, plans, digests, cards).
+  await store.markComplete(org.id, now);
   const report: XeroSyncReport = {
     orgId: org.id,
     mode: full ? 'full' : 'incremental',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { loadLedger } from './ledger-queries.js';
+import { markLedgerComplete } from './xero-ledger-store.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -29,7 +30,9 @@ describe('loadLedger', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await expect(loadLedger(database.db, org.id)).rejects.toThrow(/not been synced/);
+    await expect(loadLedger(database.db, org.id)).rejects.toThrow(
+      /incomplete: its first sync from Xero has not finished/,
+    );
   });
 
   it('rebuilds contacts, invoices, settlements and credits; deleted payments and refunds do not settle invoices', async () => {
@@ -48,6 +51,7 @@ describe('loadLedger', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await markLedgerComplete(database.db, orgId, synced.synced_at);
     await database.db
       .insertInto('xero_contacts')
       .values({

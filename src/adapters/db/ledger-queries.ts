@@ -25,13 +25,28 @@ function toTerms(v: { day: number; type: string } | null | undefined): PaymentTe
   return { day: v.day, type: v.type as PaymentTermsType };
 }
 
+/**
+ * An organisation's profile, once its ledger may be used for decisions: a sync has completed every resource at
+ * least once. Half a ledger (a first sync that failed on /Payments, say) would show customers owing what they
+ * have paid: every surface refuses with the reason instead.
+ */
 export async function loadOrganisationProfile(db: Queryable, orgId: string): Promise<OrganisationProfile> {
-  const org = await db.selectFrom('organisations').selectAll().where('id', '=', orgId).executeTakeFirst();
+  const org = await db
+    .selectFrom('organisations')
+    .leftJoin('xero_sync_state', 'xero_sync_state.org_id', 'organisations.id')
+    .selectAll('organisations')
+    .select(['xero_sync_state.last_complete_at', 'xero_sync_state.last_error', 'xero_sync_state.last_ok'])
+    .where('organisations.id', '=', orgId)
+    .executeTakeFirst();
   if (!org) throw new AppError('ORG_NOT_FOUND', `organisation ${orgId} does not exist`);
-  if (!org.base_currency) {
+  if (!org.base_currency || !org.last_complete_at) {
+    const why =
+      org.last_ok === false && org.last_error
+        ? `; the last attempt failed: ${org.last_error.slice(0, 300)}`
+        : '';
     throw new AppError(
       'ORG_NOT_SYNCED',
-      `organisation ${org.name} has not been synced yet (no base currency)`,
+      `the ledger of ${org.name} is incomplete: its first sync from Xero has not finished${why}`,
     );
   }
   return {

@@ -14,8 +14,20 @@ export interface ClaimedJob {
 }
 
 export interface ScheduledJobStore {
-  /** Creates the rows of jobs an active organisation does not have yet (first run at `firstRunAt`). */
-  ensure(job: string, firstRunAt: (org: Organisation) => Date): Promise<number>;
+  /**
+   * Creates the rows of jobs an active organisation does not have yet (first run at `firstRunAt`). With
+   * `needsZone`, only for organisations whose profile (and so time zone) has been read from Xero.
+   */
+  ensure(
+    job: string,
+    firstRunAt: (org: Organisation) => Date,
+    options?: { needsZone?: boolean },
+  ): Promise<number>;
+  /**
+   * Re-computes the next run of a local-time job wherever it was computed in another zone than the organisation's
+   * (made before the zone was known, or the zone changed in Xero). Rows being run are left to their runner.
+   */
+  realign(job: string, nextRunAfter: (org: Organisation) => Date): Promise<number>;
   claimDue(input: {
     jobs: readonly string[];
     now: Date;
@@ -30,6 +42,8 @@ export interface ScheduledJobStore {
     now: Date;
     nextRunAt: Date;
     error: string | null;
+    /** The zone `nextRunAt` was computed in. */
+    zone?: string | null;
   }): Promise<boolean>;
   /** Makes a job due now (after a connect, or an operator's request). */
   runSoon(orgId: string, job: string, now: Date): Promise<void>;
@@ -39,11 +53,12 @@ export interface ScheduledJobStore {
 
 export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
   return {
-    async ensure(job, firstRunAt) {
+    async ensure(job, firstRunAt, options = {}) {
       const missing = await db
         .selectFrom('organisations')
         .selectAll()
         .where('status', '=', 'active')
+        .$if(options.needsZone === true, (q) => q.where('base_currency', 'is not', null))
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(
@@ -58,7 +73,14 @@ export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
       if (missing.length === 0) return 0;
       const res = await db
         .insertInto('scheduled_jobs')
-        .values(missing.map((o) => ({ org_id: o.id, job, next_run_at: firstRunAt(toOrganisation(o)) })))
+        .values(
+          missing.map((o) => ({
+            org_id: o.id,
+            job,
+            next_run_at: firstRunAt(toOrganisation(o)),
+            scheduled_in_zone: o.timezone,
+          })),
+        )
         .onConflict((oc) => oc.columns(['org_id', 'job']).doNothing())
         .executeTakeFirst();
       return Number(res.numInsertedOrUpdatedRows ?? 0n);
@@ -110,10 +132,42 @@ export function createScheduledJobStore(db: Kysely<DB>): ScheduledJobStore {
       });
     },
 
-    async finish({ orgId, job, workerId, now, nextRunAt, error }) {
+    async realign(job, nextRunAfter) {
+      const stale = await db
+        .selectFrom('scheduled_jobs')
+        .innerJoin('organisations', 'organisations.id', 'scheduled_jobs.org_id')
+        .selectAll('organisations')
+        .select(['scheduled_jobs.scheduled_in_zone'])
+        .where('scheduled_jobs.job', '=', job)
+        .where('scheduled_jobs.locked_by', 'is', null)
+        .where('organisations.base_currency', 'is not', null)
+        .where((eb) =>
+          eb.or([
+            eb('scheduled_jobs.scheduled_in_zone', 'is', null),
+            eb('scheduled_jobs.scheduled_in_zone', '!=', eb.ref('organisations.timezone')),
+          ]),
+        )
+        .execute();
+      let fixed = 0;
+      for (const row of stale) {
+        const org = toOrganisation(row);
+        const res = await db
+          .updateTable('scheduled_jobs')
+          .set({ next_run_at: nextRunAfter(org), scheduled_in_zone: org.timezone })
+          .where('org_id', '=', org.id)
+          .where('job', '=', job)
+          .where('locked_by', 'is', null)
+          .executeTakeFirst();
+        fixed += Number(res.numUpdatedRows);
+      }
+      return fixed;
+    },
+
+    async finish({ orgId, job, workerId, now, nextRunAt, error, zone }) {
       const res = await db
         .updateTable('scheduled_jobs')
         .set({
+          ...(zone !== undefined ? { scheduled_in_zone: zone } : {}),
           next_run_at: nextRunAt,
           locked_by: null,
           locked_until: null,

@@ -309,6 +309,7 @@ export interface ScheduledJobsTable {
   last_started_at: Timestamp | null;
   last_finished_at: Timestamp | null;
   last_error: string | null;
+  scheduled_in_zone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface XeroCallsTable {

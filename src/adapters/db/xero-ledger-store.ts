@@ -589,10 +589,25 @@ export interface XeroLedgerStore {
   markInvoicesDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
   openCredits(orgId: string): Promise<{ id: string; kind: 'credit_note' | 'overpayment' | 'prepayment' }[]>;
   markCreditsDeleted(orgId: string, ids: readonly string[], now: Date): Promise<void>;
+  /** Every resource has been read up to `at`: the ledger may now be used for decisions. */
+  markComplete(orgId: string, at: Date): Promise<void>;
+}
+
+export async function markLedgerComplete(db: Queryable, orgId: string, at: Date): Promise<void> {
+  await db
+    .insertInto('xero_sync_state')
+    .values({ org_id: orgId, last_complete_at: at })
+    .onConflict((oc) =>
+      oc.column('org_id').doUpdateSet({
+        last_complete_at: sql`greatest(xero_sync_state.last_complete_at, excluded.last_complete_at)`,
+      }),
+    )
+    .execute();
 }
 
 export function createXeroLedgerStore(db: Kysely<DB>): XeroLedgerStore {
   return {
+    markComplete: (orgId, at) => markLedgerComplete(db, orgId, at),
     cursor: (orgId, resource) => getSyncCursor(db, orgId, resource),
     saveContacts: (orgId, rows, o) => saveContacts(db, orgId, rows, o),
     saveInvoices: (orgId, rows, o) => saveInvoices(db, orgId, rows, o),

@@ -4,7 +4,7 @@ import type { Queryable } from './schema.js';
 /**
  * One Xero sync per organisation at a time, across every instance and the CLI: a lease row with a heartbeat.
  * Lease times are wall-clock milliseconds (a process's liveness, whatever the business clock says); the outcome's
- * `completeAt` is the business clock (how fresh the ledger is).
+ * `last_complete_at` is the business clock (how fresh the ledger is).
  */
 export type SyncRunKind = 'incremental' | 'full' | 'reconcile';
 
@@ -107,8 +107,6 @@ export async function releaseSyncLease(
     orgId: string;
     holder: string;
     outcome: SyncOutcome;
-    /** Business time the ledger is now complete as of (null when the run did not complete). */
-    completeAt: Date | null;
     /** For polls: whether Xero had anything new (null: not a poll, leave the streak alone). */
     changed: boolean | null;
   },
@@ -128,7 +126,6 @@ export async function releaseSyncLease(
       last_ok: o.ok,
       last_error: o.error ? o.error.slice(0, 2000) : null,
       last_report: o.report ? JSON.stringify(o.report) : null,
-      ...(input.completeAt ? { last_complete_at: input.completeAt } : {}),
       ...(input.changed === true ? { quiet_polls: 0, last_change_at: o.finishedAt } : {}),
       ...(input.changed === false ? { quiet_polls: eb('quiet_polls', '+', 1) } : {}),
     }))
