@@ -71,10 +71,6 @@ export async function startDunningApp(
     logger: log,
   });
   const sink = await startSmtpSink(DUNNING_APP_SMTP);
-  const smtpUrl = sink.url.replace(
-    'smtp://',
-    `smtp://${DUNNING_APP_SMTP.user}:${DUNNING_APP_SMTP.password}@`,
-  );
   const parsed = parseConfig({
     NODE_ENV: 'test',
     SLACK_BOT_TOKEN: harness.sandbox.botToken,
