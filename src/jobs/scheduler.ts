@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Organisation } from '../adapters/db/organisations.js';
+import type { ClaimedJob } from '../adapters/db/scheduled-jobs.js';
 import type { AppContext } from '../context.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -17,8 +18,17 @@ export interface ScheduledJob {
   /** The next run strictly after `after`, computed in the organisation's zone. */
   nextRunAfter(org: Organisation, after: Date): Date;
   /** A run may say when it should run next (an adaptive cadence); otherwise `nextRunAfter` decides. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: most jobs return nothing, which TypeScript types as void.
-  run(ctx: AppContext, org: Organisation, now: Date): Promise<void | JobRunOutcome>;
+  /**
+   * `signal` aborts at shutdown: a long job stops at its next checkpoint (a sync: the next page) and says when to
+   * resume, so the process exits within its grace period and a restart picks the work up at once.
+   */
+  run(
+    ctx: AppContext,
+    org: Organisation,
+    now: Date,
+    signal: AbortSignal,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most jobs return nothing, which TypeScript types as void.
+  ): Promise<void | JobRunOutcome>;
   /** When an organisation first gets this job (default: nextRunAfter(org, now)). */
   firstRunAt?(org: Organisation, now: Date): Date;
   /** How long a claim holds before another instance may take the run over (default 30 minutes). */
@@ -58,6 +68,7 @@ export class Scheduler {
   readonly #batchSize: number;
   #task: ScheduledTask | undefined;
   #running: Promise<unknown> | undefined;
+  readonly #stopping = new AbortController();
 
   constructor(ctx: AppContext, options: SchedulerOptions = {}) {
     this.#ctx = ctx;
@@ -79,21 +90,30 @@ export class Scheduler {
   /** One pass: claim what is due at `now`, run it, schedule the next run; then give new organisations their rows. */
   async tick(now: Date): Promise<TickResult[]> {
     const store = this.#ctx.jobStore;
-    const leaseMs = Math.max(...[...this.#jobs.values()].map((j) => j.leaseMs ?? DEFAULT_LEASE_MS), 0);
-    const claimed = await store.claimDue({
-      jobs: this.jobNames,
-      now,
-      leaseMs,
-      workerId: this.workerId,
-      limit: this.#batchSize,
-    });
+    if (this.#stopping.signal.aborted) return [];
+    // Each job is claimed under its own lease: a killed instance holds a 15-minute poll for its lease, not the
+    // nightly reconcile's hour.
+    const claimed: ClaimedJob[] = [];
+    for (const job of this.#jobs.values()) {
+      const room = this.#batchSize - claimed.length;
+      if (room <= 0) break;
+      claimed.push(
+        ...(await store.claimDue({
+          jobs: [job.name],
+          now,
+          leaseMs: job.leaseMs ?? DEFAULT_LEASE_MS,
+          workerId: this.workerId,
+          limit: room,
+        })),
+      );
+    }
     const results = await Promise.all(
       claimed.map(async (c): Promise<TickResult> => {
         const job = this.#jobs.get(c.job) as ScheduledJob;
         let error: string | null = null;
         let outcome: JobRunOutcome | undefined;
         try {
-          outcome = (await job.run(this.#ctx, c.organisation, now)) ?? undefined;
+          outcome = (await job.run(this.#ctx, c.organisation, now, this.#stopping.signal)) ?? undefined;
         } catch (err) {
           error = errorMessage(err);
           this.#log.error(
@@ -149,8 +169,12 @@ export class Scheduler {
     );
   }
 
-  /** Stops ticking and waits for the runs in flight (their leases would otherwise hold them for a while). */
+  /**
+   * Stops ticking, tells the runs in flight to stop at their next checkpoint, and waits for them (their leases
+   * would otherwise hold them for a while).
+   */
   async stop(): Promise<void> {
+    this.#stopping.abort();
     if (this.#task) {
       await this.#task.destroy();
       this.#task = undefined;

@@ -26,11 +26,12 @@ export const xeroSyncJob: ScheduledJob = {
   nextRunAfter: (_org, after) => nextIntervalBoundary(after, POLL_MINUTES),
   firstRunAt: (_org, now) => now,
   leaseMs: 30 * 60_000,
-  async run(ctx, org) {
+  async run(ctx, org, _now, signal) {
     const { result, nextPollAt } = await pollXeroOrganisation(
       syncRunDepsOf(ctx, 'service'),
       org,
       ctx.xero.limits,
+      signal,
     );
     if (result.kind === 'failed' && result.code !== 'XERO_DAILY_BUDGET') {
       // Recorded in xero_sync_state; thrown so the scheduler logs it and keeps the job's last_error.

@@ -193,4 +193,46 @@ describe('one Xero sync per organisation, across instances and the CLI', () => {
     const ledger = await loadLedger(database.db, org.id);
     expect(ledger.settlements.length).toBeGreaterThan(0);
   });
+
+  it('SIGTERM during a large sync: it stops at a page boundary, frees its leases, and a restart resumes at once', async () => {
+    const [svc] = [await instance()];
+    const [org] = (await connectSandbox(svc, sandbox)) as [Organisation];
+    // Slow pages, so the stop lands mid-sync.
+    sandbox.faults.inject({ match: { path: /\/Invoices/ }, times: 100, fault: { kind: 'delay', ms: 150 } });
+    const scheduler = registerXeroJobs(new Scheduler(svc));
+    const running = scheduler.tick(svc.clock.now());
+    while ((await database.db.selectFrom('xero_invoices').select('invoice_id').execute()).length === 0) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const asked = Date.now();
+    await scheduler.stop();
+    const [result] = await running;
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(result).toMatchObject({ job: 'xero.sync', ok: true });
+    const state = await getSyncState(database.db, org.id, Date.now());
+    expect(state).toMatchObject({ running: null, lapsed: null, lastCompleteAt: null });
+    expect(state?.last?.error).toMatch(/stopped at shutdown/);
+    const job = await database.db
+      .selectFrom('scheduled_jobs')
+      .selectAll()
+      .where('job', '=', 'xero.sync')
+      .executeTakeFirstOrThrow();
+    expect(job.locked_by).toBeNull();
+    expect(job.next_run_at.getTime()).toBeLessThanOrEqual(svc.clock.now().getTime());
+    const stored = (await database.db.selectFrom('xero_invoices').select('invoice_id').execute()).length;
+
+    // The restart: another scheduler ticks, finds the poll due, resumes from the stored cursors and completes.
+    sandbox.faults.clear();
+    sandbox.clearCalls();
+    const [resumed] = await registerXeroJobs(new Scheduler(svc)).tick(svc.clock.now());
+    expect(resumed).toMatchObject({ job: 'xero.sync', ok: true });
+    expect((await getSyncState(database.db, org.id, Date.now()))?.lastCompleteAt).not.toBeNull();
+    const invoices = sandbox.store
+      .sorted(org.xeroTenantId, 'Invoices')
+      .filter((i) => i.type === 'ACCREC').length;
+    expect((await database.db.selectFrom('xero_invoices').select('invoice_id').execute()).length).toBe(
+      invoices,
+    );
+    expect(stored).toBeLessThan(invoices);
+  });
 });

@@ -44,6 +44,8 @@ export interface SyncRunRequest {
   readonly runKind: SyncRunKind;
   readonly purpose: XeroCallPurpose;
   readonly onPage?: XeroSyncOptions['onPage'];
+  /** Shutdown: stop after the page being stored; the result is `stopped`. */
+  readonly signal?: AbortSignal;
 }
 
 export type SyncRunResult =
@@ -51,6 +53,8 @@ export type SyncRunResult =
   | { readonly kind: 'done'; readonly runKind: 'reconcile'; readonly report: XeroReconcileReport }
   /** Someone else is syncing this organisation now. */
   | { readonly kind: 'busy'; readonly by: SyncHolder }
+  /** Stopped at shutdown between pages: what was stored stays, the next run resumes from the cursors. */
+  | { readonly kind: 'stopped'; readonly runKind: SyncRunKind; readonly detail: string }
   | {
       readonly kind: 'failed';
       readonly runKind: SyncRunKind;
@@ -108,19 +112,23 @@ export async function runXeroSync(
       const report = await syncXeroOrganisation(syncDeps, org, {
         full: req.runKind === 'full',
         ...(req.onPage ? { onPage: req.onPage } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
       });
       result = { kind: 'done', runKind: req.runKind, report };
     }
   } catch (err) {
-    result = {
-      kind: 'failed',
-      runKind: req.runKind,
-      error: errorMessage(err),
-      code:
-        err instanceof AppError
-          ? err.code
-          : (((err as { code?: unknown }).code as string | undefined) ?? null),
-    };
+    result =
+      err instanceof AppError && err.code === 'SYNC_STOPPED'
+        ? { kind: 'stopped', runKind: req.runKind, detail: err.message }
+        : {
+            kind: 'failed',
+            runKind: req.runKind,
+            error: errorMessage(err),
+            code:
+              err instanceof AppError
+                ? err.code
+                : (((err as { code?: unknown }).code as string | undefined) ?? null),
+          };
   } finally {
     clearInterval(heartbeat);
   }
@@ -130,7 +138,7 @@ export async function runXeroSync(
     startedAt,
     finishedAt: deps.now(),
     ok: result.kind === 'done',
-    error: result.kind === 'failed' ? result.error : null,
+    error: result.kind === 'failed' ? result.error : result.kind === 'stopped' ? result.detail : null,
     report: result.kind === 'done' ? { ...result.report } : null,
   };
   await releaseSyncLease(deps.db, {
@@ -209,6 +217,7 @@ export async function syncOrAwait(
     });
     if (r.kind === 'done') return { status: 'synced', run: r };
     if (r.kind === 'failed') return { status: 'failed', runKind, error: r.error };
+    if (r.kind === 'stopped') return { status: 'failed', runKind, error: r.detail };
     if (!o.wait) return { status: 'busy', by: r.by };
     o.onWaiting?.(r.by);
     const waited = await awaitXeroSync(deps, org.id, r.by, o.pollMs ? { pollMs: o.pollMs } : {});
@@ -250,11 +259,18 @@ export async function pollXeroOrganisation(
   deps: SyncRunDeps,
   org: Organisation,
   limits: XeroCallLimits,
+  signal?: AbortSignal,
 ): Promise<{ result: SyncRunResult; nextPollAt: Date }> {
   const before = await getSyncState(deps.db, org.id, deps.wallMs());
   const purpose: XeroCallPurpose = before?.requestedAt ? 'interactive' : 'background';
-  const result = await runXeroSync(deps, org, { runKind: 'incremental', purpose });
+  const result = await runXeroSync(deps, org, {
+    runKind: 'incremental',
+    purpose,
+    ...(signal ? { signal } : {}),
+  });
   const now = deps.now();
+  // Stopped at shutdown: due at once, so whichever instance ticks next resumes from the stored pages.
+  if (result.kind === 'stopped') return { result, nextPollAt: now };
   const [after, webhookAt, budget] = await Promise.all([
     getSyncState(deps.db, org.id, deps.wallMs()),
     lastWebhookAt(deps.db, org.id),

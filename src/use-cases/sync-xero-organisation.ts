@@ -1,6 +1,7 @@
 import type { SyncResource, XeroLedgerStore } from '../adapters/db/xero-ledger-store.js';
 import type { XeroPage, XeroTenantApi } from '../adapters/xero/xero-gateway.js';
 import type { CreditRecordKind } from '../adapters/xero/xero-records.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What a sync needs: one tenant's API and the ledger store. Both are adapters, passed in. */
@@ -40,6 +41,11 @@ export interface XeroSyncOptions {
   readonly refreshOrganisation?: boolean;
   /** Called after each stored page (CLI progress). */
   readonly onPage?: (resource: SyncResource, count: ResourceCount) => void;
+  /**
+   * Shutdown: the sync stops after the page it is storing (each page is stored with its cursor, so the next run
+   * resumes there) and throws `SYNC_STOPPED`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** If-Modified-Since is accurate to the second: re-read the cursor's second (upserts are idempotent). */
@@ -61,14 +67,16 @@ export async function syncPaged<T>(
   fetchPage: (page: number) => Promise<XeroPage<T>>,
   savePage: (rows: T[], cursorAt: Date | null) => Promise<void>,
   onPage?: (count: ResourceCount) => void,
+  signal?: AbortSignal,
 ): Promise<ResourceCount> {
   const count: ResourceCount = { pages: 0, rows: 0 };
+  stopIfAsked(signal, count);
   let pending: Promise<XeroPage<T>> = fetchPage(1);
   for (let page = 1; ; page++) {
     const p = await pending;
     // Xero's pagination object says how many pages there are; without it, a short page is the last.
     const more = p.pageCount !== null ? page < p.pageCount : p.returned > 0 && p.returned >= 1000;
-    if (more) {
+    if (more && !signal?.aborted) {
       pending = fetchPage(page + 1);
       // Surfaced when awaited; until then a failure must not count as unhandled.
       pending.catch(() => undefined);
@@ -78,6 +86,16 @@ export async function syncPaged<T>(
     count.rows += p.items.length;
     onPage?.(count);
     if (!more) return count;
+    stopIfAsked(signal, count);
+  }
+}
+
+function stopIfAsked(signal: AbortSignal | undefined, count: ResourceCount): void {
+  if (signal?.aborted) {
+    throw new AppError(
+      'SYNC_STOPPED',
+      `stopped at shutdown after ${count.pages} stored pages; the next run resumes there`,
+    );
   }
 }
 
@@ -124,6 +142,7 @@ export async function syncXeroOrganisation(
     (page) => api.contacts({ page, modifiedSince }),
     (rows, at) => store.saveContacts(org.id, rows, saveOptions('contacts', at)),
     progress('contacts'),
+    options.signal,
   );
 
   modifiedSince = await since('invoices');
@@ -135,6 +154,7 @@ export async function syncXeroOrganisation(
     (page) => api.invoices({ page, modifiedSince, summaryOnly }),
     (rows, at) => store.saveInvoices(org.id, rows, saveOptions('invoices', at)),
     progress('invoices'),
+    options.signal,
   );
 
   for (const [kind, resource] of Object.entries(CREDIT_RESOURCES) as [CreditRecordKind, SyncResource][]) {
@@ -143,6 +163,7 @@ export async function syncXeroOrganisation(
       (page) => api.credits(kind, { page, modifiedSince: creditsSince }),
       (rows, at) => store.saveCredits(org.id, rows, saveOptions(resource, at)),
       progress(resource),
+      options.signal,
     );
   }
 
@@ -151,6 +172,7 @@ export async function syncXeroOrganisation(
     (page) => api.payments({ page, modifiedSince }),
     (rows, at) => store.savePayments(org.id, rows, saveOptions('payments', at)),
     progress('payments'),
+    options.signal,
   );
 
   // Every resource is in: from now on the ledger may drive decisions (scores, plans, digests, cards).
