@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { migrateToLatest } from './adapters/db/migrate.js';
+import { NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { type BoltAppOptions, type BoltService, createBoltApp } from './adapters/slack/bolt-app.js';
 import { xeroRoutes } from './adapters/xero/xero-routes.js';
@@ -11,6 +12,7 @@ import type { HttpRoute } from './http/routes.js';
 import { createRouteServer, listen } from './http/server.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { registerXeroJobs } from './jobs/xero-jobs.js';
+import { reportDeadOutboxItem } from './use-cases/dead-letter.js';
 
 export interface RunningService {
   readonly port: number;
@@ -83,6 +85,17 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
     clock: ctx.clock,
     log: ctx.log.child({ component: 'outbox' }),
     handlers: ctx.outboxHandlers,
+    onDead: (item, error) =>
+      reportDeadOutboxItem(
+        {
+          db: ctx.database.db,
+          defaults: ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
+          now: () => ctx.clock.now(),
+          log: ctx.log,
+        },
+        item,
+        error,
+      ),
   });
   outbox.start();
 

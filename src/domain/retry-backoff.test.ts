@@ -14,9 +14,10 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(attempt, policy, random)).toBe(expected);
   });
 
-  it('jitters below the exponential ceiling but never below the floor', () => {
-    expect(backoffDelayMs(5, policy, 0.5)).toBe(8_000);
-    expect(backoffDelayMs(5, policy, 0)).toBe(1_000);
+  it('jitters between half the step and the step, never below the floor', () => {
+    expect(backoffDelayMs(5, policy, 0.5)).toBe(12_000);
+    expect(backoffDelayMs(5, policy, 0)).toBe(8_000);
+    expect(backoffDelayMs(1, policy, 0)).toBe(1_000);
   });
 
   it('never retries sooner than the server asked (Retry-After)', () => {

@@ -38,8 +38,6 @@ export async function enqueueSlackPost(
     idempotencyKey: input.key,
     payload: payload as unknown as Record<string, unknown>,
     now: input.now,
-    // Waiting for a channel slot or a thread parent costs an attempt; give pacing room before dead-lettering.
-    maxAttempts: 30,
     ...(input.notBefore ? { notBefore: input.notBefore } : {}),
   });
   return created;

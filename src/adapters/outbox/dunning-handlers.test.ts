@@ -40,7 +40,7 @@ describe('writeXeroNote', () => {
     expect(seen).toEqual([['org-1', 'invoice', 'i-1', [note.details], 'note:sent:r1:invoice:i-1']]);
     expect(
       await writeXeroNote(writer({ kind: 'rate-limited', retryAfterMs: 42_000, error: '429' }), item(note)),
-    ).toEqual({ status: 'retry', error: '429', retryAfterMs: 42_000 });
+    ).toEqual({ status: 'retry', error: '429', retryAfterMs: 42_000, rateLimited: true });
     expect(await writeXeroNote(writer({ kind: 'retryable', error: '503' }), item(note))).toEqual({
       status: 'retry',
       error: '503',
@@ -77,6 +77,7 @@ describe('slackFailure', () => {
       status: 'retry',
       error: 'Slack rate limited (retry after 7s)',
       retryAfterMs: 7000,
+      rateLimited: true,
     });
     const platform = (error: string) =>
       Object.assign(new Error(error), { code: ErrorCode.PlatformError, data: { ok: false, error } });

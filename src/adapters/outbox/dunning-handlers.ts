@@ -8,7 +8,6 @@ import {
 } from '../../use-cases/decide-reminder.js';
 import { deliverReminder } from '../../use-cases/deliver-reminder.js';
 import { type RunDunningResult, runDunning } from '../../use-cases/run-dunning.js';
-import { markFailed } from '../../use-cases/send-reminder.js';
 import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '../db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
@@ -61,12 +60,8 @@ export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDep
       ...(deps.findSentMessage ? { findSentMessage: deps.findSentMessage } : {}),
     };
     const reminderId = String(item.payload.reminderId);
-    const outcome = await deliverReminder(sendDeps, reminderId);
-    // The last attempt: the outbox will dead-letter it, so the card must say it was not sent and why.
-    if (outcome.status === 'retry' && item.attempts >= item.maxAttempts) {
-      await markFailed(sendDeps, reminderId, `gave up after ${item.attempts} attempts: ${outcome.error}`);
-    }
-    return outcome;
+    // When the retries run out, the dead letter marks the reminder "Not sent" (use-cases/dead-letter.ts).
+    return deliverReminder(sendDeps, reminderId);
   });
   const writer = deps.xeroNotes;
   if (writer) ctx.outboxHandlers.set(OUTBOX_XERO_NOTE, (item) => writeXeroNote(writer, item));
@@ -87,7 +82,7 @@ export async function writeXeroNote(writer: XeroNoteWriter, item: OutboxItem): P
       case 'written':
         return { status: 'done', result: { documentType, documentId } };
       case 'rate-limited':
-        return { status: 'retry', error: out.error, retryAfterMs: out.retryAfterMs };
+        return { status: 'retry', error: out.error, retryAfterMs: out.retryAfterMs, rateLimited: true };
       case 'retryable':
         return { status: 'retry', error: out.error };
       case 'rejected':
@@ -107,6 +102,7 @@ export function slackFailure(err: unknown): HandlerOutcome {
       status: 'retry',
       error: `Slack rate limited (retry after ${retryAfter}s)`,
       retryAfterMs: retryAfter * 1000,
+      rateLimited: true,
     };
   }
   if (code === ErrorCode.PlatformError) {

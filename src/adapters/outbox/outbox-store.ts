@@ -187,12 +187,16 @@ export async function failOutbox(
   now: Date,
   error: string,
   retryAt: Date | null,
+  options: { countAttempt?: boolean } = {},
 ): Promise<FailOutcome> {
-  const dead = retryAt === null || item.attempts >= item.maxAttempts;
+  // A rate limit is a wait, not a failure: its claim's attempt is given back (it is not counted towards the cap).
+  const counted = options.countAttempt !== false;
+  const dead = retryAt === null || (counted && item.attempts >= item.maxAttempts);
   const o = ownedBy(item, workerId);
   const res = await db
     .updateTable('outbox')
     .set({
+      ...(counted || dead ? {} : { attempts: item.attempts - 1 }),
       status: dead ? 'dead' : 'pending',
       next_attempt_at: dead ? now : retryAt,
       last_error: error.slice(0, 2000),

@@ -13,7 +13,13 @@ import { claimOutbox, completeOutbox, failOutbox, type OutboxItem } from './outb
  */
 export type HandlerOutcome =
   | { readonly status: 'done'; readonly result?: Record<string, unknown> }
-  | { readonly status: 'retry'; readonly error: string; readonly retryAfterMs?: number }
+  | {
+      readonly status: 'retry';
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      /** The other side said "not now" (a 429): a wait, not a failed attempt. */
+      readonly rateLimited?: boolean;
+    }
   | { readonly status: 'failed'; readonly error: string };
 
 export type OutboxHandler = (item: OutboxItem, signal: AbortSignal) => Promise<HandlerOutcome>;
@@ -31,9 +37,16 @@ export interface OutboxWorkerOptions {
   readonly handlerTimeoutMs?: number;
   readonly backoff?: BackoffPolicy;
   readonly random?: () => number;
+  /**
+   * How long an item is retried, from when it was enqueued, before it goes to the dead letter (default 24 hours:
+   * a mail server down overnight is still there in the morning). The row's max_attempts is a hard cap besides.
+   */
+  readonly retryBudgetMs?: number;
   /** Called once per item that reaches the dead letter (e.g. to alert in Slack). */
   readonly onDead?: (item: OutboxItem, error: string) => Promise<void>;
 }
+
+export const DEFAULT_RETRY_BUDGET_MS = 24 * 60 * 60_000;
 
 export interface OutboxRunSummary {
   claimed: number;
@@ -59,6 +72,7 @@ export class OutboxWorker {
       batchSize: 20,
       pollMs: 1_000,
       handlerTimeoutMs: 60_000,
+      retryBudgetMs: DEFAULT_RETRY_BUDGET_MS,
       backoff: DEFAULT_BACKOFF,
       random: Math.random,
       ...options,
@@ -142,25 +156,35 @@ export class OutboxWorker {
         if (!ok) itemLog.warn({ code: 'OUTBOX_LEASE_LOST' }, 'outbox item was re-claimed before completion');
         return ok ? 'done' : 'lost';
       }
-      const retryAt =
+      const wanted =
         outcome.status === 'failed'
           ? null
           : new Date(
               now.getTime() +
                 backoffDelayMs(item.attempts, this.#o.backoff, this.#o.random(), outcome.retryAfterMs),
             );
-      const result = await failOutbox(db, item, this.workerId, now, outcome.error, retryAt);
+      // Retries end when the next one would fall past the item's budget, counted from when it was enqueued.
+      const overBudget =
+        wanted !== null && wanted.getTime() - item.createdAt.getTime() > this.#o.retryBudgetMs;
+      const retryAt = overBudget ? null : wanted;
+      const error = overBudget
+        ? `gave up after ${Math.round((now.getTime() - item.createdAt.getTime()) / 3_600_000)} h and ${item.attempts} attempts: ${outcome.error}`
+        : outcome.error;
+      const rateLimited = outcome.status === 'retry' && outcome.rateLimited === true;
+      const result = await failOutbox(db, item, this.workerId, now, error, retryAt, {
+        countAttempt: !rateLimited,
+      });
       if (result === 'lost') return 'lost';
       if (result === 'dead') {
-        itemLog.error({ code: 'OUTBOX_DEAD', error: outcome.error }, 'outbox item moved to dead letter');
+        itemLog.error({ code: 'OUTBOX_DEAD', error }, 'outbox item moved to dead letter');
         await this.#o
-          .onDead?.(item, outcome.error)
+          .onDead?.(item, error)
           .catch((err) =>
             itemLog.error({ err, code: 'OUTBOX_DEAD_ALERT_FAILED' }, 'dead-letter alert failed'),
           );
         return 'dead';
       }
-      itemLog.warn({ code: 'OUTBOX_RETRY', error: outcome.error, retryAt }, 'outbox item will be retried');
+      itemLog.warn({ code: 'OUTBOX_RETRY', error, retryAt, rateLimited }, 'outbox item will be retried');
       return 'retried';
     } catch (err) {
       // Recording failed (database down): the lease expires and the item is claimed again later.

@@ -204,6 +204,45 @@ describe('worker', () => {
     expect((await findOutboxByKey(database.db, 'slow'))?.lastError).toMatch(/timed out after 50 ms/);
   });
 
+  it('retries for its time budget, not a count: a day of failures, then the dead letter', async () => {
+    await enqueue('budget');
+    const clock = new FixedClock(T0);
+    const alerts: string[] = [];
+    const w = worker(clock, async () => ({ status: 'retry', error: 'SMTP 421' }), {
+      onDead: async (_item, error) => {
+        alerts.push(error);
+      },
+    });
+    let rounds = 0;
+    while ((await findOutboxByKey(database.db, 'budget'))?.status !== 'dead' && rounds++ < 200) {
+      await w.runOnce();
+      clock.advance(30 * 60_000);
+    }
+    const row = await findOutboxByKey(database.db, 'budget');
+    expect(row?.status).toBe('dead');
+    // Backoff up to a minute (this worker's cap), so a day holds far more than eight attempts.
+    expect(row?.attempts).toBeGreaterThan(30);
+    expect(row!.completedAt!.getTime() - T0.getTime()).toBeGreaterThan(23 * 3_600_000);
+    expect(row!.completedAt!.getTime() - T0.getTime()).toBeLessThanOrEqual(24.5 * 3_600_000);
+    expect(alerts).toEqual([expect.stringMatching(/^gave up after 2[34] h and \d+ attempts: SMTP 421$/)]);
+  });
+
+  it('does not count a rate limit as an attempt', async () => {
+    await enqueue('limited');
+    const clock = new FixedClock(T0);
+    const w = worker(clock, async () => ({
+      status: 'retry',
+      error: 'Slack 429',
+      retryAfterMs: 1_000,
+      rateLimited: true,
+    }));
+    for (let i = 0; i < 5; i++) {
+      await w.runOnce();
+      clock.advance(60_000);
+    }
+    expect(await findOutboxByKey(database.db, 'limited')).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
   it('moves an item to the dead letter after max attempts and alerts once', async () => {
     await enqueueOutbox(database.db, {
       orgId: null,

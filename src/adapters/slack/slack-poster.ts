@@ -91,7 +91,12 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
       return { status: 'done', result: { channel, ts } };
     } catch (err) {
       if (err instanceof WebAPIRateLimitedError) {
-        return { status: 'retry', error: 'rate limited by Slack', retryAfterMs: err.retryAfter * 1000 };
+        return {
+          status: 'retry',
+          error: 'rate limited by Slack',
+          retryAfterMs: err.retryAfter * 1000,
+          rateLimited: true,
+        };
       }
       if (err instanceof WebAPIPlatformError) {
         const code = String(err.data.error);

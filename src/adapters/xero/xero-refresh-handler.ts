@@ -56,6 +56,7 @@ export function createXeroRefreshHandler(deps: {
         ...(err instanceof XeroCallError && err.failure.retryAfterMs
           ? { retryAfterMs: err.failure.retryAfterMs }
           : {}),
+        ...(err instanceof XeroCallError && err.failure.kind === 'rate-limited' ? { rateLimited: true } : {}),
       };
     }
   };
