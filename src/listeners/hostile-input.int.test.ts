@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { currentDraft } from '../adapters/db/dunning-queries.js';
@@ -327,5 +328,49 @@ describe('characters PostgreSQL refuses', () => {
     expect(res.status).toBe(200);
     expect(await fingerprint()).toBe(before);
     expect(await healthy()).toBe(true);
+  });
+});
+
+describe('a click the database cannot record', () => {
+  it('tells the clicker to try again, and a second click goes through', async () => {
+    const db = database.db;
+    const row = await db
+      .selectFrom('reminders')
+      .select(['id', 'slack_channel', 'slack_ts'])
+      .where('status', '=', 'proposed')
+      .where('slack_ts', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const click = () =>
+      harness.slack.blockAction({
+        userId: collector1.id,
+        channelId: QUEUE,
+        actions: [
+          {
+            action_id: REMINDER_ACTIONS.skip,
+            block_id: `rem_act|${row.id}|proposed|1`,
+            type: 'button',
+            value: row.id,
+          },
+        ],
+      });
+    const told = () => harness.sandbox.ephemerals({ user: collector1.id }).map((e) => e.text);
+    const before = told().length;
+    // The reminders table is out of reach: every query on it fails, as in a database outage.
+    await sql`alter table reminders rename to reminders_away`.execute(db);
+    try {
+      expect((await click()).status).toBe(200);
+    } finally {
+      await sql`alter table reminders_away rename to reminders`.execute(db);
+    }
+    expect(told().slice(before)).toEqual([
+      'Your click could not be recorded just now, so nothing happened. Please try again in a moment.',
+    ]);
+    expect(
+      (await db.selectFrom('reminders').select('status').where('id', '=', row.id).executeTakeFirst())?.status,
+    ).toBe('proposed');
+    expect((await click()).status).toBe(200);
+    expect(
+      (await db.selectFrom('reminders').select('status').where('id', '=', row.id).executeTakeFirst())?.status,
+    ).toBe('skipped');
   });
 });

@@ -17,8 +17,22 @@ export function registerDecisionButtons(app: App, ctx: AppContext): void {
     client: Parameters<typeof tellUser>[0],
   ) => {
     if (!reminderId) return;
-    const out = await decideFromSlack(decisionDeps(ctx), { reminderId, userId: body.user.id, decision });
-    await tellUser(client, body.channel?.id, body.user.id, out.message);
+    let message: string | null;
+    try {
+      message = (await decideFromSlack(decisionDeps(ctx), { reminderId, userId: body.user.id, decision }))
+        .message;
+    } catch (err) {
+      // Nothing was recorded (the database did not answer, say): the clicker must know to click again.
+      ctx.log.error(
+        { err, code: 'REMINDER_DECISION_FAILED', reminderId, decision: decision.kind },
+        'a click could not be recorded',
+      );
+      message =
+        'Your click could not be recorded just now, so nothing happened. Please try again in a moment.';
+    }
+    await tellUser(client, body.channel?.id, body.user.id, message).catch((err: unknown) =>
+      ctx.log.warn({ err, code: 'SLACK_TELL_USER_FAILED' }, 'could not tell the clicker'),
+    );
   };
   app.action<BlockAction<ButtonAction>>(REMINDER_ACTIONS.approve, async ({ ack, body, action, client }) => {
     await ack();
