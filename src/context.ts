@@ -7,7 +7,7 @@ import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js
 import { type Database, openDatabase } from './adapters/db/database.js';
 import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
-import { SLACK_REQUEST_TIMEOUT_MS, SLACK_RETRY_CONFIG } from './adapters/slack/bolt-app.js';
+import { SLACK_REQUEST_TIMEOUT_MS } from './adapters/slack/bolt-app.js';
 import { boltLevelFor, createBoltLogger } from './adapters/slack/bolt-logger.js';
 import { createUserDirectory, type UserDirectory } from './adapters/slack/user-directory.js';
 import { createXeroRefreshHandler } from './adapters/xero/xero-refresh-handler.js';
@@ -77,7 +77,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
           // web-api's own logger would write to the console; ours keeps its debug output free of content.
           logger: createBoltLogger(log),
           logLevel: boltLevelFor(log.level),
-          retryConfig: SLACK_RETRY_CONFIG,
+          // The outbox owns retries: the client's own would post a message again after a 5xx that hid a post.
+          retryConfig: { retries: 0 },
           timeout: SLACK_REQUEST_TIMEOUT_MS,
           // Posting is paced by the outbox; a 429 must come back to it (with Retry-After), not pause the client.
           rejectRateLimitedCalls: true,

@@ -583,6 +583,28 @@ describe('card delivery failures', () => {
   });
 });
 
+describe('Slack answers 500 after it has posted', () => {
+  it('posts one card per reminder and one line per thread event, whatever Slack answers', async () => {
+    const before = harness.sandbox.messages(QUEUE).length;
+    await runToday();
+    // The first three posts (cards) land in the channel but their answers are 500s: a retry must find them.
+    harness.sandbox.faults.httpStatusAfter('chat.postMessage', 500, 3);
+    await settle();
+    const rows = await database.db.selectFrom('reminders').select(['id', 'slack_ts']).execute();
+    expect(rows.every((r) => r.slack_ts)).toBe(true);
+    // The sandbox outlives each test: this test's cards are the messages posted since it began.
+    const keys = new Set(rows.map((r) => `card:${r.id}`));
+    const posted = harness.sandbox
+      .messages(QUEUE)
+      .slice(before)
+      .filter((m) => keys.has(String((m.metadata?.event_payload as { key?: string } | undefined)?.key)));
+    // Exactly one message per reminder's card, and each reminder points at its own.
+    expect(posted).toHaveLength(rows.length);
+    expect(new Set(rows.map((r) => r.slack_ts)).size).toBe(rows.length);
+    expect(harness.sandbox.callsTo('chat.postMessage').length).toBe(rows.length);
+  });
+});
+
 describe('a mailbox that keeps refusing', () => {
   it('retries a temporary SMTP refusal for a day, then gives up, says so on the card and alerts the managers', async () => {
     await runToday();

@@ -12,7 +12,7 @@ import { insertLedger } from '../testing/ledger-fixtures.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { digestKey, runDailyDigest } from './daily-digest.js';
-import { OUTBOX_SLACK_POST } from './slack-posts.js';
+import { enqueueSlackPost, OUTBOX_SLACK_POST } from './slack-posts.js';
 
 const TODAY = '2026-11-23';
 
@@ -84,6 +84,48 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
       .execute();
     expect(stored.find((p) => p.idempotency_key === digestKey(TEST_ORG_ID, TODAY, 0))?.ts).toBe(header!.ts);
     expect(stored.filter((p) => p.thread_ts === header!.ts)).toHaveLength(parts - 1);
+  }, 60_000);
+
+  it('posts the parts of a thread in order, even when one part has to wait', async () => {
+    const key = (i: number) => `order-test:${i}`;
+    const message = (i: number) => ({ text: `part ${i}`, blocks: [] });
+    const worker = outboxWorker(ctx);
+    await enqueueSlackPost(database.db, {
+      orgId: null,
+      key: key(0),
+      channel: 'C_DIGEST',
+      message: message(0),
+      now: ctx.clock.now(),
+    });
+    await worker.runOnce(); // the header
+    for (const i of [1, 2, 3]) {
+      await enqueueSlackPost(database.db, {
+        orgId: null,
+        key: key(i),
+        channel: 'C_DIGEST',
+        message: message(i),
+        threadKey: key(0),
+        afterKey: i === 1 ? null : key(i - 1),
+        now: ctx.clock.now(),
+      });
+    }
+    // Part 1 is told to wait 30 s: parts 2 and 3 must not overtake it.
+    sandbox.faults.rateLimit('chat.postMessage', { retryAfterSec: 30 });
+    for (
+      let i = 0;
+      i < 30 && (await listOutbox(database.db, { statuses: ['pending', 'running'] })).length > 0;
+      i++
+    ) {
+      await worker.runOnce();
+      (ctx.clock as AnchoredClock).advance(5_000);
+    }
+    const root = sandbox.messages('C_DIGEST').find((m) => m.text === 'part 0')!;
+    expect(sandbox.thread('C_DIGEST', root.ts).map((m) => m.text)).toEqual([
+      'part 0',
+      'part 1',
+      'part 2',
+      'part 3',
+    ]);
   }, 60_000);
 
   it('a 429 from Slack is retried after its Retry-After, then posted once', async () => {

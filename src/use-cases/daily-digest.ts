@@ -162,6 +162,8 @@ export async function runDailyDigest(ctx: AppContext, orgId: string, now: Date):
         channel,
         message,
         threadKey: headerKey,
+        // In order: a retried part must not let the next one overtake it.
+        afterKey: i === 0 ? null : digestKey(orgId, asOf, i),
         now,
       });
     }

@@ -12,6 +12,8 @@ export interface SlackPostPayload {
   readonly blocks: readonly unknown[];
   /** Idempotency key of the message this one replies to in its thread. */
   readonly threadKey: string | null;
+  /** Idempotency key of the message that must be posted before this one (the previous part of a thread). */
+  readonly afterKey?: string | null;
 }
 
 export async function enqueueSlackPost(
@@ -22,6 +24,7 @@ export async function enqueueSlackPost(
     channel: string;
     message: SlackMessage;
     threadKey?: string | null;
+    afterKey?: string | null;
     now: Date;
     notBefore?: Date;
   },
@@ -31,6 +34,7 @@ export async function enqueueSlackPost(
     text: input.message.text,
     blocks: input.message.blocks,
     threadKey: input.threadKey ?? null,
+    ...(input.afterKey ? { afterKey: input.afterKey } : {}),
   };
   const { created } = await enqueueOutbox(db, {
     orgId: input.orgId,

@@ -14,6 +14,7 @@ import { getSlackSettings } from '../db/slack-settings.js';
 import { createAnthropicDrafter, hashDraftInputs, type ReminderDrafter } from '../llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../mail/smtp-sender.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
+import { findPostedMessage, postMetadata } from '../slack/post-once.js';
 import type { XeroNoteWriter } from '../xero/history-notes.js';
 import type { OutboxItem } from './outbox-store.js';
 import type { HandlerOutcome } from './outbox-worker.js';
@@ -152,12 +153,27 @@ async function postReminderCard(
           .executeTakeFirstOrThrow();
         if (row.slack_channel && row.slack_ts)
           return { channel: row.slack_channel, ts: row.slack_ts, fresh: false };
+        const cardKey = `card:${reminderId}`;
+        // A retry may follow an answer that hid a successful post (a 5xx, a timeout): look before posting again.
+        const found =
+          item.attempts > 1
+            ? await findPostedMessage(client, {
+                channel: settings.queueChannel!,
+                key: cardKey,
+                since: item.createdAt,
+              })
+            : null;
+        if (found) {
+          await recordReminderMessage(trx, reminderId, settings.queueChannel!, found);
+          return { channel: settings.queueChannel!, ts: found, fresh: false };
+        }
         await pace(settings.queueChannel!);
         const res = await client.chat.postMessage({
           channel: settings.queueChannel!,
           text: card.text,
           blocks: card.blocks,
           unfurl_links: false,
+          metadata: postMetadata(cardKey),
         });
         await recordReminderMessage(trx, reminderId, res.channel ?? settings.queueChannel!, res.ts!);
         return { channel: res.channel ?? settings.queueChannel!, ts: res.ts!, fresh: true };
@@ -170,8 +186,21 @@ async function postReminderCard(
     }
     const thread = await threadText(ctx, item, reminder);
     if (thread) {
-      await pace(channel);
-      await client.chat.postMessage({ channel, thread_ts: ts, text: thread, unfurl_links: false });
+      const lineKey = `${item.idempotencyKey}:thread`;
+      const already =
+        item.attempts > 1
+          ? await findPostedMessage(client, { channel, key: lineKey, since: item.createdAt, threadTs: ts })
+          : null;
+      if (!already) {
+        await pace(channel);
+        await client.chat.postMessage({
+          channel,
+          thread_ts: ts,
+          text: thread,
+          unfurl_links: false,
+          metadata: postMetadata(lineKey),
+        });
+      }
     }
     return { status: 'done', result: { channel, ts } };
   } catch (err) {

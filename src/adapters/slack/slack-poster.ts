@@ -8,6 +8,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost, reserveChannelSlot } from '../db/slack-surface-queries.js';
 import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
+import { findPostedMessage, postMetadata } from './post-once.js';
 
 /** Slack's chat.postMessage allowance: about one message per second per channel (slack-platform.md §4). */
 export const CHANNEL_POST_INTERVAL_MS = 1_100;
@@ -62,6 +63,36 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
         return { status: 'retry', error: `thread parent ${p.threadKey} not posted yet`, retryAfterMs: 2_000 };
       threadTs = parent.ts;
     }
+    // Parts of one thread in order: part N waits for part N−1, whichever worker holds which.
+    if (p.afterKey && !(await findSlackPost(o.db, p.afterKey))) {
+      return {
+        status: 'retry',
+        error: `waiting for ${p.afterKey} to be posted first`,
+        retryAfterMs: 1_000,
+        rateLimited: true,
+      };
+    }
+    // A retry may follow an answer that hid a successful post (a 5xx, a timeout): look before posting again.
+    if (item.attempts > 1) {
+      try {
+        const ts = await findPostedMessage(o.client, {
+          channel: p.channel,
+          key: item.idempotencyKey,
+          since: item.createdAt,
+          threadTs,
+        });
+        if (ts) {
+          await recordSlackPost(
+            o.db,
+            { idempotencyKey: item.idempotencyKey, orgId: item.orgId, channel: p.channel, ts, threadTs },
+            o.clock.now(),
+          );
+          return { status: 'done', result: { channel: p.channel, ts, found: true } };
+        }
+      } catch (err) {
+        return { status: 'retry', error: `could not check whether it was posted: ${errorMessage(err)}` };
+      }
+    }
 
     for (;;) {
       const wait = await reserveChannelSlot(o.db, p.channel, wall.now(), interval);
@@ -80,6 +111,7 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
         unfurl_media: false,
+        metadata: postMetadata(item.idempotencyKey),
       });
       const ts = res.ts as string;
       const channel = (res.channel as string | undefined) ?? p.channel;

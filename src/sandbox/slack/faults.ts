@@ -16,7 +16,9 @@ export interface RateLimitOptions {
 export type ScriptedFault =
   | { readonly kind: 'rate_limit'; readonly retryAfterSec: number }
   | { readonly kind: 'error'; readonly error: string }
-  | { readonly kind: 'http_status'; readonly status: number };
+  | { readonly kind: 'http_status'; readonly status: number }
+  /** The call is carried out, then answered with this status: the client cannot know it worked. */
+  | { readonly kind: 'http_status_after'; readonly status: number };
 
 export interface SandboxFaults {
   /** The next `times` calls of `method` get HTTP 429 with `Retry-After: retryAfterSec`. */
@@ -25,6 +27,8 @@ export interface SandboxFaults {
   error(method: string, slackError: string, times?: number): void;
   /** The next `times` calls of `method` answer with this HTTP status (e.g. 500, 503). */
   httpStatus(method: string, status: number, times?: number): void;
+  /** The next `times` calls of `method` take effect (a post is posted), then answer with this HTTP status. */
+  httpStatusAfter(method: string, status: number, times?: number): void;
   /** Drops every scripted fault not yet used. */
   clear(): void;
 }
@@ -48,6 +52,10 @@ export class FaultScript implements SandboxFaults {
 
   httpStatus(method: string, status: number, times = 1): void {
     this.push(method, { kind: 'http_status', status }, times);
+  }
+
+  httpStatusAfter(method: string, status: number, times = 1): void {
+    this.push(method, { kind: 'http_status_after', status }, times);
   }
 
   clear(): void {

@@ -391,6 +391,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       record(method, params, fault.status, null);
       return send(res, fault.status, `sandbox: scripted HTTP ${fault.status}`);
     }
+    if (fault?.kind === 'http_status_after') {
+      const done = callMethod(method, params, ctx);
+      record(method, params, fault.status, done);
+      return send(res, fault.status, `sandbox: scripted HTTP ${fault.status} after the call took effect`);
+    }
 
     if (method === 'apps.connections.open') {
       return reply(200, { ok: true, url: socketMode.openUrl(`ws://127.0.0.1:${port}`) });

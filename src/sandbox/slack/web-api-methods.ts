@@ -576,6 +576,30 @@ const methods: Record<string, Handler> = {
     };
   },
 
+  // Newest first, top-level messages and broadcasts; `metadata` only with include_all_metadata, as Slack does.
+  'conversations.history': (params, { state }) => {
+    const channel = state.resolveChannel(str(params.channel) ?? '');
+    if (!channel) return fail('channel_not_found');
+    if (!channel.members.includes(state.bot.userId)) return fail('not_in_channel');
+    const oldest = Number(str(params.oldest) ?? '0');
+    const withMetadata = String(params.include_all_metadata) === 'true';
+    const timeline = state
+      .messages(channel.id)
+      .filter((m) => (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && Number(m.ts) > oldest)
+      .reverse();
+    const { items, next_cursor } = page(timeline, params, 1000);
+    return {
+      ok: true,
+      messages: items.map((m) => {
+        const json = serializeMessage(m, state.team.id);
+        if (!withMetadata) delete json.metadata;
+        return json;
+      }),
+      has_more: next_cursor !== '',
+      response_metadata: { next_cursor },
+    };
+  },
+
   'conversations.replies': (params, { state }) => {
     const channel = state.resolveChannel(str(params.channel) ?? '');
     if (!channel) return fail('channel_not_found');
