@@ -142,6 +142,28 @@ export async function claimOutbox(db: Kysely<DB>, input: ClaimInput): Promise<Ou
   });
 }
 
+/** The heartbeat of a batch: extends the leases this worker still holds (an item re-claimed is not touched). */
+export async function renewOutboxLeases(
+  db: Queryable,
+  items: readonly Pick<OutboxItem, 'id' | 'attempts'>[],
+  workerId: string,
+  leaseUntil: Date,
+): Promise<number> {
+  let renewed = 0;
+  for (const item of items) {
+    const res = await db
+      .updateTable('outbox')
+      .set({ locked_until: leaseUntil })
+      .where('id', '=', item.id)
+      .where('attempts', '=', item.attempts)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    renewed += Number(res.numUpdatedRows);
+  }
+  return renewed;
+}
+
 /** The claim is still ours only if nobody re-claimed the item after our lease ran out. */
 function ownedBy(item: Pick<OutboxItem, 'id' | 'attempts'>, workerId: string) {
   return { id: item.id, attempts: item.attempts, workerId };

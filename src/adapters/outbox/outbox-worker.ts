@@ -5,7 +5,13 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
-import { claimOutbox, completeOutbox, failOutbox, type OutboxItem } from './outbox-store.js';
+import {
+  claimOutbox,
+  completeOutbox,
+  failOutbox,
+  type OutboxItem,
+  renewOutboxLeases,
+} from './outbox-store.js';
 
 /**
  * What a handler reports. Handlers must be idempotent on `item.idempotencyKey`: a worker that dies after
@@ -68,7 +74,8 @@ export class OutboxWorker {
   constructor(options: OutboxWorkerOptions) {
     this.workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
     this.#o = {
-      leaseMs: 5 * 60_000,
+      // Short, and renewed while the batch runs: a killed worker's items are taken up within a minute.
+      leaseMs: 60_000,
       batchSize: 20,
       pollMs: 1_000,
       handlerTimeoutMs: 60_000,
@@ -98,10 +105,31 @@ export class OutboxWorker {
       return summary;
     }
     summary.claimed = items.length;
-    // Items of one batch run one after another: ordering matters for Slack threads and Xero notes.
-    for (const item of items) {
-      const outcome = await this.#process(item);
-      summary[outcome]++;
+    if (items.length === 0) return summary;
+    const waiting = new Set(items);
+    const heartbeat = setInterval(
+      () => {
+        renewOutboxLeases(
+          db,
+          [...waiting],
+          this.workerId,
+          new Date(clock.now().getTime() + this.#o.leaseMs),
+        ).catch((err) =>
+          log.warn({ err, code: 'OUTBOX_HEARTBEAT_FAILED' }, 'outbox lease could not be renewed'),
+        );
+      },
+      Math.max(50, Math.floor(this.#o.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      // Items of one batch run one after another: ordering matters for Slack threads and Xero notes.
+      for (const item of items) {
+        const outcome = await this.#process(item);
+        waiting.delete(item);
+        summary[outcome]++;
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
     return summary;
   }

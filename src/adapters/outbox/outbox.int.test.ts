@@ -227,6 +227,52 @@ describe('worker', () => {
     expect(alerts).toEqual([expect.stringMatching(/^gave up after 2[34] h and \d+ attempts: SMTP 421$/)]);
   });
 
+  it("keeps the lease of a long handler alive, and a killed worker's item is taken up once its short lease lapses", async () => {
+    await enqueue('long');
+    const real = { now: () => new Date() };
+    const slow = new OutboxWorker({
+      db: database.db,
+      clock: real,
+      log,
+      handlers: new Map([
+        [
+          'test',
+          async () => {
+            await new Promise((r) => setTimeout(r, 900));
+            return { status: 'done' as const };
+          },
+        ],
+      ]),
+      leaseMs: 300,
+      workerId: 'slow',
+    });
+    const other = new OutboxWorker({
+      db: database.db,
+      clock: real,
+      log,
+      handlers: new Map([['test', async () => ({ status: 'done' as const })]]),
+      leaseMs: 300,
+      workerId: 'other',
+    });
+    const running = slow.runOnce();
+    await new Promise((r) => setTimeout(r, 600)); // past the first lease: only the heartbeat keeps it
+    expect((await other.runOnce()).claimed).toBe(0);
+    expect(await running).toMatchObject({ done: 1 });
+
+    // A worker killed mid-item renews nothing: its 300 ms lease lapses and another takes the item.
+    await enqueue('orphan');
+    await claimOutbox(database.db, {
+      workerId: 'killed',
+      now: new Date(),
+      leaseMs: 300,
+      limit: 10,
+      kinds: ['test'],
+    });
+    expect((await other.runOnce()).claimed).toBe(0);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await other.runOnce()).toMatchObject({ claimed: 1, done: 1 });
+  });
+
   it('does not count a rate limit as an attempt', async () => {
     await enqueue('limited');
     const clock = new FixedClock(T0);
