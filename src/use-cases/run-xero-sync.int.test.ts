@@ -52,6 +52,17 @@ async function instance(): Promise<AppContext> {
   return ctx;
 }
 
+/** The service's instance holds the organisation's sync lease, as during one of its polls. */
+const serviceHolds = (svc: AppContext, org: Organisation, leaseMs = 60_000) =>
+  claimSyncLease(database.db, {
+    orgId: org.id,
+    holder: svc.instanceId,
+    label: 'service',
+    runKind: 'incremental',
+    nowMs: Date.now(),
+    leaseMs,
+  });
+
 const apiCalls = () => sandbox.calls.filter((c) => c.path.includes('/api.xro/2.0/'));
 
 describe('one Xero sync per organisation, across instances and the CLI', () => {
@@ -90,14 +101,7 @@ describe('one Xero sync per organisation, across instances and the CLI', () => {
   it('--no-wait names the holder and since when; waiting reports the holder’s result', async () => {
     const [svc, cli] = [await instance(), await instance()];
     const [org] = (await connectSandbox(svc, sandbox)) as [Organisation];
-    const held = await claimSyncLease(database.db, {
-      orgId: org.id,
-      holder: svc.instanceId,
-      label: 'service',
-      runKind: 'incremental',
-      nowMs: Date.now(),
-      leaseMs: 60_000,
-    });
+    const held = await serviceHolds(svc, org);
     expect(held.kind).toBe('claimed');
     const deps = syncRunDepsOf(cli, 'cli');
     const busy = await syncOrAwait(deps, org, 'incremental', { wait: false });
@@ -142,14 +146,7 @@ describe('one Xero sync per organisation, across instances and the CLI', () => {
   it('runs a --full asked for while an ordinary poll holds the lease, once the poll is done', async () => {
     const [svc, cli] = [await instance(), await instance()];
     const [org] = (await connectSandbox(svc, sandbox)) as [Organisation];
-    await claimSyncLease(database.db, {
-      orgId: org.id,
-      holder: svc.instanceId,
-      label: 'service',
-      runKind: 'incremental',
-      nowMs: Date.now(),
-      leaseMs: 60_000,
-    });
+    await serviceHolds(svc, org);
     const full = syncOrAwait(syncRunDepsOf(cli, 'cli'), org, 'full', { wait: true, pollMs: 10 });
     await new Promise((r) => setTimeout(r, 50));
     const at = svc.clock.now();
