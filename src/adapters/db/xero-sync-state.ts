@@ -55,6 +55,7 @@ export async function claimSyncLease(
     nowMs: number;
     leaseMs: number;
   },
+  retried = false,
 ): Promise<SyncLeaseClaim> {
   const now = new Date(input.nowMs);
   await db
@@ -73,14 +74,18 @@ export async function claimSyncLease(
       requested_at: null,
     })
     .where('org_id', '=', input.orgId)
-    .where((eb) => eb.or([eb('holder', 'is', null), eb('lease_until', '<', now)]))
+    .where((eb) =>
+      eb.or([eb('holder', 'is', null), eb('lease_until', 'is', null), eb('lease_until', '<', now)]),
+    )
     .returning('org_id')
     .executeTakeFirst();
   if (claimed) return { kind: 'claimed' };
   const state = await getSyncState(db, input.orgId, input.nowMs);
   // Released between the two statements: try once more rather than report a holder that is gone.
-  if (!state?.running) return claimSyncLease(db, input);
-  return { kind: 'held', by: state.running };
+  if (!state?.running && !retried) return claimSyncLease(db, input, true);
+  const by = state?.running ?? state?.lapsed;
+  if (!by) throw new Error(`sync lease of ${input.orgId} neither claimed nor held`);
+  return { kind: 'held', by };
 }
 
 /** The heartbeat: false when the lease was lost (it lapsed and someone else took it). */
