@@ -8,6 +8,7 @@ import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
 import { MORNING_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
+import { AppError } from './errors.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
@@ -39,8 +40,17 @@ async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<vo
     ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
   );
   digestTimes.set(orgId, settings.digestTime);
-  // Plan first, so the digest that follows counts today's proposals.
-  await runMorningDunning(ctx, orgId, now);
+  // Plan first, so the digest that follows counts today's proposals. A stale ledger plans nothing, but the digest
+  // still goes out, saying how old its figures are.
+  try {
+    await runMorningDunning(ctx, orgId, now);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'LEDGER_STALE')) throw err;
+    ctx.log.warn(
+      { orgId, code: 'LEDGER_STALE', reason: err.message },
+      'no reminders planned: the ledger is stale',
+    );
+  }
   if (ctx.slack) await runDailyDigest(ctx, orgId, now);
 }
 

@@ -12,6 +12,8 @@ async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Prom
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
+const FIXTURE_ALWAYS_CURRENT = new Date('9999-01-01T00:00:00Z');
+
 /**
  * Writes a Ledger into the xero_* tables (and the organisation's base currency, time zone and terms), so tests
  * can read it back through the real `loadLedger`. Creates the organisation row when it does not exist.
@@ -49,8 +51,9 @@ export async function insertLedger(db: Queryable, orgId: string, ledger: Ledger)
       .execute();
   }
   const synced = { org_id: orgId, synced_at: now, xero_updated_at: now };
-  // A fixture ledger is whole: as a completed sync would, it may drive decisions.
-  await markLedgerComplete(db, orgId, now);
+  // A fixture ledger is whole, and current at whatever time a test's clock says (tests run at fixed dates, some
+  // ahead of today): its completion lies beyond any of them. A test of staleness sets its own.
+  await markLedgerComplete(db, orgId, FIXTURE_ALWAYS_CURRENT);
 
   await insertChunked(ledger.contacts, (chunk) =>
     db

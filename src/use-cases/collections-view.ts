@@ -3,9 +3,11 @@ import { type ActiveHold, listActiveHolds } from '../adapters/db/dunning-queries
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
+import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import { localDateOf } from '../domain/calendar.js';
 import type { CollectionsSignals, Dispute, PromiseToPay } from '../domain/collections-signals.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
+import { type LedgerAge, ledgerAge } from '../domain/ledger-freshness.js';
 
 /**
  * What the Slack surfaces read about one organisation: its synced ledger, today in its time zone, and the
@@ -18,6 +20,8 @@ export interface CollectionsView {
   readonly asOf: IsoDate;
   readonly holds: readonly ActiveHold[];
   readonly signals: CollectionsSignals;
+  /** How old the figures are (since the last complete sync); null when unknown. */
+  readonly ledgerAge?: LedgerAge | null;
 }
 
 /** A pause with no end date runs until someone resumes it. */
@@ -68,12 +72,16 @@ export async function loadCollectionsView(
 ): Promise<CollectionsView> {
   const ledger = await load(organisation.id);
   const asOf = localDateOf(now, ledger.organisation.timezone);
-  const holds = await listActiveHolds(db, organisation.id);
+  const [holds, sync] = await Promise.all([
+    listActiveHolds(db, organisation.id),
+    getSyncState(db, organisation.id, Date.now()),
+  ]);
   return {
     organisation,
     ledger,
     asOf,
     holds,
     signals: signalsFromHolds(holds, ledger.organisation.timezone),
+    ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now),
   };
 }

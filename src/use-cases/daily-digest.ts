@@ -51,6 +51,7 @@ export function assembleDigest(
     orgId: view.organisation.id,
     orgName: view.organisation.name,
     asOf: view.asOf,
+    ledgerAgeMinutes: view.ledgerAge?.minutes ?? null,
     baseCurrency: cur,
     totalOverdue: totalOverdue.toFixed(2),
     overdueCount: overdueInvoices.length,

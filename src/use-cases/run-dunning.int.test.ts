@@ -9,6 +9,7 @@ import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { createAnthropicDrafter, hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { DEFAULT_POLICY_INPUT, type DunningPolicyInput, parsePolicy } from '../domain/dunning-policy.js';
+import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
@@ -57,6 +58,30 @@ const skips = (r: Awaited<ReturnType<typeof run>>) =>
   Object.fromEntries(r.plan.actions.filter((a) => a.kind === 'skip').map((a) => [a.contactId, a.code]));
 
 describe('runDunning over the Auckland fixture', () => {
+  it('plans nothing on a ledger a day old, saying why (a dry run still shows the plan)', async () => {
+    await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
+    await database.db
+      .updateTable('xero_sync_state')
+      .set({
+        last_complete_at: new Date(MONDAY_9AM_AUCKLAND.getTime() - 25 * 3_600_000),
+        last_started_at: MONDAY_9AM_AUCKLAND,
+        last_finished_at: MONDAY_9AM_AUCKLAND,
+        last_run_kind: 'incremental',
+        last_ok: false,
+        last_error: 'getPayments failed after 5 attempts: HTTP 500',
+      })
+      .where('org_id', '=', DUNNING_ORG_ID)
+      .execute();
+    const refused = await run().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('LEDGER_STALE');
+    expect((refused as AppError).message).toMatch(
+      /is 25 hours old, past the 24-hour limit: no reminders are planned until a sync from Xero completes\. The last sync failed: getPayments failed after 5 attempts: HTTP 500\./,
+    );
+    expect(await database.db.selectFrom('reminders').select('id').execute()).toEqual([]);
+    expect((await run({ dryRun: true })).plan.actions.length).toBeGreaterThan(0);
+  });
+
   it('takes the business day from the organisation zone: Monday 09:00 in Auckland is still Sunday in UTC', async () => {
     await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
     const nz = await run({ dryRun: true });

@@ -19,6 +19,7 @@ import {
   setReminderFacts,
 } from '../adapters/db/reminder-cards.js';
 import type { DB, ReminderStatus } from '../adapters/db/schema.js';
+import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
@@ -33,8 +34,10 @@ import {
 } from '../domain/dunning-planner.js';
 import type { DunningPolicy } from '../domain/dunning-policy.js';
 import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
+import { describeAge, LEDGER_STALE_AFTER_HOURS, ledgerAge } from '../domain/ledger-freshness.js';
 import type { CustomerPriority, PriorityList } from '../domain/priority.js';
 import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
+import { AppError } from '../errors.js';
 import { listPriorities } from './collections-reports.js';
 import { OPEN_ENDED, signalsFromHolds } from './collections-view.js';
 import { composeReminderDraft } from './compose-reminder-draft.js';
@@ -141,8 +144,20 @@ export function planChases(input: PlanChasesInput): { priorities: PriorityList; 
  */
 export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): Promise<RunDunningResult> {
   const { db } = deps;
-  // 1. Load.
+  // 1. Load. A ledger a day old plans nothing: a customer may have paid since the last complete sync.
   const ledger = await loadLedger(db, input.orgId);
+  const sync = await getSyncState(db, input.orgId, Date.now());
+  const age = ledgerAge(sync?.lastCompleteAt ?? null, input.now);
+  if (age?.stale && !input.dryRun) {
+    const why =
+      sync?.last && !sync.last.ok && sync.last.error
+        ? ` The last sync failed: ${sync.last.error.slice(0, 300)}.`
+        : '';
+    throw new AppError(
+      'LEDGER_STALE',
+      `The ledger of ${ledger.organisation.name} is ${describeAge(age.minutes)} old, past the ${LEDGER_STALE_AFTER_HOURS}-hour limit: no reminders are planned until a sync from Xero completes.${why}`,
+    );
+  }
   const zone = ledger.organisation.timezone;
   const asOf = input.asOf ?? localDateOf(input.now, zone);
   const stored = await getDunningPolicy(db, input.orgId);

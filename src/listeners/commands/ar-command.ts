@@ -1,4 +1,5 @@
 import type { App, RespondFn } from '@slack/bolt';
+import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import type { SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import {
   forecastMessage,
@@ -150,21 +151,31 @@ async function answer(
   }
 
   const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
+  // Old figures say how old they are on every answer built from them.
+  const note = ledgerAgeNote(view.ledgerAge?.minutes ?? null);
+  const replyWithAge = (m: SlackMessage, share = false) =>
+    reply(note.length ? { text: m.text, blocks: [...note, ...m.blocks] } : m, share);
   switch (cmd.kind) {
     case 'top':
-      return reply(
+      return replyWithAge(
         topMessage(organisation.id, organisation.name, deps.scoredViews(view).priorities(), cmd.limit),
         cmd.share,
       );
     case 'forecast': {
       const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
-      return reply(forecastMessage(organisation.name, deps.scoredViews(view).forecast(), names), cmd.share);
+      return replyWithAge(
+        forecastMessage(organisation.name, deps.scoredViews(view).forecast(), names),
+        cmd.share,
+      );
     }
     case 'kpis':
-      return reply(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
+      return replyWithAge(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
     case 'aging':
       if (cmd.customer === null)
-        return reply(orgAgingMessage(organisation.name, buildAgingReport(view.ledger, view.asOf)), cmd.share);
+        return replyWithAge(
+          orgAgingMessage(organisation.name, buildAgingReport(view.ledger, view.asOf)),
+          cmd.share,
+        );
       break;
     default:
       break;

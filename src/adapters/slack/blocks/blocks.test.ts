@@ -85,6 +85,24 @@ describe('escapeMrkdwn', () => {
 });
 
 describe('buildDigestMessages', () => {
+  it.each<[number | null, string | null]>([
+    [null, null],
+    [20, null],
+    [
+      200,
+      'These figures are from Xero as it was 3 hours ago (the last complete sync); payments since then are missing.',
+    ],
+    [
+      26 * 60,
+      'as it was 26 hours ago (the last complete sync); payments since then are missing. No reminders are planned until a sync completes.',
+    ],
+  ])('a ledger %s minutes old: the header says so only when it is old', (minutes, note) => {
+    const m = buildDigestMessages({ ...digest(3), ledgerAgeMinutes: minutes });
+    const text = JSON.stringify(m.header.blocks);
+    if (note) expect(text).toContain(note);
+    else expect(text).not.toContain('These figures are from Xero');
+  });
+
   it('summarises 2,000 customers in a header and a bounded thread, every message within Block Kit limits', () => {
     const m = buildDigestMessages(digest(2_000));
     expectWithinLimits(m.header);

@@ -1,5 +1,10 @@
 import { AGEING_BUCKET_LABELS, AGEING_BUCKETS, type BucketAmounts } from '../../../domain/ageing.js';
 import type { IsoDate } from '../../../domain/ledger.js';
+import {
+  describeAge,
+  LEDGER_AGE_SHOWN_AFTER_MINUTES,
+  LEDGER_STALE_AFTER_HOURS,
+} from '../../../domain/ledger-freshness.js';
 import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
@@ -38,6 +43,8 @@ export interface DigestData {
   readonly orgId: string;
   readonly orgName: string;
   readonly asOf: IsoDate;
+  /** Minutes since the last complete sync from Xero (null: unknown). */
+  readonly ledgerAgeMinutes?: number | null;
   readonly baseCurrency: string;
   readonly totalOverdue: Decimal;
   readonly overdueCount: number;
@@ -83,6 +90,17 @@ function listSection(title: string, lines: readonly string[], empty: string): Bl
  * 9k-character budget however large the ledger: the header summarises; the thread lists the next customers
  * in chunks; past DIGEST_LISTED_CUSTOMERS it only counts them.
  */
+/** Figures older than a healthy ledger ever is say so, above everything else. */
+export function ledgerAgeNote(minutes: number | null): Block[] {
+  if (minutes === null || minutes < LEDGER_AGE_SHOWN_AFTER_MINUTES) return [];
+  const stale = minutes >= LEDGER_STALE_AFTER_HOURS * 60;
+  return [
+    context(
+      `:warning: These figures are from Xero as it was ${describeAge(minutes)} ago (the last complete sync); payments since then are missing.${stale ? ' No reminders are planned until a sync completes.' : ''}`,
+    ),
+  ];
+}
+
 export function buildDigestMessages(d: DigestData): DigestMessages {
   const cur = d.baseCurrency;
   const change = d.previous
@@ -95,6 +113,7 @@ export function buildDigestMessages(d: DigestData): DigestMessages {
 
   const headerBlocks: Block[] = [
     header(`AR digest · ${d.orgName} · ${d.asOf}`),
+    ...ledgerAgeNote(d.ledgerAgeMinutes ?? null),
     section(`*${headline}*`),
     fields(AGEING_BUCKETS.map((b) => `*${AGEING_BUCKET_LABELS[b]}*\n${money(d.ageing[b], cur)}`)),
     divider(),

@@ -1,0 +1,27 @@
+/**
+ * How old an organisation's ledger is: the time since a sync last completed every resource. A ledger older than
+ * `LEDGER_STALE_AFTER_HOURS` plans no reminders (a customer may have paid since), and every surface that shows
+ * figures says how old they are once they are older than `LEDGER_AGE_SHOWN_AFTER_MINUTES` (polls are at most two
+ * hours apart, and the morning syncs first, so a healthy ledger never shows it).
+ */
+export const LEDGER_STALE_AFTER_HOURS = 24;
+export const LEDGER_AGE_SHOWN_AFTER_MINUTES = 3 * 60;
+
+export interface LedgerAge {
+  readonly minutes: number;
+  readonly stale: boolean;
+}
+
+export function ledgerAge(completeAt: Date | null, now: Date): LedgerAge | null {
+  if (!completeAt) return null;
+  const minutes = Math.max(0, Math.floor((now.getTime() - completeAt.getTime()) / 60_000));
+  return { minutes, stale: minutes >= LEDGER_STALE_AFTER_HOURS * 60 };
+}
+
+/** "45 minutes", "5 hours", "3 days". */
+export function describeAge(minutes: number): string {
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.floor(hours / 24)} days`;
+}
