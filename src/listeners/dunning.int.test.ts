@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { createSecretBox } from '../adapters/crypto/secret-box.js';
@@ -602,6 +603,34 @@ describe('Slack answers 500 after it has posted', () => {
     expect(posted).toHaveLength(rows.length);
     expect(new Set(rows.map((r) => r.slack_ts)).size).toBe(rows.length);
     expect(harness.sandbox.callsTo('chat.postMessage').length).toBe(rows.length);
+  });
+});
+
+describe('a database that fails just after the mail server accepted', () => {
+  it('retries the recording, not the send: one email, the reminder sent, its notes written', async () => {
+    await runToday();
+    await settle();
+    const beta = await cardFor('Beta Bakery');
+    const id = reminderIdOf(beta);
+    await click(collector1.id, beta, REMINDER_ACTIONS.approve);
+    // The audit table (written when a send is recorded) is out of reach until the server has accepted the email.
+    await sql`alter table audit_events rename to audit_events_away`.execute(database.db);
+    let restored = false;
+    sink.onMessage(() => {
+      if (restored) return;
+      restored = true;
+      setTimeout(() => {
+        void sql`alter table audit_events_away rename to audit_events`.execute(database.db);
+      }, 100);
+    });
+    await settle();
+    expect(sink.messages).toHaveLength(1);
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'sent' });
+    expect(xero.notesOn('c-beta')).toHaveLength(1);
+    // Recorded within the first attempt: it did not take a second one looking in the Sent folder (which an
+    // installation without IMAP cannot do, and would have left the reminder "cannot confirm").
+    const [send] = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
+    expect([send?.status, send?.attempts]).toEqual(['done', 1]);
   });
 });
 

@@ -86,8 +86,8 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
     text: draft.body,
   });
 
-  // 3. Record.
-  if (outcome.kind === 'sent') return recordSent(deps, reminder.id, outcome.response);
+  // 3. Record. The email is out: a database that fails now gets the recording retried, never the send.
+  if (outcome.kind === 'sent') return recordSentPersistently(deps, reminder.id, outcome.response);
   // The server refused: we know it did not go, so the journal entry is closed as not sent.
   await db
     .updateTable('email_send_attempts')
@@ -97,6 +97,28 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
   if (outcome.retryable) return { status: 'retry', error: outcome.error };
   await markFailed(deps, reminder.id, outcome.error);
   return { status: 'failed', error: outcome.error };
+}
+
+/** Waits between tries to record a delivered email (about half a minute in all, within the outbox's lease). */
+export const RECORD_RETRY_DELAYS_MS = [250, 1_000, 3_000, 8_000, 15_000];
+
+async function recordSentPersistently(
+  deps: SendDeps & { readonly sleep?: (ms: number) => Promise<void> },
+  reminderId: string,
+  response: string,
+): Promise<HandlerOutcome> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let i = 0; ; i++) {
+    try {
+      return await recordSent(deps, reminderId, response);
+    } catch (err) {
+      const delay = RECORD_RETRY_DELAYS_MS[i];
+      // Out of tries: the journal still says "handed over, not recorded", which the next attempt resolves by
+      // looking (the Sent folder) instead of sending again.
+      if (delay === undefined) throw err;
+      await sleep(delay);
+    }
+  }
 }
 
 async function recordSent(deps: SendDeps, reminderId: string, response: string): Promise<HandlerOutcome> {
