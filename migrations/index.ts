@@ -13,6 +13,7 @@ import * as m20261205T084813867Z from './20261205T084813867Z-oauth-state-uses.js
 import * as m20261205T090053235Z from './20261205T090053235Z-ledger-complete-backfill.js';
 import * as m20261205T090432071Z from './20261205T090432071Z-scheduled-jobs-zone.js';
 import * as m20261205T092325389Z from './20261205T092325389Z-outbox-time-budget.js';
+import * as m20261205T101352694Z from './20261205T101352694Z-reminder-unconfirmed.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T090053235Z-ledger-complete-backfill': m20261205T090053235Z,
   '20261205T090432071Z-scheduled-jobs-zone': m20261205T090432071Z,
   '20261205T092325389Z-outbox-time-budget': m20261205T092325389Z,
+  '20261205T101352694Z-reminder-unconfirmed': m20261205T101352694Z,
 };

@@ -23,13 +23,18 @@ export function reminderSentNote(input: {
   approvedBy: string | null;
   auto: boolean;
   invoiceNumbers: readonly string[];
+  /** A person confirmed the delivery by hand (an interrupted send nobody could check automatically). */
+  markedSentBy?: string | null;
 }): string {
   const who = input.auto
     ? 'sent automatically under the auto policy'
     : `approved in Slack by ${input.approvedBy ?? 'a collector'}`;
   const covering = input.invoiceNumbers.length > 1 ? ` covering ${input.invoiceNumbers.join(', ')}` : '';
+  const marked = input.markedSentBy
+    ? ` Delivery was confirmed by ${input.markedSentBy} from the Sent folder after an interrupted send.`
+    : '';
   return clampNote(
-    `${stepLabel(input.stepIndex, input.tone, input.purpose)} emailed to ${input.recipients.join(', ')}${covering}, ${who} (AR Copilot).`,
+    `${stepLabel(input.stepIndex, input.tone, input.purpose)} emailed to ${input.recipients.join(', ')}${covering}, ${who} (AR Copilot).${marked}`,
   );
 }
 

@@ -8,6 +8,10 @@ export const REMINDER_ACTIONS = {
   snooze: 'reminder_snooze',
   escalate: 'reminder_escalate',
   skip: 'reminder_skip',
+  /** An unconfirmed send: the collector found it in the Sent folder. */
+  markSent: 'reminder_mark_sent',
+  /** An unconfirmed send: the collector did not find it; send it again. */
+  resend: 'reminder_resend',
 } as const;
 
 export const REMINDER_VIEWS = {

@@ -115,7 +115,7 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-async function buildContext(options: { withMail?: boolean } = {}) {
+async function buildContext(options: { withMail?: boolean; sentFolder?: boolean } = {}) {
   const parsed = parseConfig({
     NODE_ENV: 'test',
     SLACK_BOT_TOKEN: harness.sandbox.botToken,
@@ -148,7 +148,9 @@ async function buildContext(options: { withMail?: boolean } = {}) {
     mail: parsed.config.mail ? mail : null,
     xeroNotes: xero,
     // Stands in for looking the Message-ID up in the mailbox's Sent folder.
-    findSentMessage: async (id) => sink.messages.some((m) => m.messageId === id),
+    ...(options.sentFolder === false
+      ? {}
+      : { findSentMessage: async (id: string) => sink.messages.some((m) => m.messageId === id) }),
     minPostIntervalMs: 0,
   });
   return context;
@@ -631,6 +633,70 @@ describe('a database that fails just after the mail server accepted', () => {
     // installation without IMAP cannot do, and would have left the reminder "cannot confirm").
     const [send] = await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER });
     expect([send?.status, send?.attempts]).toEqual(['done', 1]);
+  });
+});
+
+describe('an interrupted send nobody can look up', () => {
+  /** Approves Beta's card, then leaves its send as a killed process would: handed to SMTP, nothing recorded. */
+  async function interrupted() {
+    ctx = await buildContext({ sentFolder: false });
+    currentCtx = ctx;
+    await runToday();
+    await settle();
+    const beta = await cardFor('Beta Bakery');
+    const id = reminderIdOf(beta);
+    await click(collector1.id, beta, REMINDER_ACTIONS.approve);
+    const reminder = (await getReminder(database.db, id))!;
+    await database.db
+      .insertInto('email_send_attempts')
+      .values({
+        message_id: reminder.messageId,
+        reminder_id: id,
+        started_at: clock.now(),
+        finished_at: null,
+        outcome: null,
+      })
+      .execute();
+    await database.db.updateTable('reminders').set({ status: 'sending' }).where('id', '=', id).execute();
+    await settle();
+    return { beta: harness.sandbox.message(QUEUE, beta.ts)!, id };
+  }
+  const unconfirmedButtons = (m: SandboxMessage) => actionsBlock(m)?.elements.map((e) => e.action_id) ?? [];
+
+  it('waits for a person with Mark as sent and Resend; Mark as sent records it, naming who confirmed it', async () => {
+    const { beta, id } = await interrupted();
+    expect(sink.messages).toHaveLength(0); // never sent blindly
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'unconfirmed' });
+    expect(JSON.stringify(beta.blocks)).toContain('*Delivery not confirmed*');
+    expect(unconfirmedButtons(beta)).toEqual([REMINDER_ACTIONS.markSent, REMINDER_ACTIONS.resend]);
+    // Someone outside the team is refused (and audited); a collector marks it sent.
+    await click(OUTSIDER.id, beta, REMINDER_ACTIONS.markSent);
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'unconfirmed' });
+    await click(collector2.id, beta, REMINDER_ACTIONS.markSent);
+    await settle();
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'sent' });
+    expect(sink.messages).toHaveLength(0);
+    expect(xero.notesOn('c-beta')[0]).toMatch(
+      /Delivery was confirmed by Cara Collector from the Sent folder/,
+    );
+    const [marked] = await listAuditEvents(database.db, { action: 'reminder.marked_sent' });
+    expect(marked?.actor.id).toBe(collector2.id);
+    const [refused] = await listAuditEvents(database.db, { action: 'reminder.refused' });
+    expect(refused?.payload).toMatchObject({ attempted: 'mark-sent', reason: 'not a collector or manager' });
+  });
+
+  it('Resend sends it once more, and a second click is told someone got there first', async () => {
+    const { beta, id } = await interrupted();
+    const before = harness.sandbox.ephemerals({ channel: QUEUE }).length;
+    await click(collector1.id, beta, REMINDER_ACTIONS.resend);
+    await click(collector1.id, beta, REMINDER_ACTIONS.resend);
+    await settle();
+    expect(sink.messages).toHaveLength(1);
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'sent' });
+    expect(ephemeralsSince(before).map((e) => e.text)).toEqual([
+      expect.stringMatching(/^Someone got there first: this reminder is already (approved|sending|sent)/),
+    ]);
+    expect(await listAuditEvents(database.db, { action: 'reminder.resend' })).toHaveLength(1);
   });
 });
 

@@ -9,6 +9,7 @@ import { localDateOf } from '../domain/calendar.js';
 import { isUuid } from '../domain/ids.js';
 import { groupIdsOf, rolesOf } from '../domain/slack-roles.js';
 import { type Actor, type Decision, type DecisionOutcome, decideReminder } from './decide-reminder.js';
+import { resolveUnconfirmedSend, type UnconfirmedResolution } from './send-reminder.js';
 
 export interface SlackDecisionDeps {
   readonly db: Kysely<DB>;
@@ -73,6 +74,42 @@ export async function decideFromSlack(
     return { ...outcome, message: `Sorry, you can't do that: ${outcome.reason}.` };
   }
   return { ...outcome, message: messageFor(outcome) };
+}
+
+/**
+ * Mark as sent / Resend on an unconfirmed send's card: collectors and managers; refusals audited; a second click
+ * (or a second person) hears that someone got there first.
+ */
+export async function resolveUnconfirmedFromSlack(
+  deps: SlackDecisionDeps,
+  input: { reminderId: string; userId: string; resolution: UnconfirmedResolution },
+): Promise<{ readonly message: string | null }> {
+  const reminder = isUuid(input.reminderId) ? await getReminder(deps.db, input.reminderId) : null;
+  if (!reminder) {
+    await auditUnknownReminder(deps, input.userId, input.reminderId, input.resolution);
+    return { message: 'This reminder no longer exists.' };
+  }
+  const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
+  if (!actor.isCollector && !actor.isManager) {
+    await recordAuditEvent(deps.db, {
+      orgId: reminder.orgId,
+      occurredAt: deps.now(),
+      actor: { type: 'user', id: actor.id, name: actor.name },
+      action: 'reminder.refused',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId: reminder.id, attempted: input.resolution, reason: 'not a collector or manager' },
+    });
+    return { message: "Sorry, you can't do that: only collectors and managers can act on reminders." };
+  }
+  const done = await resolveUnconfirmedSend(
+    { db: deps.db, now: deps.now },
+    { reminderId: reminder.id, actor: { id: actor.id, name: actor.name }, resolution: input.resolution },
+  );
+  if (done) return { message: null };
+  const current = await getReminder(deps.db, reminder.id);
+  return {
+    message: `Someone got there first: this reminder is already ${current ? describe(current) : 'gone'}.`,
+  };
 }
 
 /**

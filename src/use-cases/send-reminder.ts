@@ -7,7 +7,7 @@ import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
-import { enqueueXeroNotes, OUTBOX_REMINDER_CARD } from './decide-reminder.js';
+import { enqueueXeroNotes, OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 
 export interface SendDeps {
   readonly db: Kysely<DB>;
@@ -52,10 +52,9 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
     if (found === true)
       return recordSent(deps, reminder.id, 'confirmed in the sent mailbox after an interrupted attempt');
     if (found === null) {
-      const why =
-        'an earlier attempt was interrupted and delivery cannot be confirmed; check the Sent folder, then retry or mark as sent';
-      await markFailed(deps, reminder.id, why);
-      return { status: 'failed', error: why };
+      // Nobody can tell by looking: a person decides from the Sent folder (Mark as sent, or Resend on the card).
+      await markUnconfirmed(deps, reminder.id);
+      return { status: 'done', result: { unconfirmed: true } };
     }
     // Confirmed not sent: fall through and send.
   }
@@ -121,14 +120,22 @@ async function recordSentPersistently(
   }
 }
 
-async function recordSent(deps: SendDeps, reminderId: string, response: string): Promise<HandlerOutcome> {
+async function recordSent(
+  deps: Pick<SendDeps, 'db' | 'now'>,
+  reminderId: string,
+  response: string,
+  markedBy: { readonly id: string; readonly name: string } | null = null,
+): Promise<HandlerOutcome> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
     const reminder = (await getReminder(trx, reminderId))!;
-    const moved = await transitionReminder(trx, reminderId, ['approved', 'sending'], 'sent', {
-      now,
-      sentAt: now,
-    });
+    const moved = await transitionReminder(
+      trx,
+      reminderId,
+      markedBy ? ['unconfirmed'] : ['approved', 'sending'],
+      'sent',
+      { now, sentAt: now },
+    );
     await trx
       .updateTable('email_send_attempts')
       .set({ finished_at: now, outcome: 'sent' })
@@ -145,13 +152,16 @@ async function recordSent(deps: SendDeps, reminderId: string, response: string):
     await recordAuditEvent(trx, {
       orgId: reminder.orgId,
       occurredAt: now,
-      actor: reminder.autoSend
-        ? { type: 'system', id: 'auto-policy', name: null }
-        : { type: 'user', id: reminder.decidedBy, name: reminder.decidedByName },
-      action: 'reminder.sent',
+      actor: markedBy
+        ? { type: 'user', id: markedBy.id, name: markedBy.name }
+        : reminder.autoSend
+          ? { type: 'system', id: 'auto-policy', name: null }
+          : { type: 'user', id: reminder.decidedBy, name: reminder.decidedByName },
+      action: markedBy ? 'reminder.marked_sent' : 'reminder.sent',
       subject: { type: 'contact', id: reminder.contactId },
       payload: {
         reminderId,
+        ...(markedBy ? { markedSentBy: markedBy.id } : {}),
         messageId: reminder.messageId,
         recipients: reminder.recipients,
         cc: reminder.cc,
@@ -167,6 +177,7 @@ async function recordSent(deps: SendDeps, reminderId: string, response: string):
       approvedBy: reminder.decidedByName,
       auto: reminder.autoSend,
       invoiceNumbers: reminder.invoiceIds.map((id) => byId.get(id) ?? id),
+      markedSentBy: markedBy?.name ?? null,
     });
     await enqueueXeroNotes(trx, reminder, note, `sent:${reminder.id}`, now);
     await enqueueOutbox(trx, {
@@ -209,5 +220,100 @@ export async function markFailed(
       payload: { reminderId },
       now,
     });
+  });
+}
+
+/**
+ * An interrupted send nobody can confirm by looking: the reminder waits as `unconfirmed`, its card asking a person
+ * to check the Sent folder and press Mark as sent or Resend.
+ */
+async function markUnconfirmed(deps: Pick<SendDeps, 'db' | 'now'>, reminderId: string): Promise<void> {
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const reminder = await getReminder(trx, reminderId);
+    const moved = await transitionReminder(trx, reminderId, ['approved', 'sending'], 'unconfirmed', {
+      now,
+      lastError: 'delivery not confirmed: the send was interrupted after the email went to the mail server',
+    });
+    if (!moved || !reminder) return;
+    await recordAuditEvent(trx, {
+      orgId: reminder.orgId,
+      occurredAt: now,
+      actor: { type: 'system', id: 'mailer', name: null },
+      action: 'reminder.unconfirmed',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId, messageId: reminder.messageId },
+    });
+    await enqueueOutbox(trx, {
+      orgId: reminder.orgId,
+      kind: OUTBOX_REMINDER_CARD,
+      idempotencyKey: `card:${reminderId}:unconfirmed:${now.getTime()}`,
+      payload: { reminderId },
+      now,
+    });
+  });
+}
+
+export type UnconfirmedResolution = 'mark-sent' | 'resend';
+
+/**
+ * A person resolves an unconfirmed send. Mark as sent: recorded as sent (audit, History notes naming who
+ * confirmed it). Resend: the journal entry is closed as "resend requested" and the send queued again.
+ * Returns false when the reminder is no longer unconfirmed (someone got there first).
+ */
+export async function resolveUnconfirmedSend(
+  deps: Pick<SendDeps, 'db' | 'now'>,
+  input: {
+    reminderId: string;
+    actor: { readonly id: string; readonly name: string };
+    resolution: UnconfirmedResolution;
+  },
+): Promise<boolean> {
+  const reminder = await getReminder(deps.db, input.reminderId);
+  if (reminder?.status !== 'unconfirmed') return false;
+  const now = deps.now();
+  if (input.resolution === 'mark-sent') {
+    const out = await recordSent(
+      deps,
+      input.reminderId,
+      `marked as sent by ${input.actor.name}`,
+      input.actor,
+    );
+    return out.status === 'done' && out.result?.alreadySent !== true;
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    const moved = await transitionReminder(trx, input.reminderId, ['unconfirmed'], 'approved', {
+      now,
+      lastError: null,
+    });
+    if (!moved) return false;
+    await trx
+      .updateTable('email_send_attempts')
+      .set({ finished_at: now, outcome: `resend requested by ${input.actor.name}` })
+      .where('message_id', '=', reminder.messageId)
+      .execute();
+    await recordAuditEvent(trx, {
+      orgId: reminder.orgId,
+      occurredAt: now,
+      actor: { type: 'user', id: input.actor.id, name: input.actor.name },
+      action: 'reminder.resend',
+      subject: { type: 'contact', id: reminder.contactId },
+      payload: { reminderId: reminder.id, messageId: reminder.messageId },
+    });
+    await enqueueOutbox(trx, {
+      orgId: reminder.orgId,
+      kind: OUTBOX_SEND_REMINDER,
+      idempotencyKey: `send:${reminder.messageId}:resend:${now.getTime()}`,
+      payload: { reminderId: reminder.id },
+      now,
+    });
+    await enqueueOutbox(trx, {
+      orgId: reminder.orgId,
+      kind: OUTBOX_REMINDER_CARD,
+      idempotencyKey: `card:${reminder.id}:resend:${now.getTime()}`,
+      payload: { reminderId: reminder.id },
+      now,
+    });
+    return true;
   });
 }

@@ -170,7 +170,8 @@ export async function releaseCustomerHolds(
 }
 
 /** Statuses that count as "we contacted them" for pacing: sent, and in shadow mode what we would have sent. */
-const CONTACTED: ReminderStatus[] = ['sent', 'shadowed'];
+// An unconfirmed send may well have reached the customer: it counts as a contact until a person says otherwise.
+const CONTACTED: ReminderStatus[] = ['sent', 'shadowed', 'unconfirmed'];
 
 export async function loadContactHistory(
   db: Queryable,

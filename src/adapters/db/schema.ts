@@ -201,7 +201,9 @@ export type ReminderStatus =
   | 'escalated'
   | 'shadowed'
   | 'failed'
-  | 'superseded';
+  | 'superseded'
+  /** An interrupted send nobody can confirm: a person marks it sent or resends it. */
+  | 'unconfirmed';
 
 export interface RemindersTable {
   id: Generated<string>;

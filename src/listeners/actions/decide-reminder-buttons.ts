@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, DatepickerAction } from '@slack/bolt';
 import type { AppContext } from '../../context.js';
 import { REMINDER_ACTIONS, reminderIdFromBlockId } from '../../domain/reminder-actions.js';
-import { decideFromSlack } from '../../use-cases/decide-from-slack.js';
+import { decideFromSlack, resolveUnconfirmedFromSlack } from '../../use-cases/decide-from-slack.js';
 import type { Decision } from '../../use-cases/decide-reminder.js';
 import { decisionDeps, tellUser } from '../dunning-deps.js';
 
@@ -42,6 +42,29 @@ export function registerDecisionButtons(app: App, ctx: AppContext): void {
     await ack();
     await decide(body, action.value ?? null, { kind: 'skip' }, client);
   });
+  // An unconfirmed send: the collector looked in the Sent folder.
+  for (const [actionId, resolution] of [
+    [REMINDER_ACTIONS.markSent, 'mark-sent'],
+    [REMINDER_ACTIONS.resend, 'resend'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      if (!action.value) return;
+      let message: string | null;
+      try {
+        ({ message } = await resolveUnconfirmedFromSlack(decisionDeps(ctx), {
+          reminderId: action.value,
+          userId: body.user.id,
+          resolution,
+        }));
+      } catch (err) {
+        ctx.log.error({ err, code: 'REMINDER_DECISION_FAILED', resolution }, 'a click could not be recorded');
+        message =
+          'Your click could not be recorded just now, so nothing happened. Please try again in a moment.';
+      }
+      await tellUser(client, body.channel?.id, body.user.id, message).catch(() => undefined);
+    });
+  }
   app.action<BlockAction<DatepickerAction>>(
     REMINDER_ACTIONS.snooze,
     async ({ ack, body, action, client }) => {

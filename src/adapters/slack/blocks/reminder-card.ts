@@ -32,7 +32,8 @@ export type ReminderStatus =
   | 'escalated'
   | 'shadowed'
   | 'failed'
-  | 'superseded';
+  | 'superseded'
+  | 'unconfirmed';
 
 export interface CardReminder {
   readonly id: string;
@@ -122,6 +123,8 @@ function statusLine(r: CardReminder): string | null {
       return `:warning: *Not sent*: ${escapeMrkdwn(truncateText(r.lastError ?? 'unknown error', 500))}`;
     case 'superseded':
       return ':arrows_counterclockwise: *Superseded* by a later step for this customer.';
+    case 'unconfirmed':
+      return ':grey_question: *Delivery not confirmed*: the sending was interrupted after the email went to the mail server, and this installation cannot look in the Sent folder. Look there for it, then press *Mark as sent* if it is there, or *Resend* if it is not.';
   }
 }
 
@@ -266,6 +269,35 @@ export function buildReminderCard(
           style: 'danger',
           text: { type: 'plain_text', text: 'Skip' },
           value: reminder.id,
+        },
+      ],
+    });
+  }
+  if (reminder.status === 'unconfirmed') {
+    blocks.push({
+      type: 'actions',
+      block_id: actionsBlockId(reminder.id, reminder.status, reminder.draftVersion),
+      elements: [
+        {
+          type: 'button',
+          action_id: REMINDER_ACTIONS.markSent,
+          text: { type: 'plain_text', text: 'Mark as sent' },
+          value: reminder.id,
+        },
+        {
+          type: 'button',
+          action_id: REMINDER_ACTIONS.resend,
+          text: { type: 'plain_text', text: 'Resend' },
+          value: reminder.id,
+          confirm: {
+            title: { type: 'plain_text', text: 'Send it again?' },
+            text: {
+              type: 'plain_text',
+              text: 'Only if it is not in the Sent folder: otherwise the customer gets it twice.',
+            },
+            confirm: { type: 'plain_text', text: 'Resend' },
+            deny: { type: 'plain_text', text: 'Not yet' },
+          },
         },
       ],
     });
