@@ -25,7 +25,9 @@ export const xeroSyncJob: ScheduledJob = {
   // Used only after a run that threw (the run itself says when to poll next).
   nextRunAfter: (_org, after) => nextIntervalBoundary(after, POLL_MINUTES),
   firstRunAt: (_org, now) => now,
-  leaseMs: 30 * 60_000,
+  // Short: the sync itself holds a heartbeat lease (one sync per organisation), so a second claimant after this
+  // lapses finds it busy; and an instance killed mid-poll holds the schedule for two minutes, not half an hour.
+  leaseMs: 2 * 60_000,
   async run(ctx, org, _now, signal) {
     const { result, nextPollAt } = await pollXeroOrganisation(
       syncRunDepsOf(ctx, 'service'),
@@ -44,7 +46,8 @@ export const xeroSyncJob: ScheduledJob = {
 export const xeroReconcileJob: ScheduledJob = {
   name: XERO_RECONCILE_JOB,
   nextRunAfter: (org, after) => nextLocalTime(after, org.timezone, RECONCILE_LOCAL_HOUR),
-  leaseMs: 60 * 60_000,
+  // Long enough for a large organisation's reconcile under Xero's minute limit, so it is not claimed twice.
+  leaseMs: 30 * 60_000,
   localTime: true,
   async run(ctx, org, now) {
     const result = await reconcileXero(syncRunDepsOf(ctx, 'service'), org);
