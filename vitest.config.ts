@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'migrations/**/*.test.ts', 'scripts/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'dist/**', 'src/**/*.e2e.test.ts'],
+    exclude: ['**/node_modules/**', 'dist/**', 'src/**/*.e2e.test.ts', 'src/**/*.imap.test.ts'],
     globalSetup: ['src/testing/global-setup.ts'],
     pool: 'forks',
     // Two cores: one PGlite (≈300 MB) per worker, two workers.

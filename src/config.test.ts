@@ -109,6 +109,37 @@ describe('parseConfig', () => {
       ]);
   });
 
+  it('reads the IMAP mailbox (encoded login, default ports, Sent folder and who files copies) and names bad values', () => {
+    expect(parseConfig({}).ok && (parseConfig({}) as { config: { imap: unknown } }).config.imap).toBe(null);
+    const ok = parseConfig({ IMAP_URL: 'imaps://ar%40harbour.example:p%3Ass@imap.example.com' });
+    expect(ok.ok && ok.config.imap).toEqual({
+      address: {
+        host: 'imap.example.com',
+        port: 993,
+        secure: true,
+        user: 'ar@harbour.example',
+        password: 'p:ss',
+      },
+      sentFolder: null,
+      sentCopies: 'server',
+    });
+    const plain = parseConfig({
+      IMAP_URL: 'imap://ar:x@127.0.0.1',
+      IMAP_SENT_FOLDER: '[Gmail]/Sent Mail',
+      MAIL_SENT_COPIES: 'append',
+    });
+    expect(plain.ok && plain.config.imap).toMatchObject({
+      address: { port: 143, secure: false },
+      sentFolder: '[Gmail]/Sent Mail',
+      sentCopies: 'append',
+    });
+    const bad = parseConfig({ IMAP_URL: 'https://imap.example.com', MAIL_SENT_COPIES: 'sometimes' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issues.map((i) => i.variable).sort()).toEqual(['IMAP_URL', 'MAIL_SENT_COPIES']);
+    const noUser = parseConfig({ IMAP_URL: 'imaps://imap.example.com' });
+    expect(!noUser.ok && noUser.issues[0]?.message).toMatch(/names no user/);
+  });
+
   it('loadConfig throws a ConfigError with a stable code and a readable message', () => {
     try {
       loadConfig({ PORT: '-1', LOG_LEVEL: 'x' });
@@ -334,10 +365,11 @@ describe('demoMode', () => {
       MAIL_FROM: 'ar@example.com',
       ANTHROPIC_API_KEY: 'sk-ant-test-key',
       XERO_WEBHOOK_KEY: 'whk',
+      IMAP_URL: 'imaps://ar:x@imap.example.com',
     });
     expect(creds.kind).toBe('refused');
     expect(creds.kind === 'refused' && creds.reason).toMatch(
-      /SMTP_URL, ANTHROPIC_API_KEY, XERO_WEBHOOK_KEY are set/,
+      /SMTP_URL, IMAP_URL, ANTHROPIC_API_KEY, XERO_WEBHOOK_KEY are set/,
     );
   });
 });

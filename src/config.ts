@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type ImapAddress, parseImapUrl } from './adapters/mail/imap-url.js';
+import type { SentCopies } from './domain/interrupted-send.js';
 
 /**
  * The only reader of process.env. Everything else receives a frozen Config.
@@ -28,6 +30,16 @@ export interface Config {
   readonly anthropic: { readonly apiKey: string; readonly model: string; readonly baseUrl: string } | null;
   /** Outgoing reminders; null → reminders cannot be sent by email (shadow mode still works). */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly replyTo: string | null } | null;
+  /**
+   * The collections mailbox over IMAP; null → interrupted sends are resolved by a person on the card. Its Sent
+   * folder is where an interrupted send is looked up by Message-ID.
+   */
+  readonly imap: {
+    readonly address: ImapAddress;
+    /** null → the folder the server marks \Sent, else "Sent". */
+    readonly sentFolder: string | null;
+    readonly sentCopies: SentCopies;
+  } | null;
   /** null → Slack is not configured: the service serves only its own HTTP routes. */
   readonly slack: SlackConfig | null;
   readonly xero: XeroConfig;
@@ -267,6 +279,21 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/@/, { error: 'expected an email address' }).optional(),
   ),
+  IMAP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        const parsed = parseImapUrl(v);
+        if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+      })
+      .optional(),
+  ),
+  IMAP_SENT_FOLDER: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
+  MAIL_SENT_COPIES: z.preprocess(
+    emptyToUndefined,
+    z.enum(['server', 'append'], { error: 'expected server or append' }).default('server'),
+  ),
   SLACK_BOT_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' }).optional(),
@@ -399,6 +426,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       e.SMTP_URL && e.MAIL_FROM
         ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, replyTo: e.MAIL_REPLY_TO ?? null }
         : null,
+    imap: e.IMAP_URL
+      ? {
+          address: parseImapUrl(e.IMAP_URL) as ImapAddress,
+          sentFolder: e.IMAP_SENT_FOLDER ?? null,
+          sentCopies: e.MAIL_SENT_COPIES,
+        }
+      : null,
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? Object.freeze({
@@ -465,6 +499,7 @@ export function demoMode(config: Config): DemoMode {
   }
   const real = [
     config.mail ? 'SMTP_URL' : null,
+    config.imap ? 'IMAP_URL' : null,
     config.anthropic ? 'ANTHROPIC_API_KEY' : null,
     config.xero.webhookKey ? 'XERO_WEBHOOK_KEY' : null,
   ].filter((v): v is string => v !== null);

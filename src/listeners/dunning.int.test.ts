@@ -147,10 +147,8 @@ async function buildContext(options: { withMail?: boolean; sentFolder?: boolean 
   registerDunningHandlers(context, {
     mail: parsed.config.mail ? mail : null,
     xeroNotes: xero,
-    // Stands in for looking the Message-ID up in the mailbox's Sent folder.
-    ...(options.sentFolder === false
-      ? {}
-      : { findSentMessage: async (id: string) => sink.messages.some((m) => m.messageId === id) }),
+    // The sink files what it accepts, as Gmail does: its Sent folder is where interrupted sends are looked up.
+    sentMailbox: options.sentFolder === false ? null : sink.sentMailbox(),
     minPostIntervalMs: 0,
   });
   return context;
@@ -360,7 +358,7 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     registerDunningHandlers(ctx, {
       mail: dying,
       xeroNotes: xero,
-      findSentMessage: async () => null,
+      sentMailbox: null,
       minPostIntervalMs: 0,
     });
     const id = reminderIdOf(beta);

@@ -109,7 +109,7 @@ export async function startDunningApp(
   registerDunningHandlers(ctx, {
     mail,
     xeroNotes,
-    findSentMessage: async (id) => sink.messages.some((m) => m.messageId === id),
+    sentMailbox: sink.sentMailbox(),
     minPostIntervalMs: 0,
   });
   registerListeners(harness.app, ctx);

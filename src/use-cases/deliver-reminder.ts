@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getReminder } from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
+import type { SentMailbox } from '../adapters/mail/sent-mailbox.js';
 import type { MailSender } from '../adapters/mail/smtp-sender.js';
 import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import { markFailed, sendApprovedReminder } from './send-reminder.js';
@@ -9,7 +10,7 @@ export interface DeliverDeps {
   readonly db: Kysely<DB>;
   /** null when SMTP_URL / MAIL_FROM are not set. */
   readonly mail: MailSender | null;
-  readonly findSentMessage?: (messageId: string) => Promise<boolean | null>;
+  readonly sentMailbox?: SentMailbox | null;
   readonly now: () => Date;
 }
 
@@ -38,7 +39,7 @@ export async function deliverReminder(deps: DeliverDeps, reminderId: string): Pr
       db: deps.db,
       mail: deps.mail,
       now: deps.now,
-      ...(deps.findSentMessage ? { findSentMessage: deps.findSentMessage } : {}),
+      sentMailbox: deps.sentMailbox ?? null,
     },
     reminderId,
   );

@@ -273,11 +273,32 @@ describe('sending an approved reminder', () => {
     });
     expect(sink.messages).toHaveLength(1);
 
-    const findSentMessage = async (id: string) => sink.messages.some((m) => m.messageId === id);
-    expect(await sendApprovedReminder(sendDeps({ findSentMessage }), reminderId)).toMatchObject({
+    expect(
+      await sendApprovedReminder(sendDeps({ sentMailbox: sink.sentMailbox() }), reminderId),
+    ).toMatchObject({
       status: 'done',
     });
     expect(sink.messages).toHaveLength(1);
+    expect((await getReminder(database.db, reminderId))?.status).toBe('sent');
+  });
+
+  it('a server that accepts and then drops the connection gets one copy: the retry finds it in Sent', async () => {
+    await decide(collector, { kind: 'approve' });
+    const reminder = (await getReminder(database.db, reminderId))!;
+    sink.dropAfterAcceptNext(1);
+    expect(
+      await sendApprovedReminder(sendDeps({ sentMailbox: sink.sentMailbox() }), reminderId),
+    ).toMatchObject({
+      status: 'retry',
+      error: expect.stringMatching(/^delivery uncertain/),
+    });
+    expect((await getReminder(database.db, reminderId))?.status).toBe('sending');
+    expect(
+      await sendApprovedReminder(sendDeps({ sentMailbox: sink.sentMailbox() }), reminderId),
+    ).toMatchObject({
+      status: 'done',
+    });
+    expect(sink.messages.map((m) => m.messageId)).toEqual([reminder.messageId]);
     expect((await getReminder(database.db, reminderId))?.status).toBe('sent');
   });
 

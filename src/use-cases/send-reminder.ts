@@ -2,21 +2,23 @@ import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { currentDraft, getReminder, transitionReminder } from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
+import type { SentMailbox } from '../adapters/mail/sent-mailbox.js';
 import type { MailSender } from '../adapters/mail/smtp-sender.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
+import { interruptedSendVerdict } from '../domain/interrupted-send.js';
 import { enqueueXeroNotes, OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 
 export interface SendDeps {
   readonly db: Kysely<DB>;
   readonly mail: MailSender;
   /**
-   * Looks for a Message-ID in the sending mailbox (e.g. its Sent folder). Used only when a previous attempt
-   * died between handing the email to SMTP and recording the result. null → cannot tell.
+   * The sending mailbox's Sent folder (IMAP_URL), where an attempt that died between handing the email to SMTP and
+   * recording the answer is looked up by its Message-ID. Absent → nobody can tell, and a person decides.
    */
-  readonly findSentMessage?: (messageId: string) => Promise<boolean | null>;
+  readonly sentMailbox?: SentMailbox | null;
   readonly now: () => Date;
 }
 
@@ -48,15 +50,38 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
     .where('message_id', '=', reminder.messageId)
     .executeTakeFirst();
   if (previous && previous.finished_at === null) {
-    const found = deps.findSentMessage ? await deps.findSentMessage(reminder.messageId) : null;
-    if (found === true)
-      return recordSent(deps, reminder.id, 'confirmed in the sent mailbox after an interrupted attempt');
-    if (found === null) {
-      // Nobody can tell by looking: a person decides from the Sent folder (Mark as sent, or Resend on the card).
-      await markUnconfirmed(deps, reminder.id);
-      return { status: 'done', result: { unconfirmed: true } };
+    const mailbox = deps.sentMailbox ?? null;
+    const verdict = interruptedSendVerdict({
+      lookup: mailbox ? await mailbox.find(reminder.messageId) : null,
+      copies: mailbox?.copies ?? 'append',
+      attemptStartedAt: previous.started_at,
+      now: deps.now(),
+    });
+    switch (verdict.kind) {
+      case 'sent':
+        return recordSentPersistently(
+          deps,
+          reminder.id,
+          'found in the Sent folder after an interrupted attempt',
+        );
+      case 'wait':
+        // Not a failed attempt: the server may still be filing its copy.
+        return {
+          status: 'retry',
+          error: 'waiting for the Sent folder',
+          retryAfterMs: verdict.ms,
+          rateLimited: true,
+        };
+      case 'retry':
+        return { status: 'retry', error: verdict.error };
+      case 'ask':
+        // Nobody can tell by looking: a person decides from the Sent folder (Mark as sent, or Resend on the card).
+        await markUnconfirmed(deps, reminder.id);
+        return { status: 'done', result: { unconfirmed: true } };
+      case 'resend':
+        // The server files every message it accepts, and this one is not there: it never went. Send again.
+        break;
     }
-    // Confirmed not sent: fall through and send.
   }
 
   // 2. Journal the attempt in its own committed transaction, then hand the email to SMTP.
@@ -86,7 +111,14 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
   });
 
   // 3. Record. The email is out: a database that fails now gets the recording retried, never the send.
-  if (outcome.kind === 'sent') return recordSentPersistently(deps, reminder.id, outcome.response);
+  if (outcome.kind === 'sent') {
+    // Filed before recording: a crash between the two then finds the copy instead of asking a person.
+    if (deps.sentMailbox?.copies === 'append') await deps.sentMailbox.fileCopy(outcome.raw);
+    return recordSentPersistently(deps, reminder.id, outcome.response);
+  }
+  // The connection died mid-conversation: it may have gone. The journal stays open, so the next attempt looks in
+  // the Sent folder (or asks a person) instead of sending a second copy.
+  if (outcome.kind === 'uncertain') return { status: 'retry', error: `delivery uncertain: ${outcome.error}` };
   // The server refused: we know it did not go, so the journal entry is closed as not sent.
   await db
     .updateTable('email_send_attempts')

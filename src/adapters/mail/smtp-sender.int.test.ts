@@ -67,4 +67,21 @@ describe('SMTP sender (nodemailer → real SMTP server)', () => {
     expect(await dead.send(mail)).toMatchObject({ kind: 'failed', retryable: true });
     dead.close();
   });
+
+  it('calls a connection lost after the message was handed over uncertain, never a plain failure', async () => {
+    const before = sink.messages.length;
+    sink.dropAfterAcceptNext(1);
+    const r = await sender.send({ ...mail, messageId: '<dropped@harbour.example>' });
+    expect(r).toMatchObject({ kind: 'uncertain', error: expect.stringMatching(/closed/i) });
+    // The server did accept it: retrying blindly would deliver a second copy.
+    expect(sink.messages.length).toBe(before + 1);
+  });
+
+  it('returns the message as sent, byte for byte, for filing a copy', async () => {
+    const r = await sender.send({ ...mail, messageId: '<copy@harbour.example>' });
+    if (r.kind !== 'sent') throw new Error(r.error);
+    const raw = r.raw.toString('utf8');
+    expect(raw).toMatch(/^Message-ID: <copy@harbour\.example>\r$/m);
+    expect(raw).toContain('Subject: Overdue: invoice INV-0042');
+  });
 });

@@ -12,6 +12,7 @@ import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
 import { createAnthropicDrafter, hashDraftInputs, type ReminderDrafter } from '../llm/reminder-drafter.js';
+import { createImapSentMailbox, type SentMailbox } from '../mail/sent-mailbox.js';
 import { createSmtpSender, type MailSender } from '../mail/smtp-sender.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
 import { findPostedMessage, postMetadata } from '../slack/post-once.js';
@@ -24,7 +25,8 @@ export interface DunningHandlerDeps {
   readonly mail: MailSender | null;
   /** The Xero gateway's History writer; null → notes wait in the outbox until one is registered. */
   readonly xeroNotes: XeroNoteWriter | null;
-  readonly findSentMessage?: (messageId: string) => Promise<boolean | null>;
+  /** Where interrupted sends are looked up (IMAP_URL); null → a person decides on the card. */
+  readonly sentMailbox?: SentMailbox | null;
   /**
    * Gap between posts to one channel from this process (default 1,100 ms): chat.postMessage allows about one
    * message per second per channel, and a morning's cards would otherwise turn into a wall of 429s.
@@ -58,7 +60,7 @@ export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDep
       db: ctx.database.db,
       mail: deps.mail,
       now: () => ctx.clock.now(),
-      ...(deps.findSentMessage ? { findSentMessage: deps.findSentMessage } : {}),
+      sentMailbox: deps.sentMailbox ?? null,
     };
     const reminderId = String(item.payload.reminderId);
     // When the retries run out, the dead letter marks the reminder "Not sent" (use-cases/dead-letter.ts).
@@ -291,7 +293,16 @@ export function installDunning(
   options: { xeroNotes?: XeroNoteWriter | null } = {},
 ): { drafter: ReminderDrafter | null; messageDomain: string; senderName: string; close(): void } {
   const mail = ctx.config.mail ? createSmtpSender(ctx.config.mail) : null;
-  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null });
+  const imap = ctx.config.imap;
+  const sentMailbox = imap
+    ? createImapSentMailbox({
+        address: imap.address,
+        folder: imap.sentFolder,
+        copies: imap.sentCopies,
+        log: ctx.log.child({ component: 'sent-mailbox' }),
+      })
+    : null;
+  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null, sentMailbox });
   const drafter = drafterFor(ctx);
   return { drafter, ...senderIdentity(ctx.config), close: () => mail?.close() };
 }
