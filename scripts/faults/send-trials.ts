@@ -34,7 +34,9 @@ export async function postCards(stack: Stack, service: ServiceProcess): Promise<
   await stack.connectXero(service);
   await stack.cli('sync', '--json');
   // Every day is a sending day here, so the suite runs on weekends too.
-  const policy = JSON.parse(await stack.cli('policy', 'show', '--json')) as { sendWindow: { weekdays: number[] } };
+  const policy = JSON.parse(await stack.cli('policy', 'show', '--json')) as {
+    sendWindow: { weekdays: number[] };
+  };
   policy.sendWindow.weekdays = [1, 2, 3, 4, 5, 6, 7];
   const file = join(mkdtempSync(join(tmpdir(), 'ar-policy-')), 'policy.json');
   writeFileSync(file, JSON.stringify(policy));
