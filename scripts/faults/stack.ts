@@ -80,8 +80,10 @@ export interface Stack {
   /** The signed Slack client for an instance. */
   slackClient(service: ServiceProcess): SlackRequestClient;
   cli(...args: string[]): Promise<string>;
-  /** Xero's consent through the real redirect chain of an instance, then the CLI's first sync. */
+  /** Xero's consent through the real redirect chain of an instance. */
   connectXero(service: ServiceProcess): Promise<void>;
+  /** The database refuses connections and drops the ones open, for this long. */
+  cutDatabase(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -211,6 +213,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       if (callback.status !== 200)
         throw new Error(`Xero connect failed: callback answered ${callback.status}`);
+    },
+    async cutDatabase(ms) {
+      const admin = new pg.Client({ connectionString: adminUrl() });
+      await admin.connect();
+      try {
+        await admin.query(`alter database ${dbName} allow_connections false`);
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [dbName],
+        );
+        await sleep(ms);
+      } finally {
+        await admin.query(`alter database ${dbName} allow_connections true`);
+        await admin.end();
+      }
     },
     async close() {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -31,6 +31,8 @@ export interface SandboxFaults {
   httpStatusAfter(method: string, status: number, times?: number): void;
   /** Drops every scripted fault not yet used. */
   clear(): void;
+  /** Scripted faults for this method not yet used. */
+  pending(method: string): number;
 }
 
 export class FaultScript implements SandboxFaults {
@@ -60,6 +62,10 @@ export class FaultScript implements SandboxFaults {
 
   clear(): void {
     this.queued.clear();
+  }
+
+  pending(method: string): number {
+    return this.queued.get(method)?.length ?? 0;
   }
 
   /** The next scripted fault for this method, consumed. */
