@@ -156,17 +156,19 @@ export class Scheduler {
       error: (m, err) => log.error({ err: err ?? m }, typeof m === 'string' ? m : 'node-cron error'),
       debug: (m) => log.debug(typeof m === 'string' ? m : { err: m }, 'node-cron'),
     });
-    this.#task = cron.schedule(
-      '* * * * *',
-      async () => {
-        const run = this.tick(this.#ctx.clock.now()).catch((err) =>
-          log.error({ err, code: 'SCHEDULER_TICK_FAILED' }, 'scheduler tick failed'),
-        );
-        this.#running = run;
-        await run;
-      },
-      { noOverlap: true, name: `tick-${this.workerId}` },
-    );
+    const tick = async () => {
+      // One tick at a time: the one at start may still be running when the first minute strikes.
+      await this.#running;
+      if (this.#stopping.signal.aborted) return;
+      const run = this.tick(this.#ctx.clock.now()).catch((err) =>
+        log.error({ err, code: 'SCHEDULER_TICK_FAILED' }, 'scheduler tick failed'),
+      );
+      this.#running = run;
+      await run;
+    };
+    this.#task = cron.schedule('* * * * *', tick, { noOverlap: true, name: `tick-${this.workerId}` });
+    // A restart resumes what is due at once (a sync stopped at shutdown is due now), not at the next minute.
+    void tick();
   }
 
   /**

@@ -313,8 +313,19 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     await insertLedger(database.db, fresh, new LedgerBuilder({ id: fresh, name: 'Fresh Ltd' }).build());
     await database.db.updateTable('organisations').set({ base_currency: null }).execute();
     expect((await ask('top')).text).toBe(
-      'This organisation has not finished its first sync from Xero yet; try again in a few minutes.',
+      'The ledger of Fresh Ltd is incomplete: its first sync from Xero has not finished. No figures are shown until it completes; try again in a few minutes.',
     );
+    // With the last attempt's failure, which says what is missing; Xero's words are escaped for Slack.
+    await database.db
+      .updateTable('xero_sync_state')
+      .set({ last_ok: false, last_error: 'getPayments failed after 5 attempts: HTTP 500: <!channel>' })
+      .where('org_id', '=', fresh)
+      .execute();
+    const said = (await ask('aging')).text;
+    expect(said).toContain(
+      'the last attempt failed: getPayments failed after 5 attempts: HTTP 500: &lt;!channel&gt;.',
+    );
+    expect(said).not.toContain('<!channel>');
   });
 
   it('refuses forged signatures and stale timestamps with 401 before any listener runs', async () => {

@@ -1,6 +1,6 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
-import type { SlackMessage } from '../../adapters/slack/blocks/kit.js';
+import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import {
   forecastMessage,
   helpMessage,
@@ -59,10 +59,10 @@ export function registerArCommand(app: App, deps: ListenerDeps): void {
     try {
       await deps.afterAck(() => answer(deps, parsed, command, respond, client));
     } catch (err) {
-      // Expected before the first sync: say so rather than apologise.
+      // Expected before the first complete sync: say why (which resource failed, and how) rather than apologise.
       const text =
         err instanceof AppError && err.code === 'ORG_NOT_SYNCED'
-          ? 'This organisation has not finished its first sync from Xero yet; try again in a few minutes.'
+          ? `${escapeMrkdwn(sentence(err.message))} No figures are shown until it completes; try again in a few minutes.`
           : apologise(deps.log, err, `/ar ${parsed.kind}`);
       await respond({ response_type: 'ephemeral', text }).catch(() => undefined);
     }
@@ -202,4 +202,10 @@ async function answer(
   }
   const sub = cmd.kind as PickValue['s'];
   return reply(await runForCustomer(deps, sub, organisation, view, lookup.contact, extra, actor), cmd.share);
+}
+
+/** "the ledger … failed: HTTP 500" → "The ledger … failed: HTTP 500." */
+function sentence(text: string): string {
+  const t = text.trim();
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
 }
