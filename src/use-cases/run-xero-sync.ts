@@ -28,7 +28,7 @@ const HEARTBEAT_MS = 15_000;
 
 export interface SyncRunDeps {
   readonly db: Kysely<DB>;
-  readonly api: (org: Organisation, purpose: XeroCallPurpose) => XeroTenantApi;
+  readonly api: (org: Organisation, purpose: XeroCallPurpose, signal?: AbortSignal) => XeroTenantApi;
   readonly store: XeroLedgerStore;
   readonly log: Logger;
   /** Business time of the run (stored as synced_at, and as how fresh the ledger is). */
@@ -99,7 +99,7 @@ export async function runXeroSync(
 
   const startedAt = deps.now();
   const syncDeps = {
-    api: deps.api(org, req.purpose),
+    api: deps.api(org, req.purpose, req.signal),
     store: deps.store,
     log: deps.log,
     now: startedAt,
@@ -241,7 +241,7 @@ export async function syncOrAwait(
 export function syncRunDepsOf(ctx: AppContext, label: SyncRunDeps['label']): SyncRunDeps {
   return {
     db: ctx.database.db,
-    api: (org, purpose) => ctx.xero.tenantApi(org, purpose),
+    api: (org, purpose, signal) => ctx.xero.tenantApi(org, purpose, signal),
     store: ctx.xero.ledger,
     log: ctx.log.child({ component: 'xero-sync' }),
     now: () => ctx.clock.now(),

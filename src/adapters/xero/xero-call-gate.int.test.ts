@@ -103,6 +103,29 @@ describe('the shared Xero gate', () => {
     expect(await countXeroCalls(database.db, T, 0)).toEqual({ background: 60, interactive: 1 });
   });
 
+  it('lets shutdown cut a wait for the window or for a slot short, and hands a late slot back', async () => {
+    const a = gate(database, 'a');
+    for (let i = 0; i < 60; i++) await (await a.acquire(T, 'background')).release(null);
+    const stopping = new AbortController();
+    const waiting = a.acquire(T, 'background', stopping.signal);
+    expect(await settled(waiting)).toBe(false);
+    stopping.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'SYNC_STOPPED' });
+
+    // Five in flight: the sixth waits in the process's own queue; abandoned, its slot goes back when it comes.
+    now += 61_000;
+    const held: XeroCallSlot[] = [];
+    for (let i = 0; i < 5; i++) held.push(await a.acquire(T, 'background'));
+    const second = new AbortController();
+    const queued = a.acquire(T, 'background', second.signal);
+    second.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'SYNC_STOPPED' });
+    for (const slot of held) await slot.release(null);
+    const after = a.acquire(T, 'background');
+    expect(await settled(after)).toBe(true);
+    await (await after).release(null);
+  });
+
   it('stops background work at the reserve, using what Xero last said is left; interactive work goes on', async () => {
     const a = gate(database, 'a');
     const b = gate(second, 'b');

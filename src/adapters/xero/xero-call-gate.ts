@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { DB } from '../db/schema.js';
 import { admitXeroCall, finishXeroCall, pauseXeroTenant } from '../db/xero-call-log.js';
+import { acquireUnlessAborted, sleepUnlessAborted } from './abortable-wait.js';
 import type { XeroRateLimiter } from './rate-limiter.js';
 
 /** A call's place under Xero's limits; `release` with the response's headers (or null on failure). */
@@ -17,7 +18,8 @@ export interface XeroCallGate {
    * Waits for a slot. Rejects with `XERO_DAILY_BUDGET` when the day's budget is spent (for background work:
    * spent down to the reserve kept for interactive work).
    */
-  acquire(tenantId: string, purpose: XeroCallPurpose): Promise<XeroCallSlot>;
+  /** `signal`: shutdown; a wait for the window ends with `SYNC_STOPPED` instead of holding the process. */
+  acquire(tenantId: string, purpose: XeroCallPurpose, signal?: AbortSignal): Promise<XeroCallSlot>;
   /** After a 429: no process calls this tenant before Retry-After has passed. */
   pause(tenantId: string, ms: number): Promise<void>;
 }
@@ -55,8 +57,8 @@ export function createSharedXeroGate(o: SharedGateOptions): XeroCallGate {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const lapseMs = o.lapseMs ?? 60_000;
   return {
-    async acquire(tenantId, purpose) {
-      const releaseLocal = await o.local.acquire(tenantId);
+    async acquire(tenantId, purpose, signal) {
+      const releaseLocal = await acquireUnlessAborted(o.local.acquire(tenantId), signal, (late) => late());
       try {
         for (;;) {
           const startedAtMs = nowMs();
@@ -101,7 +103,7 @@ export function createSharedXeroGate(o: SharedGateOptions): XeroCallGate {
                 : `Xero's daily call budget for this organisation is spent (${admission.remaining} left); try again after Xero's daily reset`,
             );
           }
-          await sleep(admission.ms);
+          await sleepUnlessAborted(admission.ms, signal, sleep);
         }
       } catch (err) {
         releaseLocal();

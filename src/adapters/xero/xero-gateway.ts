@@ -3,6 +3,7 @@ import { type BackoffPolicy, backoffDelayMs } from '../../domain/retry-backoff.j
 import type { XeroCallPurpose } from '../../domain/xero-call-budget.js';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { sleepUnlessAborted } from './abortable-wait.js';
 import type { AccessTokenResult } from './token-store.js';
 import type { XeroCallGate } from './xero-call-gate.js';
 import { isRetryable, normaliseXeroError, XeroCallError, type XeroFailure } from './xero-errors.js';
@@ -94,7 +95,8 @@ export interface XeroGateway {
    * `purpose`: background work (polls, the nightly reconcile) stops at the daily reserve; interactive work
    * (History notes, a requested sync, webhook refreshes, a collector's lookup) may spend it.
    */
-  forOrganisation(org: GatewayOrganisation, purpose: XeroCallPurpose): XeroTenantApi;
+  /** `signal`: shutdown; waits for Xero's window or a retry end with `SYNC_STOPPED`. */
+  forOrganisation(org: GatewayOrganisation, purpose: XeroCallPurpose, signal?: AbortSignal): XeroTenantApi;
 }
 
 export interface TokenSource {
@@ -118,7 +120,7 @@ export interface GatewayOptions {
 }
 
 export function createXeroGateway(options: GatewayOptions): XeroGateway {
-  return { forOrganisation: (org, purpose) => new TenantApi(org, purpose, options) };
+  return { forOrganisation: (org, purpose, signal) => new TenantApi(org, purpose, options, signal) };
 }
 
 type XeroResult = { response: { data?: unknown; headers?: unknown }; body: unknown };
@@ -178,10 +180,17 @@ class TenantApi implements XeroTenantApi {
   readonly #o: Required<Omit<GatewayOptions, 'apiUrl'>>;
   readonly #org: GatewayOrganisation;
   readonly #purpose: XeroCallPurpose;
+  readonly #signal: AbortSignal | undefined;
   #token: string | null = null;
 
-  constructor(org: GatewayOrganisation, purpose: XeroCallPurpose, options: GatewayOptions) {
+  constructor(
+    org: GatewayOrganisation,
+    purpose: XeroCallPurpose,
+    options: GatewayOptions,
+    signal?: AbortSignal,
+  ) {
     this.#org = org;
+    this.#signal = signal;
     this.#purpose = purpose;
     this.tenantId = org.xeroTenantId;
     this.#o = {
@@ -229,7 +238,7 @@ class TenantApi implements XeroTenantApi {
       this.#token ??= await this.#accessToken(null);
       const token = this.#token;
       this.#api.accessToken = token;
-      const slot = await this.#o.gate.acquire(this.tenantId, this.#purpose);
+      const slot = await this.#o.gate.acquire(this.tenantId, this.#purpose, this.#signal);
       let failure: XeroFailure;
       let headers: Record<string, unknown> | null = null;
       try {
@@ -274,7 +283,7 @@ class TenantApi implements XeroTenantApi {
         { tenantId: this.tenantId, operation, attempt, waitMs, error: failure.message },
         'xero call failed; retrying',
       );
-      await this.#o.sleep(waitMs);
+      await sleepUnlessAborted(waitMs, this.#signal, this.#o.sleep);
     }
     throw new XeroCallError(operation, last as XeroFailure, attempt);
   }

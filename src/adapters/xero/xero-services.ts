@@ -45,7 +45,7 @@ export interface XeroServices {
    * A fresh tenant API for one organisation (one per run: it holds that tenant's token and call count).
    * Background work (polls, reconcile) stops at the daily reserve; interactive work may spend it.
    */
-  tenantApi(org: Organisation, purpose: XeroCallPurpose): XeroTenantApi;
+  tenantApi(org: Organisation, purpose: XeroCallPurpose, signal?: AbortSignal): XeroTenantApi;
 }
 
 export function createXeroServices(input: {
@@ -102,6 +102,6 @@ export function createXeroServices(input: {
     gate,
     limits,
     stateKey: secrets.deriveKey('xero-oauth-state'),
-    tenantApi: (org, purpose) => gateway.forOrganisation(org, purpose),
+    tenantApi: (org, purpose, signal) => gateway.forOrganisation(org, purpose, signal),
   };
 }
