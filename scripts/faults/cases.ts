@@ -410,7 +410,9 @@ function sigtermDuringLargeSync(trials: number): FaultCase {
           );
           const tenant = stack.xero.tenants[0]!.tenantId;
           // We keep sales invoices (ACCREC) only.
-          const xeroInvoices = stack.xero.store.sorted(tenant, 'Invoices').filter((i) => i.type === 'ACCREC').length;
+          const xeroInvoices = stack.xero.store
+            .sorted(tenant, 'Invoices')
+            .filter((i) => i.type === 'ACCREC').length;
           const { rows } = await stack.db.query<{ n: string }>('select count(*) as n from xero_invoices');
           const stored = Number(rows[0]?.n);
           const lost = complete ? Math.max(0, xeroInvoices - stored) : xeroInvoices;
