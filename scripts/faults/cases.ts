@@ -177,15 +177,7 @@ function slack500AfterPost(): FaultCase {
         const { rows } = await stack.db.query<{ id: string; slack_ts: string | null }>(
           "select id, slack_ts from reminders where mode <> 'shadow'",
         );
-        const channel = SLACK.channels.queue.id;
-        const posts = new Map<string, number>();
-        for (const m of stack.slack.messages(channel)) {
-          const actions = (m.blocks as { type: string; elements?: { value?: string }[] }[] | undefined)?.find(
-            (b) => b.type === 'actions',
-          );
-          const id = actions?.elements?.[0]?.value;
-          if (id) posts.set(id, (posts.get(id) ?? 0) + 1);
-        }
+        const posts = cardsByReminder(stack);
         let lost = 0;
         let duplicated = 0;
         let wrong = 0;
@@ -218,6 +210,101 @@ function slack500AfterPost(): FaultCase {
           details,
         };
       }),
+  };
+}
+
+/** Every card's outbox item settled (posted, or dead). */
+async function cardsSettled(stack: Stack, timeoutMs: number): Promise<boolean> {
+  const done = await waitFor(
+    timeoutMs,
+    async () => {
+      const { rows } = await stack.db.query<{ n: string }>(
+        "select count(*) as n from outbox where status = 'pending' and kind = 'slack.reminder_card'",
+      );
+      return Number(rows[0]?.n) === 0 ? true : null;
+    },
+    1_000,
+  );
+  return done === true;
+}
+
+/** Cards per reminder in the queue channel (a card's first button carries its reminder id). */
+function cardsByReminder(stack: Stack): Map<string, number> {
+  const posts = new Map<string, number>();
+  for (const m of stack.slack.messages(SLACK.channels.queue.id)) {
+    const actions = (m.blocks as { type: string; elements?: { value?: string }[] }[] | undefined)?.find(
+      (b) => b.type === 'actions',
+    );
+    const id = actions?.elements?.[0]?.value;
+    if (id) posts.set(id, (posts.get(id) ?? 0) + 1);
+  }
+  return posts;
+}
+
+/**
+ * 300 cards to post while Slack answers 429 (Retry-After 2 s) to the first 400 posts, with two instances and the
+ * CLI posting at once: a rate limit is a wait, never a failed attempt, so nothing is dead-lettered or doubled.
+ */
+function rateLimitStorm(): FaultCase {
+  const name = '429 storm over 300 cards';
+  return {
+    name,
+    what: 'the first 400 chat.postMessage calls answer 429 (Retry-After 2 s); two instances and the CLI post 300 cards',
+    run: () =>
+      withStack(
+        {
+          name,
+          xero: [{ kind: 'demo', name: 'Storm Traders Ltd', seed: 31, contacts: 1_700, invoices: 11_000 }],
+        },
+        async (stack) => {
+          const a = await stack.start();
+          stack.slack.faults.rateLimit('chat.postMessage', { times: 400, retryAfterSec: 2 });
+          const b = await stack.start();
+          const cards = await postCards(stack, a);
+          const settled = await cardsSettled(stack, 15 * 60_000);
+          const posts = cardsByReminder(stack);
+          const { rows } = await stack.db.query<{ id: string; slack_ts: string | null }>(
+            "select id, slack_ts from reminders where mode <> 'shadow'",
+          );
+          const { rows: dead } = await stack.db.query<{ n: string }>(
+            "select count(*) as n from outbox where status = 'dead' and kind = 'slack.reminder_card'",
+          );
+          let lost = 0;
+          let duplicated = 0;
+          let wrong = Number(dead[0]?.n);
+          const details: string[] = [];
+          for (const r of rows) {
+            const n = posts.get(r.id) ?? 0;
+            if (n === 0) {
+              lost++;
+              if (details.length < 6) {
+                const { rows: why } = await stack.db.query(
+                  "select r.status, r.slack_ts, o.status as outbox, o.result, o.last_error from reminders r left join outbox o on o.payload->>'reminderId' = r.id::text and o.kind = 'slack.reminder_card' where r.id = $1",
+                  [r.id],
+                );
+                details.push(`${r.id}: no card: ${JSON.stringify(why)}`);
+              }
+            }
+            if (n > 1) duplicated += n - 1;
+            if (n === 1 && !r.slack_ts) wrong++;
+          }
+          const limited = 400 - stack.slack.faults.pending('chat.postMessage');
+          details.push(
+            `${rows.length} reminders, ${cards.length} carded after the CLI's run; ${limited} answers of 429; ${dead[0]?.n} dead-lettered`,
+          );
+          await Promise.all([stop(a), stop(b)]);
+          return {
+            name,
+            trials: rows.length,
+            lost,
+            duplicated,
+            wrong,
+            passed: settled && rows.length >= 300 && lost + duplicated + wrong === 0,
+            note: `${limited} answers of 429 absorbed${settled ? '' : '; NOT SETTLED in 15 min'}`,
+            details,
+          };
+        },
+      ),
   };
 }
 
@@ -539,4 +626,5 @@ export const CASES: FaultCase[] = [
   firstSyncFailingOnOneResource(),
   sigtermDuringLargeSync(3),
   twoInstancesFromFirstConnect(),
+  rateLimitStorm(),
 ];

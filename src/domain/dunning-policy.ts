@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LEDGER_STALE_AFTER_HOURS } from './ledger-freshness.js';
 
 /**
  * An organisation's collections policy: who gets chased, when, how firmly, and what needs a human. Stored as
@@ -85,6 +86,11 @@ export const DunningPolicySchema = z
     /** Customers owing less than this in total (base currency) are not chased. */
     minimumAmount: decimalString.default('20'),
     minDaysBetweenContacts: z.number().int().min(0).max(90).default(5),
+    /**
+     * A ledger whose last complete sync is older than this plans no reminders (a customer may have paid since);
+     * the figures still show, with their age.
+     */
+    staleLedgerHours: z.number().int().min(1).max(168).default(LEDGER_STALE_AFTER_HOURS),
     /** Xero ContactIDs never to chase. */
     doNotContact: z.array(z.string().min(1)).default([]),
     /** Also chase before the due date when a segment has negative offsets. */

@@ -1,6 +1,6 @@
 /**
  * How old an organisation's ledger is: the time since a sync last completed every resource. A ledger older than
- * `LEDGER_STALE_AFTER_HOURS` plans no reminders (a customer may have paid since), and every surface that shows
+ * the policy's `staleLedgerHours` (`LEDGER_STALE_AFTER_HOURS` by default) plans no reminders (a customer may have paid since), and every surface that shows
  * figures says how old they are once they are older than `LEDGER_AGE_SHOWN_AFTER_MINUTES` (polls are at most two
  * hours apart, and the morning syncs first, so a healthy ledger never shows it).
  */
@@ -12,10 +12,15 @@ export interface LedgerAge {
   readonly stale: boolean;
 }
 
-export function ledgerAge(completeAt: Date | null, now: Date): LedgerAge | null {
+/** `staleAfterHours`: the organisation's policy (`staleLedgerHours`), 24 by default. */
+export function ledgerAge(
+  completeAt: Date | null,
+  now: Date,
+  staleAfterHours: number = LEDGER_STALE_AFTER_HOURS,
+): LedgerAge | null {
   if (!completeAt) return null;
   const minutes = Math.max(0, Math.floor((now.getTime() - completeAt.getTime()) / 60_000));
-  return { minutes, stale: minutes >= LEDGER_STALE_AFTER_HOURS * 60 };
+  return { minutes, stale: minutes >= staleAfterHours * 60 };
 }
 
 /** "45 minutes", "5 hours", "3 days". */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type ActiveHold, listActiveHolds } from '../adapters/db/dunning-queries.js';
+import { type ActiveHold, getDunningPolicy, listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
@@ -72,9 +72,10 @@ export async function loadCollectionsView(
 ): Promise<CollectionsView> {
   const ledger = await load(organisation.id);
   const asOf = localDateOf(now, ledger.organisation.timezone);
-  const [holds, sync] = await Promise.all([
+  const [holds, sync, stored] = await Promise.all([
     listActiveHolds(db, organisation.id),
     getSyncState(db, organisation.id, Date.now()),
+    getDunningPolicy(db, organisation.id),
   ]);
   return {
     organisation,
@@ -82,6 +83,6 @@ export async function loadCollectionsView(
     asOf,
     holds,
     signals: signalsFromHolds(holds, ledger.organisation.timezone),
-    ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now),
+    ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now, stored.policy.staleLedgerHours),
   };
 }

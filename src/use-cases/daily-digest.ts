@@ -51,7 +51,7 @@ export function assembleDigest(
     orgId: view.organisation.id,
     orgName: view.organisation.name,
     asOf: view.asOf,
-    ledgerAgeMinutes: view.ledgerAge?.minutes ?? null,
+    ledgerAge: view.ledgerAge ?? null,
     baseCurrency: cur,
     totalOverdue: totalOverdue.toFixed(2),
     overdueCount: overdueInvoices.length,

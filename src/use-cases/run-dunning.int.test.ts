@@ -80,6 +80,14 @@ describe('runDunning over the Auckland fixture', () => {
     );
     expect(await database.db.selectFrom('reminders').select('id').execute()).toEqual([]);
     expect((await run({ dryRun: true })).plan.actions.length).toBeGreaterThan(0);
+
+    // The limit is the organisation's policy: at 48 hours, a ledger 25 hours old still plans; at 12 it would not.
+    await withPolicy({ staleLedgerHours: 48 });
+    expect(chases(await run())).not.toEqual([]);
+    await database.db.deleteFrom('reminders').execute();
+    await withPolicy({ staleLedgerHours: 12 });
+    expect(((await run().catch((e: unknown) => e)) as AppError).message).toMatch(/past the 12-hour limit/);
+    expect(parsePolicy({ ...DEFAULT_POLICY_INPUT, staleLedgerHours: 0 }).ok).toBe(false);
   });
 
   it('takes the business day from the organisation zone: Monday 09:00 in Auckland is still Sunday in UTC', async () => {

@@ -34,7 +34,7 @@ import {
 } from '../domain/dunning-planner.js';
 import type { DunningPolicy } from '../domain/dunning-policy.js';
 import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
-import { describeAge, LEDGER_STALE_AFTER_HOURS, ledgerAge } from '../domain/ledger-freshness.js';
+import { describeAge, ledgerAge } from '../domain/ledger-freshness.js';
 import type { CustomerPriority, PriorityList } from '../domain/priority.js';
 import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
 import { AppError } from '../errors.js';
@@ -147,7 +147,9 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   // 1. Load. A ledger a day old plans nothing: a customer may have paid since the last complete sync.
   const ledger = await loadLedger(db, input.orgId);
   const sync = await getSyncState(db, input.orgId, Date.now());
-  const age = ledgerAge(sync?.lastCompleteAt ?? null, input.now);
+  const stored = await getDunningPolicy(db, input.orgId);
+  const limitHours = stored.policy.staleLedgerHours;
+  const age = ledgerAge(sync?.lastCompleteAt ?? null, input.now, limitHours);
   if (age?.stale && !input.dryRun) {
     const why =
       sync?.last && !sync.last.ok && sync.last.error
@@ -155,12 +157,11 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
         : '';
     throw new AppError(
       'LEDGER_STALE',
-      `The ledger of ${ledger.organisation.name} is ${describeAge(age.minutes)} old, past the ${LEDGER_STALE_AFTER_HOURS}-hour limit: no reminders are planned until a sync from Xero completes.${why}`,
+      `The ledger of ${ledger.organisation.name} is ${describeAge(age.minutes)} old, past the ${limitHours}-hour limit: no reminders are planned until a sync from Xero completes.${why}`,
     );
   }
   const zone = ledger.organisation.timezone;
   const asOf = input.asOf ?? localDateOf(input.now, zone);
-  const stored = await getDunningPolicy(db, input.orgId);
   const [holds, history, overrides, open] = await Promise.all([
     listActiveHolds(db, input.orgId),
     loadContactHistory(db, input.orgId),

@@ -152,7 +152,7 @@ async function answer(
 
   const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
   // Old figures say how old they are on every answer built from them.
-  const note = ledgerAgeNote(view.ledgerAge?.minutes ?? null);
+  const note = ledgerAgeNote(view.ledgerAge ?? null);
   const replyWithAge = (m: SlackMessage, share = false) =>
     reply(note.length ? { text: m.text, blocks: [...note, ...m.blocks] } : m, share);
   switch (cmd.kind) {

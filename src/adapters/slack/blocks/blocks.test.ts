@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGEING_BUCKETS, type BucketAmounts } from '../../../domain/ageing.js';
+import { ledgerAge } from '../../../domain/ledger-freshness.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { validateMessageBlocks, validateView } from '../../../sandbox/slack/block-kit-limits.js';
 import { customerMessage, xeroContactUrl } from './customer.js';
@@ -77,6 +78,8 @@ function expectWithinLimits(message: { text: string; blocks: unknown[] }) {
   expect(message.text.length).toBeGreaterThan(0);
 }
 
+const NOW_MS = Date.parse('2026-12-07T09:00:00Z');
+
 describe('escapeMrkdwn', () => {
   it('escapes exactly &, < and > (ampersand first, so nothing is double-escaped)', () => {
     expect(escapeMrkdwn('A&B <x> &amp;')).toBe('A&amp;B &lt;x&gt; &amp;amp;');
@@ -97,10 +100,20 @@ describe('buildDigestMessages', () => {
       'as it was 26 hours ago (the last complete sync); payments since then are missing. No reminders are planned until a sync completes.',
     ],
   ])('a ledger %s minutes old: the header says so only when it is old', (minutes, note) => {
-    const m = buildDigestMessages({ ...digest(3), ledgerAgeMinutes: minutes });
+    const m = buildDigestMessages({
+      ...digest(3),
+      ledgerAge: minutes === null ? null : ledgerAge(new Date(NOW_MS - minutes * 60_000), new Date(NOW_MS)),
+    });
     const text = JSON.stringify(m.header.blocks);
     if (note) expect(text).toContain(note);
     else expect(text).not.toContain('These figures are from Xero');
+  });
+
+  it("says planning has stopped only past the organisation's own limit (policy staleLedgerHours)", () => {
+    const at26h = new Date(NOW_MS - 26 * 3_600_000);
+    const lenient = buildDigestMessages({ ...digest(3), ledgerAge: ledgerAge(at26h, new Date(NOW_MS), 48) });
+    expect(JSON.stringify(lenient.header.blocks)).toContain('as it was 26 hours ago');
+    expect(JSON.stringify(lenient.header.blocks)).not.toContain('No reminders are planned');
   });
 
   it('summarises 2,000 customers in a header and a bounded thread, every message within Block Kit limits', () => {

@@ -3,7 +3,7 @@ import type { IsoDate } from '../../../domain/ledger.js';
 import {
   describeAge,
   LEDGER_AGE_SHOWN_AFTER_MINUTES,
-  LEDGER_STALE_AFTER_HOURS,
+  type LedgerAge,
 } from '../../../domain/ledger-freshness.js';
 import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
@@ -44,7 +44,8 @@ export interface DigestData {
   readonly orgName: string;
   readonly asOf: IsoDate;
   /** Minutes since the last complete sync from Xero (null: unknown). */
-  readonly ledgerAgeMinutes?: number | null;
+  /** Since the last complete sync, and whether it is past the policy's limit. */
+  readonly ledgerAge?: LedgerAge | null;
   readonly baseCurrency: string;
   readonly totalOverdue: Decimal;
   readonly overdueCount: number;
@@ -91,9 +92,9 @@ function listSection(title: string, lines: readonly string[], empty: string): Bl
  * in chunks; past DIGEST_LISTED_CUSTOMERS it only counts them.
  */
 /** Figures older than a healthy ledger ever is say so, above everything else. */
-export function ledgerAgeNote(minutes: number | null): Block[] {
-  if (minutes === null || minutes < LEDGER_AGE_SHOWN_AFTER_MINUTES) return [];
-  const stale = minutes >= LEDGER_STALE_AFTER_HOURS * 60;
+export function ledgerAgeNote(age: LedgerAge | null): Block[] {
+  if (age === null || age.minutes < LEDGER_AGE_SHOWN_AFTER_MINUTES) return [];
+  const { minutes, stale } = age;
   return [
     context(
       `:warning: These figures are from Xero as it was ${describeAge(minutes)} ago (the last complete sync); payments since then are missing.${stale ? ' No reminders are planned until a sync completes.' : ''}`,
@@ -113,7 +114,7 @@ export function buildDigestMessages(d: DigestData): DigestMessages {
 
   const headerBlocks: Block[] = [
     header(`AR digest · ${d.orgName} · ${d.asOf}`),
-    ...ledgerAgeNote(d.ledgerAgeMinutes ?? null),
+    ...ledgerAgeNote(d.ledgerAge ?? null),
     section(`*${headline}*`),
     fields(AGEING_BUCKETS.map((b) => `*${AGEING_BUCKET_LABELS[b]}*\n${money(d.ageing[b], cur)}`)),
     divider(),
