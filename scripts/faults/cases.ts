@@ -170,7 +170,7 @@ function slack500AfterPost(): FaultCase {
         // Posts the CLI's run left for the outbox finish on the service.
         await waitFor(120_000, async () => {
           const { rows } = await stack.db.query<{ n: string }>(
-            "select count(*) as n from outbox where status = 'pending' and kind = 'slack.reminder_card'",
+            "select count(*) as n from outbox where status in ('pending', 'running') and kind = 'slack.reminder_card'",
           );
           return Number(rows[0]?.n) === 0 ? true : null;
         });
@@ -219,7 +219,7 @@ async function cardsSettled(stack: Stack, timeoutMs: number): Promise<boolean> {
     timeoutMs,
     async () => {
       const { rows } = await stack.db.query<{ n: string }>(
-        "select count(*) as n from outbox where status = 'pending' and kind = 'slack.reminder_card'",
+        "select count(*) as n from outbox where status in ('pending', 'running') and kind = 'slack.reminder_card'",
       );
       return Number(rows[0]?.n) === 0 ? true : null;
     },
@@ -254,7 +254,7 @@ function rateLimitStorm(): FaultCase {
       withStack(
         {
           name,
-          xero: [{ kind: 'demo', name: 'Storm Traders Ltd', seed: 31, contacts: 1_700, invoices: 11_000 }],
+          xero: [{ kind: 'demo', name: 'Storm Traders Ltd', seed: 31, contacts: 1_800, invoices: 11_500 }],
         },
         async (stack) => {
           const a = await stack.start();

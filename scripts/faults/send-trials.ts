@@ -101,7 +101,7 @@ export async function settle(stack: Stack, cards: readonly Card[], timeoutMs: nu
     timeoutMs,
     async () => {
       const { rows } = await stack.db.query<{ n: string }>(
-        `select count(*) as n from outbox where status = 'pending' and kind in ('reminder.send', 'xero.history_note')`,
+        `select count(*) as n from outbox where status in ('pending', 'running') and kind in ('reminder.send', 'xero.history_note')`,
       );
       const { rows: moving } = await stack.db.query<{ n: string }>(
         `select count(*) as n from reminders where id = any($1) and status in ('approved', 'sending')`,
