@@ -15,6 +15,7 @@ import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.
 import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { claimOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
+import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import type { NoteWriteOutcome, XeroNoteWriter } from '../adapters/xero/history-notes.js';
 import { parseConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
@@ -67,6 +68,7 @@ class RecordingXero implements XeroNoteWriter {
 const OUTSIDER = { id: 'U_OUTSIDER', name: 'olive', real_name: 'Olive Outsider', email: 'olive@example.com' };
 const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
+const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 
 let database: TestDatabase;
 let sink: SmtpSink;
@@ -124,6 +126,7 @@ async function buildContext(options: { withMail?: boolean; sentFolder?: boolean 
     SLACK_COLLECTORS: SANDBOX_DEFAULTS.usergroups.collectors.id,
     SLACK_MANAGERS: manager.id,
     SLACK_QUEUE_CHANNEL: QUEUE,
+    SLACK_ESCALATION_CHANNEL: ESCALATIONS,
     ...(options.withMail === false
       ? {}
       : { SMTP_URL: sink.url, MAIL_FROM: 'Harbour Foods <ar@harbour.example>' }),
@@ -144,6 +147,8 @@ async function buildContext(options: { withMail?: boolean; sentFolder?: boolean 
   xero = new RecordingXero();
   mail?.close();
   mail = createSmtpSender({ smtpUrl: sink.url, from: 'ar@harbour.example', replyTo: null });
+  // Channel posts (escalations, alerts) as production wires them.
+  registerSlackOutboxHandlers(context, { minIntervalMs: 0 });
   registerDunningHandlers(context, {
     mail: parsed.config.mail ? mail : null,
     xeroNotes: xero,
@@ -470,6 +475,14 @@ describe('the other buttons', () => {
     expect(xero.notesOn('c-acme')).toEqual([
       'Escalated to a manager in Slack by Colin Collector: asks for a payment plan (AR Copilot).',
     ]);
+    // The managers hear of it, once: the reason, who, the amounts and a link back to the card.
+    const posts = harness.sandbox.messages(ESCALATIONS);
+    expect(posts).toHaveLength(1);
+    const post = JSON.stringify(posts[0]!.blocks);
+    expect(post).toContain(`<@${manager.id}> *Colin Collector* escalated this customer`);
+    expect(post).toContain('*Reason:* asks for a payment plan');
+    expect(post).toContain('Acme');
+    expect(post).toContain(`https://slack.com/archives/${QUEUE}/p${acme.ts.replace('.', '')}`);
     await click(collector2.id, escalated, REMINDER_ACTIONS.approve);
     expect(harness.sandbox.ephemerals({ user: collector2.id }).at(-1)?.text).toBe(
       "Sorry, you can't do that: this reminder was escalated: only a manager can decide it now.",
@@ -477,6 +490,7 @@ describe('the other buttons', () => {
     await click(manager.id, escalated, REMINDER_ACTIONS.approve);
     await settle();
     expect(sink.messages.map((m) => m.to)).toEqual([['ap@acme.example', 'sam@acme.example']]);
+    expect(harness.sandbox.messages(ESCALATIONS)).toHaveLength(1);
 
     const soon = await cardFor('Soon Pty');
     const soonId = reminderIdOf(soon);
@@ -578,9 +592,14 @@ describe('card delivery failures', () => {
     await runToday();
     await settle();
     const dead = await listOutbox(database.db, { statuses: ['dead'] });
-    expect(dead).toHaveLength(5);
-    expect(new Set(dead.map((d) => d.lastError))).toEqual(new Set(['Slack refused: channel_not_found']));
-    expect(harness.sandbox.callsTo('chat.postMessage')).toHaveLength(5);
+    // Five cards, and the five alerts about them: with no escalation channel they go to the queue, gone too.
+    expect(dead.filter((d) => d.kind === 'slack.reminder_card')).toHaveLength(5);
+    expect(dead.filter((d) => d.kind === 'slack.post').map((d) => d.idempotencyKey)).toHaveLength(5);
+    expect(new Set(dead.map((d) => d.lastError))).toEqual(
+      new Set(['Slack refused: channel_not_found', 'slack: channel_not_found']),
+    );
+    // Each tried once: a channel Slack does not know is not worth a second call, and an alert's death alerts no one.
+    expect(harness.sandbox.callsTo('chat.postMessage')).toHaveLength(10);
   });
 });
 
@@ -720,11 +739,10 @@ describe('a mailbox that keeps refusing', () => {
     expect(JSON.stringify(harness.sandbox.message(QUEUE, beta.ts)!.blocks)).toContain(
       '*Not sent*: gave up after',
     );
-    // The managers hear of it: one alert for the escalation channel (here the queue, none being set), with the
-    // id to retry; the slack.post handler (registered in production wiring) posts it.
+    // The managers hear of it: one alert in the escalation channel, with the id to retry.
     const alerts = await listOutbox(database.db, { kind: 'slack.post' });
     expect(alerts.map((a) => [a.idempotencyKey, a.payload.channel])).toEqual([
-      [`dead-letter:${send?.id}`, QUEUE],
+      [`dead-letter:${send?.id}`, ESCALATIONS],
     ]);
     expect(String(alerts[0]?.payload.text)).toContain(
       `could not send a reminder email (outbox item ${send?.id})`,

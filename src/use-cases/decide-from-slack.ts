@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { currentDraft, getReminder, type ReminderRow } from '../adapters/db/dunning-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
+import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
+import { cardEscalationMessage } from '../adapters/slack/blocks/card-escalation.js';
+import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import { localDateOf } from '../domain/calendar.js';
 import { isUuid } from '../domain/ids.js';
@@ -61,6 +64,10 @@ export async function decideFromSlack(
     decision: input.decision,
     now,
     asOf,
+    escalationPost:
+      input.decision.kind === 'escalate'
+        ? await escalationPostFor(deps, reminder, actor, input.decision.reason)
+        : null,
   });
   if (outcome.kind === 'forbidden') {
     await recordAuditEvent(deps.db, {
@@ -212,5 +219,30 @@ export async function loadReminderForEdit(
       cc: reminder.cc,
       version: draft.version,
     },
+  };
+}
+
+/** The managers' post for an escalated card: the escalation channel, the reason, who, the amounts, a link back. */
+async function escalationPostFor(
+  deps: SlackDecisionDeps,
+  reminder: ReminderRow,
+  actor: Actor,
+  reason: string | null | undefined,
+): Promise<{ channel: string; message: SlackMessage } | null> {
+  const settings = await getSlackSettings(deps.db, reminder.orgId, deps.defaults);
+  const facts = await getReminderFacts(deps.db, reminder.id);
+  if (!settings.escalationChannel || !facts) return null;
+  return {
+    channel: settings.escalationChannel,
+    message: cardEscalationMessage({
+      facts,
+      reason: reason ?? null,
+      by: actor.name,
+      managers: settings.managers,
+      card:
+        reminder.slackChannel && reminder.slackTs
+          ? { channel: reminder.slackChannel, ts: reminder.slackTs }
+          : null,
+    }),
   };
 }

@@ -8,9 +8,11 @@ import {
 } from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { type DecisionNote, decisionNote } from '../domain/audit-notes.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { ReminderDraftSchema } from '../domain/reminder-draft.js';
+import { enqueueSlackPost } from './slack-posts.js';
 
 export const OUTBOX_SEND_REMINDER = 'reminder.send';
 export const OUTBOX_XERO_NOTE = 'xero.history_note';
@@ -62,7 +64,15 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
  */
 export async function decideReminder(
   db: Kysely<DB>,
-  input: { reminderId: string; actor: Actor; decision: Decision; now: Date; asOf: IsoDate },
+  input: {
+    reminderId: string;
+    actor: Actor;
+    decision: Decision;
+    now: Date;
+    asOf: IsoDate;
+    /** On escalate: the managers' post, queued in the same transaction as the decision (so once, and never lost). */
+    escalationPost?: { readonly channel: string; readonly message: SlackMessage } | null;
+  },
 ): Promise<DecisionOutcome> {
   const { actor, decision, now } = input;
   const before = await getReminder(db, input.reminderId);
@@ -129,6 +139,15 @@ export async function decideReminder(
             ? { kind: 'skipped', by: actor.name, reason }
             : { kind: 'escalated', by: actor.name, reason };
       await enqueueXeroNotes(trx, before, decisionNote(note), `${to}:${before.id}`, now);
+    }
+    if (decision.kind === 'escalate' && input.escalationPost) {
+      await enqueueSlackPost(trx, {
+        orgId: before.orgId,
+        key: `escalated-card:${before.id}`,
+        channel: input.escalationPost.channel,
+        message: input.escalationPost.message,
+        now,
+      });
     }
     await enqueueOutbox(trx, {
       orgId: before.orgId,
