@@ -8,10 +8,25 @@ import {
 } from './audit-notes.js';
 
 describe('Xero history note text', () => {
+  it('counts what the customer received, not the sequence step: the first contact is the first reminder', () => {
+    const note = (priorReminders: number) =>
+      reminderSentNote({
+        priorReminders,
+        tone: 'firm',
+        purpose: 'overdue',
+        recipients: ['ap@acme.example'],
+        approvedBy: 'Mere Collector',
+        auto: false,
+        invoiceNumbers: ['INV-1'],
+      });
+    expect(note(0)).toMatch(/^First reminder \(firm\) emailed to ap@acme\.example,/);
+    expect(note(2)).toMatch(/^Reminder 3 \(firm\) emailed/);
+  });
+
   it('names the step, the recipients and the approver', () => {
     expect(
       reminderSentNote({
-        stepIndex: 1,
+        priorReminders: 1,
         tone: 'firm',
         purpose: 'overdue',
         recipients: ['ap@acme.example'],
@@ -24,7 +39,7 @@ describe('Xero history note text', () => {
     );
     expect(
       reminderSentNote({
-        stepIndex: 0,
+        priorReminders: 0,
         tone: 'friendly',
         purpose: 'upcoming',
         recipients: ['a@b.c'],
@@ -53,7 +68,7 @@ describe('Xero history note text', () => {
     const recipients = Array.from({ length: 200 }, (_, i) => `person${i}@example.com`);
     expect(
       reminderSentNote({
-        stepIndex: 0,
+        priorReminders: 0,
         tone: 'firm',
         purpose: 'overdue',
         recipients,

@@ -12,11 +12,19 @@ export function clampNote(text: string): string {
   return clean.length <= XERO_NOTE_LIMIT ? clean : `${clean.slice(0, XERO_NOTE_LIMIT - 1)}…`;
 }
 
-const stepLabel = (stepIndex: number, tone: Tone, purpose: 'overdue' | 'upcoming') =>
-  purpose === 'upcoming' ? `Courtesy reminder (${tone})` : `Reminder ${stepIndex + 1} (${tone})`;
+/**
+ * What the customer has actually received, not where the step stands in its sequence: a customer first contacted
+ * at the firm step got their first reminder, and an auditor reading "Reminder 3" would look for 1 and 2.
+ * `priorReminders`: overdue reminders already sent about any of the same invoices.
+ */
+export function reminderLabel(purpose: 'overdue' | 'upcoming', priorReminders: number): string {
+  if (purpose === 'upcoming') return 'Courtesy reminder';
+  return priorReminders === 0 ? 'First reminder' : `Reminder ${priorReminders + 1}`;
+}
 
 export function reminderSentNote(input: {
-  stepIndex: number;
+  /** Overdue reminders sent before this one about any of the same invoices. */
+  priorReminders: number;
   tone: Tone;
   purpose: 'overdue' | 'upcoming';
   recipients: readonly string[];
@@ -34,7 +42,7 @@ export function reminderSentNote(input: {
     ? ` Delivery was confirmed by ${input.markedSentBy} from the Sent folder after an interrupted send.`
     : '';
   return clampNote(
-    `${stepLabel(input.stepIndex, input.tone, input.purpose)} emailed to ${input.recipients.join(', ')}${covering}, ${who} (AR Copilot).${marked}`,
+    `${reminderLabel(input.purpose, input.priorReminders)} (${input.tone}) emailed to ${input.recipients.join(', ')}${covering}, ${who} (AR Copilot).${marked}`,
   );
 }
 

@@ -329,7 +329,7 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     });
     expect(sink.messages[0]?.text.trim()).toBe(CLAUDE_BETA_BODY);
     const approver = (await getReminder(database.db, id))?.decidedByName;
-    const note = `Reminder 2 (friendly) emailed to accounts@beta.example, approved in Slack by ${approver} (AR Copilot).`;
+    const note = `First reminder (friendly) emailed to accounts@beta.example, approved in Slack by ${approver} (AR Copilot).`;
     expect(xero.notesOn('i-b1')).toEqual([note]);
     expect(xero.notesOn('c-beta')).toEqual([note]);
     expect(xero.calls).toBe(4);
@@ -550,7 +550,7 @@ describe('modes and configuration', () => {
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual(['accounts@beta.example', 'pay@soon.example']);
     expect(JSON.stringify((await cardFor('Beta Bakery')).blocks)).toContain('*Sent* automatically');
     expect(xero.notesOn('i-b1')).toEqual([
-      'Reminder 2 (friendly) emailed to accounts@beta.example, sent automatically under the auto policy (AR Copilot).',
+      'First reminder (friendly) emailed to accounts@beta.example, sent automatically under the auto policy (AR Copilot).',
     ]);
     expect(actionsBlock(await cardFor('Acme Ltd'))).toBeDefined();
 

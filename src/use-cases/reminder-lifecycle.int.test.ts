@@ -220,8 +220,57 @@ describe('sending an approved reminder', () => {
     const notes = await listOutbox(database.db, { kind: OUTBOX_XERO_NOTE });
     expect(notes).toHaveLength(3);
     expect(notes[0]?.payload.details).toBe(
-      'Reminder 2 (friendly) emailed to ap@acme.example covering inv-1, inv-2, approved in Slack by Mere Collector (AR Copilot).',
+      'First reminder (friendly) emailed to ap@acme.example covering inv-1, inv-2, approved in Slack by Mere Collector (AR Copilot).',
     );
+
+    // The next step about one of the same invoices is the second reminder the customer gets.
+    const next = await insertReminderIfAbsent(
+      database.db,
+      {
+        orgId,
+        contactId: 'c-acme',
+        purpose: 'overdue',
+        segment: 'Standard',
+        stepIndex: 2,
+        stepCount: 4,
+        tone: 'firm',
+        channel: 'email',
+        mode: 'assisted',
+        autoSend: false,
+        carryingInvoiceId: 'inv-2',
+        invoiceIds: ['inv-2'],
+        planDate: '2026-12-05',
+        reason: 'step 3 of Standard',
+        status: 'approved',
+        recipients: ['ap@acme.example'],
+        cc: [],
+        messageId: '<reminder.o.c-acme.overdue-3.inv-2@harbour.example>',
+      },
+      NOW,
+    );
+    await database.db.transaction().execute((trx) =>
+      addDraftVersion(
+        trx,
+        next.id,
+        {
+          subject: 'Overdue: INV-2',
+          body: 'Hi Jo,\n\nINV-2 is overdue.\n\nMere',
+          source: 'template',
+          model: null,
+          promptVersion: 'template-v1',
+          inputsHash: 'h',
+          fallbackReason: null,
+          authorId: null,
+          authorName: null,
+        },
+        NOW,
+      ),
+    );
+    expect(await sendApprovedReminder(sendDeps(), next.id)).toMatchObject({ status: 'done' });
+    const after = await listOutbox(database.db, { kind: OUTBOX_XERO_NOTE });
+    expect(
+      after.map((n) => String(n.payload.details)).filter((d) => d.startsWith('Reminder 2 (firm)')),
+    ).toHaveLength(2);
   });
 
   it('retries a temporary SMTP refusal', async () => {

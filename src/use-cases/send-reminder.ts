@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
-import { currentDraft, getReminder, transitionReminder } from '../adapters/db/dunning-queries.js';
+import {
+  countPriorReminders,
+  currentDraft,
+  getReminder,
+  transitionReminder,
+} from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
 import type { SentMailbox } from '../adapters/mail/sent-mailbox.js';
 import type { MailSender } from '../adapters/mail/smtp-sender.js';
@@ -202,7 +207,7 @@ async function recordSent(
       },
     });
     const note = reminderSentNote({
-      stepIndex: reminder.stepIndex,
+      priorReminders: await countPriorReminders(trx, reminder),
       tone: reminder.tone as Tone,
       purpose: reminder.purpose,
       recipients: [...reminder.recipients, ...reminder.cc],

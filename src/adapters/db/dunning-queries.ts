@@ -197,6 +197,32 @@ export async function loadContactHistory(
   return byContact;
 }
 
+/**
+ * Overdue reminders already sent (or possibly sent) to this customer about any of these invoices, this one aside:
+ * what "first reminder" and "reminder 2" count.
+ */
+export async function countPriorReminders(
+  db: Queryable,
+  reminder: {
+    readonly id: string;
+    readonly orgId: string;
+    readonly contactId: string;
+    readonly invoiceIds: readonly string[];
+  },
+): Promise<number> {
+  const rows = await db
+    .selectFrom('reminders')
+    .select('invoice_ids')
+    .where('org_id', '=', reminder.orgId)
+    .where('contact_id', '=', reminder.contactId)
+    .where('purpose', '=', 'overdue')
+    .where('status', 'in', ['sent', 'unconfirmed'])
+    .where('id', '<>', reminder.id)
+    .execute();
+  const mine = new Set(reminder.invoiceIds);
+  return rows.filter((r) => r.invoice_ids.some((id) => mine.has(id))).length;
+}
+
 export interface ReminderRow {
   readonly id: string;
   readonly orgId: string;

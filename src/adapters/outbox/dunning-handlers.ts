@@ -8,7 +8,13 @@ import {
 } from '../../use-cases/decide-reminder.js';
 import { deliverReminder } from '../../use-cases/deliver-reminder.js';
 import { type RunDunningResult, runDunning } from '../../use-cases/run-dunning.js';
-import { currentDraft, getReminder, listDraftVersions, type ReminderRow } from '../db/dunning-queries.js';
+import {
+  countPriorReminders,
+  currentDraft,
+  getReminder,
+  listDraftVersions,
+  type ReminderRow,
+} from '../db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../db/reminder-cards.js';
 import { getSlackSettings } from '../db/slack-settings.js';
 import { createAnthropicDrafter, hashDraftInputs, type ReminderDrafter } from '../llm/reminder-drafter.js';
@@ -134,9 +140,13 @@ async function postReminderCard(
   const reminderId = String(item.payload.reminderId);
   const reminder = await getReminder(db, reminderId);
   if (!reminder) return { status: 'failed', error: `reminder ${reminderId} no longer exists` };
-  const [facts, draft] = await Promise.all([getReminderFacts(db, reminderId), currentDraft(db, reminderId)]);
+  const [facts, draft, priorReminders] = await Promise.all([
+    getReminderFacts(db, reminderId),
+    currentDraft(db, reminderId),
+    countPriorReminders(db, reminder),
+  ]);
   if (!facts || !draft) return { status: 'failed', error: `reminder ${reminderId} has no draft yet` };
-  const card = buildReminderCard(reminder, facts, draft);
+  const card = buildReminderCard({ ...reminder, priorReminders }, facts, draft);
   try {
     let channel = reminder.slackChannel;
     let ts = reminder.slackTs;

@@ -73,7 +73,8 @@ describe('buildReminderCard', () => {
     const card = buildReminderCard(reminder, facts, draft);
     expect(validateMessageBlocks(card.blocks)).toEqual([]);
     // The notification text is read as mrkdwn by Slack: the customer's name is escaped there too.
-    expect(card.text).toBe('Reminder 3 of 4 (firm) · Acme &lt;Ltd&gt; &amp; Sons: NZ$750.00');
+    // Nothing was sent about these invoices before: it is the first reminder, on the sequence's third step.
+    expect(card.text).toBe('First reminder (firm, step 3 of 4) · Acme &lt;Ltd&gt; &amp; Sons: NZ$750.00');
     const text = allText(card.blocks);
     expect(text).toContain('*INV-A1* NZ$500.00, due 8 November 2026 (15 days overdue)');
     expect(text).toContain('*INV-A2* NZ$250.00, due 16 November 2026 (7 days overdue)');

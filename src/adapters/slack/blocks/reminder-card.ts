@@ -1,3 +1,4 @@
+import { reminderLabel } from '../../../domain/audit-notes.js';
 import { formatMoney } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
@@ -53,6 +54,8 @@ export interface CardReminder {
   readonly snoozedUntil: string | null;
   readonly sentAt: Date | null;
   readonly lastError: string | null;
+  /** Overdue reminders already sent about these invoices: the header counts contacts, not sequence steps. */
+  readonly priorReminders?: number;
 }
 
 export interface CardDraft {
@@ -137,11 +140,10 @@ export function buildReminderCard(
 ): ReminderCard {
   const rev = `${reminder.id}|${reminder.status}|${reminder.draftVersion}`;
   const total = formatMoney(facts.totalBase, facts.baseCurrency);
-  const what =
-    reminder.purpose === 'upcoming'
-      ? 'Courtesy reminder'
-      : `Reminder ${reminder.stepIndex + 1} of ${reminder.stepCount}`;
-  const header = `${what} (${reminder.tone}) · ${facts.customerName}`;
+  const what = reminderLabel(reminder.purpose, reminder.priorReminders ?? 0);
+  const step =
+    reminder.purpose === 'upcoming' ? '' : `, step ${reminder.stepIndex + 1} of ${reminder.stepCount}`;
+  const header = `${what} (${reminder.tone}${step}) · ${facts.customerName}`;
   const lines = facts.invoices.slice(0, INVOICE_LINES).map(invoiceLine);
   if (facts.invoices.length > INVOICE_LINES) lines.push(`…and ${facts.invoices.length - INVOICE_LINES} more`);
   const why = [reminder.reason, ...facts.brainReasons.slice(0, 4)].map((r) => `• ${escapeMrkdwn(r)}`);
