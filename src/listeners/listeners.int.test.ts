@@ -306,6 +306,15 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     }
   });
 
+  it('/ar policy shows the policy in effect, and says when it is the default', async () => {
+    const answer = await ask('policy');
+    const text = textOf(answer);
+    expect(text).toContain('Dunning policy of');
+    expect(text).toContain('(the default: none saved yet)');
+    expect(text).toContain('policy set --file');
+    expect(text).not.toContain('Unknown');
+  });
+
   it('an organisation not synced yet is explained, not apologised for', async () => {
     // A fresh organisation id: the listeners' ledger cache has not seen it.
     await database.truncateAll();

@@ -1,4 +1,5 @@
 import type { App, RespondFn } from '@slack/bolt';
+import { getDunningPolicy } from '../../adapters/db/dunning-queries.js';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import {
@@ -8,9 +9,11 @@ import {
   noticeMessage,
   orgAgingMessage,
   pickCustomerMessage,
+  policyMessage,
   topMessage,
 } from '../../adapters/slack/blocks/reports.js';
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
+import { describePolicy } from '../../domain/dunning-policy-summary.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
 import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
@@ -142,6 +145,17 @@ async function answer(
           out.alreadyQueued
             ? `A sync of ${organisation.name} is already queued.`
             : `Sync of ${organisation.name} requested; the figures refresh in a minute or two.`,
+        ),
+        cmd.share,
+      );
+    }
+    case 'policy': {
+      const stored = await getDunningPolicy(db, organisation.id);
+      return reply(
+        policyMessage(
+          organisation.name,
+          describePolicy(stored.policy, organisation.baseCurrency ?? ''),
+          !stored.isDefault,
         ),
         cmd.share,
       );

@@ -76,7 +76,7 @@ describe('parseArCommand', () => {
   it('accepts ageing, kpi and the no-argument commands', () => {
     expect(parseArCommand('ageing')).toMatchObject({ kind: 'aging', customer: null });
     expect(parseArCommand('kpi')).toMatchObject({ kind: 'kpis' });
-    for (const k of ['forecast', 'sync', 'setup'] as const)
+    for (const k of ['forecast', 'sync', 'setup', 'policy'] as const)
       expect(parseArCommand(k)).toMatchObject({ kind: k });
     expect(parseArCommand('resume acme ltd')).toMatchObject({ kind: 'resume', customer: 'acme ltd' });
   });

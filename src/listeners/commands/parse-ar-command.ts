@@ -14,6 +14,7 @@ export type ArSubcommand =
   | { readonly kind: 'kpis' }
   | { readonly kind: 'sync' }
   | { readonly kind: 'setup' }
+  | { readonly kind: 'policy' }
   | {
       readonly kind: 'pause';
       readonly customer: string;
@@ -73,6 +74,8 @@ export function parseArCommand(raw: string): ArCommand {
       return scoped({ kind: 'sync' });
     case 'setup':
       return scoped({ kind: 'setup' });
+    case 'policy':
+      return scoped({ kind: 'policy' });
     case 'resume':
       if (!rest) return { kind: 'help', problem: '`resume` needs a customer, e.g. `/ar resume acme`.' };
       return scoped({ kind: 'resume', customer: rest });

@@ -200,6 +200,7 @@ export const HELP_LINES: readonly (readonly [string, string])[] = [
   ['/ar resume CUSTOMER', 'chase them again'],
   ['/ar sync', 'managers: fetch the latest from Xero now'],
   ['/ar setup', 'managers: channels, people and digest time'],
+  ['/ar policy', 'the dunning policy in effect: sequences, send window, thresholds'],
 ];
 
 export function helpMessage(problem?: string): SlackMessage {
@@ -211,6 +212,19 @@ export function helpMessage(problem?: string): SlackMessage {
       context(
         'Answers are visible only to you; add `share` to post one in the channel. With several organisations add `org:NAME` (or map the channel in `/ar setup`).',
       ),
+    ],
+  };
+}
+
+/** `/ar policy`: the policy in effect, in words, and how a manager changes it. */
+export function policyMessage(orgName: string, lines: readonly string[], saved: boolean): SlackMessage {
+  const text = `Dunning policy of ${orgName}`;
+  const body = lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n');
+  return {
+    text: escapeMrkdwn(text),
+    blocks: [
+      section(`*${escapeMrkdwn(text)}*${saved ? '' : ' (the default: none saved yet)'}\n${clip(body, 2900)}`),
+      context('Managers change it with `npm run cli -- policy set --file policy.json` (validated, audited).'),
     ],
   };
 }
