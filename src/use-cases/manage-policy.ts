@@ -107,3 +107,13 @@ export async function policyAccessFromSlack(
     view: await showPolicy(deps.db, org.id),
   };
 }
+
+/** The policy in effect for an organisation, in words (`/ar policy`), and whether a manager has saved one. */
+export async function describeOrganisationPolicy(
+  db: Kysely<DB>,
+  orgId: string,
+  baseCurrency: string,
+): Promise<{ readonly lines: readonly string[]; readonly saved: boolean }> {
+  const stored = await getDunningPolicy(db, orgId);
+  return { lines: describePolicy(stored.policy, baseCurrency), saved: !stored.isDefault };
+}

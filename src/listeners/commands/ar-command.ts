@@ -1,5 +1,4 @@
 import type { App, RespondFn } from '@slack/bolt';
-import { getDunningPolicy } from '../../adapters/db/dunning-queries.js';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import {
@@ -13,12 +12,12 @@ import {
   topMessage,
 } from '../../adapters/slack/blocks/reports.js';
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
-import { describePolicy } from '../../domain/dunning-policy-summary.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
 import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
+import { describeOrganisationPolicy } from '../../use-cases/manage-policy.js';
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
 import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import { xeroUsage } from '../../use-cases/xero-usage.js';
@@ -150,15 +149,8 @@ async function answer(
       );
     }
     case 'policy': {
-      const stored = await getDunningPolicy(db, organisation.id);
-      return reply(
-        policyMessage(
-          organisation.name,
-          describePolicy(stored.policy, organisation.baseCurrency ?? ''),
-          !stored.isDefault,
-        ),
-        cmd.share,
-      );
+      const p = await describeOrganisationPolicy(db, organisation.id, organisation.baseCurrency ?? '');
+      return reply(policyMessage(organisation.name, p.lines, p.saved), cmd.share);
     }
     default:
       break;
