@@ -1,8 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {
   addDraftVersion,
+  getDunningPolicy,
   getReminder,
+  listActiveHolds,
   type ReminderRow,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
@@ -10,6 +12,7 @@ import type { DB } from '../adapters/db/schema.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { type DecisionNote, decisionNote } from '../domain/audit-notes.js';
+import { contactBlock } from '../domain/contact-guard.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { ReminderDraftSchema } from '../domain/reminder-draft.js';
 import { enqueueSlackPost } from './slack-posts.js';
@@ -95,6 +98,11 @@ export async function decideReminder(
       : ['proposed'];
   const to = STATUS_AFTER[decision.kind];
   return db.transaction().execute(async (trx) => {
+    if (decision.kind === 'approve' && before.mode !== 'shadow') {
+      const blocked = await approvalBlock(trx, before, input.asOf);
+      if (blocked)
+        return { kind: 'invalid', reason: `not sent: ${blocked}. Snooze or skip this card instead` };
+    }
     const claimed = await transitionReminder(trx, before.id, from, to, {
       now,
       decidedBy: actor.id,
@@ -258,5 +266,36 @@ async function editDraft(
       now,
     });
     return { kind: 'done', reminder: (await getReminder(trx, before.id))!, draftVersion: version };
+  });
+}
+
+/**
+ * The contact rules again at Approve, across the customer's cards (`domain/contact-guard.ts`). The customer's
+ * reminder rows are locked first, so two cards approved in the same second are decided one after the other.
+ */
+async function approvalBlock(
+  trx: Transaction<DB>,
+  reminder: ReminderRow,
+  asOf: IsoDate,
+): Promise<string | null> {
+  const others = await trx
+    .selectFrom('reminders')
+    .select(['id', 'status', 'plan_date'])
+    .where('org_id', '=', reminder.orgId)
+    .where('contact_id', '=', reminder.contactId)
+    .forUpdate()
+    .execute();
+  const [{ policy }, holds] = await Promise.all([
+    getDunningPolicy(trx, reminder.orgId),
+    listActiveHolds(trx, reminder.orgId, reminder.contactId),
+  ]);
+  const rest = others.filter((r) => r.id !== reminder.id);
+  return contactBlock({
+    asOf,
+    minDaysBetweenContacts: policy.minDaysBetweenContacts,
+    contactedOn: rest.filter((r) => ['sent', 'unconfirmed'].includes(r.status)).map((r) => r.plan_date),
+    inFlight: rest.filter((r) => r.status === 'approved' || r.status === 'sending').length,
+    doNotContact:
+      policy.doNotContact.includes(reminder.contactId) || holds.some((h) => h.kind === 'do_not_contact'),
   });
 }

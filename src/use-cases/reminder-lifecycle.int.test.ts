@@ -201,6 +201,83 @@ describe('decisions on an approval card', () => {
   });
 });
 
+describe("the contact rules again at Approve, across the customer's cards", () => {
+  const other = (status: 'sent' | 'approved', planDate: string, n: number) =>
+    insertReminderIfAbsent(
+      database.db,
+      {
+        orgId,
+        contactId: 'c-acme',
+        purpose: 'overdue',
+        segment: 'Standard',
+        stepIndex: 0,
+        stepCount: 4,
+        tone: 'friendly',
+        channel: 'email',
+        mode: 'assisted',
+        autoSend: false,
+        carryingInvoiceId: `inv-${n}`,
+        invoiceIds: [`inv-${n}`],
+        planDate,
+        reason: 'an older card',
+        status,
+        recipients: ['ap@acme.example'],
+        cc: [],
+        messageId: `<other-${n}@harbour.example>`,
+      },
+      NOW,
+    );
+
+  it('refuses to send inside the minimum interval since the last email, saying so; nothing is queued', async () => {
+    await other('sent', '2026-11-22', 7);
+    const out = await decide(collector, { kind: 'approve' });
+    expect(out).toEqual({
+      kind: 'invalid',
+      reason:
+        'not sent: this customer was last emailed 2 days ago (the policy keeps 5 days between contacts). Snooze or skip this card instead',
+    });
+    expect((await getReminder(database.db, reminderId))?.status).toBe('proposed');
+    expect(await listOutbox(database.db, { kind: OUTBOX_SEND_REMINDER })).toHaveLength(0);
+    // Snoozing past the interval is still possible.
+    expect(await decide(collector, { kind: 'snooze', until: '2026-11-28' })).toMatchObject({ kind: 'done' });
+  });
+
+  it('refuses a second card while another for the customer is on its way, and past the interval lets it go', async () => {
+    await other('approved', '2026-11-24', 8);
+    expect(await decide(collector, { kind: 'approve' })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/another reminder to this customer was approved and is being sent/),
+    });
+    await database.db
+      .updateTable('reminders')
+      .set({ status: 'sent', plan_date: '2026-11-10' })
+      .where('message_id', '=', '<other-8@harbour.example>')
+      .execute();
+    expect(await decide(collector, { kind: 'approve' })).toMatchObject({ kind: 'done' });
+  });
+
+  it('refuses a customer put on do-not-contact after the card was drafted', async () => {
+    await database.db
+      .insertInto('customer_holds')
+      .values({
+        org_id: orgId,
+        contact_id: 'c-acme',
+        kind: 'do_not_contact',
+        until: null,
+        amount: null,
+        reason: 'asked us to stop',
+        created_by: 'U_MGR',
+        created_by_name: 'Pat Manager',
+        created_at: NOW,
+      })
+      .execute();
+    expect(await decide(collector, { kind: 'approve' })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/do-not-contact/),
+    });
+  });
+});
+
 describe('sending an approved reminder', () => {
   it('sends exactly once, records it, and queues the Xero notes naming the approver', async () => {
     await decide(collector, { kind: 'approve' });
