@@ -15,6 +15,7 @@ import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.
 import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { claimOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
+import { slackTime } from '../adapters/slack/blocks/kit.js';
 import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import type { NoteWriteOutcome, XeroNoteWriter } from '../adapters/xero/history-notes.js';
 import { parseConfig } from '../config.js';
@@ -69,6 +70,8 @@ const OUTSIDER = { id: 'U_OUTSIDER', name: 'olive', real_name: 'Olive Outsider',
 const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
+/** A time in a thread line: Slack's date token (each reader's own zone), UTC in its fallback. */
+const AT_20H = String.raw`<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-22 20:\d\d UTC>`;
 
 let database: TestDatabase;
 let sink: SmtpSink;
@@ -339,10 +342,8 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     expect(JSON.stringify(card.blocks)).toContain(`*Sent* by ${approver}`);
     // The approval's card update met a 429 and came back after the send's: each line carries its own time.
     expect([...threadTexts(card)].sort()).toEqual([
-      expect.stringMatching(/^:email: Sent to accounts@beta\.example at 2026-11-22 20:\d\d UTC\.$/),
-      expect.stringMatching(
-        new RegExp(`^:white_check_mark: Approved by ${approver} at 2026-11-22 20:\\d\\d UTC\\.$`),
-      ),
+      expect.stringMatching(new RegExp(`^:email: Sent to accounts@beta\\.example at ${AT_20H}\\.$`)),
+      expect.stringMatching(new RegExp(`^:white_check_mark: Approved by ${approver} at ${AT_20H}\\.$`)),
     ]);
     expect((await listAuditEvents(database.db, { action: 'reminder.sent' })).length).toBe(1);
   });
@@ -441,7 +442,7 @@ describe('the other buttons', () => {
     const thread = threadTexts(harness.sandbox.message(QUEUE, acme.ts)!);
     expect(thread).toHaveLength(1);
     expect(thread[0]).toContain(
-      ':pencil2: Cara Collector edited the draft at 2026-11-22 20:00 UTC (v1 → v2).',
+      `:pencil2: Cara Collector edited the draft at ${slackTime(new Date('2026-11-22T20:00:00Z'))} (v1 → v2).`,
     );
     expect(thread[0]).toContain('- Please arrange payment as soon as possible');
     expect(thread[0]).toContain('+ Please arrange payment this week as soon as possible');
@@ -508,7 +509,7 @@ describe('the other buttons', () => {
     });
     expect(threadTexts(harness.sandbox.message(QUEUE, soon.ts)!)).toEqual([
       expect.stringMatching(
-        /^:zzz: Snoozed by Colin Collector at 2026-11-22 20:\d\d UTC until 2026-11-25\.$/,
+        new RegExp(`^:zzz: Snoozed by Colin Collector at ${AT_20H} until 2026-11-25\\.$`),
       ),
     ]);
     expect(JSON.stringify(harness.sandbox.message(QUEUE, paused.ts)!.blocks)).toContain(

@@ -20,6 +20,7 @@ import { getSlackSettings } from '../db/slack-settings.js';
 import { createAnthropicDrafter, hashDraftInputs, type ReminderDrafter } from '../llm/reminder-drafter.js';
 import { createImapSentMailbox, type SentMailbox } from '../mail/sent-mailbox.js';
 import { createSmtpSender, type MailSender } from '../mail/smtp-sender.js';
+import { slackTime } from '../slack/blocks/kit.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
 import { findPostedMessage, postMetadata } from '../slack/post-once.js';
 import type { XeroNoteWriter } from '../xero/history-notes.js';
@@ -228,9 +229,7 @@ const noDefaults = {
   escalationChannel: null,
 };
 
-function hhmm(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+const hhmm = slackTime;
 
 /** What happened, for the card's thread: who did what, when (edits with a diff). */
 async function threadText(ctx: AppContext, item: OutboxItem, r: ReminderRow): Promise<string | null> {

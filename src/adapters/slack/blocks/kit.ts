@@ -28,6 +28,15 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
+ * A moment as Slack's date token: each reader sees it in their own time zone (a New Zealand team read UTC times
+ * before). The fallback, for clients that cannot render the token, is UTC and says so.
+ */
+export function slackTime(d: Date): string {
+  const fallback = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}
+
+/**
  * Cuts to at most `max` UTF-16 units (how Slack counts its limits), ending with an ellipsis when cut. Never splits
  * a surrogate pair (an emoji) or an escape such as `&amp;` left by escapeMrkdwn.
  */

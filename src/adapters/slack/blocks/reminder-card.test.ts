@@ -145,7 +145,10 @@ describe('buildReminderCard', () => {
       draft,
     );
     expect(sent.blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(allText(sent.blocks)).toContain('*Sent* by Colin Collector at 2026-11-22 20:05 UTC.');
+    // Slack shows the moment in each reader's own zone; the fallback says UTC.
+    expect(allText(sent.blocks)).toContain(
+      `*Sent* by Colin Collector at <!date^${Date.parse('2026-11-22T20:05:00Z') / 1000}^{date_short_pretty} {time}|2026-11-22 20:05 UTC>.`,
+    );
     const failed = buildReminderCard(
       { ...reminder, status: 'failed', lastError: 'SMTP 550 mailbox <x> unknown' },
       facts,

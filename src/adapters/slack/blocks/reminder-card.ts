@@ -3,7 +3,7 @@ import { formatMoney } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { formatLongDate } from '../../../domain/reminder-draft.js';
-import { clip, escapeMrkdwn } from './kit.js';
+import { clip, escapeMrkdwn, slackTime } from './kit.js';
 
 /**
  * The approval card: one message per customer action in the queue channel. Pure: the same reminder gives the
@@ -115,7 +115,7 @@ function statusLine(r: CardReminder): string | null {
     case 'sending':
       return ':outbox_tray: *Sending…*';
     case 'sent':
-      return `:email: *Sent*${r.autoSend ? ' automatically' : by}${r.sentAt ? ` at ${r.sentAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`;
+      return `:email: *Sent*${r.autoSend ? ' automatically' : by}${r.sentAt ? ` at ${slackTime(r.sentAt)}` : ''}.`;
     case 'skipped':
       return `:fast_forward: *Skipped*${by}.`;
     case 'snoozed':

@@ -90,6 +90,13 @@ function mrkdwn(text) {
     if (target.startsWith('@'))
       return `<strong>@${escapeHtml(userName(target.slice(1).split('|')[0]))}</strong>`;
     if (target.startsWith('#')) return `<strong>#${escapeHtml(label ?? target.slice(1))}</strong>`;
+    // Slack's date token: shown in the reader's own time zone, as Slack does.
+    const date = /^!date\^(\d+)\^/.exec(target);
+    if (date) {
+      const d = new Date(Number(date[1]) * 1000);
+      return escapeHtml(d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }));
+    }
+    if (target.startsWith('!subteam^')) return `<strong>@${escapeHtml(label ?? 'group')}</strong>`;
     if (target.startsWith('!')) return `<strong>@${escapeHtml(target.slice(1))}</strong>`;
     const safe = /^(https?:|mailto:)/.test(target) ? target : '#';
     return `<a href="${escapeHtml(safe)}" target="_blank" rel="noopener">${escapeHtml(label ?? target)}</a>`;
