@@ -147,11 +147,18 @@ function smtpAcceptThenDrop(trials: number): FaultCase {
         const service = await stack.start();
         const cards = (await postCards(stack, service)).slice(0, trials);
         stack.mail.dropAfterAcceptNext(trials);
-        for (const card of cards) await click(stack, service, card, REMINDER_ACTIONS.approve);
+        for (const card of cards) {
+          const status = await click(stack, service, card, REMINDER_ACTIONS.approve);
+          if (status !== 200) throw new Error(`the Approve click answered ${status}`);
+        }
+        const said = stack.slack.ephemerals({ user: SLACK.users.manager.id }).map((e) => e.text);
         const settled = await settle(stack, cards, 4 * 60_000);
         const result = await tally(stack, cards);
         await stop(service);
-        return fromTally(name, result, { asked: 'refused', note: settled ? 'settled' : 'NOT SETTLED' });
+        const r = fromTally(name, result, { asked: 'refused', note: settled ? 'settled' : 'NOT SETTLED' });
+        return r.passed
+          ? r
+          : { ...r, details: [...(r.details ?? []), ...said.slice(-5).map((t) => `said: ${t}`)] };
       }),
   };
 }

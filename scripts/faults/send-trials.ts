@@ -94,7 +94,10 @@ export async function click(
   return res.status;
 }
 
-/** Waits until no send or History note for these reminders is still to be done (dead ones count as done). */
+/**
+ * Waits until every clicked card has been decided (Bolt acks a click before the decision is recorded, so a busy
+ * machine can answer 200 first) and no send or History note is still to be done (dead ones count as done).
+ */
 export async function settle(stack: Stack, cards: readonly Card[], timeoutMs: number): Promise<boolean> {
   const ids = cards.map((c) => c.reminderId);
   const done = await waitFor(
@@ -104,7 +107,7 @@ export async function settle(stack: Stack, cards: readonly Card[], timeoutMs: nu
         `select count(*) as n from outbox where status in ('pending', 'running') and kind in ('reminder.send', 'xero.history_note')`,
       );
       const { rows: moving } = await stack.db.query<{ n: string }>(
-        `select count(*) as n from reminders where id = any($1) and status in ('approved', 'sending')`,
+        `select count(*) as n from reminders where id = any($1) and status in ('proposed', 'approved', 'sending')`,
         [ids],
       );
       return Number(rows[0]?.n) === 0 && Number(moving[0]?.n) === 0 ? true : null;
