@@ -87,6 +87,19 @@ function killDuringSends(name: string, imap: boolean, trials: number): FaultCase
         for (const card of cards) {
           const status = await click(stack, service, card, REMINDER_ACTIONS.approve);
           if (status !== 200) throw new Error(`the Approve click answered ${status}`);
+          // The clock starts once the approval is recorded: this case is about sends. (Bolt acks a click before
+          // the decision is stored, so a kill in those few milliseconds loses the click: a known gap, see the note.)
+          await waitFor(
+            10_000,
+            async () => {
+              const { rows } = await stack.db.query<{ status: string }>(
+                'select status from reminders where id = $1',
+                [card.reminderId],
+              );
+              return rows[0]?.status !== 'proposed' ? true : null;
+            },
+            20,
+          );
           const wait = Math.floor(random() * 3_000);
           kills.push(wait);
           await sleep(wait);
