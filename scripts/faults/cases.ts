@@ -188,12 +188,7 @@ function slack500AfterPost(): FaultCase {
         stack.slack.faults.httpStatusAfter('chat.postMessage', 500, 15);
         await postCards(stack, service);
         // Posts the CLI's run left for the outbox finish on the service.
-        await waitFor(120_000, async () => {
-          const { rows } = await stack.db.query<{ n: string }>(
-            "select count(*) as n from outbox where status in ('pending', 'running') and kind = 'slack.reminder_card'",
-          );
-          return Number(rows[0]?.n) === 0 ? true : null;
-        });
+        await cardsSettled(stack, 120_000);
         const { rows } = await stack.db.query<{ id: string; slack_ts: string | null }>(
           "select id, slack_ts from reminders where mode <> 'shadow'",
         );

@@ -70,14 +70,7 @@ export async function decideFromSlack(
         : null,
   });
   if (outcome.kind === 'forbidden') {
-    await recordAuditEvent(deps.db, {
-      orgId: reminder.orgId,
-      occurredAt: now,
-      actor: { type: 'user', id: actor.id, name: actor.name },
-      action: 'reminder.refused',
-      subject: { type: 'contact', id: reminder.contactId },
-      payload: { reminderId: reminder.id, attempted: input.decision.kind, reason: outcome.reason },
-    });
+    await auditRefusal(deps, reminder, actor, input.decision.kind, outcome.reason);
     return { ...outcome, message: `Sorry, you can't do that: ${outcome.reason}.` };
   }
   return { ...outcome, message: messageFor(outcome) };
@@ -98,14 +91,7 @@ export async function resolveUnconfirmedFromSlack(
   }
   const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
   if (!actor.isCollector && !actor.isManager) {
-    await recordAuditEvent(deps.db, {
-      orgId: reminder.orgId,
-      occurredAt: deps.now(),
-      actor: { type: 'user', id: actor.id, name: actor.name },
-      action: 'reminder.refused',
-      subject: { type: 'contact', id: reminder.contactId },
-      payload: { reminderId: reminder.id, attempted: input.resolution, reason: 'not a collector or manager' },
-    });
+    await auditRefusal(deps, reminder, actor, input.resolution, 'not a collector or manager');
     return { message: "Sorry, you can't do that: only collectors and managers can act on reminders." };
   }
   const done = await resolveUnconfirmedSend(
@@ -123,6 +109,24 @@ export async function resolveUnconfirmedFromSlack(
  * A click or submission naming a reminder we do not have (made up, mangled, or of a deleted organisation): kept
  * in the audit log with who tried it. The id is stored only when it has an id's shape (no arbitrary text).
  */
+/** Who tried what on which reminder, and why it was refused: managers read these. */
+async function auditRefusal(
+  deps: SlackDecisionDeps,
+  reminder: ReminderRow,
+  actor: Actor,
+  attempted: string,
+  reason: string,
+): Promise<void> {
+  await recordAuditEvent(deps.db, {
+    orgId: reminder.orgId,
+    occurredAt: deps.now(),
+    actor: { type: 'user', id: actor.id, name: actor.name },
+    action: 'reminder.refused',
+    subject: { type: 'contact', id: reminder.contactId },
+    payload: { reminderId: reminder.id, attempted, reason },
+  });
+}
+
 async function auditUnknownReminder(
   deps: SlackDecisionDeps,
   userId: string,
@@ -185,14 +189,7 @@ export async function loadReminderForEdit(
   }
   const actor = await resolveSlackActor(deps, reminder.orgId, input.userId);
   const refuse = async (reason: string, message: string): Promise<EditLookup> => {
-    await recordAuditEvent(deps.db, {
-      orgId: reminder.orgId,
-      occurredAt: deps.now(),
-      actor: { type: 'user', id: actor.id, name: actor.name },
-      action: 'reminder.refused',
-      subject: { type: 'contact', id: reminder.contactId },
-      payload: { reminderId: reminder.id, attempted: 'edit', reason },
-    });
+    await auditRefusal(deps, reminder, actor, 'edit', reason);
     return { kind: 'refused', message };
   };
   if (!actor.isCollector && !actor.isManager) {

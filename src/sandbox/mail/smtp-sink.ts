@@ -84,8 +84,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       });
       received.then(
         async (raw) => {
-          // A message cut off by the client (stream ended early) is not accepted.
-          if ((stream as { sizeExceeded?: boolean }).sizeExceeded) return callback(new Error('too large'));
           if (failure) {
             const err = Object.assign(new Error(failure.message), { responseCode: failure.code });
             return later(() => callback(err));
