@@ -27,7 +27,14 @@ async function main(): Promise<void> {
   if (demo.kind === 'on') {
     // No Slack and no Xero configured: run the whole product against simulated Xero and Slack. Loaded only
     // here: the demo and the sandboxes need development dependencies that a production install leaves out.
-    const { startDemo } = await import('./sandbox/demo/demo-mode.js');
+    const demoModule = await import('./sandbox/demo/demo-mode.js').catch((err: { code?: string }) => {
+      if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+      console.error(
+        'AR Copilot will not start the demo: it needs the development dependencies (run npm install); a production install runs only the service, so configure SLACK_* or XERO_* (see .env.example).',
+      );
+      process.exit(2);
+    });
+    const { startDemo } = demoModule;
     log = createLogger({
       level: config.logLevel === 'info' ? 'warn' : config.logLevel,
       pretty: process.stdout.isTTY,
