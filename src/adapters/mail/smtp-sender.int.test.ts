@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../../sandbox/mail/smtp-sink.js';
 import { createSmtpSender, type MailSender } from './smtp-sender.js';
@@ -83,5 +84,26 @@ describe('SMTP sender (nodemailer → real SMTP server)', () => {
     const raw = r.raw.toString('utf8');
     expect(raw).toMatch(/^Message-ID: <copy@harbour\.example>\r$/m);
     expect(raw).toContain('Subject: Overdue: invoice INV-0042');
+  });
+
+  it('keeps serving after a client resets its connection mid-transaction (a killed sender)', async () => {
+    // smtp-server raises a reset inside a transaction (after MAIL FROM) as an 'error' event on the server.
+    const open = await new Promise<ReturnType<typeof connect>>((resolve) => {
+      const s = connect(sink.port, '127.0.0.1');
+      s.once('data', () => resolve(s));
+    });
+    const say = (line: string) =>
+      new Promise<string>((resolve) => {
+        open.once('data', (d: Buffer) => resolve(d.toString('utf8')));
+        open.write(`${line}\r\n`);
+      });
+    expect(await say('EHLO killed.example')).toMatch(/^250/);
+    expect(await say('AUTH PLAIN AGFyAHNlY3JldA==')).toMatch(/^235/);
+    expect(await say('MAIL FROM:<ar@harbour.example>')).toMatch(/^250/);
+    open.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await sender.send({ ...mail, messageId: '<after-reset@harbour.example>' })).toMatchObject({
+      kind: 'sent',
+    });
   });
 });

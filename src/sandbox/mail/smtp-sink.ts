@@ -82,38 +82,43 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         stream.once('end', () => resolve(Buffer.concat(chunks)));
         stream.once('error', reject);
       });
-      received.then(
-        async (raw) => {
-          if (failure) {
-            const err = Object.assign(new Error(failure.message), { responseCode: failure.code });
-            return later(() => callback(err));
-          }
-          const parsed = await simpleParser(raw);
-          await options.fileAccepted?.(raw);
-          const mail: ReceivedMail = {
-            messageId: parsed.messageId ?? null,
-            from: parsed.from?.value[0]?.address ?? null,
-            to: addresses(parsed.to),
-            cc: addresses(parsed.cc),
-            replyTo: parsed.replyTo?.value[0]?.address ?? null,
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-            headers: parsed.headers,
-            receivedAt: new Date(),
-          };
-          messages.push(mail);
-          for (const l of listeners) l(mail);
-          if (drops > 0) {
-            drops--;
-            sockets.get(session.remotePort)?.destroy();
-            return;
-          }
-          later(() => callback());
-        },
-        (err: Error) => callback(err),
-      );
+      received
+        .then(
+          async (raw) => {
+            if (failure) {
+              const err = Object.assign(new Error(failure.message), { responseCode: failure.code });
+              return later(() => callback(err));
+            }
+            const parsed = await simpleParser(raw);
+            await options.fileAccepted?.(raw);
+            const mail: ReceivedMail = {
+              messageId: parsed.messageId ?? null,
+              from: parsed.from?.value[0]?.address ?? null,
+              to: addresses(parsed.to),
+              cc: addresses(parsed.cc),
+              replyTo: parsed.replyTo?.value[0]?.address ?? null,
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              headers: parsed.headers,
+              receivedAt: new Date(),
+            };
+            messages.push(mail);
+            for (const l of listeners) l(mail);
+            if (drops > 0) {
+              drops--;
+              sockets.get(session.remotePort)?.destroy();
+              return;
+            }
+            later(() => callback());
+          },
+          (err: Error) => callback(err),
+        )
+        .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
     },
   });
+  // A client that vanishes mid-conversation (a killed process, a dropped socket) is routine for a mail server:
+  // smtp-server reports it as an 'error' event, which would otherwise end the process that hosts the sink.
+  server.on('error', () => {});
   // Each connection's socket by the client's port, so a fault can drop it after accepting.
   server.server.on('connection', (socket: Socket) => {
     const port = socket.remotePort ?? 0;
