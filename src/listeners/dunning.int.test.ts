@@ -296,7 +296,7 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
     expect((await getReminder(database.db, id))?.slackTs).toBe(beta.ts);
     expect(JSON.stringify(beta.blocks)).toContain('Drafted by Claude, checked against the ledger · draft v1');
     expect(JSON.stringify((await cardFor('Acme Ltd')).blocks)).toContain(
-      'Template draft (draft rejected by the ledger check: amount $5,000.00 is not in the ledger facts)',
+      'Template draft (draft rejected by the ledger check: \\"$5,000.00\\" is not a figure from the ledger)',
     );
     expect(JSON.stringify((await cardFor('Soon Pty')).blocks)).toContain('Template draft (draft malformed: ');
 

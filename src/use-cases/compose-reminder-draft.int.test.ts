@@ -82,7 +82,7 @@ describe('composeReminderDraft through the real Anthropic SDK', () => {
     fake.enqueue({ kind: 'tool', input: { ...GOOD, body: GOOD.body.replace('$1,250.50', '$1,205.50') } });
     const r = await compose();
     expect(r.source).toBe('template');
-    expect(r.fallbackReason).toMatch(/ledger check: amount \$1,205.50 is not in the ledger facts/);
+    expect(r.fallbackReason).toMatch(/ledger check: "\$1,205.50" is not a figure from the ledger/);
     expect(r.draft.body).toContain('$1,250.50');
   });
 
@@ -93,7 +93,7 @@ describe('composeReminderDraft through the real Anthropic SDK', () => {
     });
     const r = await compose();
     expect(r.source).toBe('template');
-    expect(r.fallbackReason).toMatch(/fee or charge/);
+    expect(r.fallbackReason).toMatch(/a fee, charge or interest/);
   });
 
   it.each([

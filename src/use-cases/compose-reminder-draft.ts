@@ -1,6 +1,6 @@
 import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
+import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import {
-  checkDraftAgainstLedger,
   type DraftFacts,
   type ReminderDraft,
   type ReminderTemplate,

@@ -311,7 +311,7 @@ describe('runDunning over the Auckland fixture', () => {
     expect(by['Beta Bakery']).toMatchObject({ draftSource: 'claude', fallbackReason: null });
     expect(by['Acme Ltd']).toMatchObject({
       draftSource: 'template',
-      fallbackReason: 'draft rejected by the ledger check: amount $5,000.00 is not in the ledger facts',
+      fallbackReason: 'draft rejected by the ledger check: "$5,000.00" is not a figure from the ledger',
     });
     expect(by['Soon Pty']?.draftSource).toBe('template');
     expect(by['Soon Pty']?.fallbackReason).toMatch(/^draft malformed: /);
