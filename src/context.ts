@@ -6,6 +6,7 @@ import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
 import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
+import { hashDraftInputs } from './adapters/llm/reminder-drafter.js';
 import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
 import { SLACK_REQUEST_TIMEOUT_MS } from './adapters/slack/bolt-app.js';
 import { boltLevelFor, createBoltLogger } from './adapters/slack/bolt-logger.js';
@@ -18,6 +19,7 @@ import {
   type XeroServices,
 } from './adapters/xero/xero-services.js';
 import type { Config } from './config.js';
+import type { DraftFacts } from './domain/reminder-draft.js';
 import { createRequestGauge, type RequestGauge } from './http/request-gauge.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -40,6 +42,8 @@ export interface AppContext {
   readonly jobStore: ScheduledJobStore;
   /** Requests this process is answering: slow work after an ack waits for the ack path to be free. */
   readonly requests: RequestGauge;
+  /** The inputs hash stored with every draft (what it was drafted from), wherever a draft is written. */
+  readonly hashDraftInputs: (facts: DraftFacts) => string;
   destroy(): Promise<void>;
 }
 
@@ -118,6 +122,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     xero,
     jobStore: createScheduledJobStore(database.db),
     requests: createRequestGauge(),
+    hashDraftInputs,
     destroy() {
       destroyed ??= (async () => {
         // A database passed in by the caller (tests) is the caller's to close.

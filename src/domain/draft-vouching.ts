@@ -321,7 +321,7 @@ const COMMON_CAPITALISED = new Set(
 );
 
 const GREETING =
-  /^(?:hi|hello|dear|hey|good (?:morning|afternoon|day|evening)|kia ora|greetings)\b[ ,]*(.*?)[ ,!:.]*$/i;
+  /^(?:hi|hello|dear|hey|good (?:morning|afternoon|day|evening)|kia ora|greetings)\b[ ,]*([^,!:.;\n]*)/i;
 
 const SIGN_OFF =
   /^(?:(?:kind|warm|warmest|best|many|with) )?(?:regards|thanks|thank you|cheers|sincerely|wishes|best wishes|yours(?: sincerely| faithfully| truly)?|ngā mihi|nga mihi)[,.!]?$/i;

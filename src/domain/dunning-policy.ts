@@ -91,6 +91,8 @@ export const DunningPolicySchema = z
      * the figures still show, with their age.
      */
     staleLedgerHours: z.number().int().min(1).max(168).default(LEDGER_STALE_AFTER_HOURS),
+    /** A card approved more than this many business days after it was drafted is redrafted instead of sent. */
+    cardStaleBusinessDays: z.number().int().min(1).max(30).default(2),
     /** Xero ContactIDs never to chase. */
     doNotContact: z.array(z.string().min(1)).default([]),
     /** Also chase before the due date when a segment has negative offsets. */

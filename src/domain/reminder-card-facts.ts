@@ -1,5 +1,6 @@
 import type { IsoDate } from './ledger.js';
 import type { Decimal } from './money.js';
+import type { DraftFacts } from './reminder-draft.js';
 
 /** One invoice as the approval card shows it, frozen when the reminder was planned. */
 export interface CardInvoice {
@@ -27,4 +28,7 @@ export interface ReminderCardFacts {
   readonly draftSource: 'claude' | 'template';
   /** Why a Claude draft was not used, when it was not. */
   readonly fallbackReason: string | null;
+  /** What the draft was written from (and vouched against), and on which day: Approve holds it to today's ledger. */
+  readonly draftFacts?: DraftFacts;
+  readonly draftedOn?: IsoDate;
 }

@@ -10,8 +10,29 @@ import { type Decimal, formatMoney, sum } from './money.js';
  */
 export const ReminderDraftSchema = z.object({
   subject: z.string().trim().min(3).max(200),
-  body: z.string().trim().min(20).max(6000),
+  /** What is approved is what is sent: the approval card must be able to show all of it. */
+  body: z
+    .string()
+    .trim()
+    .min(20)
+    .max(6000)
+    .refine((b) => cardBodyLength(b) <= CARD_BODY_BUDGET, {
+      error: 'too long for the approval card to show in full: shorten it',
+    }),
 });
+
+/**
+ * How much of a Slack message the approval card may spend on the body (Slack caps a message's text at about
+ * 12,000 characters; the rest of the card needs under 5,000).
+ */
+export const CARD_BODY_BUDGET = 7_000;
+
+/** The body's length as the card prints it: Slack's escapes for &, < and >, and a quote mark per line. */
+export function cardBodyLength(body: string): number {
+  let n = body.length + body.split('\n').length;
+  for (const ch of body) n += ch === '&' ? 4 : ch === '<' || ch === '>' ? 3 : 0;
+  return n;
+}
 export type ReminderDraft = z.infer<typeof ReminderDraftSchema>;
 
 export interface DraftInvoiceFact {

@@ -14,6 +14,7 @@ export function decisionDeps(ctx: AppContext): SlackDecisionDeps {
       escalationChannel: null,
     },
     now: () => ctx.clock.now(),
+    hashInputs: ctx.hashDraftInputs,
   };
 }
 

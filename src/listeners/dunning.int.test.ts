@@ -420,7 +420,7 @@ describe('the other buttons', () => {
       errors: { to: 'Not an email address: not-an-email' },
     });
     const versions0 = await listDraftVersions(database.db, reminderIdOf(acme));
-    const newBody = versions0[0]!.body.replace('Please arrange payment', 'Please arrange payment this week');
+    const newBody = versions0[0]!.body.replace('Please arrange payment', 'Please do arrange payment');
     const ok = await harness.slack.viewSubmission({
       userId: collector2.id,
       fromView: modal!.id,
@@ -445,7 +445,7 @@ describe('the other buttons', () => {
       `:pencil2: Cara Collector edited the draft at ${slackTime(new Date('2026-11-22T20:00:00Z'))} (v1 → v2).`,
     );
     expect(thread[0]).toContain('- Please arrange payment as soon as possible');
-    expect(thread[0]).toContain('+ Please arrange payment this week as soon as possible');
+    expect(thread[0]).toContain('+ Please do arrange payment as soon as possible');
     expect(JSON.stringify(harness.sandbox.message(QUEUE, acme.ts)!.blocks)).toContain('draft v2');
   });
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { currentDraft } from '../adapters/db/dunning-queries.js';
+import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
@@ -262,6 +263,10 @@ describe('made-up and foreign ids: refused, audited, nothing changed', () => {
 
 describe('characters PostgreSQL refuses', () => {
   it('an edited email body with NUL characters is saved without them', async () => {
+    // The edit states only the ledger's figures (it is vouched like any draft): this card's invoice numbers.
+    const numbers = (await getReminderFacts(database.db, reminderId))!.invoices
+      .map((i) => i.number)
+      .join(' and ');
     const res = await harness.slack.viewSubmission({
       userId: collector1.id,
       view: {
@@ -274,7 +279,7 @@ describe('characters PostgreSQL refuses', () => {
             [EDIT_BLOCKS.body]: {
               [VALUE_ACTION]: {
                 type: 'plain_text_input',
-                value: 'Please\u0000 pay the invoice this week, thank you.',
+                value: `Please\u0000 pay ${numbers} soon, thank you.`,
               },
             },
             [EDIT_BLOCKS.to]: { [VALUE_ACTION]: { type: 'plain_text_input', value: 'ap@acme.example' } },
@@ -284,7 +289,7 @@ describe('characters PostgreSQL refuses', () => {
     });
     expect(res.status).toBe(200);
     const draft = await currentDraft(database.db, reminderId);
-    expect(draft?.body).toBe('Please pay the invoice this week, thank you.');
+    expect(draft?.body).toBe(`Please pay ${numbers} soon, thank you.`);
     expect(draft?.subject).toBe('Overdue');
     expect(await healthy()).toBe(true);
   });

@@ -22,7 +22,7 @@ import { EDIT_BLOCKS, VALUE_ACTION } from './views/reminder-modals.js';
 const { collector1 } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 const EDITED_BODY =
-  'Kia ora Jo, our records show INV-A1 is still open. Violet-Heron-Seventeen: please arrange payment this week.';
+  'Kia ora Jo, our records show INV-A1 and INV-A2 are still open. Violet-Heron-Seventeen: please arrange payment soon.';
 const EDITED_TO = 'pay-team@acme.example';
 
 let database: TestDatabase;

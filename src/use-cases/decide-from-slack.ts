@@ -10,6 +10,7 @@ import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import { localDateOf } from '../domain/calendar.js';
 import { isUuid } from '../domain/ids.js';
+import type { DraftFacts } from '../domain/reminder-draft.js';
 import { groupIdsOf, rolesOf } from '../domain/slack-roles.js';
 import { type Actor, type Decision, type DecisionOutcome, decideReminder } from './decide-reminder.js';
 import { resolveUnconfirmedSend, type UnconfirmedResolution } from './send-reminder.js';
@@ -20,6 +21,8 @@ export interface SlackDecisionDeps {
   readonly users: UserDirectory | null;
   readonly defaults: SlackDefaults;
   readonly now: () => Date;
+  /** The inputs hash stored with a draft (a card redrafted at Approve records what it was drafted from). */
+  readonly hashInputs: (facts: DraftFacts) => string;
 }
 
 /** Who is clicking, with the roles the organisation's Slack settings give them (checked on every click). */
@@ -64,6 +67,7 @@ export async function decideFromSlack(
     decision: input.decision,
     now,
     asOf,
+    hashInputs: deps.hashInputs,
     escalationPost:
       input.decision.kind === 'escalate'
         ? await escalationPostFor(deps, reminder, actor, input.decision.reason)
@@ -154,6 +158,10 @@ function messageFor(outcome: DecisionOutcome): string | null {
       return `That didn't work: ${outcome.reason}.`;
     case 'not-found':
       return 'This reminder no longer exists.';
+    case 'refreshed':
+      return outcome.closed
+        ? `Not sent: nothing on this card is left to chase (${outcome.changes.join('; ')}). The card is closed.`
+        : `Not sent: the card was out of date (${outcome.changes.join('; ')}). It now shows today's figures: check it and approve again.`;
     default:
       return null;
   }

@@ -2,19 +2,38 @@ import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {
   addDraftVersion,
+  currentDraft,
   getDunningPolicy,
   getReminder,
+  hasNewerOpenCard,
   listActiveHolds,
   type ReminderRow,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
+import { loadInvoicesNow } from '../adapters/db/ledger-queries.js';
+import { getReminderFacts, type ReminderCardFacts, setReminderFacts } from '../adapters/db/reminder-cards.js';
 import type { DB } from '../adapters/db/schema.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { type DecisionNote, decisionNote } from '../domain/audit-notes.js';
+import { businessDaysBetween } from '../domain/business-calendar.js';
+import { daysBetween } from '../domain/calendar.js';
+import { cardFreshness, type Freshness } from '../domain/card-freshness.js';
 import { contactBlock } from '../domain/contact-guard.js';
+import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
+import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate } from '../domain/ledger.js';
-import { ReminderDraftSchema } from '../domain/reminder-draft.js';
+import { dec, sum, toBase } from '../domain/money.js';
+import {
+  CARD_BODY_BUDGET,
+  cardBodyLength,
+  type DraftFacts,
+  type ReminderDraft,
+  ReminderDraftSchema,
+  renderTemplate,
+  type TemplateKey,
+} from '../domain/reminder-draft.js';
+import { TEMPLATE_VERSION } from './compose-reminder-draft.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 export const OUTBOX_SEND_REMINDER = 'reminder.send';
@@ -46,7 +65,17 @@ export type DecisionOutcome =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'forbidden'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string }
-  | { readonly kind: 'already-decided'; readonly reminder: ReminderRow };
+  | { readonly kind: 'already-decided'; readonly reminder: ReminderRow }
+  /**
+   * Approve found the card out of date against today's ledger: it was redrafted from today's figures (or closed,
+   * when nothing is left to chase) instead of sent, and says what changed.
+   */
+  | {
+      readonly kind: 'refreshed';
+      readonly reminder: ReminderRow;
+      readonly changes: readonly string[];
+      readonly closed: boolean;
+    };
 
 const STATUS_AFTER: Record<
   Exclude<Decision['kind'], 'edit'>,
@@ -75,6 +104,8 @@ export async function decideReminder(
     asOf: IsoDate;
     /** On escalate: the managers' post, queued in the same transaction as the decision (so once, and never lost). */
     escalationPost?: { readonly channel: string; readonly message: SlackMessage } | null;
+    /** Hash of a redraft's facts, stored with it as every draft's inputs are. */
+    hashInputs: (facts: DraftFacts) => string;
   },
 ): Promise<DecisionOutcome> {
   const { actor, decision, now } = input;
@@ -90,7 +121,7 @@ export async function decideReminder(
   if (decision.kind === 'snooze' && decision.until <= input.asOf) {
     return { kind: 'invalid', reason: `snooze until a date after today (${input.asOf})` };
   }
-  if (decision.kind === 'edit') return editDraft(db, before, actor, decision, now);
+  if (decision.kind === 'edit') return editDraft(db, before, actor, decision, now, input.asOf);
 
   const from: ReminderRow['status'][] =
     before.status === 'escalated' && actor.isManager && decision.kind !== 'escalate'
@@ -102,6 +133,22 @@ export async function decideReminder(
       const blocked = await approvalBlock(trx, before, input.asOf);
       if (blocked)
         return { kind: 'invalid', reason: `not sent: ${blocked}. Snooze or skip this card instead` };
+      const current = (await getReminder(trx, before.id))!;
+      if (!from.includes(current.status)) return { kind: 'already-decided', reminder: current };
+      const text = await currentDraft(trx, before.id);
+      if (text && cardBodyLength(text.body) > CARD_BODY_BUDGET) {
+        return {
+          kind: 'invalid',
+          reason: 'the draft is too long to show in full on the card: shorten it with Edit first',
+        };
+      }
+      const view = await todaysView(trx, current, input.asOf);
+      if (view?.freshness.kind === 'stale')
+        return redraft(trx, current, actor, view, from, {
+          now,
+          asOf: input.asOf,
+          hashInputs: input.hashInputs,
+        });
     }
     const claimed = await transitionReminder(trx, before.id, from, to, {
       now,
@@ -197,6 +244,7 @@ async function editDraft(
   actor: Actor,
   edit: Extract<Decision, { kind: 'edit' }>,
   now: Date,
+  asOf: IsoDate,
 ): Promise<DecisionOutcome> {
   const parsed = ReminderDraftSchema.safeParse({ subject: edit.subject, body: edit.body });
   if (!parsed.success) {
@@ -204,6 +252,14 @@ async function editDraft(
       kind: 'invalid',
       reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     };
+  }
+  // A collector writes the words; the figures are still the ledger's, as of today.
+  const view = await todaysView(db, before, asOf, parsed.data);
+  if (view?.card.draftFacts) {
+    const today = view.freshness.kind === 'stale' ? view.freshness.facts : todayFacts(view.drafted, asOf);
+    const check = today ? checkDraftAgainstLedger(parsed.data, today) : null;
+    if (!today) return { kind: 'invalid', reason: 'nothing on this card is left to chase: skip it instead' };
+    if (check && !check.ok) return { kind: 'invalid', reason: check.problems.join('; ') };
   }
   const bad = [...(edit.to ?? []), ...(edit.cc ?? [])].filter((a) => !EMAIL.test(a));
   if (bad.length) return { kind: 'invalid', reason: `not an email address: ${bad.join(', ')}` };
@@ -298,4 +354,164 @@ async function approvalBlock(
     doNotContact:
       policy.doNotContact.includes(reminder.contactId) || holds.some((h) => h.kind === 'do_not_contact'),
   });
+}
+
+interface TodaysView {
+  readonly card: ReminderCardFacts;
+  readonly drafted: DraftFacts;
+  readonly freshness: Freshness;
+  readonly templates: Awaited<ReturnType<typeof getDunningPolicy>>['templates'];
+  readonly rates: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * The card held against today's ledger (`domain/card-freshness.ts`): its invoices now, a newer card for the
+ * customer, its age in business days, and whether its text is still true. Null for a card without stored facts.
+ */
+async function todaysView(
+  db: Parameters<typeof getReminderFacts>[0],
+  reminder: ReminderRow,
+  asOf: IsoDate,
+  draft: ReminderDraft | null = null,
+): Promise<TodaysView | null> {
+  const card = await getReminderFacts(db, reminder.id);
+  if (!card) return null;
+  const ids = card.invoices.map((i) => i.invoiceId);
+  const [{ policy, templates }, now, newerCard, text] = await Promise.all([
+    getDunningPolicy(db, reminder.orgId),
+    loadInvoicesNow(db, reminder.orgId, ids),
+    hasNewerOpenCard(db, reminder),
+    draft ? Promise.resolve(draft) : currentDraft(db, reminder.id),
+  ]);
+  // Cards drafted before facts were stored are checked on their invoices only.
+  const drafted: DraftFacts = card.draftFacts ?? {
+    purpose: reminder.purpose,
+    tone: reminder.tone as DraftFacts['tone'],
+    customerName: card.customerName,
+    contactFirstName: null,
+    companyName: '',
+    senderName: '',
+    asOf: reminder.planDate,
+    invoices: card.invoices.map((i) => ({
+      number: i.number ?? i.invoiceId,
+      currency: i.currency,
+      amountDue: i.amountDue,
+      dueDate: i.dueDate,
+      daysOverdue: i.daysOverdue,
+      onlineUrl: null,
+    })),
+  };
+  const freshness = cardFreshness({
+    drafted,
+    invoiceIds: ids,
+    now: new Map(ids.map((id) => [id, now.get(id) ?? null])),
+    draft: card.draftFacts && text ? { subject: text.subject, body: text.body } : null,
+    asOf,
+    businessDaysOld: businessDaysBetween(card.draftedOn ?? reminder.planDate, asOf, calendarOf(policy)),
+    staleAfterBusinessDays: policy.cardStaleBusinessDays,
+    newerCard,
+  });
+  return {
+    card,
+    drafted,
+    freshness,
+    templates,
+    rates: new Map([...now].map(([id, i]) => [id, i.currencyRate])),
+  };
+}
+
+/**
+ * A stale card at Approve: redrafted from today's figures (the organisation's template) and shown again, or
+ * closed when nothing is left to chase. Nothing is sent; the thread says what changed.
+ */
+async function redraft(
+  trx: Transaction<DB>,
+  before: ReminderRow,
+  actor: Actor,
+  view: TodaysView,
+  from: ReminderRow['status'][],
+  at: { now: Date; asOf: IsoDate; hashInputs: (facts: DraftFacts) => string },
+): Promise<DecisionOutcome> {
+  const { now, asOf } = at;
+  if (view.freshness.kind !== 'stale') throw new Error('redraft needs a stale card');
+  const { changes, facts, openInvoiceIds } = view.freshness;
+  const reason = `redrafted at approval: ${changes.join('; ')}`;
+  if (facts === null) {
+    const claimed = await transitionReminder(trx, before.id, from, 'superseded', {
+      now,
+      decidedBy: actor.id,
+      decidedByName: actor.name,
+    });
+    if (!claimed) return { kind: 'already-decided', reminder: (await getReminder(trx, before.id))! };
+  } else {
+    const draft = renderTemplate(facts, view.templates[`${facts.purpose}.${facts.tone}` as TemplateKey]);
+    await addDraftVersion(
+      trx,
+      before.id,
+      {
+        subject: draft.subject,
+        body: draft.body,
+        source: 'template',
+        model: null,
+        promptVersion: TEMPLATE_VERSION,
+        inputsHash: at.hashInputs(facts),
+        fallbackReason: reason,
+        authorId: null,
+        authorName: null,
+      },
+      now,
+    );
+    const invoices = openInvoiceIds.map((id, i) => {
+      const was = view.card.invoices.find((c) => c.invoiceId === id)!;
+      const today = facts.invoices[i]!;
+      return { ...was, amountDue: today.amountDue, dueDate: today.dueDate, daysOverdue: today.daysOverdue };
+    });
+    await setReminderFacts(trx, before.id, {
+      ...view.card,
+      invoices,
+      totalBase: sum(invoices.map((i) => toBase(dec(i.amountDue), view.rates.get(i.invoiceId)))).toFixed(4),
+      draftSource: 'template',
+      fallbackReason: reason,
+      draftFacts: facts,
+      draftedOn: asOf,
+    });
+    await trx
+      .updateTable('reminders')
+      .set({ invoice_ids: JSON.stringify(openInvoiceIds), updated_at: now })
+      .where('id', '=', before.id)
+      .execute();
+  }
+  await recordAuditEvent(trx, {
+    orgId: before.orgId,
+    occurredAt: now,
+    actor: { type: 'user', id: actor.id, name: actor.name },
+    action: facts === null ? 'reminder.superseded' : 'reminder.redrafted',
+    subject: { type: 'contact', id: before.contactId },
+    payload: { reminderId: before.id, attempted: 'approve', changes, invoiceIds: before.invoiceIds },
+  });
+  await enqueueOutbox(trx, {
+    orgId: before.orgId,
+    kind: OUTBOX_REMINDER_CARD,
+    idempotencyKey: `card:${before.id}:redrafted:${now.getTime()}`,
+    payload: { reminderId: before.id, changes: [...changes], by: actor.name, closed: facts === null },
+    now,
+  });
+  return {
+    kind: 'refreshed',
+    reminder: (await getReminder(trx, before.id))!,
+    changes,
+    closed: facts === null,
+  };
+}
+
+/** The drafted facts as of today: same invoices, day counts moved on. */
+function todayFacts(drafted: DraftFacts, asOf: IsoDate): DraftFacts {
+  return {
+    ...drafted,
+    asOf,
+    invoices: drafted.invoices.map((i) => ({
+      ...i,
+      daysOverdue: i.daysOverdue + daysBetween(drafted.asOf, asOf),
+    })),
+  };
 }

@@ -6,6 +6,7 @@ import {
   insertReminderIfAbsent,
   listDraftVersions,
 } from '../adapters/db/dunning-queries.js';
+import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
@@ -103,7 +104,14 @@ beforeEach(async () => {
 });
 
 const decide = (actor: Actor, decision: Parameters<typeof decideReminder>[1]['decision']) =>
-  decideReminder(database.db, { reminderId, actor, decision, now: NOW, asOf: '2026-11-24' });
+  decideReminder(database.db, {
+    reminderId,
+    actor,
+    decision,
+    now: NOW,
+    asOf: '2026-11-24',
+    hashInputs: hashDraftInputs,
+  });
 const sendDeps = (extra: Partial<Parameters<typeof sendApprovedReminder>[0]> = {}) => ({
   db: database.db,
   mail,

@@ -371,6 +371,8 @@ async function proposeReminder(
     escalationReasons: p.escalationReasons,
     draftSource: composed.source,
     fallbackReason: composed.fallbackReason,
+    draftFacts: facts,
+    draftedOn: p.asOf,
   };
   const autoSend = action.autoSend && action.mode !== 'shadow';
   const wrote = await db.transaction().execute(async (trx) => {

@@ -185,3 +185,35 @@ export async function loadLedger(db: Queryable, orgId: string): Promise<Ledger> 
   ]);
   return { organisation, contacts, invoices, settlements: rest.settlements, credits: rest.credits };
 }
+
+/** Some invoices as the ledger holds them now, by id (absent: not in the ledger). */
+export async function loadInvoicesNow(
+  db: Queryable,
+  orgId: string,
+  invoiceIds: readonly string[],
+): Promise<
+  Map<
+    string,
+    { status: string; amountDue: string; dueDate: string; currency: string; currencyRate: string | null }
+  >
+> {
+  if (invoiceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('xero_invoices')
+    .select(['invoice_id', 'status', 'amount_due', 'due_date', 'currency', 'currency_rate'])
+    .where('org_id', '=', orgId)
+    .where('invoice_id', 'in', [...invoiceIds])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.invoice_id,
+      {
+        status: r.status,
+        amountDue: r.amount_due,
+        dueDate: r.due_date,
+        currency: r.currency.trim(),
+        currencyRate: num(r.currency_rate),
+      },
+    ]),
+  );
+}

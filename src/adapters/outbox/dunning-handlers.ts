@@ -257,6 +257,14 @@ async function threadText(ctx: AppContext, item: OutboxItem, r: ReminderRow): Pr
       return `:email: Sent to ${escapeMrkdwn(r.recipients.join(', '))} at ${hhmm(r.sentAt ?? item.createdAt)}.`;
     case 'failed':
       return `:warning: Not sent (${when}): ${escapeMrkdwn(r.lastError ?? 'unknown error')}`;
+    case 'redrafted': {
+      const changes = Array.isArray(item.payload.changes) ? item.payload.changes.map(String) : [];
+      const who = escapeMrkdwn(String(item.payload.by ?? 'someone'));
+      const what = changes.map((c) => `• ${escapeMrkdwn(c)}`).join('\n');
+      return item.payload.closed === true
+        ? `:no_entry_sign: Not sent: ${who} approved at ${when}, but nothing on this card is left to chase:\n${what}`
+        : `:arrows_counterclockwise: Not sent: ${who} approved at ${when}, but the card was out of date:\n${what}\nIt now shows today's figures; check it and approve again.`;
+    }
     case 'edit': {
       const version = Number(item.payload.editedVersion);
       const versions = await listDraftVersions(ctx.database.db, r.id);

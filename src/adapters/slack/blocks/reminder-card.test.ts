@@ -108,7 +108,7 @@ describe('buildReminderCard', () => {
     expect(a.filter((id) => b.includes(id) || c.includes(id))).toEqual([]);
   });
 
-  it('keeps a 6,000-character draft and 40 invoices within Block Kit limits, saying what was cut', () => {
+  it('shows a 6,000-character draft whole, and 40 invoices within Block Kit limits, saying what was cut', () => {
     const many = Array.from({ length: 40 }, (_, i) => ({
       ...facts.invoices[0]!,
       invoiceId: `i${i}`,
@@ -126,8 +126,24 @@ describe('buildReminderCard', () => {
     expect(validateMessageBlocks(card.blocks)).toEqual([]);
     const text = allText(card.blocks);
     expect(text).toContain('…and 30 more');
-    expect(text).toMatch(/… \(\d+ more characters: open Edit to read it all\)/);
-    expect(text.length).toBeLessThan(10_000);
+    // Every word of the body is on the card, across sections: nothing is sent unseen.
+    const shown = card.blocks
+      .filter((b) => b.type === 'section' && String(b.block_id).startsWith('b'))
+      .map((b) => String((b as unknown as { text: { text: string } }).text.text))
+      .join('\n')
+      .replace(/^>/gm, '');
+    expect(shown.replace(/\n/g, '')).toBe(longBody.replace(/\n/g, ''));
+    expect(text.length).toBeLessThan(12_000);
+    expect(JSON.stringify(card.blocks)).toContain(REMINDER_ACTIONS.approve);
+  });
+
+  it('previews a body too long to show in full and offers no Approve until it is shortened', () => {
+    const heavy = `${'<b>&amp;</b> '.repeat(470)}`.slice(0, 6000);
+    const card = buildReminderCard(reminder, facts, { subject: 'S', body: heavy });
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+    expect(allText(card.blocks)).toContain('the rest is not shown: too long to approve from the card');
+    expect(JSON.stringify(card.blocks)).not.toContain(REMINDER_ACTIONS.approve);
+    expect(JSON.stringify(card.blocks)).toContain(REMINDER_ACTIONS.edit);
   });
 
   it('has no buttons in shadow mode or once decided, and says what happened', () => {

@@ -2,7 +2,7 @@ import { reminderLabel } from '../../../domain/audit-notes.js';
 import { formatMoney } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
-import { formatLongDate } from '../../../domain/reminder-draft.js';
+import { CARD_BODY_BUDGET, cardBodyLength, formatLongDate } from '../../../domain/reminder-draft.js';
 import { clip, escapeMrkdwn, slackTime } from './kit.js';
 
 /**
@@ -68,8 +68,10 @@ export interface ReminderCard {
   readonly blocks: Block[];
 }
 
-/** Per section text stays under 3,000; the whole card well under the ~10k cumulative budget (§5). */
-const BODY_PREVIEW_CHARS = 2_400;
+/** Per section text stays under 3,000 (Slack's limit), so a long body takes several sections. */
+const SECTION_CHARS = 2_950;
+/** What a body too long to show in full is cut to (it cannot be approved until shortened). */
+const PREVIEW_CHARS = 2_800;
 const INVOICE_LINES = 10;
 
 export { escapeMrkdwn };
@@ -155,6 +157,7 @@ export function buildReminderCard(
       : facts.fallbackReason
         ? `Template draft (${facts.fallbackReason})`
         : 'Template draft';
+  const whole = cardBodyLength(draft.body) <= CARD_BODY_BUDGET;
   const blocks: Block[] = [
     {
       type: 'header',
@@ -208,15 +211,18 @@ export function buildReminderCard(
       block_id: `s|${rev}`,
       text: { type: 'mrkdwn', text: `*Subject:* ${escapeMrkdwn(truncateText(draft.subject, 200))}` },
     },
-    {
-      type: 'section',
-      block_id: `b|${rev}`,
-      // Escaped first, then cut: an escape can be five times the character it stands for.
-      text: {
-        type: 'mrkdwn',
-        text: truncateText(quote(escapeMrkdwn(truncateText(draft.body, BODY_PREVIEW_CHARS))), 2_950),
-      },
-    },
+    // The whole text that will go out, over as many sections as it takes: nothing is sent unseen. A body too
+    // long to show (stored before the limit, say) is previewed and cannot be approved until shortened.
+    ...(whole
+      ? bodySections(draft.body)
+      : [
+          `${clip(bodySections(draft.body)[0] ?? '', PREVIEW_CHARS)}\n… (the rest is not shown: too long to approve from the card: shorten it with Edit)`,
+        ]
+    ).map((text, i) => ({
+      type: 'section' as const,
+      block_id: i === 0 ? `b|${rev}` : `b${i + 1}|${rev}`,
+      text: { type: 'mrkdwn' as const, text },
+    })),
     {
       type: 'context',
       block_id: `c|${rev}`,
@@ -235,19 +241,7 @@ export function buildReminderCard(
       type: 'actions',
       block_id: actionsBlockId(reminder.id, reminder.status, reminder.draftVersion),
       elements: [
-        {
-          type: 'button',
-          action_id: ACTION_APPROVE,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve & send' },
-          value: reminder.id,
-          confirm: {
-            title: { type: 'plain_text', text: 'Send this reminder?' },
-            text: { type: 'plain_text', text: truncateText(`It goes to ${to} now.`, 280) },
-            confirm: { type: 'plain_text', text: 'Send' },
-            deny: { type: 'plain_text', text: 'Not yet' },
-          },
-        },
+        ...(whole ? [approveButton(reminder.id, to)] : []),
         {
           type: 'button',
           action_id: ACTION_EDIT,
@@ -309,13 +303,6 @@ export function buildReminderCard(
   return { text: clip(text, 3_000), blocks };
 }
 
-function quote(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => `>${l}`)
-    .join('\n');
-}
-
 /**
  * A line diff between two draft versions for the card's thread (longest common subsequence over lines,
  * which is plenty for emails of at most a few dozen lines).
@@ -348,4 +335,51 @@ export function draftDiff(before: CardDraft, after: CardDraft, maxChars = 2_800)
   }
   if (out.length === 0) return 'No change to the text.';
   return truncateText(out.join('\n'), maxChars);
+}
+
+/**
+ * The body, escaped and quoted, packed into sections of at most SECTION_CHARS, splitting between lines (or, for
+ * a single line longer than a section, between words or characters, never inside an escape). All of it shows.
+ */
+export function bodySections(body: string): string[] {
+  const pieces: string[] = [];
+  for (const line of body.split('\n')) {
+    let rest = `>${escapeMrkdwn(line)}`;
+    while (rest.length > SECTION_CHARS) {
+      let cut = rest.lastIndexOf(' ', SECTION_CHARS);
+      if (cut < SECTION_CHARS / 2) cut = SECTION_CHARS;
+      const amp = rest.lastIndexOf('&', cut);
+      if (amp > cut - 6 && rest.indexOf(';', amp) >= cut) cut = amp;
+      if (/[\uD800-\uDBFF]/.test(rest[cut - 1] ?? '')) cut -= 1;
+      pieces.push(rest.slice(0, cut));
+      rest = `>${rest.slice(cut)}`;
+    }
+    pieces.push(rest);
+  }
+  const sections: string[] = [];
+  let current = '';
+  for (const p of pieces) {
+    if (current && current.length + 1 + p.length > SECTION_CHARS) {
+      sections.push(current);
+      current = p;
+    } else current = current ? `${current}\n${p}` : p;
+  }
+  if (current) sections.push(current);
+  return sections;
+}
+
+function approveButton(reminderId: string, to: string): Block {
+  return {
+    type: 'button',
+    action_id: ACTION_APPROVE,
+    style: 'primary',
+    text: { type: 'plain_text', text: 'Approve & send' },
+    value: reminderId,
+    confirm: {
+      title: { type: 'plain_text', text: 'Send this reminder?' },
+      text: { type: 'plain_text', text: truncateText(`It goes to ${to} now.`, 280) },
+      confirm: { type: 'plain_text', text: 'Send' },
+      deny: { type: 'plain_text', text: 'Not yet' },
+    },
+  };
 }
