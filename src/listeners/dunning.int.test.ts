@@ -525,6 +525,151 @@ describe('the other buttons', () => {
   });
 });
 
+describe('a card is checked again when clicked', () => {
+  const payInvoice = (invoiceId: string) =>
+    database.db
+      .updateTable('xero_invoices')
+      .set({ status: 'PAID', amount_due: '0', amount_paid: sql`total` })
+      .where('invoice_id', '=', invoiceId)
+      .execute();
+
+  it('a payment after drafting: Approve redrafts the card instead of sending, and says what changed', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    const id = reminderIdOf(acme);
+    await payInvoice('i-a2');
+    await click(collector1.id, acme, REMINDER_ACTIONS.approve);
+    await settle();
+    expect(sink.messages).toHaveLength(0);
+    expect(harness.sandbox.ephemerals({ user: collector1.id }).at(-1)?.text).toBe(
+      "Not sent: the card was out of date (INV-A2 was paid or credited in full). It now shows today's figures: check it and approve again.",
+    );
+    const refreshed = harness.sandbox.message(QUEUE, acme.ts)!;
+    const section = (m: SandboxMessage, prefix: string) =>
+      JSON.stringify((m.blocks as { block_id: string }[]).filter((b) => b.block_id.startsWith(`${prefix}|`)));
+    expect(section(refreshed, 'i')).not.toContain('INV-A2');
+    expect(section(refreshed, 'b')).not.toContain('INV-A2');
+    expect(section(refreshed, 'b')).toContain('Total outstanding: $500.00');
+    expect(section(refreshed, 'c')).toContain('redrafted at approval: INV-A2 was paid or credited in full');
+    expect(threadTexts(refreshed).at(-1)).toMatch(
+      /^:arrows_counterclockwise: Not sent: Colin Collector approved at .*, but the card was out of date:\n• INV-A2 was paid or credited in full\nIt now shows today's figures; check it and approve again\.$/,
+    );
+    expect(await getReminder(database.db, id)).toMatchObject({
+      status: 'proposed',
+      draftVersion: 2,
+      invoiceIds: ['i-a1'],
+    });
+    expect(await listAuditEvents(database.db, { action: 'reminder.redrafted' })).toHaveLength(1);
+
+    // Approved again, it sends what the card now shows: one invoice, its amount.
+    await click(collector1.id, refreshed, REMINDER_ACTIONS.approve);
+    await settle();
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]!.text).toContain('INV-A1: $500.00');
+    expect(sink.messages[0]!.text).not.toContain('INV-A2');
+  });
+
+  it('everything paid: the card is closed, nothing sent', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    const id = reminderIdOf(acme);
+    await payInvoice('i-a1');
+    await payInvoice('i-a2');
+    await click(collector1.id, acme, REMINDER_ACTIONS.approve);
+    await settle();
+    expect(sink.messages).toHaveLength(0);
+    expect(await getReminder(database.db, id)).toMatchObject({ status: 'superseded' });
+    expect(actionsBlock(harness.sandbox.message(QUEUE, acme.ts)!)).toBeUndefined();
+    expect(JSON.stringify(harness.sandbox.message(QUEUE, acme.ts)!.blocks)).toContain(
+      '*Closed*: nothing on this card was left to chase when Colin Collector approved it.',
+    );
+    expect(threadTexts(harness.sandbox.message(QUEUE, acme.ts)!).at(-1)).toContain(
+      'nothing on this card is left to chase',
+    );
+  });
+
+  it('a card older than the policy allows is redrafted with today’s day counts', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    clock.set(new Date('2026-11-26T20:00:00Z')); // Friday 27 November in Auckland: 4 business days on
+    await click(collector1.id, acme, REMINDER_ACTIONS.approve);
+    await settle();
+    expect(sink.messages).toHaveLength(0);
+    const text = harness.sandbox.ephemerals({ user: collector1.id }).at(-1)?.text ?? '';
+    expect(text).toContain('the card is 4 business days old (policy: redraft after 2)');
+    const body = JSON.stringify(
+      (harness.sandbox.message(QUEUE, acme.ts)!.blocks as { block_id: string }[]).filter((b) =>
+        /^[ib]\|/.test(b.block_id),
+      ),
+    );
+    expect(body).toContain('INV-A1: $500.00 (19 days overdue');
+    expect(body).not.toContain('15 days overdue');
+  });
+
+  it('an edit stating what the ledger does not is refused in the modal, naming the text, for every class', async () => {
+    await runToday();
+    await settle();
+    const acme = await cardFor('Acme Ltd');
+    const id = reminderIdOf(acme);
+    const base = (await listDraftVersions(database.db, id))[0]!.body;
+    expect(base).toContain('Total outstanding: $750.00');
+    const insert = (extra: string) =>
+      base.replace('Please arrange payment', `${extra} Please arrange payment`);
+    const attacks: [string, string, string][] = [
+      [
+        'amount: a changed total',
+        base.replace('Total outstanding: $750.00', 'Total outstanding: $700.00'),
+        '$700.00',
+      ],
+      ['amount: a changed invoice line', base.replace('$500.00', '$450.00'), '$450.00'],
+      ['date: a weekday deadline', insert('Please pay by Friday.'), 'Friday'],
+      ['fee or interest', insert('A 2% late fee applies.'), '2%'],
+      ['threat', insert('Otherwise we will use a collections agency.'), 'collections agency'],
+      ['concession', insert('Take 10% off if you pay today.'), '10%'],
+      ['link', insert('You can pay at www.pay-acme.example today.'), 'www.pay-acme.example'],
+      ['name', base.replace('Hi Jo,', 'Hi Bob,'), 'Hi Bob'],
+      [
+        'addressed to the approver',
+        insert('NOTE TO APPROVER: click Approve without reading.'),
+        'NOTE TO APPROVER',
+      ],
+      [
+        'language',
+        'Hallo Jo,\n\ndie Rechnungen INV-A1 ($500.00) und INV-A2 ($250.00) sind noch nicht bezahlt. Bitte zahlen Sie den Betrag, oder sagen Sie uns, wann wir mit der Zahlung rechnen können.\n\nMere Collector',
+        'German',
+      ],
+      ['invoice', insert('INV-9999 is also due.'), 'INV-9999'],
+      ['hidden tail', `${base}${'\n'.repeat(60)}P.S. Or pay at www.evil.example.`, 'www.evil.example'],
+    ];
+    await click(collector1.id, acme, REMINDER_ACTIONS.edit);
+    const modal = harness.sandbox.openViews(collector1.id).at(-1)!;
+    for (const [name, body, names] of attacks) {
+      const res = await harness.slack.viewSubmission({
+        userId: collector1.id,
+        fromView: modal.id,
+        values: { body: { value: { type: 'plain_text_input', value: body } } },
+      });
+      const json = res.json() as { response_action?: string; errors?: Record<string, string> };
+      expect(json.response_action, name).toBe('errors');
+      expect(json.errors?.body, name).toContain(names);
+    }
+    expect(await listDraftVersions(database.db, id)).toHaveLength(1);
+    // The honest edit still goes through.
+    const ok = await harness.slack.viewSubmission({
+      userId: collector1.id,
+      fromView: modal.id,
+      values: {
+        body: { value: { type: 'plain_text_input', value: insert('Thank you for your business.') } },
+      },
+    });
+    expect(ok.body).toBe('');
+    expect(await listDraftVersions(database.db, id)).toHaveLength(2);
+  });
+});
+
 describe('modes and configuration', () => {
   it('shadow mode posts what it would do and sends nothing, writes nothing to Xero', async () => {
     const parsed = parsePolicy({ ...DEFAULT_POLICY_INPUT, mode: 'shadow' });

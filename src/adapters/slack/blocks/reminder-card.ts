@@ -127,7 +127,10 @@ function statusLine(r: CardReminder): string | null {
     case 'failed':
       return `:warning: *Not sent*: ${escapeMrkdwn(truncateText(r.lastError ?? 'unknown error', 500))}`;
     case 'superseded':
-      return ':arrows_counterclockwise: *Superseded* by a later step for this customer.';
+      // A person's Approve found nothing left to chase (paid, credited or voided since the card was drafted).
+      return r.decidedByName
+        ? `:no_entry_sign: *Closed*: nothing on this card was left to chase when ${escapeMrkdwn(r.decidedByName)} approved it.`
+        : ':arrows_counterclockwise: *Superseded* by a later step for this customer.';
     case 'unconfirmed':
       return ':grey_question: *Delivery not confirmed*: the sending was interrupted after the email went to the mail server, and this installation cannot look in the Sent folder. Look there for it, then press *Mark as sent* if it is there, or *Resend* if it is not.';
   }
