@@ -52,7 +52,9 @@ describe('logs at LOG_LEVEL=debug', () => {
       .selectFrom('reminders')
       .select(['id', 'recipients', 'slack_channel', 'slack_ts'])
       .where('status', '=', 'proposed')
+      .where('contact_id', '=', 'c-acme')
       .execute();
+    // Acme's card: the edit below states its invoices (an edit is vouched against the card's ledger figures).
     const card = reminders.find((r) => r.slack_ts)!;
     const drafts = await db.selectFrom('reminder_drafts').select(['subject', 'body']).execute();
 

@@ -6,17 +6,19 @@ import type { Decision } from '../../use-cases/decide-reminder.js';
 import { decisionDeps, tellUser } from '../dunning-deps.js';
 
 /**
- * Approve & send, Skip and the Snooze date picker: ack at once, then decide. The card itself is refreshed by
- * the outbox (chat.update + a line in its thread); the clicker hears back only when the click did nothing.
+ * Approve & send, Skip, the Snooze date picker, Mark as sent and Resend: decide, then ack. Recording first means a
+ * process killed between the two leaves Slack without its 200, so the clicker sees the click fail and clicks
+ * again (and hears "someone got there first" if it had been recorded); acking first lost such clicks silently.
+ * Deciding takes milliseconds, well inside Slack's three seconds. The card itself is refreshed by the outbox
+ * (chat.update + a line in its thread); the clicker hears back only when the click did nothing.
  */
 export function registerDecisionButtons(app: App, ctx: AppContext): void {
   const decide = async (
     body: BlockAction,
     reminderId: string | null,
     decision: Decision,
-    client: Parameters<typeof tellUser>[0],
-  ) => {
-    if (!reminderId) return;
+  ): Promise<string | null> => {
+    if (!reminderId) return null;
     let message: string | null;
     try {
       message = (await decideFromSlack(decisionDeps(ctx), { reminderId, userId: body.user.id, decision }))
@@ -30,17 +32,21 @@ export function registerDecisionButtons(app: App, ctx: AppContext): void {
       message =
         'Your click could not be recorded just now, so nothing happened. Please try again in a moment.';
     }
-    await tellUser(client, body.channel?.id, body.user.id, message).catch((err: unknown) =>
+    return message;
+  };
+  const tell = (body: BlockAction, client: Parameters<typeof tellUser>[0], message: string | null) =>
+    tellUser(client, body.channel?.id, body.user.id, message).catch((err: unknown) =>
       ctx.log.warn({ err, code: 'SLACK_TELL_USER_FAILED' }, 'could not tell the clicker'),
     );
-  };
   app.action<BlockAction<ButtonAction>>(REMINDER_ACTIONS.approve, async ({ ack, body, action, client }) => {
+    const message = await decide(body, action.value ?? null, { kind: 'approve' });
     await ack();
-    await decide(body, action.value ?? null, { kind: 'approve' }, client);
+    await tell(body, client, message);
   });
   app.action<BlockAction<ButtonAction>>(REMINDER_ACTIONS.skip, async ({ ack, body, action, client }) => {
+    const message = await decide(body, action.value ?? null, { kind: 'skip' });
     await ack();
-    await decide(body, action.value ?? null, { kind: 'skip' }, client);
+    await tell(body, client, message);
   });
   // An unconfirmed send: the collector looked in the Sent folder.
   for (const [actionId, resolution] of [
@@ -48,8 +54,7 @@ export function registerDecisionButtons(app: App, ctx: AppContext): void {
     [REMINDER_ACTIONS.resend, 'resend'],
   ] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      if (!action.value) return;
+      if (!action.value) return void (await ack());
       let message: string | null;
       try {
         ({ message } = await resolveUnconfirmedFromSlack(decisionDeps(ctx), {
@@ -62,20 +67,20 @@ export function registerDecisionButtons(app: App, ctx: AppContext): void {
         message =
           'Your click could not be recorded just now, so nothing happened. Please try again in a moment.';
       }
-      await tellUser(client, body.channel?.id, body.user.id, message).catch(() => undefined);
+      await ack();
+      await tell(body, client, message);
     });
   }
   app.action<BlockAction<DatepickerAction>>(
     REMINDER_ACTIONS.snooze,
     async ({ ack, body, action, client }) => {
+      if (!action.selected_date) return void (await ack());
+      const message = await decide(body, reminderIdFromBlockId(action.block_id), {
+        kind: 'snooze',
+        until: action.selected_date,
+      });
       await ack();
-      if (!action.selected_date) return;
-      await decide(
-        body,
-        reminderIdFromBlockId(action.block_id),
-        { kind: 'snooze', until: action.selected_date },
-        client,
-      );
+      await tell(body, client, message);
     },
   );
 }
