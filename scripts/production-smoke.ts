@@ -20,6 +20,7 @@ import { startSmtpSink } from '../src/sandbox/mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS as SLACK, startSlackSandbox } from '../src/sandbox/slack/index.js';
 import { createSlackRequestClient } from '../src/sandbox/slack/signed-client.js';
 import { signWebhookBody, startXeroSandbox } from '../src/sandbox/xero/index.js';
+import { sandboxServiceEnv } from './sandbox-service-env.js';
 
 const run = promisify(execFile);
 const argv = process.argv.slice(2);
@@ -84,23 +85,13 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   LOG_LEVEL: 'info',
-  XERO_CLIENT_ID: xero.clientId,
-  XERO_CLIENT_SECRET: xero.clientSecret,
-  XERO_WEBHOOK_KEY: xero.webhookKey,
-  XERO_API_URL: xero.apiBasePath,
-  XERO_AUTHORIZE_URL: xero.authorizeUrl,
-  XERO_TOKEN_URL: xero.tokenUrl,
-  XERO_CONNECTIONS_URL: xero.connectionsUrl,
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: signingSecret,
-  SLACK_API_URL: slack.apiUrl,
-  SLACK_MANAGERS: SLACK.users.manager.id,
-  SLACK_COLLECTORS: SLACK.users.manager.id,
-  SLACK_DIGEST_CHANNEL: SLACK.channels.digest.id,
-  SLACK_QUEUE_CHANNEL: SLACK.channels.queue.id,
-  SLACK_ESCALATION_CHANNEL: SLACK.channels.escalations.id,
-  SMTP_URL: mail.url,
-  MAIL_FROM: 'Accounts <ar@smoke.example>',
+  ...sandboxServiceEnv({
+    xero,
+    slack,
+    signingSecret,
+    smtpUrl: mail.url,
+    mailFrom: 'Accounts <ar@smoke.example>',
+  }),
 };
 
 console.log(`service: node dist/src/main.js in ${appDir} (NODE_ENV=production, port ${port})`);

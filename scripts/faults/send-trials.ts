@@ -95,8 +95,8 @@ export async function click(
 }
 
 /**
- * Waits until every clicked card has been decided (Bolt acks a click before the decision is recorded, so a busy
- * machine can answer 200 first) and no send or History note is still to be done (dead ones count as done).
+ * Waits until every clicked card has been decided (a click the service never recorded stays 'proposed' and shows as
+ * lost) and no send or History note is still to be done (dead ones count as done).
  */
 export async function settle(stack: Stack, cards: readonly Card[], timeoutMs: number): Promise<boolean> {
   const ids = cards.map((c) => c.reminderId);

@@ -15,13 +15,13 @@ import pg from 'pg';
 import { type SmtpSink, startSmtpSink } from '../../src/sandbox/mail/smtp-sink.js';
 import {
   type RateLimitOptions,
-  SANDBOX_DEFAULTS as SLACK,
   type SlackSandbox,
   startSlackSandbox,
 } from '../../src/sandbox/slack/index.js';
 import { createSlackRequestClient, type SlackRequestClient } from '../../src/sandbox/slack/signed-client.js';
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from '../../src/sandbox/xero/index.js';
 import { type Dovecot, startDovecot } from '../../src/testing/dovecot.js';
+import { sandboxServiceEnv } from '../sandbox-service-env.js';
 
 const run = promisify(execFile);
 export const MAILBOX_USER = 'ar';
@@ -130,23 +130,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     DATABASE_URL: dbUrl.toString(),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
-    XERO_CLIENT_ID: xero.clientId,
-    XERO_CLIENT_SECRET: xero.clientSecret,
-    XERO_WEBHOOK_KEY: xero.webhookKey,
-    XERO_API_URL: xero.apiBasePath,
-    XERO_AUTHORIZE_URL: xero.authorizeUrl,
-    XERO_TOKEN_URL: xero.tokenUrl,
-    XERO_CONNECTIONS_URL: xero.connectionsUrl,
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_MANAGERS: SLACK.users.manager.id,
-    SLACK_COLLECTORS: SLACK.users.manager.id,
-    SLACK_DIGEST_CHANNEL: SLACK.channels.digest.id,
-    SLACK_QUEUE_CHANNEL: SLACK.channels.queue.id,
-    SLACK_ESCALATION_CHANNEL: SLACK.channels.escalations.id,
-    SMTP_URL: mail.url,
-    MAIL_FROM: 'Accounts <ar@fault.example>',
+    ...sandboxServiceEnv({
+      xero,
+      slack,
+      signingSecret,
+      smtpUrl: mail.url,
+      mailFrom: 'Accounts <ar@fault.example>',
+    }),
     ...(dovecot ? { IMAP_URL: dovecot.urlFor(MAILBOX_USER) } : {}),
     ...options.env,
   };

@@ -33,20 +33,24 @@ export interface FreshnessInput {
 export type Freshness =
   | { readonly kind: 'fresh' }
   /** Redraft from `facts` (today's) and ask again; `facts` is null when nothing is left to chase. */
-  | {
-      readonly kind: 'stale';
-      readonly changes: readonly string[];
-      readonly facts: DraftFacts | null;
-      /** The ids of `facts.invoices`, in order. */
-      readonly openInvoiceIds: readonly string[];
-    };
+  | ({ readonly kind: 'stale' } & InvoicesToday);
+
+/** The card's invoices as the ledger holds them today, and what changed since the draft. */
+export interface InvoicesToday {
+  readonly changes: readonly string[];
+  /** The drafted facts as of today (open invoices, today's amounts and day counts); null: nothing to chase. */
+  readonly facts: DraftFacts | null;
+  /** The ids of `facts.invoices`, in order. */
+  readonly openInvoiceIds: readonly string[];
+}
 
 /**
- * At Approve, a card is held against today's ledger: an invoice paid, credited, voided or changed, a newer card
- * for the customer, a card older than the policy allows, or a text no longer true today ("due today" four days
- * later, "262 days overdue" at 266) each make it stale, and a stale card is redrafted instead of sent.
+ * Holds the drafted invoices against the ledger: paid, credited, voided or changed ones are named; what is still
+ * open is restated as of today. An edit is vouched against these facts; Approve also uses them to redraft.
  */
-export function cardFreshness(input: FreshnessInput): Freshness {
+export function invoicesToday(
+  input: Pick<FreshnessInput, 'drafted' | 'invoiceIds' | 'now' | 'asOf'>,
+): InvoicesToday {
   const { drafted, asOf } = input;
   const locale = drafted.locale ?? 'en-NZ';
   const changes: string[] = [];
@@ -56,7 +60,7 @@ export function cardFreshness(input: FreshnessInput): Freshness {
     const id = input.invoiceIds[i];
     const now = id ? input.now.get(id) : null;
     const money = (amount: string) => formatMoney(amount, was.currency, locale);
-    if (!now || now.status === 'VOIDED' || now.status === 'DELETED') {
+    if (!id || !now || now.status === 'VOIDED' || now.status === 'DELETED') {
       changes.push(`${was.number} was voided or removed in Xero`);
       return;
     }
@@ -78,22 +82,35 @@ export function cardFreshness(input: FreshnessInput): Freshness {
       dueDate: now.dueDate,
       daysOverdue: daysBetween(now.dueDate, asOf),
     });
-    openInvoiceIds.push(id!);
+    openInvoiceIds.push(id);
   });
+  const facts =
+    open.length > 0 && (drafted.purpose === 'upcoming' || open.some((i) => i.daysOverdue > 0))
+      ? { ...drafted, asOf, invoices: open }
+      : null;
+  if (facts === null && open.length > 0) changes.push('nothing on the card is overdue any more');
+  return { changes, facts, openInvoiceIds };
+}
+
+/**
+ * At Approve, a card is held against today's ledger: an invoice paid, credited, voided or changed, a newer card
+ * for the customer, a card older than the policy allows, or a text no longer true today ("due today" four days
+ * later, "262 days overdue" at 266) each make it stale, and a stale card is redrafted instead of sent.
+ */
+export function cardFreshness(input: FreshnessInput): Freshness {
+  const today = invoicesToday(input);
+  const changes = [...today.changes];
   if (input.newerCard) changes.push('a newer card exists for this customer');
   if (input.businessDaysOld > input.staleAfterBusinessDays) {
     changes.push(
       `the card is ${input.businessDaysOld} business days old (policy: redraft after ${input.staleAfterBusinessDays})`,
     );
   }
-  const today: DraftFacts | null =
-    open.length > 0 && (drafted.purpose === 'upcoming' || open.some((i) => i.daysOverdue > 0))
-      ? { ...drafted, asOf, invoices: open }
-      : null;
-  if (today === null && open.length > 0) changes.push('nothing on the card is overdue any more');
-  if (changes.length === 0 && today && input.draft) {
-    const check = checkDraftAgainstLedger(input.draft, today);
+  if (changes.length === 0 && today.facts && input.draft) {
+    const check = checkDraftAgainstLedger(input.draft, today.facts);
     if (!check.ok) changes.push(`the text is no longer true today: ${check.problems.join('; ')}`);
   }
-  return changes.length === 0 ? { kind: 'fresh' } : { kind: 'stale', changes, facts: today, openInvoiceIds };
+  return changes.length === 0
+    ? { kind: 'fresh' }
+    : { kind: 'stale', changes, facts: today.facts, openInvoiceIds: today.openInvoiceIds };
 }

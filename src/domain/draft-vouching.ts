@@ -133,18 +133,20 @@ function ordinalSuffix(n: number): string {
 
 function renderFacts(facts: DraftFacts): Rendering[] {
   const locale = facts.locale ?? 'en-NZ';
-  const byText = new Map<string, { kind: Rendering['kind']; owners: Set<string>; total: boolean }>();
+  // One rendering per kind and text (any case); an amount two invoices share belongs to both.
+  const byText = new Map<
+    string,
+    { text: string; kind: Rendering['kind']; owners: Set<string>; total: boolean }
+  >();
   const add = (text: string, kind: Rendering['kind'], owner: string | null, total = false) => {
     const t = text.trim();
     if (t.length === 0) return;
     const key = `${kind}\u0000${t.toLowerCase()}`;
-    const entry = byText.get(key) ?? { kind, owners: new Set<string>(), total: false };
+    const entry = byText.get(key) ?? { text: t, kind, owners: new Set<string>(), total: false };
     if (owner) entry.owners.add(owner);
     entry.total ||= total;
     byText.set(key, entry);
-    renderingText.set(key, t);
   };
-  const renderingText = new Map<string, string>();
 
   const totals = totalsByCurrency(facts.invoices);
   for (const i of facts.invoices) {
@@ -165,12 +167,7 @@ function renderFacts(facts: DraftFacts): Rendering[] {
   }
   for (const name of nameFacts(facts)) add(name, 'name', null);
 
-  return [...byText.entries()].map(([key, e]) => ({
-    text: renderingText.get(key)!,
-    kind: e.kind,
-    owners: e.owners,
-    total: e.total || (n === 1 && e.kind === 'amount'),
-  }));
+  return [...byText.values()].map((e) => ({ ...e, total: e.total || (n === 1 && e.kind === 'amount') }));
 }
 
 /** The names the product rendered: the customer, the contact, the sender and the company. */
@@ -530,8 +527,8 @@ const DAYS_OVERDUE =
 const DAYS_TO_GO = /(?<=\bdue in )(\d+)(?= days?\b)/gi;
 
 /**
- * Day counts the ledger vouches for ("22 days overdue", "due in 3 days"), masked before the digit scan; a count
- * the ledger does not hold is left for the scan to refuse, with what the ledger says.
+ * Day counts ("22 days overdue", "due in 3 days"), masked before the digit scan: one the ledger holds belongs to
+ * its invoices; one it does not is refused here, saying what the ledger holds.
  */
 function dayCountMatches(text: string, facts: DraftFacts, problems: string[]): Match[] {
   const out: Match[] = [];
@@ -545,16 +542,16 @@ function dayCountMatches(text: string, facts: DraftFacts, problems: string[]): M
       const n = Number(m[0]);
       const start = m.index ?? 0;
       const own = owners.get(n);
-      if (own) {
-        out.push({
-          start,
-          end: start + m[0].length,
-          rendering: { text: m[0], kind: 'count', owners: own, total: false },
-        });
-      } else {
+      if (!own) {
         const real = [...owners.keys()].map((d) => `${d}`).join(', ');
         problems.push(`"${n} days" ${what} is not what the ledger says today${real ? ` (${real})` : ''}`);
       }
+      // Masked either way: a wrong count is reported once, here, with what the ledger says.
+      out.push({
+        start,
+        end: start + m[0].length,
+        rendering: { text: m[0], kind: 'count', owners: own ?? new Set(), total: false },
+      });
     }
   };
   scan(DAYS_OVERDUE, (d) => (d > 0 ? d : null), 'overdue');
@@ -573,6 +570,12 @@ export function checkDraftAgainstLedger(draft: ReminderDraft, facts: DraftFacts)
   const problems: string[] = [];
 
   const rendered = findRenderings(text, renderFacts(facts));
+  // What the text does (fees, threats, another language) first: it matters more than any one figure.
+  const namesMasked = mask(
+    text,
+    rendered.filter((m) => m.rendering.kind === 'name'),
+  );
+  problems.push(...policyProblems(namesMasked, facts));
   const days = dayCountMatches(text, facts, problems).filter(
     (d) => !rendered.some((r) => d.start < r.end && d.end > r.start),
   );
@@ -590,15 +593,6 @@ export function checkDraftAgainstLedger(draft: ReminderDraft, facts: DraftFacts)
 
   problems.push(...placementProblems(text, factsMasked, matches, facts));
   problems.push(...nameProblems(body, masked, subject.length + 1, facts));
-  problems.push(
-    ...policyProblems(
-      mask(
-        text,
-        rendered.filter((m) => m.rendering.kind === 'name'),
-      ),
-      facts,
-    ),
-  );
 
   const upper = text.toUpperCase();
   for (const i of facts.invoices) {

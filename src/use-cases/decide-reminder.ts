@@ -5,7 +5,6 @@ import {
   currentDraft,
   getDunningPolicy,
   getReminder,
-  hasNewerOpenCard,
   listActiveHolds,
   type ReminderRow,
   transitionReminder,
@@ -17,8 +16,7 @@ import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { type DecisionNote, decisionNote } from '../domain/audit-notes.js';
 import { businessDaysBetween } from '../domain/business-calendar.js';
-import { daysBetween } from '../domain/calendar.js';
-import { cardFreshness, type Freshness } from '../domain/card-freshness.js';
+import { cardFreshness, type Freshness, type InvoiceNow, invoicesToday } from '../domain/card-freshness.js';
 import { contactBlock } from '../domain/contact-guard.js';
 import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import { calendarOf } from '../domain/dunning-planner.js';
@@ -28,7 +26,6 @@ import {
   CARD_BODY_BUDGET,
   cardBodyLength,
   type DraftFacts,
-  type ReminderDraft,
   ReminderDraftSchema,
   renderTemplate,
   type TemplateKey,
@@ -130,25 +127,17 @@ export async function decideReminder(
   const to = STATUS_AFTER[decision.kind];
   return db.transaction().execute(async (trx) => {
     if (decision.kind === 'approve' && before.mode !== 'shadow') {
-      const blocked = await approvalBlock(trx, before, input.asOf);
-      if (blocked)
-        return { kind: 'invalid', reason: `not sent: ${blocked}. Snooze or skip this card instead` };
+      const gate = await approvalGate(trx, before, input.asOf);
+      if (gate.kind === 'blocked') return { kind: 'invalid', reason: gate.reason };
       const current = (await getReminder(trx, before.id))!;
       if (!from.includes(current.status)) return { kind: 'already-decided', reminder: current };
-      const text = await currentDraft(trx, before.id);
-      if (text && cardBodyLength(text.body) > CARD_BODY_BUDGET) {
-        return {
-          kind: 'invalid',
-          reason: 'the draft is too long to show in full on the card: shorten it with Edit first',
-        };
-      }
-      const view = await todaysView(trx, current, input.asOf);
-      if (view?.freshness.kind === 'stale')
-        return redraft(trx, current, actor, view, from, {
+      if (gate.kind === 'stale') {
+        return redraft(trx, current, actor, gate, from, {
           now,
           asOf: input.asOf,
           hashInputs: input.hashInputs,
         });
+      }
     }
     const claimed = await transitionReminder(trx, before.id, from, to, {
       now,
@@ -254,12 +243,22 @@ async function editDraft(
     };
   }
   // A collector writes the words; the figures are still the ledger's, as of today.
-  const view = await todaysView(db, before, asOf, parsed.data);
-  if (view?.card.draftFacts) {
-    const today = view.freshness.kind === 'stale' ? view.freshness.facts : todayFacts(view.drafted, asOf);
-    const check = today ? checkDraftAgainstLedger(parsed.data, today) : null;
-    if (!today) return { kind: 'invalid', reason: 'nothing on this card is left to chase: skip it instead' };
-    if (check && !check.ok) return { kind: 'invalid', reason: check.problems.join('; ') };
+  const ledger = await loadCardLedger(db, before);
+  if (ledger?.card.draftFacts) {
+    const { facts } = invoicesToday({
+      drafted: ledger.drafted,
+      invoiceIds: ledger.invoiceIds,
+      now: ledger.now,
+      asOf,
+    });
+    if (!facts) return { kind: 'invalid', reason: 'nothing on this card is left to chase: skip it instead' };
+    const check = checkDraftAgainstLedger(parsed.data, facts);
+    if (!check.ok) {
+      return {
+        kind: 'invalid',
+        reason: `the customer would read what the ledger does not say: ${listProblems(check.problems)}`,
+      };
+    }
   }
   const bad = [...(edit.to ?? []), ...(edit.cc ?? [])].filter((a) => !EMAIL.test(a));
   if (bad.length) return { kind: 'invalid', reason: `not an email address: ${bad.join(', ')}` };
@@ -325,28 +324,45 @@ async function editDraft(
   });
 }
 
+const UNDECIDED: readonly ReminderRow['status'][] = ['proposed', 'escalated'];
+
+type ApprovalGate =
+  | { readonly kind: 'clear' }
+  | { readonly kind: 'blocked'; readonly reason: string }
+  | {
+      readonly kind: 'stale';
+      readonly stale: Extract<Freshness, { kind: 'stale' }>;
+      readonly ledger: CardLedger;
+      readonly templates: Awaited<ReturnType<typeof getDunningPolicy>>['templates'];
+    };
+
 /**
- * The contact rules again at Approve, across the customer's cards (`domain/contact-guard.ts`). The customer's
- * reminder rows are locked first, so two cards approved in the same second are decided one after the other.
+ * Everything Approve checks before a send, in one pass over the database. The customer's reminder rows are locked
+ * first, so two cards approved in the same second are decided one after the other. Then the contact rules across
+ * the customer's cards (`domain/contact-guard.ts`), a body the card can show whole, and the card held against
+ * today's ledger (`domain/card-freshness.ts`).
  */
-async function approvalBlock(
+async function approvalGate(
   trx: Transaction<DB>,
   reminder: ReminderRow,
   asOf: IsoDate,
-): Promise<string | null> {
-  const others = await trx
+): Promise<ApprovalGate> {
+  const rows = await trx
     .selectFrom('reminders')
-    .select(['id', 'status', 'plan_date'])
+    .select(['id', 'status', 'plan_date', 'created_at'])
     .where('org_id', '=', reminder.orgId)
     .where('contact_id', '=', reminder.contactId)
     .forUpdate()
     .execute();
-  const [{ policy }, holds] = await Promise.all([
+  const [{ policy, templates }, holds, draft, ledger] = await Promise.all([
     getDunningPolicy(trx, reminder.orgId),
     listActiveHolds(trx, reminder.orgId, reminder.contactId),
+    currentDraft(trx, reminder.id),
+    loadCardLedger(trx, reminder),
   ]);
-  const rest = others.filter((r) => r.id !== reminder.id);
-  return contactBlock({
+  const self = rows.find((r) => r.id === reminder.id);
+  const rest = rows.filter((r) => r.id !== reminder.id);
+  const blocked = contactBlock({
     asOf,
     minDaysBetweenContacts: policy.minDaysBetweenContacts,
     contactedOn: rest.filter((r) => ['sent', 'unconfirmed'].includes(r.status)).map((r) => r.plan_date),
@@ -354,36 +370,52 @@ async function approvalBlock(
     doNotContact:
       policy.doNotContact.includes(reminder.contactId) || holds.some((h) => h.kind === 'do_not_contact'),
   });
+  if (blocked) return { kind: 'blocked', reason: `not sent: ${blocked}. Snooze or skip this card instead` };
+  if (draft && cardBodyLength(draft.body) > CARD_BODY_BUDGET) {
+    return {
+      kind: 'blocked',
+      reason: 'the draft is too long to show in full on the card: shorten it with Edit first',
+    };
+  }
+  if (!ledger) return { kind: 'clear' };
+  const freshness = cardFreshness({
+    drafted: ledger.drafted,
+    invoiceIds: ledger.invoiceIds,
+    now: ledger.now,
+    // Cards drafted before their facts were stored are checked on their invoices only.
+    draft: ledger.card.draftFacts && draft ? { subject: draft.subject, body: draft.body } : null,
+    asOf,
+    businessDaysOld: businessDaysBetween(
+      ledger.card.draftedOn ?? reminder.planDate,
+      asOf,
+      calendarOf(policy),
+    ),
+    staleAfterBusinessDays: policy.cardStaleBusinessDays,
+    newerCard: rest.some(
+      (r) => UNDECIDED.includes(r.status) && self !== undefined && r.created_at > self.created_at,
+    ),
+  });
+  return freshness.kind === 'stale'
+    ? { kind: 'stale', stale: freshness, ledger, templates }
+    : { kind: 'clear' };
 }
 
-interface TodaysView {
+/** A card's stored facts and its invoices as the ledger holds them now. Null for a card without stored facts. */
+interface CardLedger {
   readonly card: ReminderCardFacts;
   readonly drafted: DraftFacts;
-  readonly freshness: Freshness;
-  readonly templates: Awaited<ReturnType<typeof getDunningPolicy>>['templates'];
-  readonly rates: ReadonlyMap<string, string | null>;
+  readonly invoiceIds: readonly string[];
+  readonly now: ReadonlyMap<string, InvoiceNow & { readonly currencyRate: string | null }>;
 }
 
-/**
- * The card held against today's ledger (`domain/card-freshness.ts`): its invoices now, a newer card for the
- * customer, its age in business days, and whether its text is still true. Null for a card without stored facts.
- */
-async function todaysView(
+async function loadCardLedger(
   db: Parameters<typeof getReminderFacts>[0],
   reminder: ReminderRow,
-  asOf: IsoDate,
-  draft: ReminderDraft | null = null,
-): Promise<TodaysView | null> {
+): Promise<CardLedger | null> {
   const card = await getReminderFacts(db, reminder.id);
   if (!card) return null;
-  const ids = card.invoices.map((i) => i.invoiceId);
-  const [{ policy, templates }, now, newerCard, text] = await Promise.all([
-    getDunningPolicy(db, reminder.orgId),
-    loadInvoicesNow(db, reminder.orgId, ids),
-    hasNewerOpenCard(db, reminder),
-    draft ? Promise.resolve(draft) : currentDraft(db, reminder.id),
-  ]);
-  // Cards drafted before facts were stored are checked on their invoices only.
+  const invoiceIds = card.invoices.map((i) => i.invoiceId);
+  const now = await loadInvoicesNow(db, reminder.orgId, invoiceIds);
   const drafted: DraftFacts = card.draftFacts ?? {
     purpose: reminder.purpose,
     tone: reminder.tone as DraftFacts['tone'],
@@ -401,23 +433,7 @@ async function todaysView(
       onlineUrl: null,
     })),
   };
-  const freshness = cardFreshness({
-    drafted,
-    invoiceIds: ids,
-    now: new Map(ids.map((id) => [id, now.get(id) ?? null])),
-    draft: card.draftFacts && text ? { subject: text.subject, body: text.body } : null,
-    asOf,
-    businessDaysOld: businessDaysBetween(card.draftedOn ?? reminder.planDate, asOf, calendarOf(policy)),
-    staleAfterBusinessDays: policy.cardStaleBusinessDays,
-    newerCard,
-  });
-  return {
-    card,
-    drafted,
-    freshness,
-    templates,
-    rates: new Map([...now].map(([id, i]) => [id, i.currencyRate])),
-  };
+  return { card, drafted, invoiceIds, now };
 }
 
 /**
@@ -428,13 +444,13 @@ async function redraft(
   trx: Transaction<DB>,
   before: ReminderRow,
   actor: Actor,
-  view: TodaysView,
+  gate: Extract<ApprovalGate, { kind: 'stale' }>,
   from: ReminderRow['status'][],
   at: { now: Date; asOf: IsoDate; hashInputs: (facts: DraftFacts) => string },
 ): Promise<DecisionOutcome> {
   const { now, asOf } = at;
-  if (view.freshness.kind !== 'stale') throw new Error('redraft needs a stale card');
-  const { changes, facts, openInvoiceIds } = view.freshness;
+  const { changes, facts, openInvoiceIds } = gate.stale;
+  const { card } = gate.ledger;
   const reason = `redrafted at approval: ${changes.join('; ')}`;
   if (facts === null) {
     const claimed = await transitionReminder(trx, before.id, from, 'superseded', {
@@ -444,7 +460,7 @@ async function redraft(
     });
     if (!claimed) return { kind: 'already-decided', reminder: (await getReminder(trx, before.id))! };
   } else {
-    const draft = renderTemplate(facts, view.templates[`${facts.purpose}.${facts.tone}` as TemplateKey]);
+    const draft = renderTemplate(facts, gate.templates[`${facts.purpose}.${facts.tone}` as TemplateKey]);
     await addDraftVersion(
       trx,
       before.id,
@@ -462,14 +478,15 @@ async function redraft(
       now,
     );
     const invoices = openInvoiceIds.map((id, i) => {
-      const was = view.card.invoices.find((c) => c.invoiceId === id)!;
+      const was = card.invoices.find((c) => c.invoiceId === id)!;
       const today = facts.invoices[i]!;
       return { ...was, amountDue: today.amountDue, dueDate: today.dueDate, daysOverdue: today.daysOverdue };
     });
+    const rate = (id: string) => gate.ledger.now.get(id)?.currencyRate;
     await setReminderFacts(trx, before.id, {
-      ...view.card,
+      ...card,
       invoices,
-      totalBase: sum(invoices.map((i) => toBase(dec(i.amountDue), view.rates.get(i.invoiceId)))).toFixed(4),
+      totalBase: sum(invoices.map((i) => toBase(dec(i.amountDue), rate(i.invoiceId)))).toFixed(4),
       draftSource: 'template',
       fallbackReason: reason,
       draftFacts: facts,
@@ -504,14 +521,8 @@ async function redraft(
   };
 }
 
-/** The drafted facts as of today: same invoices, day counts moved on. */
-function todayFacts(drafted: DraftFacts, asOf: IsoDate): DraftFacts {
-  return {
-    ...drafted,
-    asOf,
-    invoices: drafted.invoices.map((i) => ({
-      ...i,
-      daysOverdue: i.daysOverdue + daysBetween(drafted.asOf, asOf),
-    })),
-  };
+/** The first problems of a refused edit, most important first, and how many more: a modal error stays readable. */
+function listProblems(problems: readonly string[], shown = 5): string {
+  const more = problems.length - shown;
+  return `${problems.slice(0, shown).join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
 }

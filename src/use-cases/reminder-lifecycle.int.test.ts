@@ -83,13 +83,22 @@ beforeEach(async () => {
     NOW,
   );
   reminderId = created.id;
-  await database.db.transaction().execute((trx) =>
+  await addTemplateDraft(
+    reminderId,
+    'Overdue: two invoices',
+    'Hi Jo,\n\nINV-1 and INV-2 are overdue.\n\nMere',
+  );
+});
+
+/** A template draft, as planning writes one. */
+const addTemplateDraft = (id: string, subject: string, body: string) =>
+  database.db.transaction().execute((trx) =>
     addDraftVersion(
       trx,
-      reminderId,
+      id,
       {
-        subject: 'Overdue: two invoices',
-        body: 'Hi Jo,\n\nINV-1 and INV-2 are overdue.\n\nMere',
+        subject,
+        body,
         source: 'template',
         model: null,
         promptVersion: 'template-v1',
@@ -101,7 +110,6 @@ beforeEach(async () => {
       NOW,
     ),
   );
-});
 
 const decide = (actor: Actor, decision: Parameters<typeof decideReminder>[1]['decision']) =>
   decideReminder(database.db, {
@@ -333,24 +341,7 @@ describe('sending an approved reminder', () => {
       },
       NOW,
     );
-    await database.db.transaction().execute((trx) =>
-      addDraftVersion(
-        trx,
-        next.id,
-        {
-          subject: 'Overdue: INV-2',
-          body: 'Hi Jo,\n\nINV-2 is overdue.\n\nMere',
-          source: 'template',
-          model: null,
-          promptVersion: 'template-v1',
-          inputsHash: 'h',
-          fallbackReason: null,
-          authorId: null,
-          authorName: null,
-        },
-        NOW,
-      ),
-    );
+    await addTemplateDraft(next.id, 'Overdue: INV-2', 'Hi Jo,\n\nINV-2 is overdue.\n\nMere');
     expect(await sendApprovedReminder(sendDeps(), next.id)).toMatchObject({ status: 'done' });
     const after = await listOutbox(database.db, { kind: OUTBOX_XERO_NOTE });
     expect(

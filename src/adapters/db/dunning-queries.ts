@@ -486,21 +486,3 @@ export async function insertReminderIfAbsent(
     .executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }
-
-/** Whether the customer has an undecided card planned after this one (so this one would say yesterday's thing). */
-export async function hasNewerOpenCard(
-  db: Queryable,
-  reminder: Pick<ReminderRow, 'id' | 'orgId' | 'contactId'>,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('reminders as newer')
-    .innerJoin('reminders as this', (j) => j.on('this.id', '=', reminder.id))
-    .select('newer.id')
-    .where('newer.org_id', '=', reminder.orgId)
-    .where('newer.contact_id', '=', reminder.contactId)
-    .where('newer.id', '!=', reminder.id)
-    .where('newer.status', 'in', ['proposed', 'escalated'])
-    .whereRef('newer.created_at', '>', 'this.created_at')
-    .executeTakeFirst();
-  return row !== undefined;
-}

@@ -344,7 +344,7 @@ export function draftDiff(before: CardDraft, after: CardDraft, maxChars = 2_800)
  * The body, escaped and quoted, packed into sections of at most SECTION_CHARS, splitting between lines (or, for
  * a single line longer than a section, between words or characters, never inside an escape). All of it shows.
  */
-export function bodySections(body: string): string[] {
+function bodySections(body: string): string[] {
   const pieces: string[] = [];
   for (const line of body.split('\n')) {
     let rest = `>${escapeMrkdwn(line)}`;
