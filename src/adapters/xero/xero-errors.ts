@@ -63,6 +63,10 @@ function describeBody(body: unknown): string {
     const parts = [b.Type, b.Message, b.error, b.error_description, b.Detail, b.title].filter(
       (x) => typeof x === 'string',
     );
+    // A ValidationException says what was wrong only in its elements ("…reached its daily limit of 20 emails"):
+    // that is the reason a person needs to read on the card.
+    const why = validationMessages(b.Elements);
+    if (why.length) parts.push(why.join('; '));
     if (parts.length) return parts.join(': ').slice(0, 300);
     try {
       return JSON.stringify(body).slice(0, 300);
@@ -71,6 +75,20 @@ function describeBody(body: unknown): string {
     }
   }
   return String(body).slice(0, 300);
+}
+
+function validationMessages(elements: unknown): string[] {
+  if (!Array.isArray(elements)) return [];
+  const out = new Set<string>();
+  for (const e of elements) {
+    const errors = (e as { ValidationErrors?: unknown })?.ValidationErrors;
+    if (!Array.isArray(errors)) continue;
+    for (const v of errors) {
+      const m = (v as { Message?: unknown })?.Message;
+      if (typeof m === 'string' && m.trim()) out.add(m.trim());
+    }
+  }
+  return [...out];
 }
 
 function build(status: number, headers: unknown, body: unknown, fallback: string): XeroFailure {

@@ -81,6 +81,18 @@ export interface XeroTenantApi {
     details: readonly string[],
     idempotencyKey: string,
   ): Promise<void>;
+  /**
+   * Xero's online-invoice link for one sales invoice (GET /Invoices/{id}/OnlineInvoice); null when Xero answers
+   * without one. Xero refuses DRAFT invoices (400). Tried at most twice and never waits out a 429: a link is
+   * a nicety of a reminder, and planning must not stall for it.
+   */
+  onlineInvoiceUrl(invoiceId: string): Promise<string | null>;
+  /**
+   * Xero emails the invoice to the contact with the organisation's own template (POST /Invoices/{id}/Email,
+   * 204). The idempotency key goes to Xero as Idempotency-Key: a replay after a lost answer sends nothing twice.
+   * A 400 (daily email limit, invalid status, a Demo Company) is final; a 429 comes back at once for the outbox.
+   */
+  emailInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
 }
 
 export interface GatewayOrganisation {
@@ -227,13 +239,19 @@ class TenantApi implements XeroTenantApi {
     operation: string,
     fn: (api: AccountingApi) => Promise<XeroResult>,
     read: (b: XeroResult) => T,
-    limits: { maxRetryAfterMs?: number } = {},
+    limits: {
+      maxRetryAfterMs?: number;
+      maxAttempts?: number;
+      /** The answer has no body by design (204 No Content), so an empty one is not a malformed one. */
+      emptyBody?: boolean;
+    } = {},
   ): Promise<T> {
     const maxRetryAfterMs = limits.maxRetryAfterMs ?? this.#o.maxRetryAfterMs;
+    const maxAttempts = Math.min(limits.maxAttempts ?? this.#o.maxAttempts, this.#o.maxAttempts);
     let attempt = 0;
     let refreshedAfter401 = false;
     let last: XeroFailure | null = null;
-    while (attempt < this.#o.maxAttempts) {
+    while (attempt < maxAttempts) {
       attempt++;
       this.#token ??= await this.#accessToken(null);
       const token = this.#token;
@@ -245,6 +263,7 @@ class TenantApi implements XeroTenantApi {
         this.#calls++;
         const result = await fn(this.#api);
         headers = result.response.headers as Record<string, unknown>;
+        if (limits.emptyBody && (result.response as { status?: number }).status === 204) return read(result);
         // A body that is not JSON deserialises to an empty model: that must never read as "no more rows".
         if (!result.response.data || typeof result.response.data !== 'object') {
           failure = normaliseXeroError({ response: { status: 0, data: 'malformed response body' } });
@@ -265,7 +284,7 @@ class TenantApi implements XeroTenantApi {
         attempt--;
         continue;
       }
-      if (!isRetryable(failure) || attempt >= this.#o.maxAttempts) break;
+      if (!isRetryable(failure) || attempt >= maxAttempts) break;
       let waitMs: number;
       if (failure.kind === 'rate-limited') {
         waitMs = failure.retryAfterMs ?? 60_000;
@@ -333,6 +352,29 @@ class TenantApi implements XeroTenantApi {
       () => undefined,
       // Notes are written from the outbox, which waits out a 429 itself (Retry-After) without holding a worker.
       { maxRetryAfterMs: 0 },
+    );
+  }
+
+  onlineInvoiceUrl(invoiceId: string): Promise<string | null> {
+    return this.#call(
+      'getOnlineInvoice',
+      (api) => api.getOnlineInvoice(this.tenantId, invoiceId) as Promise<XeroResult>,
+      (r) => {
+        const url = (r.body as { onlineInvoices?: { onlineInvoiceUrl?: unknown }[] }).onlineInvoices?.[0]
+          ?.onlineInvoiceUrl;
+        return typeof url === 'string' && /^https?:\/\/\S+$/.test(url) ? url : null;
+      },
+      { maxRetryAfterMs: 0, maxAttempts: 2 },
+    );
+  }
+
+  emailInvoice(invoiceId: string, idempotencyKey: string): Promise<void> {
+    return this.#call(
+      'emailInvoice',
+      (api) => api.emailInvoice(this.tenantId, invoiceId, {}, idempotencyKey) as Promise<XeroResult>,
+      () => undefined,
+      // The outbox waits out a 429 (Retry-After) without holding a worker, as it does for History notes.
+      { maxRetryAfterMs: 0, emptyBody: true },
     );
   }
 

@@ -188,7 +188,8 @@ export interface OrgRec {
   credits: Map<string, CreditRec>;
   groups: Map<string, ContactGroupRec>;
   history: Map<string, HistoryRec[]>;
-  emailsSent: { invoiceId: string; day: Day; at: number }[];
+  /** Invoices Xero emailed (POST /Invoices/{id}/Email), with the Idempotency-Key the request carried. */
+  emailsSent: { invoiceId: string; day: Day; at: number; idempotencyKey: string | null }[];
   /**
    * Ground truth of generated organisations: the payment habit each contact was generated with. Never served
    * by the API; tests of scoring compare against it.

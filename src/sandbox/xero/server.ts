@@ -24,6 +24,10 @@ export interface RecordedCall {
   tenantId: string | null;
   status: number;
   at: Date;
+  /** The Idempotency-Key header the request carried, if any. */
+  idempotencyKey: string | null;
+  /** Answered from the idempotency store: a repeat of an earlier write with the same key, which changed nothing. */
+  replayed: boolean;
 }
 
 export interface ServerDeps {
@@ -234,7 +238,7 @@ export function createHandler(deps: ServerDeps) {
     return { status: 200, body: envelope({ HistoryRecords: created.map(historyJson) }) };
   }
 
-  function emailInvoice(tenantId: string, id: string): Reply {
+  function emailInvoice(tenantId: string, id: string, idempotencyKey: string | null): Reply {
     const org = store.org(tenantId);
     const inv = org.invoices.get(id);
     if (!inv) return notFound();
@@ -254,7 +258,7 @@ export function createHandler(deps: ServerDeps) {
         element,
       );
     }
-    store.recordInvoiceEmail(inv.id);
+    store.recordInvoiceEmail(inv.id, idempotencyKey);
     return { status: 204 };
   }
 
@@ -344,6 +348,7 @@ export function createHandler(deps: ServerDeps) {
     url: URL,
     req: IncomingMessage,
     raw: string,
+    idempotencyKey: string | null,
   ): Reply {
     const ims = req.headers['if-modified-since'] as string | undefined;
     const [head, id, sub, sub2] = parts;
@@ -393,7 +398,7 @@ export function createHandler(deps: ServerDeps) {
       if (method === 'PUT' || method === 'POST') return putHistory(tenantId, kind, lowerId, raw);
     }
     if (resource === 'Invoices' && sub === 'Email' && !sub2 && method === 'POST')
-      return emailInvoice(tenantId, lowerId);
+      return emailInvoice(tenantId, lowerId, idempotencyKey);
     if (resource === 'Invoices' && sub === 'OnlineInvoice' && !sub2 && method === 'GET') {
       return onlineInvoice(tenantId, lowerId);
     }
@@ -405,6 +410,7 @@ export function createHandler(deps: ServerDeps) {
     url: URL,
     method: string,
     fault: { delayMs: number },
+    call: RecordedCall,
   ): Promise<Reply> {
     const tenantId = (req.headers['xero-tenant-id'] as string | undefined)?.toLowerCase();
     const access = identity.checkAccess(req.headers.authorization, tenantId);
@@ -433,8 +439,9 @@ export function createHandler(deps: ServerDeps) {
       const idemKey = key && write ? `${tenantId}|${key}` : null;
       const prior = idemKey ? idempotent.get(idemKey) : undefined;
       // A repeated Idempotency-Key on a write returns the first response and changes nothing.
-      const reply = prior ?? routeApi(tenantId, method, parts, url, req, raw);
+      const reply = prior ?? routeApi(tenantId, method, parts, url, req, raw, key && write ? key : null);
       if (idemKey && !prior && reply.status < 500) idempotent.set(idemKey, reply);
+      call.replayed = prior !== undefined;
       return { ...reply, headers: { ...(reply.headers ?? {}), ...admission.headers } };
     } finally {
       admission.release();
@@ -529,6 +536,8 @@ export function createHandler(deps: ServerDeps) {
       tenantId: (req.headers['xero-tenant-id'] as string | undefined) ?? null,
       status: 0,
       at: store.now(),
+      idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
+      replayed: false,
     };
     deps.calls.push(call);
     try {
@@ -563,7 +572,7 @@ export function createHandler(deps: ServerDeps) {
       const delayMs = fault?.kind === 'delay' ? fault.ms : 0;
       let reply: Reply | null;
       if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
-        reply = await handleApi(req, url, method, { delayMs });
+        reply = await handleApi(req, url, method, { delayMs }, call);
       } else {
         if (delayMs > 0) await sleep(delayMs);
         reply = (await handleIdentity(req, url, method)) ?? notFound();

@@ -744,10 +744,15 @@ export class SandboxStore {
   }
 
   /** Records that Xero emailed the invoice; SentToContact flips without a bump (a known Xero hole). */
-  recordInvoiceEmail(invoiceId: string): void {
+  recordInvoiceEmail(invoiceId: string, idempotencyKey: string | null = null): void {
     const inv = this.invoice(invoiceId);
     const tenantId = this.tenantOf(invoiceId);
-    this.org(tenantId).emailsSent.push({ invoiceId, day: this.today(tenantId), at: this.now().getTime() });
+    this.org(tenantId).emailsSent.push({
+      invoiceId,
+      day: this.today(tenantId),
+      at: this.now().getTime(),
+      idempotencyKey,
+    });
     inv.sentToContact = true;
     this.changed(tenantId);
   }
