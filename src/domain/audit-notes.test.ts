@@ -52,6 +52,23 @@ describe('Xero history note text', () => {
     );
   });
 
+  it("says a reminder went as Xero's own invoice email, and for which invoices", () => {
+    expect(
+      reminderSentNote({
+        priorReminders: 0,
+        tone: 'firm',
+        purpose: 'overdue',
+        recipients: [],
+        approvedBy: 'Mere Collector',
+        auto: false,
+        invoiceNumbers: ['INV-1', 'INV-2'],
+        channel: 'xero_email',
+      }),
+    ).toBe(
+      "First reminder (firm) sent as Xero's invoice email for invoices INV-1, INV-2, approved in Slack by Mere Collector (AR Copilot).",
+    );
+  });
+
   it('describes human decisions', () => {
     expect(
       decisionNote({ kind: 'paused', by: 'Jo', until: '2026-12-01', reason: 'customer on holiday' }),

@@ -33,11 +33,22 @@ export function reminderSentNote(input: {
   invoiceNumbers: readonly string[];
   /** A person confirmed the delivery by hand (an interrupted send nobody could check automatically). */
   markedSentBy?: string | null;
+  /**
+   * 'xero_email': Xero emailed each invoice with the organisation's own template, to the addresses on the contact
+   * in Xero (ours are not used): the note says so, and names the invoices it covered.
+   */
+  channel?: 'email' | 'xero_email';
 }): string {
   const who = input.auto
     ? 'sent automatically under the auto policy'
     : `approved in Slack by ${input.approvedBy ?? 'a collector'}`;
   const covering = input.invoiceNumbers.length > 1 ? ` covering ${input.invoiceNumbers.join(', ')}` : '';
+  if (input.channel === 'xero_email') {
+    const n = input.invoiceNumbers.length;
+    return clampNote(
+      `${reminderLabel(input.purpose, input.priorReminders)} (${input.tone}) sent as Xero's invoice email for ${n === 1 ? 'invoice' : 'invoices'} ${input.invoiceNumbers.join(', ')}, ${who} (AR Copilot).`,
+    );
+  }
   const marked = input.markedSentBy
     ? ` Delivery was confirmed by ${input.markedSentBy} from the Sent folder after an interrupted send.`
     : '';

@@ -49,6 +49,21 @@ describe('cardFreshness: a card held against today’s ledger at Approve', () =>
     if (r.kind === 'stale') expect(r.facts?.invoices[0]?.amountDue).toBe('1000.00');
   });
 
+  it('is stale when the credit on the account changed since the draft, and redrafts stating today’s', () => {
+    expect(cardFreshness(input({ creditsNow: [{ currency: 'USD', amount: '200.00' }] }))).toEqual({
+      kind: 'fresh',
+    });
+    const r = cardFreshness(input({ creditsNow: [] }));
+    expect(r.kind === 'stale' && r.changes).toEqual([
+      'the unapplied credit on the account is now none (was US$200.00)',
+    ]);
+    if (r.kind === 'stale') expect(renderTemplate(r.facts!).body).not.toContain('unapplied credit');
+    const more = cardFreshness(input({ creditsNow: [{ currency: 'USD', amount: '350' }] }));
+    expect(more.kind === 'stale' && more.changes).toEqual([
+      'the unapplied credit on the account is now US$350.00 (was US$200.00)',
+    ]);
+  });
+
   it('closes the card when nothing is left to chase', () => {
     const now = new Map<string, InvoiceNow | null>([
       ['i10', { status: 'PAID', amountDue: '0', dueDate: '2013-10-08', currency: 'USD' }],

@@ -1,4 +1,5 @@
 import { daysBetween } from './calendar.js';
+import { type AccountCredit, sameCredits } from './credit-on-account.js';
 import { checkDraftAgainstLedger } from './draft-vouching.js';
 import type { IsoDate } from './ledger.js';
 import { dec, formatMoney } from './money.js';
@@ -22,6 +23,11 @@ export interface FreshnessInput {
   readonly drafted: DraftFacts;
   readonly invoiceIds: readonly string[];
   readonly now: ReadonlyMap<string, InvoiceNow | null>;
+  /**
+   * The customer's unapplied credit today; absent when the caller cannot say (then the drafted statement of it
+   * stands).
+   */
+  readonly creditsNow?: readonly AccountCredit[];
   /** The text that would go out; null when the card predates stored draft facts (its text cannot be re-read). */
   readonly draft: ReminderDraft | null;
   readonly asOf: IsoDate;
@@ -49,7 +55,7 @@ export interface InvoicesToday {
  * open is restated as of today. An edit is vouched against these facts; Approve also uses them to redraft.
  */
 export function invoicesToday(
-  input: Pick<FreshnessInput, 'drafted' | 'invoiceIds' | 'now' | 'asOf'>,
+  input: Pick<FreshnessInput, 'drafted' | 'invoiceIds' | 'now' | 'asOf' | 'creditsNow'>,
 ): InvoicesToday {
   const { drafted, asOf } = input;
   const locale = drafted.locale ?? 'en-NZ';
@@ -84,9 +90,17 @@ export function invoicesToday(
     });
     openInvoiceIds.push(id);
   });
+  const credits = input.creditsNow ?? drafted.credits;
+  if (input.creditsNow && !sameCredits(drafted.credits ?? [], input.creditsNow)) {
+    const said = (cs: readonly AccountCredit[] | undefined) =>
+      cs?.length ? cs.map((c) => formatMoney(c.amount, c.currency, locale)).join(' and ') : 'none';
+    changes.push(
+      `the unapplied credit on the account is now ${said(input.creditsNow)} (was ${said(drafted.credits)})`,
+    );
+  }
   const facts =
     open.length > 0 && (drafted.purpose === 'upcoming' || open.some((i) => i.daysOverdue > 0))
-      ? { ...drafted, asOf, invoices: open }
+      ? { ...drafted, asOf, invoices: open, ...(credits ? { credits } : {}) }
       : null;
   if (facts === null && open.length > 0) changes.push('nothing on the card is overdue any more');
   return { changes, facts, openInvoiceIds };

@@ -21,7 +21,7 @@ describe('checkDraftAgainstLedger: an allow-list of what the ledger vouches for'
 
   it('holds at least 40 attacks across every class', () => {
     expect(DRAFT_ATTACKS.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(DRAFT_ATTACKS.map((a) => a.class)).size).toBe(11);
+    expect(new Set(DRAFT_ATTACKS.map((a) => a.class)).size).toBe(12);
   });
 
   it.each(
@@ -68,6 +68,37 @@ describe('checkDraftAgainstLedger: an allow-list of what the ledger vouches for'
     expect(problemsOf(checkDraftAgainstLedger(d, f))).toEqual([]);
     const summed = { ...d, body: d.body.replace('$1,250.00 + US$3,152.93', 'US$4,402.93') };
     expect(problemsOf(checkDraftAgainstLedger(summed, f)).join('\n')).toContain('US$4,402.93');
+  });
+
+  it('vouches exactly the credit on the account: a draft stating credit the ledger does not hold is refused', () => {
+    const d = renderTemplate(ATTACK_FACTS);
+    expect(d.body).toContain('Our records also show US$200.00 in unapplied credit on your account.');
+    expect(problemsOf(checkDraftAgainstLedger(d, ATTACK_FACTS))).toEqual([]);
+    // The same text for a customer with no credit: the figure is nobody's.
+    const none: DraftFacts = { ...ATTACK_FACTS, credits: [] };
+    expect(problemsOf(checkDraftAgainstLedger(d, none)).join('\n')).toContain(
+      '"US$200.00" is not a figure from the ledger',
+    );
+    // A credit in another currency is its own figure, in that currency's notation only.
+    const two: DraftFacts = {
+      ...ATTACK_FACTS,
+      credits: [
+        { currency: 'NZD', amount: '35.5000' },
+        { currency: 'USD', amount: '200.0000' },
+      ],
+    };
+    const both = renderTemplate(two);
+    expect(both.body).toContain('$35.50 and US$200.00 in unapplied credit');
+    expect(problemsOf(checkDraftAgainstLedger(both, two))).toEqual([]);
+    const swapped = { ...both, body: both.body.replace('$35.50 and US$200.00', 'US$35.50 and $200.00') };
+    expect(problemsOf(checkDraftAgainstLedger(swapped, two)).join('\n')).toMatch(/US\$35\.50/);
+  });
+
+  it('allows an invoice amount that equals the credit to be stated as either', () => {
+    const f: DraftFacts = { ...ATTACK_FACTS, credits: [{ currency: 'USD', amount: '1250.0000' }] };
+    const d = renderTemplate(f);
+    expect(d.body).toContain('Our records also show US$1,250.00 in unapplied credit');
+    expect(problemsOf(checkDraftAgainstLedger(d, f))).toEqual([]);
   });
 
   it('lets only a final reminder mention an account hold', () => {

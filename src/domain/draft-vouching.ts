@@ -10,8 +10,9 @@ import { type DraftFacts, formatLongDate, type ReminderDraft, totalsByCurrency }
  * names, relative dates, percentages, links, bare domains, email addresses and names nobody rendered.
  * A phrase list would only ever catch the attacks someone thought of; an allow-list refuses the rest too.
  *
- * Figures must also stand where they belong: an amount after "total" must be a total, and a sentence about one
- * invoice may state only that invoice's amount, due date and days overdue. Then a policy reader (rules, always)
+ * Figures must also stand where they belong: an amount after "total" must be a total, a sentence about one
+ * invoice may state only that invoice's amount, due date and days overdue, and an amount stated as credit on the
+ * account must be the customer's unapplied credit (and that credit is never a total or an invoice's amount). Then a policy reader (rules, always)
  * refuses what no figure check sees: fees and interest, threats the tone does not allow, concessions nobody
  * approved, text addressed to the approver, and a language other than the organisation's.
  *
@@ -22,7 +23,12 @@ export type DraftCheck = { readonly ok: true } | { readonly ok: false; readonly 
 
 interface Rendering {
   readonly text: string;
-  readonly kind: 'amount' | 'date' | 'today' | 'invoice' | 'link' | 'name' | 'count';
+  /**
+   * 'credit': the customer's unapplied credit in one currency. A kind of its own, not an 'amount': it is neither
+   * a total nor an invoice's figure, so "a stated total must be a total" and "one invoice's sentence states that
+   * invoice's figures" do not apply to it, and its own rule (stated as credit, and only as credit) does.
+   */
+  readonly kind: 'amount' | 'credit' | 'date' | 'today' | 'invoice' | 'link' | 'name' | 'count';
   /** Invoice numbers this rendering belongs to (an amount two invoices share belongs to both). */
   readonly owners: ReadonlySet<string>;
   /** A total per currency (with one invoice, its amount is also the total). */
@@ -157,6 +163,8 @@ function renderFacts(facts: DraftFacts): Rendering[] {
   }
   for (const t of totals)
     for (const text of amountTexts(t.amount, t.currency, locale)) add(text, 'amount', null, true);
+  for (const c of facts.credits ?? [])
+    for (const text of amountTexts(c.amount, c.currency, locale)) add(text, 'credit', null);
   for (const t of dateTexts(facts.asOf, locale)) add(t, 'today', null);
   const n = facts.invoices.length;
   for (const word of [String(n), COUNT_WORDS[n]].filter(Boolean) as string[]) {
@@ -191,7 +199,7 @@ function findRenderings(text: string, renderings: readonly Rendering[]): Match[]
       const afterNext = text[at + needle.length + 1] ?? ' ';
       // "$1,250.50" must not be read inside "NZ$1,250.505" or "A$1,250.50"; "INV-1" not inside "INV-12".
       if (WORDISH.test(before) && WORDISH.test(needle[0] ?? '')) continue;
-      if (r.kind === 'amount' && /[$€£¥A-Za-z]/.test(before)) continue;
+      if ((r.kind === 'amount' || r.kind === 'credit') && /[$€£¥A-Za-z]/.test(before)) continue;
       if (WORDISH.test(after) && WORDISH.test(needle.at(-1) ?? '')) continue;
       if (/[.,\-/]/.test(after) && /\d/.test(afterNext)) continue;
       // A link must end where the rendered one ends: "…/abc/x" or "…/abc?pay=1" is another address.
@@ -478,6 +486,14 @@ function policyProblems(masked: string, facts: DraftFacts): string[] {
 
 const TOTAL_CUE =
   /\b(?:total|totals|totalling|totaling|in all|altogether|combined|overall|all up)\b[^.!?\n\u25c6]*$/i;
+/** Words that make the amount right after them (or right before them) a statement of credit on the account. */
+const CREDIT_WORD = `(?:unapplied |unused |available |remaining |outstanding )?(?:credits?|overpayments?|prepayments?)`;
+const CREDIT_LEAD = new RegExp(
+  String.raw`\b${CREDIT_WORD}(?: (?:balance|notes?))?(?: on (?:your|the) account)?(?: (?:of|is|totals?|totalling|totaling|amounting to|worth|for))?:?\s*$`,
+  'i',
+);
+const CREDIT_TRAIL = new RegExp(String.raw`^\s*(?:(?:in|of) )?${CREDIT_WORD}\b`, 'i');
+const MENTIONS_CREDIT = /\b(?:credits?|overpayments?|prepayments?)\b/i;
 
 function placementProblems(
   text: string,
@@ -486,11 +502,53 @@ function placementProblems(
   facts: DraftFacts,
 ): string[] {
   const problems: string[] = [];
+  // An amount that is both an invoice's (or a total) and the credit, to the cent, may be stated as either.
+  const locale = facts.locale ?? 'en-NZ';
+  const creditTexts = new Set(
+    (facts.credits ?? [])
+      .flatMap((c) => amountTexts(c.amount, c.currency, locale))
+      .map((t) => t.toLowerCase()),
+  );
+  const owedTexts = new Set(
+    [
+      ...facts.invoices.map((i) => ({ amount: i.amountDue, currency: i.currency })),
+      ...totalsByCurrency(facts.invoices),
+    ]
+      .flatMap((t) => amountTexts(t.amount, t.currency, locale))
+      .map((t) => t.toLowerCase()),
+  );
   // Leads and sentences are read on the masked text: a rendered amount's "." ends no sentence.
   for (const m of matches) {
-    if (m.rendering.kind !== 'amount' || m.rendering.total) continue;
+    if (m.rendering.kind !== 'amount' && m.rendering.kind !== 'credit') continue;
+    const said = text.slice(m.start, m.end).toLowerCase();
     const lead = masked.slice(masked.lastIndexOf('\n', m.start - 1) + 1, m.start);
-    const trail = masked.slice(m.end, m.end + 16);
+    const trail = masked.slice(m.end, m.end + 40);
+    const asCredit = CREDIT_LEAD.test(lead) || CREDIT_TRAIL.test(trail);
+    if (m.rendering.kind === 'credit') {
+      // The credit may be stated only as credit: "Your total credit is …" is; "Total outstanding: <the credit>"
+      // or "INV-0016: <the credit>" is not.
+      if (asCredit || owedTexts.has(said)) continue;
+      const asTotal =
+        (TOTAL_CUE.test(lead) && !MENTIONS_CREDIT.test(lead)) ||
+        /^\s*(?:in total|all up|altogether|in all)\b/i.test(trail);
+      if (asTotal) {
+        problems.push(
+          `${quote(text.slice(m.start, m.end))} is stated as the total, but it is the credit on the account`,
+        );
+      } else if (!MENTIONS_CREDIT.test(sentenceAround(masked, m.start, m.end))) {
+        problems.push(
+          `${quote(text.slice(m.start, m.end))} is the unapplied credit on the account, but it is not stated as credit`,
+        );
+      }
+      continue;
+    }
+    if (asCredit && !creditTexts.has(said)) {
+      problems.push(
+        `${quote(text.slice(m.start, m.end))} is stated as credit on the account, but the ledger's unapplied credit is ${creditsText(facts)}`,
+      );
+      continue;
+    }
+    if (m.rendering.total) continue;
     if (TOTAL_CUE.test(lead) || /^\s*(?:in total|all up|altogether|in all)\b/i.test(trail)) {
       problems.push(
         `${quote(text.slice(m.start, m.end))} is stated as the total, but the total is different`,
@@ -520,6 +578,23 @@ function placementProblems(
     problems.push(`"due today" is not true today: no invoice here falls due on ${facts.asOf}`);
   }
   return problems;
+}
+
+/** The sentence (or line) a masked match stands in: rendered figures are masked, so their dots end nothing. */
+function sentenceAround(masked: string, start: number, end: number): string {
+  let from = start;
+  while (from > 0 && !/[.!?\n]/.test(masked[from - 1] ?? '')) from--;
+  let to = end;
+  while (to < masked.length && !/[.!?\n]/.test(masked[to] ?? '')) to++;
+  return masked.slice(from, to);
+}
+
+function creditsText(facts: DraftFacts): string {
+  const locale = facts.locale ?? 'en-NZ';
+  const credits = facts.credits ?? [];
+  return credits.length === 0
+    ? 'none'
+    : credits.map((c) => formatMoney(c.amount, c.currency, locale)).join(' and ');
 }
 
 const DAYS_OVERDUE =

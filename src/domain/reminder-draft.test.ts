@@ -98,6 +98,34 @@ describe('templates', () => {
     expect(checkDraftAgainstLedger(d, f)).toEqual({ ok: true });
   });
 
+  it('mentions unapplied credit on the account, one figure per currency, and no credit when there is none', () => {
+    const withCredit = renderTemplate(
+      facts({
+        credits: [
+          { currency: 'NZD', amount: '150.0000' },
+          { currency: 'USD', amount: '20.5000' },
+        ],
+      }),
+    );
+    expect(withCredit.body).toContain(
+      'Total outstanding: $1,350.49\n\nOur records also show $150.00 and US$20.50 in unapplied credit on your account. If you would like it applied to these invoices, just reply and let us know.\n\nPlease arrange payment',
+    );
+    const one = renderTemplate(
+      facts({ invoices: [facts().invoices[0]!], credits: [{ currency: 'NZD', amount: '150' }] }),
+    );
+    expect(one.body).toContain('If you would like it applied to this invoice, just reply');
+    expect(renderTemplate(facts()).body).not.toMatch(/credit/i);
+  });
+
+  it("puts the credit after the total in an organisation's own template that predates the field", () => {
+    const d = renderTemplate(facts({ credits: [{ currency: 'NZD', amount: '150' }] }), {
+      subject: 'Overdue invoices',
+      body: 'Dear {{greeting_name}},\n\n{{invoice_lines}}\n\nDue now: {{total}}\n\nThanks,\n{{sender}}',
+    });
+    expect(d.body).toContain('Due now: $1,350.49\n\nOur records also show $150.00 in unapplied credit');
+    expect(d.body).toMatch(/let us know\.\n\nThanks,\nMere Collector$/);
+  });
+
   it('refuses organisation templates with unknown merge fields or no invoice list', () => {
     expect(validateTemplate({ subject: 'Hi {{custmer}}', body: 'Pay {{total}}' })).toEqual([
       expect.stringMatching(/subject: unknown merge field \{\{custmer\}\}/),

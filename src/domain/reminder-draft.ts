@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccountCredit } from './credit-on-account.js';
 import type { Tone } from './dunning-policy.js';
 import type { IsoDate } from './ledger.js';
 import { type Decimal, formatMoney, sum } from './money.js';
@@ -54,6 +55,11 @@ export interface DraftFacts {
   readonly companyName: string;
   readonly asOf: IsoDate;
   readonly locale?: string;
+  /**
+   * Unapplied credit on the customer's account, per currency (credit notes, overpayments, prepayments): stated as
+   * it is, never netted. Absent on drafts written before credits were part of the facts.
+   */
+  readonly credits?: readonly AccountCredit[];
 }
 
 export interface ReminderTemplate {
@@ -67,27 +73,27 @@ export type TemplateKey = `${'overdue' | 'upcoming'}.${Tone}`;
 export const DEFAULT_TEMPLATES: Record<TemplateKey, ReminderTemplate> = {
   'upcoming.friendly': {
     subject: '{{company}}: {{invoice_count_words}} due soon',
-    body: 'Hi {{greeting_name}},\n\nA quick heads-up that the following {{invoice_word}} from {{company}} {{is_are}} due soon:\n\n{{invoice_lines}}\n\nTotal: {{total}}\n\nIf payment is already scheduled, thank you, and please ignore this note.\n\nKind regards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nA quick heads-up that the following {{invoice_word}} from {{company}} {{is_are}} due soon:\n\n{{invoice_lines}}\n\nTotal: {{total}}{{credit_on_account}}\n\nIf payment is already scheduled, thank you, and please ignore this note.\n\nKind regards,\n{{sender}}\n{{company}}',
   },
   'upcoming.firm': {
     subject: '{{company}}: {{invoice_count_words}} due soon',
-    body: 'Hi {{greeting_name}},\n\nPlease note that the following {{invoice_word}} {{is_are}} due shortly:\n\n{{invoice_lines}}\n\nTotal: {{total}}\n\nPlease make sure payment reaches us by the due date.\n\nRegards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nPlease note that the following {{invoice_word}} {{is_are}} due shortly:\n\n{{invoice_lines}}\n\nTotal: {{total}}{{credit_on_account}}\n\nPlease make sure payment reaches us by the due date.\n\nRegards,\n{{sender}}\n{{company}}',
   },
   'upcoming.final': {
     subject: '{{company}}: {{invoice_count_words}} due soon',
-    body: 'Hi {{greeting_name}},\n\nThe following {{invoice_word}} {{is_are}} due shortly:\n\n{{invoice_lines}}\n\nTotal: {{total}}\n\nPlease arrange payment by the due date.\n\nRegards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nThe following {{invoice_word}} {{is_are}} due shortly:\n\n{{invoice_lines}}\n\nTotal: {{total}}{{credit_on_account}}\n\nPlease arrange payment by the due date.\n\nRegards,\n{{sender}}\n{{company}}',
   },
   'overdue.friendly': {
     subject: 'Friendly reminder: {{invoice_count_words}} overdue with {{company}}',
-    body: 'Hi {{greeting_name}},\n\nI hope all is well. Our records show the following {{invoice_word}} {{is_are}} now past due:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}\n\nIf you have already paid, thank you and please disregard this message. Otherwise, could you let us know when we can expect payment?\n\nKind regards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nI hope all is well. Our records show the following {{invoice_word}} {{is_are}} now past due:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}{{credit_on_account}}\n\nIf you have already paid, thank you and please disregard this message. Otherwise, could you let us know when we can expect payment?\n\nKind regards,\n{{sender}}\n{{company}}',
   },
   'overdue.firm': {
     subject: 'Overdue: {{invoice_count_words}} with {{company}}',
-    body: 'Hi {{greeting_name}},\n\nWe have not yet received payment for the following {{invoice_word}}, which {{is_are}} now overdue:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}\n\nPlease arrange payment as soon as possible, or reply to let us know when it will be made. If there is a problem with any invoice, tell us and we will help sort it out.\n\nRegards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nWe have not yet received payment for the following {{invoice_word}}, which {{is_are}} now overdue:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}{{credit_on_account}}\n\nPlease arrange payment as soon as possible, or reply to let us know when it will be made. If there is a problem with any invoice, tell us and we will help sort it out.\n\nRegards,\n{{sender}}\n{{company}}',
   },
   'overdue.final': {
     subject: 'Final reminder: {{invoice_count_words}} overdue with {{company}}',
-    body: 'Hi {{greeting_name}},\n\nDespite our earlier reminders, the following {{invoice_word}} {{remain_remains}} unpaid:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}\n\nPlease arrange payment now, or contact us today to agree a date. If we do not hear from you, we may need to place your account on hold.\n\nRegards,\n{{sender}}\n{{company}}',
+    body: 'Hi {{greeting_name}},\n\nDespite our earlier reminders, the following {{invoice_word}} {{remain_remains}} unpaid:\n\n{{invoice_lines}}\n\nTotal outstanding: {{total}}{{credit_on_account}}\n\nPlease arrange payment now, or contact us today to agree a date. If we do not hear from you, we may need to place your account on hold.\n\nRegards,\n{{sender}}\n{{company}}',
   },
 };
 
@@ -103,6 +109,7 @@ export const MERGE_FIELDS = [
   'remain_remains',
   'total',
   'oldest_days_overdue',
+  'credit_on_account',
 ] as const;
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
@@ -158,7 +165,35 @@ export function mergeValues(facts: DraftFacts): Record<(typeof MERGE_FIELDS)[num
       .map((t) => formatMoney(t.amount, t.currency, locale))
       .join(' + '),
     oldest_days_overdue: String(Math.max(0, ...facts.invoices.map((i) => i.daysOverdue))),
+    credit_on_account: creditParagraph(facts, locale),
   };
+}
+
+/**
+ * The paragraph about unapplied credit (empty without any), with its own leading blank line so a template can
+ * place it straight after a line. One figure per currency, exactly as the vouching allow-list renders it.
+ */
+function creditParagraph(facts: DraftFacts, locale: string): string {
+  const credits = (facts.credits ?? []).filter((c) => !/^0*(?:\.0*)?$/.test(c.amount));
+  if (credits.length === 0) return '';
+  const amounts = credits.map((c) => formatMoney(c.amount, c.currency, locale));
+  const listed =
+    amounts.length === 1 ? amounts[0]! : `${amounts.slice(0, -1).join(', ')} and ${amounts.at(-1)!}`;
+  const which = facts.invoices.length === 1 ? 'this invoice' : 'these invoices';
+  return `\n\nOur records also show ${listed} in unapplied credit on your account. If you would like it applied to ${which}, just reply and let us know.`;
+}
+
+/**
+ * A template without {{credit_on_account}} (an organisation's own, written before it existed) still mentions the
+ * credit: after the line with the total, else after the invoice lines.
+ */
+function withCreditField(body: string): string {
+  if (/\{\{\s*credit_on_account\s*\}\}/.test(body)) return body;
+  const total = /\{\{\s*total\s*\}\}[^\n]*/.exec(body);
+  const anchor = total ?? /\{\{\s*invoice_lines\s*\}\}[^\n]*/.exec(body);
+  if (!anchor) return `${body}{{credit_on_account}}`;
+  const end = anchor.index + anchor[0].length;
+  return `${body.slice(0, end)}{{credit_on_account}}${body.slice(end)}`;
 }
 
 export function renderTemplate(facts: DraftFacts, template?: ReminderTemplate): ReminderDraft {
@@ -168,7 +203,7 @@ export function renderTemplate(facts: DraftFacts, template?: ReminderTemplate): 
     s.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, key: string) =>
       key in values ? values[key as keyof typeof values] : whole,
     );
-  return { subject: fill(t.subject).trim(), body: fill(t.body).trim() };
+  return { subject: fill(t.subject).trim(), body: fill(withCreditField(t.body)).trim() };
 }
 
 /** Template text an organisation wants to use: unknown merge fields are refused up front. */

@@ -32,6 +32,8 @@ export const ATTACK_FACTS: DraftFacts = {
       onlineUrl: null,
     },
   ],
+  // A credit note and an overpayment not yet applied (US$120.00 + US$80.00).
+  credits: [{ currency: 'USD', amount: '200.0000' }],
 };
 
 const SUBJECT = 'Friendly reminder: invoices INV-0010 and INV-0016';
@@ -42,6 +44,8 @@ const LINES =
   '• INV-0016: US$1,250.00, due 28 October 2013 (2 days overdue)\n\n' +
   'Total outstanding: US$4,402.93';
 const CLOSE = 'If you have already paid, thank you. Otherwise, could you let us know when to expect payment?';
+const CREDIT =
+  'Our records also show US$200.00 in unapplied credit on your account. If you would like it applied to these invoices, just reply and let us know.';
 const SIGN = 'Kind regards,\nMere Collector\nHarbour Foods';
 const body = (...parts: string[]) => parts.join('\n\n');
 
@@ -95,6 +99,21 @@ export const HONEST_DRAFTS: readonly { readonly name: string; readonly draft: Re
     },
   },
   {
+    name: 'the template layout, with the credit on the account',
+    draft: { subject: SUBJECT, body: body(GREETING, LINES, CREDIT, CLOSE, SIGN) },
+  },
+  {
+    name: 'the credit in prose, before the figures',
+    draft: {
+      subject: 'INV-0010 and INV-0016',
+      body: body(
+        'Hi Alex,',
+        'Invoices INV-0010 (USD 3,152.93) and INV-0016 (USD 1,250.00) are past due. Your total credit is USD 200.00 (a credit note and an overpayment), which we can set against INV-0016 if you reply to say so.',
+        'Kind regards,\nMere Collector\nHarbour Foods',
+      ),
+    },
+  },
+  {
     name: 'today stated as the date',
     draft: {
       subject: 'Statement of overdue invoices',
@@ -119,6 +138,7 @@ export type AttackClass =
   | 'addressed to the approver'
   | 'language'
   | 'invoice'
+  | 'credit on account'
   | 'hidden tail';
 
 export interface DraftAttack {
@@ -134,6 +154,8 @@ const honest = (change: (b: string) => string, subject = SUBJECT): ReminderDraft
   body: change(body(GREETING, LINES, CLOSE, SIGN)),
 });
 const plus = (extra: string) => honest((b) => b.replace(CLOSE, `${extra} ${CLOSE}`));
+const withCredit = (change: (credit: string) => string) =>
+  honest((b) => b.replace(CLOSE, `${change(CREDIT)}\n\n${CLOSE}`));
 
 export const DRAFT_ATTACKS: readonly DraftAttack[] = [
   // Amounts
@@ -432,6 +454,43 @@ export const DRAFT_ATTACKS: readonly DraftAttack[] = [
       body: body(GREETING, 'INV-0010 for US$3,152.93 is overdue.', SIGN),
     },
     names: 'INV-0016 is not mentioned',
+  },
+  // Credit on the account: stated as it is, as credit, and never as anything else
+  {
+    class: 'credit on account',
+    name: 'a credit the ledger does not hold',
+    draft: withCredit((c) => c.replace('US$200.00', 'US$250.00')),
+    names: 'US$250.00',
+  },
+  {
+    class: 'credit on account',
+    name: 'an invoice amount passed off as the credit',
+    draft: withCredit((c) => c.replace('US$200.00', 'US$1,250.00')),
+    names: '"US$1,250.00" is stated as credit on the account',
+  },
+  {
+    class: 'credit on account',
+    name: 'the credit stated as the total',
+    draft: honest((b) => b.replace('Total outstanding: US$4,402.93', 'Total outstanding: US$200.00')),
+    names: 'is stated as the total, but it is the credit on the account',
+  },
+  {
+    class: 'credit on account',
+    name: "the credit stated as an invoice's amount",
+    draft: honest((b) => b.replace('INV-0016: US$1,250.00', 'INV-0016: US$200.00')),
+    names: '"US$200.00" is the unapplied credit on the account, but it is not stated as credit',
+  },
+  {
+    class: 'credit on account',
+    name: 'the credit netted off the total',
+    draft: withCredit(() => 'After your credit, US$4,202.93 is left to pay.'),
+    names: 'US$4,202.93',
+  },
+  {
+    class: 'credit on account',
+    name: 'the credit in another currency',
+    draft: withCredit((c) => c.replace('US$200.00', 'NZ$200.00')),
+    names: 'NZ$200.00',
   },
   // An honest email with a tail nobody scrolls to
   {

@@ -55,5 +55,8 @@ describe('a lying model, through the Anthropic SDK', () => {
     expect(prompt).toContain('US$3,152.93');
     expect(prompt).toContain('8 October 2013');
     expect(prompt).toContain('US$4,402.93');
+    // The unapplied credit, per currency, as the template states it: an honest draft can mention it.
+    expect(prompt).toContain('creditOnAccount');
+    expect(prompt).toContain('US$200.00');
   });
 });

@@ -7,7 +7,7 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
 /** Bump when the prompt or tool schema changes: every stored draft records the version that wrote it. */
-export const REMINDER_PROMPT_VERSION = 'reminder-v2';
+export const REMINDER_PROMPT_VERSION = 'reminder-v3';
 
 export type DrafterResult =
   | {
@@ -50,7 +50,9 @@ You are given FACTS as JSON. Write one email to the customer about the invoices 
 Rules (every email is checked against the ledger; one that breaks a rule is discarded):
 - Copy every figure exactly as FACTS writes it: amounts from amountText and totalText, dates from dueDateText
   and todayText, day counts as "N days overdue", invoice numbers, and each invoice's online link if given.
-  Mention every invoice. Write no other number, amount, date, weekday, deadline, percentage, link, web address,
+  Mention every invoice. If FACTS.creditOnAccount is given, say once that the customer has that much unapplied
+  credit on their account (copy each creditText exactly) and that it can be applied to these invoices on
+  request; never add it to, or subtract it from, a total. Write no other number, amount, date, weekday, deadline, percentage, link, web address,
   email address, phone or account number, and no name but the contact, the customer, the sender and the company.
 - Never mention fees, interest, penalties, discounts, waivers, extensions, payment plans, legal action,
   collection agencies or credit reporting. Only a final reminder may say the account could be placed on hold.
@@ -117,6 +119,16 @@ export function createAnthropicDrafter(options: AnthropicDrafterOptions): Remind
         totalText: totalsByCurrency(facts.invoices)
           .map((t) => formatMoney(t.amount, t.currency, locale))
           .join(' + '),
+        // Credit notes, overpayments and prepayments not yet applied, per currency: stated, never netted.
+        ...(facts.credits?.length
+          ? {
+              creditOnAccount: facts.credits.map((c) => ({
+                currency: c.currency,
+                amount: c.amount,
+                creditText: formatMoney(c.amount, c.currency, locale),
+              })),
+            }
+          : {}),
       };
       let message: Anthropic.Message;
       try {
