@@ -272,6 +272,26 @@ export interface EmailSendAttemptsTable {
   outcome: string | null;
 }
 
+/** Xero's online-invoice link per invoice, fetched once (url null: Xero refused, see error). */
+export interface XeroOnlineInvoicesTable {
+  org_id: string;
+  invoice_id: string;
+  url: string | null;
+  error: string | null;
+  checked_at: Timestamp;
+}
+
+/** One row per reminder and invoice Xero is asked to email, keyed by the Idempotency-Key sent with it. */
+export interface XeroInvoiceEmailsTable {
+  idempotency_key: string;
+  reminder_id: string;
+  invoice_id: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  /** null while the call is in flight (or was interrupted); 'sent', or 'refused: …'. */
+  outcome: string | null;
+}
+
 export interface SlackSettingsTable {
   org_id: string;
   digest_channel: string | null;
@@ -404,6 +424,8 @@ export interface DB {
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;
   email_send_attempts: EmailSendAttemptsTable;
+  xero_invoice_emails: XeroInvoiceEmailsTable;
+  xero_online_invoices: XeroOnlineInvoicesTable;
   slack_settings: SlackSettingsTable;
   sync_cursors: SyncCursorsTable;
   xero_webhook_events: XeroWebhookEventsTable;
