@@ -14,6 +14,7 @@ import * as m20261205T090053235Z from './20261205T090053235Z-ledger-complete-bac
 import * as m20261205T090432071Z from './20261205T090432071Z-scheduled-jobs-zone.js';
 import * as m20261205T092325389Z from './20261205T092325389Z-outbox-time-budget.js';
 import * as m20261205T101352694Z from './20261205T101352694Z-reminder-unconfirmed.js';
+import * as m20261205T160107251Z from './20261205T160107251Z-call-tasks.js';
 import * as m20261205T160321022Z from './20261205T160321022Z-payable-reminders.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
   '20261205T090432071Z-scheduled-jobs-zone': m20261205T090432071Z,
   '20261205T092325389Z-outbox-time-budget': m20261205T092325389Z,
   '20261205T101352694Z-reminder-unconfirmed': m20261205T101352694Z,
+  '20261205T160107251Z-call-tasks': m20261205T160107251Z,
   '20261205T160321022Z-payable-reminders': m20261205T160321022Z,
 };

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { findOrganisation, type Organisation } from '../adapters/db/organisations.js';
 import type { OutboxStatus } from '../adapters/db/schema.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
-import { installDunning } from '../adapters/outbox/dunning-handlers.js';
+import { installDunning, onlineInvoiceFetcherFor } from '../adapters/outbox/dunning-handlers.js';
 import { listOutbox, requeueDeadOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import type { AppContext } from '../context.js';
@@ -158,6 +158,7 @@ export function registerDunningCommand(program: Command): void {
               db: ctx.database.db,
               drafter: opts.dryRun ? null : runtime.drafter,
               hashInputs: hashDraftInputs,
+              onlineInvoices: opts.dryRun ? null : onlineInvoiceFetcherFor(ctx),
             },
             {
               orgId: org.id,

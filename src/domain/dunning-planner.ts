@@ -3,7 +3,7 @@ import { daysBetween } from './calendar.js';
 import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';
 import type { IsoDate } from './ledger.js';
 import type { Decimal } from './money.js';
-import { fixedUnits, formatUnitsAsMoney, type Units, unitsOf } from './money-units.js';
+import { fixedUnits, formatUnitsForTeam, type Units, unitsOf } from './money-units.js';
 
 /**
  * One open invoice of a customer as of the planning date: the fields the planner reads. Priority rows
@@ -33,6 +33,11 @@ export interface CustomerState {
   readonly contactId: string;
   readonly name: string;
   readonly hasEmail: boolean;
+  /**
+   * Why the addresses we would write to cannot be used: every one of them was refused by the receiving mail
+   * server on the last attempt (SMTP 5xx). Null when they are usable (or there are none: see hasEmail).
+   */
+  readonly addressesRefused?: string | null;
   readonly archived: boolean;
   readonly tier: Tier;
   /** Highest late-payment risk among open invoices (0..1). */
@@ -63,6 +68,7 @@ export type SkipCode =
   | 'promise-pending'
   | 'below-minimum'
   | 'no-email'
+  | 'bounced'
   | 'min-interval'
   | 'step-already-sent'
   | 'nothing-due';
@@ -213,11 +219,12 @@ function planCustomer(
         skip(
           c,
           'below-minimum',
-          `${formatUnitsAsMoney(overdueBase, baseCurrency)} overdue is below the ${formatUnitsAsMoney(minimum, baseCurrency)} minimum`,
+          `${formatUnitsForTeam(overdueBase, baseCurrency)} overdue is below the ${formatUnitsForTeam(minimum, baseCurrency)} minimum`,
         ),
       ];
     }
-    if (!c.hasEmail) return [skip(c, 'no-email', 'no email address on the contact or its people')];
+    const unreachable = unreachableSkip(c);
+    if (unreachable) return [unreachable];
     if (intervalBlocked) {
       return [
         skip(
@@ -233,7 +240,8 @@ function planCustomer(
   if (policy.remindBeforeDue) {
     const upcoming = planUpcoming(c, segment, mode);
     if (upcoming) {
-      if (!c.hasEmail) return [skip(c, 'no-email', 'no email address on the contact or its people')];
+      const unreachable = unreachableSkip(c);
+      if (unreachable) return [unreachable];
       if (intervalBlocked) {
         return [
           skip(
@@ -248,6 +256,13 @@ function planCustomer(
   }
   if (overdueChase) return [overdueChase];
   return [skip(c, 'nothing-due', overdue.length === 0 ? 'nothing overdue' : 'no step due today')];
+}
+
+/** No address to write to, or every one of them refused last time: a reminder cannot reach the customer. */
+export function unreachableSkip(c: CustomerState): SkipAction | null {
+  if (!c.hasEmail) return skip(c, 'no-email', 'no email address on the contact or its people');
+  if (c.addressesRefused) return skip(c, 'bounced', c.addressesRefused);
+  return null;
 }
 
 /** Σ base amounts due, exact (money-units.ts). */
@@ -373,7 +388,7 @@ function escalationFor(
   for (const i of overdue) if (i.daysOverdue > oldest) oldest = i.daysOverdue;
   const reasons: string[] = [];
   if (overdueBase >= unitsOf(escalation.overdueAmountAtLeast)) {
-    reasons.push(`${formatUnitsAsMoney(overdueBase, input.baseCurrency)} overdue`);
+    reasons.push(`${formatUnitsForTeam(overdueBase, input.baseCurrency)} overdue`);
   }
   if (oldest >= escalation.daysOverdueAtLeast) reasons.push(`oldest invoice ${oldest} days overdue`);
   if (c.risk >= escalation.riskAtLeast) reasons.push(`late-payment risk ${Math.round(c.risk * 100)}%`);

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../context.js';
 import { registerEscalationActions } from './actions/escalation-actions.js';
+import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
 import { registerArCommand } from './commands/ar-command.js';
@@ -15,6 +16,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerOpenCustomer(app, deps);
   registerPickCustomer(app, deps);
   registerEscalationActions(app, deps);
+  registerFallThroughActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);
 }

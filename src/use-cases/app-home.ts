@@ -1,6 +1,13 @@
+import { DateTime } from 'luxon';
+import { listOpenCallTasks } from '../adapters/db/call-tasks.js';
 import { listOrganisations } from '../adapters/db/organisations.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
-import { listEscalationStates, listReminderSummaries } from '../adapters/db/slack-surface-queries.js';
+import {
+  contactsDecidedSince,
+  countReminders,
+  listEscalationStates,
+  listReminderSummaries,
+} from '../adapters/db/slack-surface-queries.js';
 import type { HomeOrg } from '../adapters/slack/blocks/home.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
@@ -10,15 +17,18 @@ import { dec } from '../domain/money.js';
 import { prioritise } from '../domain/priority.js';
 import { loadCollectionsView } from './collections-view.js';
 import { slackDefaults } from './daily-digest.js';
+import { loadFallThrough } from './fall-through.js';
 import { actorFor } from './slack-scope.js';
 
 const QUEUE_SIZE = 20;
+const APPROVALS_LISTED = 10;
 
 /**
  * What a user's App Home shows, per organisation they work on: the approval cards waiting for a decision
- * (reminders have no owner yet, so every pending card of the team, oldest plan first), their queue (no
- * customer ownership exists yet: every customer with something overdue, by priority), today's tasks and
- * team KPIs. Organisations where the user has no role are left out.
+ * (reminders have no owner yet, so every pending card of the team, counted in full, the oldest plans listed),
+ * their call tasks, their queue (no customer ownership exists yet: every customer with something overdue, by
+ * priority, less those worked on today), the customers no reminder can reach, today's tasks and team KPIs.
+ * Organisations where the user has no role are left out.
  */
 export async function loadAppHome(
   ctx: Pick<AppContext, 'database' | 'clock' | 'config'>,
@@ -37,28 +47,46 @@ export async function loadAppHome(
     const priorities = prioritise(scored.snapshot, scored.behaviour, scored.risks, scored.signals);
     const kpis = buildKpis(scored.index, scored.snapshot);
     const names = new Map(view.ledger.contacts.map((c) => [c.id, c.name]));
-    const pending = await listReminderSummaries(db, organisation.id, {
-      statuses: actor.isManager ? ['proposed', 'escalated'] : ['proposed'],
-      limit: 10,
-    });
-    const escalations = (await listEscalationStates(db, organisation.id)).filter((s) => s.active);
+    const statuses = actor.isManager ? (['proposed', 'escalated'] as const) : (['proposed'] as const);
+    const zone = view.ledger.organisation.timezone;
+    const startOfToday = DateTime.fromISO(view.asOf, { zone }).startOf('day').toJSDate();
+    const [pending, waiting, decidedToday, allEscalations, fallThrough, calls] = await Promise.all([
+      listReminderSummaries(db, organisation.id, { statuses, limit: APPROVALS_LISTED, oldestFirst: true }),
+      countReminders(db, organisation.id, statuses),
+      contactsDecidedSince(db, organisation.id, startOfToday),
+      listEscalationStates(db, organisation.id),
+      loadFallThrough(db, view, priorities),
+      listOpenCallTasks(db, organisation.id, userId),
+    ]);
+    const escalations = allEscalations.filter((s) => s.active);
+    // "Your queue" is who to work on next: a customer whose card was decided today, or whose call is in hand,
+    // has been worked on.
+    const inHand = new Set([...decidedToday, ...calls.map((t) => t.contactId)]);
     orgs.push({
       orgId: organisation.id,
       orgName: organisation.name,
       asOf: view.asOf,
       baseCurrency: priorities.baseCurrency,
       role: actor.isManager ? 'manager' : 'collector',
-      approvals: pending
-        .sort((a, b) => a.planDate.localeCompare(b.planDate))
-        .map((r) => ({
-          contactName: names.get(r.contactId) ?? r.contactId,
-          status: r.status,
-          planDate: r.planDate,
-          tone: r.tone,
-          invoiceCount: r.invoiceCount,
-          permalink: null,
-        })),
-      queue: priorities.customers.filter((c) => dec(c.overdueBase).gt(0)).slice(0, QUEUE_SIZE),
+      approvalsWaiting: waiting,
+      approvals: pending.map((r) => ({
+        contactName: names.get(r.contactId) ?? r.contactId,
+        status: r.status,
+        planDate: r.planDate,
+        tone: r.tone,
+        invoiceCount: r.invoiceCount,
+        permalink: null,
+      })),
+      queue: priorities.customers
+        .filter((c) => dec(c.overdueBase).gt(0) && !inHand.has(c.contactId))
+        .slice(0, QUEUE_SIZE),
+      fallThrough,
+      calls: calls.map((t) => ({
+        id: t.id,
+        customerName: names.get(t.contactId) ?? t.contactId,
+        reason: t.reason,
+        createdAt: t.createdAt,
+      })),
       promisesDueToday: view.signals.promises.filter((p) => p.promisedDate === view.asOf).length,
       escalationsOpen: escalations.length,
       kpis: {

@@ -25,6 +25,8 @@ export interface ComposeDeps {
   /** The organisation's own template for this tone and purpose, if it has one. */
   readonly template?: ReminderTemplate;
   readonly signal?: AbortSignal;
+  /** Why the template is used when no drafter is given (default: none is configured). */
+  readonly withoutDrafter?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ComposeDeps {
  */
 export async function composeReminderDraft(facts: DraftFacts, deps: ComposeDeps): Promise<ComposedDraft> {
   const inputsHash = deps.hashInputs(facts);
-  let fallbackReason: string | null = 'no language model configured';
+  let fallbackReason: string | null = deps.withoutDrafter ?? 'no language model configured';
   if (deps.drafter) {
     const result = await deps.drafter.draft(facts, deps.signal);
     if (result.kind === 'drafted') {

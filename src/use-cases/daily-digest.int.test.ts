@@ -72,8 +72,13 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
     }
     const text = blocksAsText(header!.blocks as never);
     // Σ over c of 5 × (100 + c) = 5 × (2000 × 100 + 1999 × 2000 / 2) = 10,995,000.
-    expect(text).toContain('$10,995,000.00 overdue across 10,000 invoices');
-    expect(blocksAsText(replies.at(-1)!.blocks as never)).toContain('…and *1,900 more customers*');
+    expect(text).toContain('US$10,995,000.00 overdue across 10,000 invoices');
+    expect(blocksAsText(replies.at(-2)!.blocks as never)).toContain('…and *1,900 more customers*');
+    // None of them has an email address: the last part lists the largest with a way forward, and counts the rest.
+    const left = blocksAsText(replies.at(-1)!.blocks as never);
+    expect(left).toContain('*Not chased by email (2,000 customers)*');
+    expect(left).toContain('*Customer <1999> & Sons* · US$10,495.00 overdue · 5 invoices\nNo email address');
+    expect(left).toContain('…and 1,980 more, smaller.');
     // Paced: slots are reserved 1.1 s apart per channel, so the posts span at least ~1 s per gap (arrival
     // jitter under load moves single gaps, not the whole span).
     const at = calls.map((c) => c.at.getTime());
@@ -203,7 +208,7 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
     const run = await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now());
     await outboxWorker(ctx).drain();
     expect(blocksAsText(sandbox.lastMessage('C_DIGEST')!.blocks as never)).toContain(
-      '$16,800.00 overdue across 4 invoices (▼ $200.00 since 2026-11-20)',
+      'US$16,800.00 overdue across 4 invoices (▼ US$200.00 since 2026-11-20)',
     );
     const snap = await database.db
       .selectFrom('digest_snapshots')
@@ -266,7 +271,7 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
 
     const ran = await runDigestCommand(ctx, { org: 'demo' });
     expect(ran).toMatch(
-      /^Demo Trading: digest for 2026-11-23 enqueued in 1 part\(s\) to C_DIGEST; escalations: \d+ new; posted \d+, retrying 0, failed 0$/,
+      /^Demo Trading: digest for 2026-11-23 enqueued in 2 part\(s\) to C_DIGEST; escalations: \d+ new; posted \d+, retrying 0, failed 0$/,
     );
     expect(sandbox.messages('C_DIGEST')).toHaveLength(1);
     expect(await runDigestCommand(ctx, {})).toContain('digest for 2026-11-23 was already enqueued today');

@@ -24,6 +24,7 @@ import { type PriorityList, prioritise } from '../domain/priority.js';
 import { AppError } from '../errors.js';
 import { type CollectionsView, loadCollectionsView } from './collections-view.js';
 import { checkEscalations, type EscalationRun } from './escalations.js';
+import { loadFallThrough } from './fall-through.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 export interface PreparedDigest {
@@ -109,7 +110,11 @@ export async function prepareDailyDigest(
   const view = await loadCollectionsView(db, organisation, now);
   const prev = await previousDigestSnapshot(db, organisation.id, view.asOf);
   const built = assembleDigest(view, prev ? { asOf: prev.asOf, totalOverdue: prev.totalOverdue } : null);
-  return { view, ...built };
+  // Nobody falls through silently: the customers today's plan cannot email go in the thread with a way forward.
+  const left = await loadFallThrough(db, view, built.priorities);
+  if (left.length === 0) return { view, ...built };
+  const data: DigestData = { ...built.data, fallThrough: left };
+  return { view, ...built, data, messages: buildDigestMessages(data) };
 }
 
 export const digestKey = (orgId: string, asOf: string, part: number) => `digest:${orgId}:${asOf}:${part}`;

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import { loadContactCredits } from '../adapters/db/contact-credits.js';
 import {
   addDraftVersion,
   currentDraft,
@@ -18,6 +19,7 @@ import { type DecisionNote, decisionNote } from '../domain/audit-notes.js';
 import { businessDaysBetween } from '../domain/business-calendar.js';
 import { cardFreshness, type Freshness, type InvoiceNow, invoicesToday } from '../domain/card-freshness.js';
 import { contactBlock } from '../domain/contact-guard.js';
+import { type AccountCredit, creditsOnAccount } from '../domain/credit-on-account.js';
 import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate } from '../domain/ledger.js';
@@ -31,6 +33,7 @@ import {
   type TemplateKey,
 } from '../domain/reminder-draft.js';
 import { TEMPLATE_VERSION } from './compose-reminder-draft.js';
+import { cachedOnlineInvoiceLinks } from './online-invoice-links.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 export const OUTBOX_SEND_REMINDER = 'reminder.send';
@@ -243,12 +246,13 @@ async function editDraft(
     };
   }
   // A collector writes the words; the figures are still the ledger's, as of today.
-  const ledger = await loadCardLedger(db, before);
+  const ledger = await loadCardLedger(db, before, asOf);
   if (ledger?.card.draftFacts) {
     const { facts } = invoicesToday({
       drafted: ledger.drafted,
       invoiceIds: ledger.invoiceIds,
       now: ledger.now,
+      creditsNow: ledger.creditsNow,
       asOf,
     });
     if (!facts) return { kind: 'invalid', reason: 'nothing on this card is left to chase: skip it instead' };
@@ -358,7 +362,7 @@ async function approvalGate(
     getDunningPolicy(trx, reminder.orgId),
     listActiveHolds(trx, reminder.orgId, reminder.contactId),
     currentDraft(trx, reminder.id),
-    loadCardLedger(trx, reminder),
+    loadCardLedger(trx, reminder, asOf),
   ]);
   const self = rows.find((r) => r.id === reminder.id);
   const rest = rows.filter((r) => r.id !== reminder.id);
@@ -382,6 +386,7 @@ async function approvalGate(
     drafted: ledger.drafted,
     invoiceIds: ledger.invoiceIds,
     now: ledger.now,
+    creditsNow: ledger.creditsNow,
     // Cards drafted before their facts were stored are checked on their invoices only.
     draft: ledger.card.draftFacts && draft ? { subject: draft.subject, body: draft.body } : null,
     asOf,
@@ -406,34 +411,57 @@ interface CardLedger {
   readonly drafted: DraftFacts;
   readonly invoiceIds: readonly string[];
   readonly now: ReadonlyMap<string, InvoiceNow & { readonly currencyRate: string | null }>;
+  /** The customer's unapplied credit today, which a redraft states and an edit may state. */
+  readonly creditsNow: readonly AccountCredit[];
 }
 
+/**
+ * Also reads what recomputing the facts needs besides the invoices: Xero's online-invoice links from the cache (a
+ * link never changes, so a draft or an edit stating one is true today; no call to Xero at a click) and the
+ * customer's unapplied credit as of today.
+ */
 async function loadCardLedger(
   db: Parameters<typeof getReminderFacts>[0],
   reminder: ReminderRow,
+  asOf: IsoDate,
 ): Promise<CardLedger | null> {
   const card = await getReminderFacts(db, reminder.id);
   if (!card) return null;
   const invoiceIds = card.invoices.map((i) => i.invoiceId);
-  const now = await loadInvoicesNow(db, reminder.orgId, invoiceIds);
-  const drafted: DraftFacts = card.draftFacts ?? {
-    purpose: reminder.purpose,
-    tone: reminder.tone as DraftFacts['tone'],
-    customerName: card.customerName,
-    contactFirstName: null,
-    companyName: '',
-    senderName: '',
-    asOf: reminder.planDate,
-    invoices: card.invoices.map((i) => ({
-      number: i.number ?? i.invoiceId,
-      currency: i.currency,
-      amountDue: i.amountDue,
-      dueDate: i.dueDate,
-      daysOverdue: i.daysOverdue,
-      onlineUrl: null,
-    })),
-  };
-  return { card, drafted, invoiceIds, now };
+  const [now, links, contactCredits] = await Promise.all([
+    loadInvoicesNow(db, reminder.orgId, invoiceIds),
+    cachedOnlineInvoiceLinks(db, reminder.orgId, invoiceIds),
+    loadContactCredits(db, reminder.orgId, reminder.contactId),
+  ]);
+  const creditsNow =
+    creditsOnAccount(contactCredits, asOf, new Set([reminder.contactId])).get(reminder.contactId) ?? [];
+  const withLinks = (facts: DraftFacts): DraftFacts => ({
+    ...facts,
+    invoices: facts.invoices.map((f, i) => {
+      const id = invoiceIds[i];
+      return { ...f, onlineUrl: f.onlineUrl ?? (id ? links.get(id) : undefined) ?? null };
+    }),
+  });
+  const drafted: DraftFacts = withLinks(
+    card.draftFacts ?? {
+      purpose: reminder.purpose,
+      tone: reminder.tone as DraftFacts['tone'],
+      customerName: card.customerName,
+      contactFirstName: null,
+      companyName: '',
+      senderName: '',
+      asOf: reminder.planDate,
+      invoices: card.invoices.map((i) => ({
+        number: i.number ?? i.invoiceId,
+        currency: i.currency,
+        amountDue: i.amountDue,
+        dueDate: i.dueDate,
+        daysOverdue: i.daysOverdue,
+        onlineUrl: null,
+      })),
+    },
+  );
+  return { card, drafted, invoiceIds, now, creditsNow };
 }
 
 /**

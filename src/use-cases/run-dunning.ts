@@ -14,7 +14,9 @@ import { loadLedger } from '../adapters/db/ledger-queries.js';
 import {
   listOpenReminders,
   listRecipientOverrides,
+  listRefusedRecipients,
   type RecipientOverride,
+  type RefusedRecipients,
   type ReminderCardFacts,
   setReminderFacts,
 } from '../adapters/db/reminder-cards.js';
@@ -22,9 +24,11 @@ import type { DB, ReminderStatus } from '../adapters/db/schema.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import type { OnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
 import { addDays, localDateOf } from '../domain/calendar.js';
 import { groupByContact } from '../domain/collections-signals.js';
+import { type AccountCredit, creditsOnAccount } from '../domain/credit-on-account.js';
 import {
   type ChaseAction,
   type ContactRecord,
@@ -42,6 +46,8 @@ import { listPriorities } from './collections-reports.js';
 import { OPEN_ENDED, signalsFromHolds } from './collections-view.js';
 import { composeReminderDraft } from './compose-reminder-draft.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
+import { type OnlineLinkBudget, onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
+import { XERO_EMAIL_DRAFT_NOTE } from './send-xero-email.js';
 
 /** For the other helper's escalation channel; the run enqueues it whether or not a handler is registered. */
 
@@ -51,6 +57,8 @@ export interface RunDunningDeps {
   readonly hashInputs: (facts: DraftFacts) => string;
   /** Customers drafted at once (default 4). */
   readonly concurrency?: number;
+  /** Fetches Xero's online-invoice links not yet cached; null or absent: cached links only. */
+  readonly onlineInvoices?: OnlineInvoiceFetcher | null;
 }
 
 export interface RunDunningInput {
@@ -87,6 +95,8 @@ export interface RunDunningResult {
   /** Snoozed reminders whose date came, put back in front of a person. */
   readonly resurfaced: number;
   readonly superseded: number;
+  /** Calls this run spent on Xero online-invoice links, and why it stopped asking (null: it did not). */
+  readonly onlineLinks?: { readonly fetched: number; readonly stopped: string | null };
 }
 
 export interface PlanChasesInput {
@@ -98,6 +108,28 @@ export interface PlanChasesInput {
   readonly overrides: ReadonlyMap<string, RecipientOverride>;
   /** Reminders not yet finished (a snoozed one keeps its customer quiet). */
   readonly open: readonly { contactId: string; status: ReminderStatus; snoozedUntil: IsoDate | null }[];
+  /** Addresses the receiving server refused on the customer's latest reminder. */
+  readonly refused?: ReadonlyMap<string, RefusedRecipients>;
+  /** The ledger's priority list when the caller has scored it already with the same holds (the digest). */
+  readonly priorities?: PriorityList;
+}
+
+/** What planning reads besides the ledger, loaded in one go. */
+export type PlanInputs = Omit<PlanChasesInput, 'ledger' | 'asOf' | 'priorities' | 'open'> & {
+  readonly open: Awaited<ReturnType<typeof listOpenReminders>>;
+  readonly templates: Awaited<ReturnType<typeof getDunningPolicy>>['templates'];
+};
+
+export async function loadPlanInputs(db: Kysely<DB>, orgId: string): Promise<PlanInputs> {
+  const [stored, holds, history, overrides, open, refused] = await Promise.all([
+    getDunningPolicy(db, orgId),
+    listActiveHolds(db, orgId),
+    loadContactHistory(db, orgId),
+    listRecipientOverrides(db, orgId),
+    listOpenReminders(db, orgId),
+    listRefusedRecipients(db, orgId),
+  ]);
+  return { policy: stored.policy, templates: stored.templates, holds, history, overrides, open, refused };
 }
 
 /**
@@ -105,10 +137,15 @@ export interface PlanChasesInput {
  * signals too), then plan. Do-not-contact holds join the policy's list; a snooze keeps the customer quiet
  * until its date.
  */
-export function planChases(input: PlanChasesInput): { priorities: PriorityList; plan: PlanResult } {
+export function planChases(input: PlanChasesInput): {
+  priorities: PriorityList;
+  plan: PlanResult;
+  customers: CustomerState[];
+} {
   const { ledger, asOf, holds } = input;
-  const signals = signalsFromHolds(holds, ledger.organisation.timezone);
-  const priorities = listPriorities(ledger, asOf, { signals });
+  const priorities =
+    input.priorities ??
+    listPriorities(ledger, asOf, { signals: signalsFromHolds(holds, ledger.organisation.timezone) });
   const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
   const policy: DunningPolicy = { ...input.policy, doNotContact: [...input.policy.doNotContact, ...dnc] };
   const snoozedUntil = new Map<string, IsoDate>();
@@ -127,12 +164,14 @@ export function planChases(input: PlanChasesInput): { priorities: PriorityList; 
       holdsByContact.get(cp.contactId) ?? [],
       input.history,
       input.overrides,
+      input.refused ?? new Map(),
       snoozedUntil,
       asOf,
+      ledger.organisation.timezone,
     ),
   );
   const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
-  return { priorities, plan };
+  return { priorities, plan, customers };
 }
 
 /**
@@ -147,8 +186,8 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   // 1. Load. A ledger a day old plans nothing: a customer may have paid since the last complete sync.
   const ledger = await loadLedger(db, input.orgId);
   const sync = await getSyncState(db, input.orgId, Date.now());
-  const stored = await getDunningPolicy(db, input.orgId);
-  const limitHours = stored.policy.staleLedgerHours;
+  const inputs = await loadPlanInputs(db, input.orgId);
+  const limitHours = inputs.policy.staleLedgerHours;
   const age = ledgerAge(sync?.lastCompleteAt ?? null, input.now, limitHours);
   if (age?.stale && !input.dryRun) {
     const why =
@@ -162,23 +201,10 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   }
   const zone = ledger.organisation.timezone;
   const asOf = input.asOf ?? localDateOf(input.now, zone);
-  const [holds, history, overrides, open] = await Promise.all([
-    listActiveHolds(db, input.orgId),
-    loadContactHistory(db, input.orgId),
-    listRecipientOverrides(db, input.orgId),
-    listOpenReminders(db, input.orgId),
-  ]);
+  const { overrides, open } = inputs;
 
   // 2–3. Score and plan (no I/O).
-  const { priorities, plan } = planChases({
-    ledger,
-    asOf,
-    policy: stored.policy,
-    holds,
-    history,
-    overrides,
-    open,
-  });
+  const { priorities, plan } = planChases({ ...inputs, ledger, asOf });
   const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
   if (input.dryRun) {
     return {
@@ -211,6 +237,8 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   const byContact = new Map(priorities.customers.map((c) => [c.contactId, c]));
   const escalationsByContact = new Map(plan.escalations.map((e) => [e.contactId, e.reasons]));
   const chaseActions = plan.actions.filter((a): a is ChaseAction => a.kind === 'chase');
+  const credits = creditsOnAccount(ledger, asOf, new Set(chaseActions.map((a) => a.contactId)));
+  const linkBudget = onlineLinkBudget();
   let superseded = 0;
   const proposeOne = async (action: ChaseAction): Promise<RunDunningReminder> => {
     const recipients = recipientsFor(contacts.get(action.contactId), overrides.get(action.contactId));
@@ -221,9 +249,11 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
       recipients,
       priority: byContact.get(action.contactId),
       escalationReasons: escalationsByContact.get(action.contactId) ?? [],
-      templates: stored.templates,
+      templates: inputs.templates,
       contact: contacts.get(action.contactId),
-      sendStart: stored.policy.sendWindow.start,
+      sendStart: inputs.policy.sendWindow.start,
+      credits: credits.get(action.contactId) ?? [],
+      linkBudget,
     });
     if (outcome.created) {
       // An older proposal for the same customer that nobody decided is replaced by today's step.
@@ -246,7 +276,15 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
 
   // Escalations are in the plan for the caller to show; the daily digest posts them to the managers' channel
   // (once per crossing), so the morning run does not queue a second copy.
-  return { orgId: input.orgId, asOf, plan, reminders, resurfaced, superseded };
+  return {
+    orgId: input.orgId,
+    asOf,
+    plan,
+    reminders,
+    resurfaced,
+    superseded,
+    onlineLinks: { fetched: linkBudget.fetched, stopped: linkBudget.stopped },
+  };
 }
 
 interface ProposeContext {
@@ -260,6 +298,9 @@ interface ProposeContext {
   readonly contact: Contact | undefined;
   /** The policy's send window opening, HH:MM local. */
   readonly sendStart: string;
+  /** The customer's unapplied credit, per currency, as of the plan date. */
+  readonly credits: readonly AccountCredit[];
+  readonly linkBudget: OnlineLinkBudget;
 }
 
 async function proposeReminder(
@@ -329,6 +370,16 @@ async function proposeReminder(
 
   // The model call happens outside any transaction; a run that dies here finishes the draft next time.
   const org = p.ledger.organisation;
+  // Xero's own invoice email carries Xero's own link and text: our draft is not sent, so it costs neither a call
+  // for a link nor a model call.
+  const viaXero = action.step.channel === 'xero_email';
+  const links = viaXero
+    ? new Map<string, string>()
+    : await onlineInvoiceLinks(
+        { db, fetcher: deps.onlineInvoices ?? null, now: input.now, budget: p.linkBudget },
+        input.orgId,
+        action.invoices.map((i) => i.invoiceId),
+      );
   const facts: DraftFacts = {
     purpose: action.purpose,
     tone: action.step.tone,
@@ -343,13 +394,15 @@ async function proposeReminder(
       amountDue: i.amountDue,
       dueDate: i.dueDate,
       daysOverdue: i.daysOverdue,
-      onlineUrl: i.onlineUrl ?? null,
+      onlineUrl: links.get(i.invoiceId) ?? i.onlineUrl ?? null,
     })),
+    ...(p.credits.length > 0 ? { credits: p.credits } : {}),
   };
   const key = `${action.purpose}.${action.step.tone}` as TemplateKey;
   const template = p.templates[key];
   const composed = await composeReminderDraft(facts, {
-    drafter: deps.drafter,
+    drafter: viaXero ? null : deps.drafter,
+    ...(viaXero ? { withoutDrafter: XERO_EMAIL_DRAFT_NOTE } : {}),
     hashInputs: deps.hashInputs,
     ...(template ? { template } : {}),
   });
@@ -473,9 +526,12 @@ function customerState(
   mine: readonly ActiveHold[],
   history: ReadonlyMap<string, readonly ContactRecord[]>,
   overrides: ReadonlyMap<string, RecipientOverride>,
+  refused: ReadonlyMap<string, RefusedRecipients>,
   snoozedUntil: ReadonlyMap<string, IsoDate>,
   asOf: IsoDate,
+  zone: string,
 ): CustomerState {
+  const recipients = recipientsFor(contact, overrides.get(cp.contactId)).recipients;
   let pausedUntil: IsoDate | null = null;
   for (const h of mine) {
     if (h.kind !== 'pause') continue;
@@ -494,7 +550,8 @@ function customerState(
   return {
     contactId: cp.contactId,
     name: cp.contactName,
-    hasEmail: recipientsFor(contact, overrides.get(cp.contactId)).recipients.length > 0,
+    hasEmail: recipients.length > 0,
+    addressesRefused: refusedReason(recipients, refused.get(cp.contactId), zone),
     archived: contact?.status === 'ARCHIVED',
     tier: cp.tier,
     risk: maxRisk(cp),
@@ -509,7 +566,23 @@ function customerState(
   };
 }
 
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+/**
+ * Why today's addresses cannot be used: every one was refused outright last time. An address added since (in
+ * our store) makes them usable again.
+ */
+function refusedReason(
+  recipients: readonly string[],
+  refused: RefusedRecipients | undefined,
+  zone: string,
+): string | null {
+  if (!refused || recipients.length === 0) return null;
+  const gone = new Set(refused.recipients.map((r) => r.toLowerCase()));
+  if (!recipients.every((r) => gone.has(r.toLowerCase()))) return null;
+  const code = /^SMTP (\d{3})/.exec(refused.error)?.[1] ?? '5xx';
+  return `the mail server refused ${recipients.join(', ')} (SMTP ${code}) on ${localDateOf(refused.at, zone)}`;
+}
+
+export const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 /** The contact's own address plus every person Xero marks IncludeInEmails, unless overridden per customer. */
 export function recipientsFor(
@@ -520,7 +593,7 @@ export function recipientsFor(
   if (!contact) return { recipients: [], cc: [] };
   const to = [contact.email, ...contact.persons.filter((p) => p.includeInEmails).map((p) => p.email)]
     .map((e) => e?.trim() ?? '')
-    .filter((e) => EMAIL.test(e));
+    .filter((e) => EMAIL_ADDRESS.test(e));
   const unique = [...new Map(to.map((e) => [e.toLowerCase(), e])).values()];
   return { recipients: unique, cc: override?.cc ?? [] };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
   Contact,
   ContactStatus,
@@ -13,7 +13,7 @@ import type {
   SettlementKind,
 } from '../../domain/ledger.js';
 import { AppError } from '../../errors.js';
-import type { DB } from './schema.js';
+import type { DB, XeroContactsTable } from './schema.js';
 
 type Queryable = Kysely<DB> | Transaction<DB>;
 
@@ -61,7 +61,22 @@ export async function loadOrganisationProfile(db: Queryable, orgId: string): Pro
 
 export async function loadContacts(db: Queryable, orgId: string): Promise<Contact[]> {
   const rows = await db.selectFrom('xero_contacts').selectAll().where('org_id', '=', orgId).execute();
-  return rows.map((r) => ({
+  return rows.map(toContact);
+}
+
+/** One contact (a button or a modal names one; no need to read them all). */
+export async function loadContact(db: Queryable, orgId: string, contactId: string): Promise<Contact | null> {
+  const row = await db
+    .selectFrom('xero_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return row ? toContact(row) : null;
+}
+
+function toContact(r: Selectable<XeroContactsTable>): Contact {
+  return {
     id: r.contact_id,
     name: r.name,
     status: r.status as ContactStatus,
@@ -76,7 +91,7 @@ export async function loadContacts(db: Queryable, orgId: string): Promise<Contac
     salesTerms: toTerms(r.sales_terms),
     defaultCurrency: r.default_currency?.trim() ?? null,
     mergedToContactId: r.merged_to_contact_id,
-  }));
+  };
 }
 
 export async function loadInvoices(db: Queryable, orgId: string): Promise<Invoice[]> {

@@ -100,3 +100,45 @@ export async function listOpenReminders(db: Queryable, orgId: string): Promise<O
     snoozedUntil: r.snoozed_until,
   }));
 }
+
+export interface RefusedRecipients {
+  readonly recipients: readonly string[];
+  readonly error: string;
+  readonly at: Date;
+}
+
+/**
+ * Per customer, the addresses of their latest reminder when the receiving mail server refused it outright
+ * (SMTP 5xx: the sender records the code in last_error) and nothing has been sent to them since. The planner
+ * reads it so a refused address is not written to again until someone gives another.
+ */
+export async function listRefusedRecipients(
+  db: Queryable,
+  orgId: string,
+): Promise<Map<string, RefusedRecipients>> {
+  const rows = await db
+    .selectFrom('reminders')
+    .select(['contact_id', 'status', 'recipients', 'last_error', 'updated_at'])
+    .where('org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'sent'),
+        eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', 'SMTP 5%')]),
+      ]),
+    )
+    .orderBy('updated_at', 'desc')
+    .execute();
+  const latest = new Map<string, RefusedRecipients | null>();
+  for (const r of rows) {
+    if (latest.has(r.contact_id)) continue;
+    latest.set(
+      r.contact_id,
+      r.status === 'sent'
+        ? null
+        : { recipients: r.recipients, error: r.last_error ?? '', at: new Date(r.updated_at) },
+    );
+  }
+  const out = new Map<string, RefusedRecipients>();
+  for (const [contactId, refused] of latest) if (refused) out.set(contactId, refused);
+  return out;
+}

@@ -191,6 +191,21 @@ export interface CustomerHoldsTable {
   released_by: string | null;
 }
 
+export interface CallTasksTable {
+  id: BigSerial;
+  org_id: string;
+  contact_id: string;
+  reason: string;
+  assignee_id: string;
+  assignee_name: string;
+  status: Generated<'open' | 'done'>;
+  outcome: string | null;
+  created_at: Timestamp;
+  done_by: string | null;
+  done_by_name: string | null;
+  done_at: Timestamp | null;
+}
+
 export type ReminderStatus =
   | 'proposed'
   | 'approved'
@@ -421,6 +436,7 @@ export interface DB {
   xero_credit_allocations: XeroCreditAllocationsTable;
   dunning_policies: DunningPoliciesTable;
   customer_holds: CustomerHoldsTable;
+  call_tasks: CallTasksTable;
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;
   email_send_attempts: EmailSendAttemptsTable;

@@ -175,15 +175,21 @@ export interface ReminderSummary {
 export async function listReminderSummaries(
   db: Queryable,
   orgId: string,
-  filter: { contactId?: string; statuses?: readonly ReminderStatus[]; limit?: number } = {},
+  filter: {
+    contactId?: string;
+    statuses?: readonly ReminderStatus[];
+    limit?: number;
+    /** Oldest plan first (a queue), instead of the latest activity first (a history). */
+    oldestFirst?: boolean;
+  } = {},
 ): Promise<ReminderSummary[]> {
   let q = db.selectFrom('reminders').selectAll().where('org_id', '=', orgId);
   if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
   if (filter.statuses?.length) q = q.where('status', 'in', filter.statuses);
-  const rows = await q
-    .orderBy(sql`coalesce(sent_at, created_at)`, 'desc')
-    .limit(filter.limit ?? 20)
-    .execute();
+  const ordered = filter.oldestFirst
+    ? q.orderBy('plan_date').orderBy('created_at').orderBy('id')
+    : q.orderBy(sql`coalesce(sent_at, created_at)`, 'desc');
+  const rows = await ordered.limit(filter.limit ?? 20).execute();
   return rows.map((r) => ({
     id: r.id,
     contactId: r.contact_id,
@@ -198,4 +204,31 @@ export async function listReminderSummaries(
     slackChannel: r.slack_channel,
     slackTs: r.slack_ts,
   }));
+}
+
+/** How many reminders of an organisation are in these statuses (App Home counts every waiting card). */
+export async function countReminders(
+  db: Queryable,
+  orgId: string,
+  statuses: readonly ReminderStatus[],
+): Promise<number> {
+  const row = await db
+    .selectFrom('reminders')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('status', 'in', statuses)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Customers with a reminder a person decided at or after `since` (approved, skipped, snoozed, escalated…). */
+export async function contactsDecidedSince(db: Queryable, orgId: string, since: Date): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('reminders')
+    .select('contact_id')
+    .distinct()
+    .where('org_id', '=', orgId)
+    .where('decided_at', '>=', since)
+    .execute();
+  return new Set(rows.map((r) => r.contact_id));
 }

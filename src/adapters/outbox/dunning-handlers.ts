@@ -24,6 +24,8 @@ import { slackTime } from '../slack/blocks/kit.js';
 import { buildReminderCard, draftDiff, escapeMrkdwn } from '../slack/blocks/reminder-card.js';
 import { findPostedMessage, postMetadata } from '../slack/post-once.js';
 import type { XeroNoteWriter } from '../xero/history-notes.js';
+import { createGatewayInvoiceEmailer, type XeroInvoiceEmailer } from '../xero/invoice-email.js';
+import { createGatewayOnlineInvoiceFetcher, type OnlineInvoiceFetcher } from '../xero/online-invoices.js';
 import type { OutboxItem } from './outbox-store.js';
 import type { HandlerOutcome } from './outbox-worker.js';
 
@@ -34,6 +36,8 @@ export interface DunningHandlerDeps {
   readonly xeroNotes: XeroNoteWriter | null;
   /** Where interrupted sends are looked up (IMAP_URL); null → a person decides on the card. */
   readonly sentMailbox?: SentMailbox | null;
+  /** Xero's own invoice email for xero_email steps; null → such reminders fail with the reason on the card. */
+  readonly xeroEmail?: XeroInvoiceEmailer | null;
   /**
    * Gap between posts to one channel from this process (default 1,100 ms): chat.postMessage allows about one
    * message per second per channel, and a morning's cards would otherwise turn into a wall of 429s.
@@ -68,6 +72,7 @@ export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDep
       mail: deps.mail,
       now: () => ctx.clock.now(),
       sentMailbox: deps.sentMailbox ?? null,
+      xeroEmail: deps.xeroEmail ?? null,
     };
     const reminderId = String(item.payload.reminderId);
     // When the retries run out, the dead letter marks the reminder "Not sent" (use-cases/dead-letter.ts).
@@ -254,7 +259,9 @@ async function threadText(ctx: AppContext, item: OutboxItem, r: ReminderRow): Pr
     case 'escalated':
       return `:rotating_light: Escalated by ${by} at ${when}: a manager decides now.`;
     case 'sent':
-      return `:email: Sent to ${escapeMrkdwn(r.recipients.join(', '))} at ${hhmm(r.sentAt ?? item.createdAt)}.`;
+      return r.channel === 'xero_email'
+        ? `:email: Sent by Xero with your Xero invoice email template, to the contact's addresses in Xero, at ${hhmm(r.sentAt ?? item.createdAt)}.`
+        : `:email: Sent to ${escapeMrkdwn(r.recipients.join(', '))} at ${hhmm(r.sentAt ?? item.createdAt)}.`;
     case 'failed':
       return `:warning: Not sent (${when}): ${escapeMrkdwn(r.lastError ?? 'unknown error')}`;
     case 'redrafted': {
@@ -307,7 +314,7 @@ function drafterFor(ctx: AppContext): ReminderDrafter | null {
 
 export function installDunning(
   ctx: AppContext,
-  options: { xeroNotes?: XeroNoteWriter | null } = {},
+  options: { xeroNotes?: XeroNoteWriter | null; xeroEmail?: XeroInvoiceEmailer | null } = {},
 ): { drafter: ReminderDrafter | null; messageDomain: string; senderName: string; close(): void } {
   const mail = ctx.config.mail ? createSmtpSender(ctx.config.mail) : null;
   const imap = ctx.config.imap;
@@ -319,9 +326,37 @@ export function installDunning(
         log: ctx.log.child({ component: 'sent-mailbox' }),
       })
     : null;
-  registerDunningHandlers(ctx, { mail, xeroNotes: options.xeroNotes ?? null, sentMailbox });
+  registerDunningHandlers(ctx, {
+    mail,
+    xeroNotes: options.xeroNotes ?? null,
+    sentMailbox,
+    xeroEmail: options.xeroEmail === undefined ? xeroInvoiceEmailerFor(ctx) : options.xeroEmail,
+  });
   const drafter = drafterFor(ctx);
   return { drafter, ...senderIdentity(ctx.config), close: () => mail?.close() };
+}
+
+/** Xero's invoice email through the gateway (interactive: a person approved it), when Xero is configured. */
+export function xeroInvoiceEmailerFor(ctx: AppContext): XeroInvoiceEmailer | null {
+  return ctx.config.xero.credentials
+    ? createGatewayInvoiceEmailer({
+        db: ctx.database.db,
+        tenantApi: (org) => ctx.xero.tenantApi(org, 'interactive'),
+      })
+    : null;
+}
+
+/**
+ * Online-invoice links for a planning run (a new fetcher per run: it keeps each tenant's API for the run). Planning
+ * is background work, so these calls stop at the daily reserve kept for History notes and people's requests.
+ */
+export function onlineInvoiceFetcherFor(ctx: AppContext): OnlineInvoiceFetcher | null {
+  return ctx.config.xero.credentials
+    ? createGatewayOnlineInvoiceFetcher({
+        db: ctx.database.db,
+        tenantApi: (org) => ctx.xero.tenantApi(org, 'background'),
+      })
+    : null;
 }
 
 /**
@@ -335,7 +370,12 @@ export async function runMorningDunning(
 ): Promise<RunDunningResult> {
   const drafter = drafterFor(ctx);
   const result = await runDunning(
-    { db: ctx.database.db, drafter, hashInputs: hashDraftInputs },
+    {
+      db: ctx.database.db,
+      drafter,
+      hashInputs: hashDraftInputs,
+      onlineInvoices: onlineInvoiceFetcherFor(ctx),
+    },
     { orgId, now, ...senderIdentity(ctx.config) },
   );
   ctx.log.info(
@@ -345,6 +385,8 @@ export async function runMorningDunning(
       proposed: result.reminders.filter((r) => r.created).length,
       skipped: result.plan.actions.filter((a) => a.kind === 'skip').length,
       escalations: result.plan.escalations.length,
+      onlineLinksFetched: result.onlineLinks?.fetched ?? 0,
+      onlineLinksStopped: result.onlineLinks?.stopped ?? null,
     },
     'dunning run',
   );

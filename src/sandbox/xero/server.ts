@@ -431,8 +431,10 @@ export function createHandler(deps: ServerDeps) {
       };
     }
     try {
-      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      // The whole request is in before a slow answer: a client that gives up waiting has still been heard (Xero
+      // acts on a request whose answer never reaches the caller), which is what retries with a key are for.
       const raw = method === 'GET' ? '' : await readBody(req);
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
       const parts = url.pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
       const key = req.headers['idempotency-key'] as string | undefined;
       const write = method !== 'GET' && method !== 'HEAD';

@@ -272,7 +272,8 @@ describe('surface builders', () => {
       asOf: '2026-11-23',
       baseCurrency: 'NZD',
       role: 'collector' as const,
-      approvals: Array.from({ length: 15 }, () => ({
+      approvalsWaiting: 42,
+      approvals: Array.from({ length: 10 }, () => ({
         contactName: 'A & B',
         status: 'proposed',
         planDate: '2026-11-23',
@@ -281,6 +282,27 @@ describe('surface builders', () => {
         permalink: null,
       })),
       queue: Array.from({ length: 60 }, (_, k) => customer(k + 1)),
+      fallThrough: Array.from({ length: 12 }, (_, k) => ({
+        contactId: `f${k}`,
+        customerName: `Left & ${k}`,
+        code: k % 2 ? ('no-email' as const) : ('paused' as const),
+        reason: k % 2 ? 'no email address on the contact or its people' : 'paused until 2026-12-01',
+        overdueBase: `${1000 - k}.00`,
+        overdueCount: 2,
+        ways: k % 2 ? (['add-address', 'call-task'] as const) : (['call-task'] as const),
+        callTask:
+          k === 1
+            ? {
+                id: 7,
+                assigneeId: 'U_COLIN',
+                assigneeName: 'colin',
+                createdAt: new Date('2026-11-22T20:00:00Z'),
+              }
+            : null,
+      })),
+      calls: [
+        { id: 7, customerName: 'Left & 1', reason: 'no email', createdAt: new Date('2026-11-22T20:00:00Z') },
+      ],
       promisesDueToday: 1,
       escalationsOpen: 2,
       kpis: {
@@ -295,8 +317,18 @@ describe('surface builders', () => {
     expect(validateView(view)).toEqual([]);
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const text = blocksAsText(view.blocks);
-    expect(text).toContain('*Waiting for your approval* (15)');
+    // Every waiting card is counted, not only the ten listed.
+    expect(text).toContain('*Waiting for your approval* (42)');
+    expect(text).toContain('…and 32 more, newer');
+    expect(text).toContain('• 42 cards to decide\n• 1 call to make');
     expect(text).toContain('*Org 3*');
+    // Nobody falls through: each organisation lists who cannot be emailed, with the way forward.
+    expect(text.match(/\*Not chased by email\* \(12 customers/g)).toHaveLength(3);
+    expect(text).toContain('*Left & 1* · NZ$999.00 overdue · 2 invoices\nNo email address');
+    expect(text).toContain('Call task with <@U_COLIN>');
+    const first = view.blocks.findIndex((b) => JSON.stringify(b).includes('Left &amp; 0'));
+    expect(JSON.stringify(view.blocks[first + 1])).toContain(ACTION.makeCallTask);
+    expect(JSON.stringify(view.blocks)).toContain(ACTION.addReminderAddress);
     expect(text).toContain('*DSO*\n41.3 days');
     expect(homeView('nobody', []).blocks).toHaveLength(2);
   });

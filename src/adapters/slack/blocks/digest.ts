@@ -1,4 +1,5 @@
 import { AGEING_BUCKET_LABELS, AGEING_BUCKETS, type BucketAmounts } from '../../../domain/ageing.js';
+import type { FallThroughEntry } from '../../../domain/fall-through.js';
 import type { IsoDate } from '../../../domain/ledger.js';
 import {
   describeAge,
@@ -8,6 +9,7 @@ import {
 import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
+import { fallThroughMessage } from './fall-through.js';
 import {
   type Block,
   context,
@@ -57,6 +59,8 @@ export interface DigestData {
   readonly promisesDueToday: readonly DigestPromise[];
   readonly brokenPromises: readonly DigestPromise[];
   readonly openDisputes: readonly DigestDispute[];
+  /** Customers with something overdue whom no reminder can reach today (listed in the thread). */
+  readonly fallThrough?: readonly FallThroughEntry[];
 }
 
 export interface DigestMessages {
@@ -144,6 +148,15 @@ export function buildDigestMessages(d: DigestData): DigestMessages {
       'No open disputes.',
     ),
   ];
+  const left = d.fallThrough ?? [];
+  if (left.length > 0) {
+    const owed = left.reduce((s, f) => s.plus(f.overdueBase), dec(0));
+    headerBlocks.push(
+      context(
+        `:warning: *${plural(left.length, 'customer')}* with ${money(owed.toString(), cur)} overdue cannot be chased by email (no address, refused, paused…): listed in the thread with a way forward.`,
+      ),
+    );
+  }
   if (rest.length > 0 || unlisted.length > 0) {
     headerBlocks.push(
       context(`More customers in the thread :thread: · \`/ar top 25\` · \`/ar customer NAME\``),
@@ -187,6 +200,8 @@ export function buildDigestMessages(d: DigestData): DigestMessages {
       ],
     });
   }
+  const notChased = fallThroughMessage(d.orgId, d.orgName, d.asOf, left, cur);
+  if (notChased) thread.push(notChased);
   return {
     header: { text: `AR digest ${escapeMrkdwn(d.orgName)} ${d.asOf}: ${headline}`, blocks: headerBlocks },
     thread,

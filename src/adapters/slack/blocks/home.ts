@@ -1,7 +1,9 @@
+import type { FallThroughEntry } from '../../../domain/fall-through.js';
 import type { IsoDate } from '../../../domain/ledger.js';
-import type { Decimal } from '../../../domain/money.js';
+import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
+import { callTaskBlocks, fallThroughBlocks } from './fall-through.js';
 import {
   type Block,
   context,
@@ -30,8 +32,15 @@ export interface HomeOrg {
   readonly asOf: IsoDate;
   readonly baseCurrency: string;
   readonly role: 'manager' | 'collector';
+  /** Every card waiting for this user's decision, however many are listed. */
+  readonly approvalsWaiting: number;
+  /** The oldest of them. */
   readonly approvals: readonly HomeApproval[];
   readonly queue: readonly CustomerPriority[];
+  /** Customers with something overdue whom no reminder can reach, largest first. */
+  readonly fallThrough: readonly FallThroughEntry[];
+  /** This user's open call tasks. */
+  readonly calls: readonly { id: number; customerName: string; reason: string; createdAt: Date }[];
   readonly promisesDueToday: number;
   readonly escalationsOpen: number;
   readonly kpis: {
@@ -44,6 +53,9 @@ export interface HomeOrg {
 }
 
 const APPROVALS_LISTED = 10;
+const CALLS_LISTED = 10;
+/** Up to three blocks each: leave the queue room. */
+const FALL_THROUGH_LISTED = 8;
 
 /** The collector's App Home: their cards waiting for a decision, their queue, today's tasks, team KPIs. */
 export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'home'; blocks: Block[] } {
@@ -60,7 +72,7 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
       divider(),
       section(`*${escapeMrkdwn(o.orgName)}* · ${o.role} · as of ${o.asOf}`),
       section(
-        `*Waiting for your approval* (${o.approvals.length})\n${
+        `*Waiting for your approval* (${o.approvalsWaiting})\n${
           o.approvals.length
             ? o.approvals
                 .slice(0, APPROVALS_LISTED)
@@ -70,10 +82,10 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
                 })
                 .join('\n')
             : '_Nothing waiting._'
-        }`,
+        }${o.approvalsWaiting > Math.min(o.approvals.length, APPROVALS_LISTED) ? `\n…and ${o.approvalsWaiting - Math.min(o.approvals.length, APPROVALS_LISTED)} more, newer; their cards are in the queue channel.` : ''}`,
       ),
       section(
-        `*Today*\n• ${plural(o.approvals.length, 'card')} to decide\n• ${plural(o.promisesDueToday, 'promise')} due today\n• ${plural(o.escalationsOpen, 'open escalation')}`,
+        `*Today*\n• ${plural(o.approvalsWaiting, 'card')} to decide\n• ${plural(o.calls.length, 'call')} to make\n• ${plural(o.promisesDueToday, 'promise')} due today\n• ${plural(o.escalationsOpen, 'open escalation')}`,
       ),
       fields([
         `*Overdue*\n${money(o.kpis.overdue, cur)}`,
@@ -81,14 +93,35 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
         `*DSO*\n${Math.round(o.kpis.dsoDays * 10) / 10} days`,
         `*CEI*\n${o.kpis.ceiPercent === null ? 'n/a' : `${Math.round(o.kpis.ceiPercent * 10) / 10}%`}`,
       ]),
-      section('*Your queue* (highest priority first)'),
     ];
+    if (o.calls.length > 0) {
+      part.push(
+        section(`*Your calls* (${o.calls.length})`),
+        ...callTaskBlocks(o.orgId, o.calls.slice(0, CALLS_LISTED)),
+      );
+      if (o.calls.length > CALLS_LISTED) part.push(context(`…and ${o.calls.length - CALLS_LISTED} more.`));
+    }
+    // The customers nobody can email come before the queue: left alone, they are the ones that fall through.
+    const left: Block[] = [];
+    if (o.fallThrough.length > 0) {
+      const owed = o.fallThrough.reduce((sum, f) => sum.plus(f.overdueBase), dec(0));
+      left.push(
+        section(
+          `*Not chased by email* (${plural(o.fallThrough.length, 'customer')}, ${money(owed.toString(), cur)} overdue)`,
+        ),
+      );
+      const shown = o.fallThrough.slice(0, FALL_THROUGH_LISTED);
+      left.push(...shown.flatMap((f) => fallThroughBlocks(o.orgId, f, cur)));
+      if (o.fallThrough.length > shown.length)
+        left.push(context(`…and ${o.fallThrough.length - shown.length} more, smaller.`));
+    }
+    part.push(...left, section('*Your queue* (highest priority first)'));
     const room = Math.max(0, perOrg - part.length - 1);
     const queue = o.queue.slice(0, room);
     part.push(...queue.map((c) => customerLine(o.orgId, c, cur, { reasons: 1 })));
     if (o.queue.length > queue.length)
       part.push(context(`…and ${o.queue.length - queue.length} more. \`/ar top 25\` lists more.`));
-    else if (o.queue.length === 0) part.push(context('Nobody owes anything overdue.'));
+    else if (o.queue.length === 0) part.push(context('Nobody else owes anything overdue.'));
     blocks.push(...part.slice(0, perOrg));
   }
   return { type: 'home', blocks: blocks.slice(0, VIEW_MAX_BLOCKS) };

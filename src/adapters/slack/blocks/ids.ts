@@ -6,10 +6,15 @@ export const ACTION = {
   escalationAcknowledge: 'ar_escalation_ack',
   escalationPause: 'ar_escalation_pause',
   escalationPlanCall: 'ar_escalation_plan_call',
+  addReminderAddress: 'ar_add_reminder_address',
+  makeCallTask: 'ar_make_call_task',
+  finishCallTask: 'ar_finish_call_task',
 } as const;
 
 export const VIEW = {
   setup: 'ar_setup',
+  reminderAddress: 'ar_reminder_address',
+  finishCallTask: 'ar_finish_call_task',
 } as const;
 
 /** Button values: short, `|`-separated ids (no customer text: a value is visible to every client). */

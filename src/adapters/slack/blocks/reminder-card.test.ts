@@ -271,3 +271,49 @@ describe('customer-controlled text on a card', () => {
     expect(() => encodeURIComponent(JSON.stringify(card))).not.toThrow();
   });
 });
+
+describe("a xero_email step's card", () => {
+  const viaXero: CardReminder = { ...reminder, channel: 'xero_email' };
+
+  it('says Xero sends its own template per invoice and that the draft is not sent, and offers no Edit', () => {
+    const card = buildReminderCard(viaXero, facts, draft);
+    const text = allText(card.blocks);
+    expect(text).toContain('Sent by Xero with your Xero invoice email template');
+    expect(text).toContain('2 invoice emails, one per invoice');
+    expect(text).toContain('The draft below is not sent');
+    expect(text).toContain('the contact’s email addresses in Xero');
+    expect(text).not.toContain('ap@acme.example');
+    const actions = card.blocks.find((b) => b.type === 'actions') as unknown as {
+      elements: Record<string, unknown>[];
+    };
+    const ids = actions.elements.map((e) => e.action_id);
+    expect(ids).toContain(REMINDER_ACTIONS.approve);
+    expect(ids).not.toContain(REMINDER_ACTIONS.edit);
+    const approve = actions.elements.find((e) => e.action_id === REMINDER_ACTIONS.approve)!;
+    expect(JSON.stringify(approve)).toContain('Approve & send via Xero');
+    expect(JSON.stringify(approve)).toContain('(not the draft on this card)');
+    expect(validateMessageBlocks(card.blocks)).toEqual([]);
+  });
+
+  it('shows a refusal from Xero as the reason it was not sent', () => {
+    const card = buildReminderCard(
+      {
+        ...viaXero,
+        status: 'failed',
+        lastError:
+          'Xero refused to email INV-A1: The organisation has reached its daily limit of 20 emails. (HTTP 400)',
+      },
+      facts,
+      draft,
+    );
+    expect(allText(card.blocks)).toContain(
+      '*Not sent*: Xero refused to email INV-A1: The organisation has reached its daily limit of 20 emails. (HTTP 400)',
+    );
+  });
+
+  it('says an email card sends the draft to the recipients, as before', () => {
+    const text = allText(buildReminderCard(reminder, facts, draft).blocks);
+    expect(text).not.toContain('Sent by Xero');
+    expect(text).toContain('It goes to ap@acme.example, sam@acme.example now.');
+  });
+});

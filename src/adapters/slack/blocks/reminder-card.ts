@@ -56,6 +56,8 @@ export interface CardReminder {
   readonly lastError: string | null;
   /** Overdue reminders already sent about these invoices: the header counts contacts, not sequence steps. */
   readonly priorReminders?: number;
+  /** 'xero_email': Xero sends its own invoice email per invoice, and the drafted text below is not sent. */
+  readonly channel?: string;
 }
 
 export interface CardDraft {
@@ -117,7 +119,7 @@ function statusLine(r: CardReminder): string | null {
     case 'sending':
       return ':outbox_tray: *Sending…*';
     case 'sent':
-      return `:email: *Sent*${r.autoSend ? ' automatically' : by}${r.sentAt ? ` at ${slackTime(r.sentAt)}` : ''}.`;
+      return `:email: *Sent*${r.channel === 'xero_email' ? ' by Xero' : ''}${r.autoSend ? ' automatically' : by}${r.sentAt ? ` at ${slackTime(r.sentAt)}` : ''}.`;
     case 'skipped':
       return `:fast_forward: *Skipped*${by}.`;
     case 'snoozed':
@@ -152,8 +154,16 @@ export function buildReminderCard(
   const lines = facts.invoices.slice(0, INVOICE_LINES).map(invoiceLine);
   if (facts.invoices.length > INVOICE_LINES) lines.push(`…and ${facts.invoices.length - INVOICE_LINES} more`);
   const why = [reminder.reason, ...facts.brainReasons.slice(0, 4)].map((r) => `• ${escapeMrkdwn(r)}`);
-  const to = reminder.recipients.length ? reminder.recipients.join(', ') : '(no email address)';
-  const cc = reminder.cc.length ? `  ·  cc ${reminder.cc.join(', ')}` : '';
+  const viaXero = reminder.channel === 'xero_email';
+  const n = facts.invoices.length;
+  const xeroEmails = `${n === 1 ? 'one invoice email' : `${n} invoice emails`}`;
+  // Xero sends to the contact's own address and its people marked for invoice emails in Xero, whatever we hold.
+  const to = viaXero
+    ? 'the contact’s email addresses in Xero'
+    : reminder.recipients.length
+      ? reminder.recipients.join(', ')
+      : '(no email address)';
+  const cc = !viaXero && reminder.cc.length ? `  ·  cc ${reminder.cc.join(', ')}` : '';
   const source =
     facts.draftSource === 'claude'
       ? 'Drafted by Claude, checked against the ledger'
@@ -207,8 +217,19 @@ export function buildReminderCard(
       ],
     });
   }
+  blocks.push({ type: 'divider', block_id: `d|${rev}` });
+  if (viaXero) {
+    // What goes out must be plain before anyone approves: Xero's own email, not the text below.
+    blocks.push({
+      type: 'section',
+      block_id: `x|${rev}`,
+      text: {
+        type: 'mrkdwn',
+        text: `:incoming_envelope: *Sent by Xero with your Xero invoice email template*: ${xeroEmails}, one per invoice, to ${to}. *The draft below is not sent*; it is here for reference. The History note is written to Xero as usual.`,
+      },
+    });
+  }
   blocks.push(
-    { type: 'divider', block_id: `d|${rev}` },
     {
       type: 'section',
       block_id: `s|${rev}`,
@@ -232,7 +253,10 @@ export function buildReminderCard(
       elements: [
         {
           type: 'mrkdwn',
-          text: truncateText(`${escapeMrkdwn(source)} · draft v${reminder.draftVersion}`, 500),
+          text: truncateText(
+            `${viaXero ? 'Reference only: Xero sends its own template' : escapeMrkdwn(source)} · draft v${reminder.draftVersion}`,
+            500,
+          ),
         },
       ],
     },
@@ -244,13 +268,28 @@ export function buildReminderCard(
       type: 'actions',
       block_id: actionsBlockId(reminder.id, reminder.status, reminder.draftVersion),
       elements: [
-        ...(whole ? [approveButton(reminder.id, to)] : []),
-        {
-          type: 'button',
-          action_id: ACTION_EDIT,
-          text: { type: 'plain_text', text: 'Edit' },
-          value: reminder.id,
-        },
+        ...(whole
+          ? [
+              approveButton(
+                reminder.id,
+                viaXero
+                  ? `Xero sends ${xeroEmails} to ${to} now, with your Xero invoice email template (not the draft on this card).`
+                  : `It goes to ${to} now.`,
+                viaXero,
+              ),
+            ]
+          : []),
+        // Editing a draft that is not sent would only mislead.
+        ...(viaXero
+          ? []
+          : [
+              {
+                type: 'button',
+                action_id: ACTION_EDIT,
+                text: { type: 'plain_text', text: 'Edit' },
+                value: reminder.id,
+              },
+            ]),
         {
           type: 'datepicker',
           action_id: ACTION_SNOOZE,
@@ -371,16 +410,16 @@ function bodySections(body: string): string[] {
   return sections;
 }
 
-function approveButton(reminderId: string, to: string): Block {
+function approveButton(reminderId: string, what: string, viaXero = false): Block {
   return {
     type: 'button',
     action_id: ACTION_APPROVE,
     style: 'primary',
-    text: { type: 'plain_text', text: 'Approve & send' },
+    text: { type: 'plain_text', text: viaXero ? 'Approve & send via Xero' : 'Approve & send' },
     value: reminderId,
     confirm: {
       title: { type: 'plain_text', text: 'Send this reminder?' },
-      text: { type: 'plain_text', text: truncateText(`It goes to ${to} now.`, 280) },
+      text: { type: 'plain_text', text: truncateText(what, 280) },
       confirm: { type: 'plain_text', text: 'Send' },
       deny: { type: 'plain_text', text: 'Not yet' },
     },
