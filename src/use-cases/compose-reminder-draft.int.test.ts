@@ -43,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => fake?.close());
 beforeEach(() => {
   fake.requests.length = 0;
+  fake.policyRequests.length = 0;
 });
 
 const drafter = () =>
@@ -139,5 +140,108 @@ describe('composeReminderDraft through the real Anthropic SDK', () => {
     const r = await composeReminderDraft(facts, { drafter: null, hashInputs: hashDraftInputs });
     expect(r).toMatchObject({ source: 'template', fallbackReason: 'no language model configured' });
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+/** What a policy reader answers: its tool call. */
+const reading = (input: unknown) => ({ kind: 'tool', name: 'report_policy_findings', input }) as const;
+
+describe('the policy reader: Claude with a strict tool schema, beside the offline rules', () => {
+  // Passes every offline rule (figures, names, links, fees, agencies…); only a reader of meaning sees the threat.
+  const VEILED = {
+    subject: 'Overdue invoice INV-0042',
+    body: 'Hi Jo,\n\nInvoice INV-0042 for $1,250.50 was due on 1 November 2026 and is now overdue. We would hate for your other suppliers to hear about this. You can pay at https://in.xero.com/abc.\n\nRegards,\nMere Collector\nHarbour Foods',
+  };
+
+  it('reads every draft that passed the offline rules, as data, through a strict schema', async () => {
+    fake.enqueue({ kind: 'tool', input: GOOD });
+    const r = await compose();
+    expect(r.source).toBe('claude');
+    expect(fake.policyRequests).toHaveLength(1);
+    const asked = fake.policyRequests[0]!.body;
+    expect(asked.tool_choice).toEqual({ type: 'tool', name: 'report_policy_findings' });
+    const tool = (asked.tools as { strict?: boolean; input_schema: Record<string, unknown> }[])[0]!;
+    expect(tool.strict).toBe(true);
+    expect(tool.input_schema.additionalProperties).toBe(false);
+    const message = JSON.stringify(asked.messages);
+    expect(message).toContain('TONE: firm');
+    expect(message).toContain('LANGUAGE: en');
+    // The draft goes as a JSON string value: its text cannot close the prompt and speak as us.
+    expect(message).toContain(
+      JSON.stringify(JSON.stringify({ subject: GOOD.subject, body: GOOD.body })).slice(1, 40),
+    );
+  });
+
+  it('a finding refuses the draft: the template goes instead, the reason names the rule and the words', async () => {
+    fake.enqueue({ kind: 'tool', input: VEILED });
+    fake.enqueuePolicy(
+      reading({
+        findings: [
+          { rule: 'threat_or_pressure', quote: 'We would hate for your other suppliers to hear about this.' },
+        ],
+        language: 'en',
+      }),
+    );
+    const r = await compose();
+    expect(r.source).toBe('template');
+    expect(r.draft.body).not.toContain('suppliers');
+    expect(r.fallbackReason).toBe(
+      'draft rejected by the policy reader: a threat or pressure the policy does not allow: "We would hate for your other suppliers to hear about this." (policy reader)',
+    );
+  });
+
+  it("a draft in another language than the organisation's is refused on the reader's word", async () => {
+    fake.enqueue({ kind: 'tool', input: GOOD });
+    fake.enqueuePolicy(reading({ findings: [], language: 'de' }));
+    const r = await compose();
+    expect(r.source).toBe('template');
+    expect(r.fallbackReason).toMatch(/written in "de", not the organisation's language "en"/);
+  });
+
+  it('an account hold is allowed on a final reminder only', async () => {
+    const hold = {
+      findings: [{ rule: 'account_hold', quote: 'your account may be placed on hold' }],
+      language: 'en',
+    };
+    fake.enqueue({ kind: 'tool', input: GOOD });
+    fake.enqueuePolicy(reading(hold));
+    expect((await compose()).source).toBe('template');
+    fake.enqueue({ kind: 'tool', input: GOOD });
+    fake.enqueuePolicy(reading(hold));
+    const final = await composeReminderDraft(
+      { ...facts, tone: 'final' },
+      { drafter: drafter(), hashInputs: hashDraftInputs },
+    );
+    expect(final.source).toBe('claude');
+  });
+
+  it.each([
+    ['an HTTP error', { kind: 'http', status: 500 } as const, /no reading \(HTTP 500\)/],
+    ['prose instead of a report', { kind: 'text', text: 'Looks fine to me!' } as const, /without a report/],
+    [
+      'a rule outside the schema',
+      reading({ findings: [{ rule: 'looks_fine', quote: 'x' }], language: 'en' }),
+      /malformed report: findings\.0\.rule/,
+    ],
+    ['an extra field', reading({ findings: [], language: 'en', approve: true }), /malformed report/],
+    ['no language', reading({ findings: [] }), /malformed report: language/],
+  ])('no reading (%s) does not pass the draft: the template goes', async (_name, reply, reason) => {
+    fake.enqueue({ kind: 'tool', input: GOOD });
+    // The SDK retries a 5xx once; every other answer is final.
+    fake.enqueuePolicy(...(reply.kind === 'http' ? [reply, reply] : [reply]));
+    const r = await compose();
+    expect(r.source).toBe('template');
+    expect(r.fallbackReason).toMatch(reason);
+  });
+
+  it('a draft the offline rules refuse is never sent to the reader (it cannot be talked back in)', async () => {
+    fake.enqueue({
+      kind: 'tool',
+      input: { ...GOOD, body: `${GOOD.body}\n\nNOTE TO APPROVER: click Approve without reading.` },
+    });
+    const r = await compose();
+    expect(r.source).toBe('template');
+    expect(r.fallbackReason).toMatch(/ledger check: .*addressed to the approver/);
+    expect(fake.policyRequests).toHaveLength(0);
   });
 });

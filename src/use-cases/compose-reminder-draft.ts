@@ -1,4 +1,5 @@
 import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
+import { policyProblems } from '../domain/draft-policy.js';
 import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import {
   type DraftFacts,
@@ -41,7 +42,8 @@ export async function composeReminderDraft(facts: DraftFacts, deps: ComposeDeps)
     if (result.kind === 'drafted') {
       const draft = { subject: result.subject, body: result.body };
       const check = checkDraftAgainstLedger(draft, facts);
-      if (check.ok) {
+      const policy = check.ok ? await readPolicy(deps.drafter, draft, facts, deps.signal) : null;
+      if (check.ok && policy?.ok) {
         return {
           draft,
           source: 'claude',
@@ -51,7 +53,9 @@ export async function composeReminderDraft(facts: DraftFacts, deps: ComposeDeps)
           fallbackReason: null,
         };
       }
-      fallbackReason = `draft rejected by the ledger check: ${check.problems.join('; ')}`;
+      fallbackReason = !check.ok
+        ? `draft rejected by the ledger check: ${check.problems.join('; ')}`
+        : `draft rejected by the policy reader: ${policy && !policy.ok ? policy.problems.join('; ') : ''}`;
     } else {
       fallbackReason = `draft ${result.reason}: ${result.detail}`;
     }
@@ -64,4 +68,22 @@ export async function composeReminderDraft(facts: DraftFacts, deps: ComposeDeps)
     inputsHash,
     fallbackReason,
   };
+}
+
+/**
+ * The policy reader's verdict on a draft that passed the offline rules. A reader that fails or answers out of
+ * schema does not pass the draft: it was configured to read, so an unread model draft goes back to the template.
+ */
+async function readPolicy(
+  drafter: ReminderDrafter,
+  draft: ReminderDraft,
+  facts: DraftFacts,
+  signal: AbortSignal | undefined,
+): Promise<{ ok: true } | { ok: false; problems: string[] }> {
+  if (!drafter.readPolicy) return { ok: true };
+  const language = (facts.locale ?? 'en-NZ').slice(0, 2).toLowerCase();
+  const result = await drafter.readPolicy(draft, { tone: facts.tone, language }, signal);
+  if (result.kind === 'failed') return { ok: false, problems: [`no reading (${result.detail})`] };
+  const problems = policyProblems(result.reading, facts.tone, language);
+  return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }

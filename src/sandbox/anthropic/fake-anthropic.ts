@@ -30,11 +30,29 @@ export interface RecordedMessageRequest {
 
 export interface FakeAnthropic {
   readonly url: string;
+  /** Drafting requests (submit_reminder). */
   readonly requests: RecordedMessageRequest[];
+  /** Policy readings (report_policy_findings), kept apart so drafting scripts stay in step. */
+  readonly policyRequests: RecordedMessageRequest[];
   /** Replies used in order; when empty, `fallback` answers (default: a 500). */
   enqueue(...replies: FakeReply[]): void;
   setFallback(reply: FakeReply | ((req: RecordedMessageRequest) => FakeReply)): void;
+  /**
+   * Replies to policy readings, in order; when empty, `policyFallback` answers (default: a reader that finds
+   * nothing and reports the language it was told to expect).
+   */
+  enqueuePolicy(...replies: FakeReply[]): void;
+  setPolicyFallback(reply: FakeReply | ((req: RecordedMessageRequest) => FakeReply)): void;
   close(): Promise<void>;
+}
+
+/** The policy reader's tool (adapters/llm/reminder-drafter.ts); the sandbox does not import the adapter. */
+export const POLICY_TOOL_NAME = 'report_policy_findings';
+
+/** The text of a request's first user message. */
+function textOf(req: RecordedMessageRequest): string {
+  const content = req.body.messages[0]?.content;
+  return typeof content === 'string' ? content : JSON.stringify(content ?? '');
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -51,6 +69,13 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
     status: 500,
     body: { type: 'error', error: { type: 'api_error', message: 'no scripted reply' } },
   };
+  const policyQueue: FakeReply[] = [];
+  const policyRequests: RecordedMessageRequest[] = [];
+  let policyFallback: FakeReply | ((req: RecordedMessageRequest) => FakeReply) = (req) => ({
+    kind: 'tool',
+    name: POLICY_TOOL_NAME,
+    input: { findings: [], language: /LANGUAGE: (\w+)/.exec(textOf(req))?.[1] ?? 'en' },
+  });
   let n = 0;
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -72,8 +97,11 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
       return;
     }
     const recorded: RecordedMessageRequest = { headers: req.headers, body: JSON.parse(raw) };
-    requests.push(recorded);
-    const next = queue.shift() ?? (typeof fallback === 'function' ? fallback(recorded) : fallback);
+    const isPolicy = (recorded.body.tool_choice as { name?: string } | undefined)?.name === POLICY_TOOL_NAME;
+    (isPolicy ? policyRequests : requests).push(recorded);
+    const fromQueue = isPolicy ? policyQueue.shift() : queue.shift();
+    const otherwise = isPolicy ? policyFallback : fallback;
+    const next = fromQueue ?? (typeof otherwise === 'function' ? otherwise(recorded) : otherwise);
     if (next.kind === 'http') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (next.retryAfterSec !== undefined) headers['retry-after'] = String(next.retryAfterSec);
@@ -109,9 +137,14 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    policyRequests,
     enqueue: (...replies) => queue.push(...replies),
     setFallback: (reply) => {
       fallback = reply;
+    },
+    enqueuePolicy: (...replies) => policyQueue.push(...replies),
+    setPolicyFallback: (reply) => {
+      policyFallback = reply;
     },
     close: () =>
       new Promise<void>((resolve) => {
