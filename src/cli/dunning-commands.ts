@@ -8,7 +8,7 @@ import { listOutbox, requeueDeadOutbox } from '../adapters/outbox/outbox-store.j
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import type { AppContext } from '../context.js';
 import type { PlanResult } from '../domain/dunning-planner.js';
-import { formatMoney } from '../domain/money.js';
+import { formatMoneyForTeam } from '../domain/money.js';
 import { showPolicy, updatePolicy } from '../use-cases/manage-policy.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 import { parseIsoDateOption } from './ledger-scope.js';
@@ -123,7 +123,7 @@ export function formatPlan(plan: PlanResult, baseCurrency: string): string {
             c.step.tone,
             c.autoSend ? `${c.mode} (sends itself)` : c.mode,
             c.invoices.map((i) => i.invoiceNumber ?? i.invoiceId).join(', '),
-            formatMoney(c.totalBase, baseCurrency),
+            formatMoneyForTeam(c.totalBase, baseCurrency),
             c.reason,
           ]),
           { alignRight: [5] },

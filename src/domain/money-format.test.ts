@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatRoundedAmount, minorUnits } from './money.js';
-import { formatUnits, formatUnitsAsMoney } from './money-units.js';
+import { formatMoney, formatMoneyForTeam, formatRoundedAmount, minorUnits } from './money.js';
+import { formatUnits, formatUnitsAsMoney, formatUnitsForTeam } from './money-units.js';
 
 /** What Intl prints for an amount already rounded to the currency's minor unit: the reference. */
 function intl(text: string, currency: string, locale: string): string {
@@ -76,5 +76,32 @@ describe('money for people', () => {
     expect(formatRoundedAmount('123456789012345678.00', 'NZD', 'en')).toBe(
       intl('123456789012345678.00', 'NZD', 'en'),
     );
+  });
+
+  it.each([
+    ['USD', '1234.5', 'US$1,234.50'],
+    ['NZD', '1234.5', 'NZ$1,234.50'],
+    ['AUD', '1234.5', 'A$1,234.50'],
+    ['CAD', '1234.5', 'CA$1,234.50'],
+    ['GBP', '1234.5', '£1,234.50'],
+    ['EUR', '1234.5', '€1,234.50'],
+    ['SGD', '1234.5', 'SGD\u00a01,234.50'],
+    ['JPY', '1234.5', '¥1,235'],
+    ['USD', '-0.5', '-US$0.50'],
+    ['USD', '123456789012345678.00', 'US$123,456,789,012,345,680.00'],
+  ])('for the team (Slack, CLI) %s %s is %s: never a bare $', (currency, amount, text) => {
+    expect(formatMoneyForTeam(amount, currency)).toBe(text);
+  });
+
+  it('never prints a bare $ for the team, and prints what en prints for every other currency', () => {
+    const bareDollar = /(^|[^A-Z])\$/;
+    const bare: string[] = [];
+    for (const currency of Intl.supportedValuesOf('currency')) {
+      const en = formatUnitsAsMoney(12_345_600, currency, 'en');
+      const team = formatUnitsForTeam(12_345_600, currency);
+      if (bareDollar.test(team)) bare.push(`${currency}: ${team}`);
+      if (!bareDollar.test(en)) expect(team, currency).toBe(en);
+    }
+    expect(bare).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Big, type Decimal, formatRoundedAmount, minorUnits } from './money.js';
+import { Big, type Decimal, formatRoundedAmount, formatRoundedAmountForTeam, minorUnits } from './money.js';
 
 /**
  * Exact integer money for hot loops: 1 unit = 1/10⁴ of a currency unit (the database's numeric(19,4) scale),
@@ -230,6 +230,11 @@ export function formatBaseUnits(
 /** For people ('$1,234.50'), from exact units: no big.js on the way. */
 export function formatUnitsAsMoney(units: Units, currency: string, locale = 'en'): string {
   return formatRoundedAmount(formatUnits(units, currency), currency, locale);
+}
+
+/** For the team ('US$1,234.50', 'NZ$1,234.50': formatMoneyForTeam), from exact units. */
+export function formatUnitsForTeam(units: Units, currency: string): string {
+  return formatRoundedAmountForTeam(formatUnits(units, currency), currency);
 }
 
 /** At the full 1/10⁴ scale, as the database stores it and money.ts's toDecimal prints it ('1234.5000'). */

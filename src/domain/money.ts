@@ -72,11 +72,22 @@ export function formatMoney(value: Big | Decimal, currency: string, locale = 'en
 }
 
 /**
+ * Money for the team (Slack, the CLI, reasons and notes they read), where one message can hold several
+ * currencies: 'en' (NZ$, A$, CA$, £, €, `SGD 1.00`), except that no currency is written as a bare `$`: 'en' writes
+ * USD so, and a US$ beside NZ$ reads as ambiguous. USD becomes `US$`, any other bare `$` its ISO code. What goes to
+ * customers (emails, drafts) keeps the organisation's own locale: formatMoney.
+ */
+export function formatMoneyForTeam(value: Big | Decimal, currency: string): string {
+  return formatRoundedAmountForTeam(dec(value).toFixed(minorUnits(currency)), currency);
+}
+
+/**
  * How Intl prints one locale's amounts in one currency, learnt once so that plain amounts can be assembled
  * without Intl: the priority list prints 40k amounts per run, and Intl.NumberFormat#format was a tenth of it.
  */
 interface MoneyPattern {
-  readonly intl: Intl.NumberFormat;
+  /** Intl's own output, the reference (and the fallback when `plain` is null). */
+  readonly format: (amount: number) => string;
   readonly dp: number;
   /** Null when the locale's output is not plain ASCII digits grouped by threes (Intl prints every amount). */
   readonly plain: {
@@ -97,16 +108,33 @@ const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** `text` is a plain decimal already rounded to the currency's minor unit ('-1234.50', from formatUnits). */
 export function formatRoundedAmount(text: Decimal, currency: string, locale = 'en'): string {
-  const key = `${locale}\u0000${currency}`;
-  let pattern = FORMAT_CACHE.get(key);
-  if (!pattern) {
-    pattern = learnPattern(locale, currency);
-    FORMAT_CACHE.set(key, pattern);
-  }
-  return (pattern.plain && assemble(pattern, text)) ?? pattern.intl.format(Number(text));
+  return formatWith(`${locale}\u0000${currency}`, text, () => learnPattern(locale, currency, null));
 }
 
-function learnPattern(locale: string, currency: string): MoneyPattern {
+/** formatRoundedAmount in the team's notation (formatMoneyForTeam). */
+export function formatRoundedAmountForTeam(text: Decimal, currency: string): string {
+  return formatWith(`\u0000team\u0000${currency}`, text, () =>
+    learnPattern('en', currency, (symbol) =>
+      symbol === '$' ? (currency === 'USD' ? 'US$' : `${currency}\u00a0`) : symbol,
+    ),
+  );
+}
+
+function formatWith(key: string, text: Decimal, learn: () => MoneyPattern): string {
+  let pattern = FORMAT_CACHE.get(key);
+  if (!pattern) {
+    pattern = learn();
+    FORMAT_CACHE.set(key, pattern);
+  }
+  return (pattern.plain && assemble(pattern, text)) ?? pattern.format(Number(text));
+}
+
+/** `symbolFor` rewrites the currency symbol Intl prints (the team's notation); null keeps Intl's. */
+function learnPattern(
+  locale: string,
+  currency: string,
+  symbolFor: ((symbol: string) => string) | null,
+): MoneyPattern {
   const dp = minorUnits(currency);
   const intl = new Intl.NumberFormat(locale, {
     style: 'currency',
@@ -114,8 +142,20 @@ function learnPattern(locale: string, currency: string): MoneyPattern {
     minimumFractionDigits: dp,
     maximumFractionDigits: dp,
   });
+  const partsOf = (amount: number) =>
+    symbolFor
+      ? intl
+          .formatToParts(amount)
+          .map((x) => (x.type === 'currency' ? { ...x, value: symbolFor(x.value) } : x))
+      : intl.formatToParts(amount);
+  const format = symbolFor
+    ? (amount: number) =>
+        partsOf(amount)
+          .map((x) => x.value)
+          .join('')
+    : (amount: number) => intl.format(amount);
   const affixes = (amount: number) => {
-    const parts = intl.formatToParts(amount);
+    const parts = partsOf(amount);
     const first = parts.findIndex((x) => x.type === 'integer');
     let last = -1;
     parts.forEach((x, i) => {
@@ -137,7 +177,7 @@ function learnPattern(locale: string, currency: string): MoneyPattern {
   const positive = affixes(1234567.5);
   const negative = affixes(-1234567.5);
   const candidate: MoneyPattern = {
-    intl,
+    format,
     dp,
     plain:
       positive.group === null || (dp > 0 && positive.decimal === null)
@@ -156,10 +196,10 @@ function learnPattern(locale: string, currency: string): MoneyPattern {
   const agrees = probes.every((whole) =>
     [whole, -whole - 1].every((v) => {
       const text = (v + (dp > 0 ? Math.sign(v || 1) * 0.5 : 0)).toFixed(dp);
-      return assemble(candidate, text) === intl.format(Number(text));
+      return assemble(candidate, text) === format(Number(text));
     }),
   );
-  return agrees ? candidate : { intl, dp, plain: null };
+  return agrees ? candidate : { format, dp, plain: null };
 }
 
 function assemble(pattern: MoneyPattern, text: string): string | null {

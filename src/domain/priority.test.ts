@@ -99,8 +99,8 @@ describe('prioritise', () => {
     expect(slow!.tier).toBe('high');
     expect(slow!.reasons).toEqual([
       '2 invoices overdue, oldest 47 days',
-      '$10,250.00 at risk of $20,500.00 open',
-      'large balance ($20,500.00): worth a call',
+      'US$10,250.00 at risk of US$20,500.00 open',
+      'large balance (US$20,500.00): worth a call',
       'paid late 8 of last 10 times, 12 days late on average',
     ]);
     expect(fresh!.contactName).toBe('Fresh Ltd');
@@ -108,7 +108,7 @@ describe('prioritise', () => {
     expect(fresh!.tier).toBe('medium');
     expect(fresh!.reasons).toEqual([
       '1 invoice open, none overdue (next due in 5 days)',
-      '$1,000.00 at risk of $2,000.00 open',
+      'US$1,000.00 at risk of US$2,000.00 open',
       'no payment history yet (organisation average used: 80% paid late)',
     ]);
     expect(list.customers.map((c) => c.rank)).toEqual([1, 2]);
@@ -168,7 +168,7 @@ describe('prioritise', () => {
     expect(fresh.reasons.slice(0, 3)).toEqual([
       '1 invoice open, none overdue (next due in 5 days)',
       'chasing paused until 2026-07-03',
-      '$1,000.00 at risk of $2,000.00 open',
+      'US$1,000.00 at risk of US$2,000.00 open',
     ]);
     expect(fresh.invoices[0]!.disputed).toBe(true);
   });

@@ -11,7 +11,7 @@ import { type Decimal, dec } from './money.js';
 import {
   formatBaseUnits,
   formatUnits,
-  formatUnitsAsMoney,
+  formatUnitsForTeam,
   scaleUnits,
   type Units,
   unitsOf,
@@ -36,7 +36,6 @@ export interface PriorityOptions {
   readonly largeBalance?: Decimal;
   readonly brokenPromisesForHuman?: number;
   readonly humanFactor?: number;
-  readonly locale?: string;
 }
 
 export const DEFAULT_PRIORITY_OPTIONS = {
@@ -44,7 +43,6 @@ export const DEFAULT_PRIORITY_OPTIONS = {
   largeBalance: '20000',
   brokenPromisesForHuman: 2,
   humanFactor: 1.5,
-  locale: 'en',
 } as const satisfies Required<PriorityOptions>;
 
 export const PRIORITY_DEFINITION =
@@ -156,7 +154,8 @@ export function prioritise(
   const o = { ...DEFAULT_PRIORITY_OPTIONS, ...options };
   const { asOf, index } = snapshot;
   const baseCurrency = index.baseCurrency;
-  const money = (v: Units) => formatUnitsAsMoney(v, baseCurrency, o.locale);
+  // Reasons are read by the team (Slack, the CLI): NZ$, US$, never a bare $.
+  const money = (v: Units) => formatUnitsForTeam(v, baseCurrency);
   const thresholds = { high: unitsOf(o.thresholds.high), medium: unitsOf(o.thresholds.medium) };
   const largeBalance = unitsOf(o.largeBalance);
   const openDisputes = openDisputesByContact(signals, asOf);

@@ -95,7 +95,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     await h.slack.command({ text: 'kpis share', userId: COLLECTOR, channelId: CHANNEL });
     const posted = h.sandbox.lastMessage(CHANNEL);
     expect(posted?.text).toBe('AR KPIs for Demo Trading as of 2026-11-23');
-    expect(textOf(posted!)).toContain('*Overdue*\n$16,800.00');
+    expect(textOf(posted!)).toContain('*Overdue*\nUS$16,800.00');
   });
 
   it('/ar aging with an ambiguous name offers buttons; picking one answers for that customer', async () => {
@@ -115,15 +115,15 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     const answer = h.sandbox.ephemerals({ channel: CHANNEL, user: COLLECTOR }).at(-1)!;
     const text = textOf(answer);
     expect(text).toContain('# Ageing · Acme & <Sons>');
-    expect(text).toContain('*31–60*\n$3,000.00');
-    expect(text).toContain('• INV-101 · $3,000.00 · 53d overdue');
+    expect(text).toContain('*31–60*\nUS$3,000.00');
+    expect(text).toContain('• INV-101 · US$3,000.00 · 53d overdue');
   });
 
   it('/ar aging without a customer gives the organisation buckets', async () => {
     const text = textOf(await ask('aging'));
-    expect(text).toContain('*Total*\n$17,300.00');
-    expect(text).toContain('*90+*\n$0.00');
-    expect(text).toContain('*61–90*\n$12,000.00');
+    expect(text).toContain('*Total*\nUS$17,300.00');
+    expect(text).toContain('*90+*\nUS$0.00');
+    expect(text).toContain('*61–90*\nUS$12,000.00');
   });
 
   it('/ar customer shows balance, open invoices, behaviour, contacts and the Xero deep link', async () => {
@@ -131,10 +131,10 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(validateMessageBlocks(answer.blocks)).toEqual([]);
     const text = textOf(answer);
     expect(text).toContain('# Beta Ltd');
-    expect(text).toContain('*Balance*\n$1,500.00');
-    expect(text).toContain('*Overdue*\n$1,000.00');
-    expect(text).toContain('• INV-103 · $1,000.00 · 20d overdue');
-    expect(text).toContain('• INV-104 · $500.00 · due 2026-12-10');
+    expect(text).toContain('*Balance*\nUS$1,500.00');
+    expect(text).toContain('*Overdue*\nUS$1,000.00');
+    expect(text).toContain('• INV-103 · US$1,000.00 · 20d overdue');
+    expect(text).toContain('• INV-104 · US$500.00 · due 2026-12-10');
     expect(text).toContain('_No reminders sent yet._');
     expect(JSON.stringify(answer.blocks)).toContain(
       'https://go.xero.com/organisationlogin/default.aspx?shortcode=!dEm0&redirecturl=/Contacts/View/',
@@ -145,10 +145,10 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   it("/ar forecast and /ar kpis answer with the brain's figures", async () => {
     const f = textOf(await ask('forecast'));
     expect(f).toContain('# Cash forecast · Demo Trading');
-    expect(f).toContain('*Open receivables*\n$17,300.00');
+    expect(f).toContain('*Open receivables*\nUS$17,300.00');
     const k = textOf(await ask('kpis'));
-    expect(k).toContain('*Receivables*\n$17,300.00');
-    expect(k).toContain('*Over 60 days*\n$12,000.00');
+    expect(k).toContain('*Receivables*\nUS$17,300.00');
+    expect(k).toContain('*Over 60 days*\nUS$12,000.00');
   });
 
   it('/ar pause and /ar resume change the hold, audit before/after, and note it in Xero through the outbox', async () => {
@@ -356,11 +356,11 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(run).toMatchObject({ kind: 'enqueued', asOf: '2026-11-23', channel: 'C_DIGEST', parts: 1 });
     await outboxWorker(ctx).drain();
     const digest = h.sandbox.lastMessage('C_DIGEST')!;
-    expect(textOf(digest)).toContain('$16,800.00 overdue across 4 invoices');
+    expect(textOf(digest)).toContain('US$16,800.00 overdue across 4 invoices');
     const escalations = h.sandbox.messages('C_ESCALATIONS');
     const escalation = escalations.find((m) => m.text.startsWith('Escalation: Gamma Co'))!;
     expect(textOf(escalation)).toContain('# Escalation · Gamma Co');
-    expect(textOf(escalation)).toContain('• $12,000.00 overdue');
+    expect(textOf(escalation)).toContain('• US$12,000.00 overdue');
     expect(textOf(escalation)).toContain('• oldest invoice 84 days overdue');
     const actionsBlock = (
       escalation.blocks as {
@@ -461,7 +461,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     });
     const [modal] = h.sandbox.openViews(COLLECTOR);
     expect(validateView(modal!.view)).toEqual([]);
-    expect(blocksAsText(modal!.view.blocks as never)).toContain('*Balance*\n$1,500.00');
+    expect(blocksAsText(modal!.view.blocks as never)).toContain('*Balance*\nUS$1,500.00');
   });
 
   it("App Home shows the collector's queue, today's tasks and team KPIs within 100 blocks", async () => {
@@ -500,7 +500,7 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
       '*Waiting for your approval* (1)\n• Beta Ltd: friendly reminder, 2 invoices, planned 2026-11-23',
     );
     expect(text).toContain('• 1 card to decide');
-    expect(text).toContain('*Overdue*\n$16,800.00');
+    expect(text).toContain('*Overdue*\nUS$16,800.00');
     const queue = text.slice(text.indexOf('*Your queue*'));
     expect(queue.indexOf('Gamma Co')).toBeGreaterThan(0);
     expect(queue.indexOf('Gamma Co')).toBeLessThan(queue.indexOf('Beta Ltd'));

@@ -1,4 +1,4 @@
-import { type Decimal, dec, formatMoney } from '../../../domain/money.js';
+import { type Decimal, dec, formatMoneyForTeam } from '../../../domain/money.js';
 
 /**
  * Small, pure Block Kit helpers shared by the surface builders. Limits (reference/slack-platform.md §5):
@@ -50,15 +50,16 @@ export function clip(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/** 'NZ$1,234.50', 'US$1,234.50', '£1,234.50': never a bare `$` (formatMoneyForTeam). */
 export function money(amount: Decimal, currency: string): string {
-  return formatMoney(amount, currency);
+  return formatMoneyForTeam(amount, currency);
 }
 
-/** "+$1,200.00" / "−$300.00" / "no change". */
+/** "▲ NZ$1,200.00" / "▼ NZ$300.00" / "no change". */
 export function moneyChange(delta: Decimal, currency: string): string {
   const d = dec(delta);
   if (d.eq(0)) return 'no change';
-  return d.gt(0) ? `▲ ${formatMoney(d, currency)}` : `▼ ${formatMoney(d.abs(), currency)}`;
+  return d.gt(0) ? `▲ ${formatMoneyForTeam(d, currency)}` : `▼ ${formatMoneyForTeam(d.abs(), currency)}`;
 }
 
 export function header(text: string): Block {

@@ -1,5 +1,5 @@
 import { reminderLabel } from '../../../domain/audit-notes.js';
-import { formatMoney } from '../../../domain/money.js';
+import { formatMoneyForTeam } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { CARD_BODY_BUDGET, cardBodyLength, formatLongDate } from '../../../domain/reminder-draft.js';
@@ -102,7 +102,7 @@ function invoiceLine(i: CardInvoice): string {
       : i.daysOverdue === 0
         ? 'due today'
         : `due in ${-i.daysOverdue} day${i.daysOverdue === -1 ? '' : 's'}`;
-  return `• *${escapeMrkdwn(i.number ?? i.invoiceId)}* ${formatMoney(i.amountDue, i.currency)}, due ${formatLongDate(i.dueDate)} (${when})`;
+  return `• *${escapeMrkdwn(i.number ?? i.invoiceId)}* ${formatMoneyForTeam(i.amountDue, i.currency)}, due ${formatLongDate(i.dueDate)} (${when})`;
 }
 
 function statusLine(r: CardReminder): string | null {
@@ -146,7 +146,7 @@ export function buildReminderCard(
   draft: CardDraft,
 ): ReminderCard {
   const rev = `${reminder.id}|${reminder.status}|${reminder.draftVersion}`;
-  const total = formatMoney(facts.totalBase, facts.baseCurrency);
+  const total = formatMoneyForTeam(facts.totalBase, facts.baseCurrency);
   const what = reminderLabel(reminder.purpose, reminder.priorReminders ?? 0);
   const step =
     reminder.purpose === 'upcoming' ? '' : `, step ${reminder.stepIndex + 1} of ${reminder.stepCount}`;
