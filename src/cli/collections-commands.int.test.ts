@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
+import { AGEING_BUCKETS } from '../domain/ageing.js';
+import { type Decimal, dec, sum } from '../domain/money.js';
+import { FX_AS_OF, fxLedger } from '../testing/fx-ledger-fixture.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
@@ -229,5 +232,76 @@ describe('forecast, kpis and backtest commands', () => {
     await expect(runBacktestCommand(deps(), { from: '2025-12-31', to: '2025-01-01' })).rejects.toMatchObject({
       exitCode: 2,
     });
+  });
+});
+
+describe('--json: every total equals the sum of the lines beside it (an NZD ledger owed in USD, AUD, GBP)', () => {
+  const total = (figures: readonly Decimal[]) => sum(figures).toFixed(2);
+  const fxDeps = (): CommandDeps => ({
+    db: database.db,
+    clock: new FixedClock(new Date(`${FX_AS_OF}T09:00:00Z`)),
+  });
+  beforeEach(async () => insertLedger(database.db, TEST_ORG_ID, fxLedger()));
+
+  it('aging: customers add up to the totals, bucket by bucket, and a customer’s invoices to the customer', async () => {
+    const report = (await runAgingCommand(fxDeps(), {})).json as ReturnType<typeof buildAgingReport>;
+    for (const b of [...AGEING_BUCKETS, 'total'] as const) {
+      expect(total(report.customers.map((c) => c.base[b])), b).toBe(report.total[b]);
+    }
+    expect(total(AGEING_BUCKETS.map((b) => report.total[b]))).toBe(report.total.total);
+    const one = (await runAgingCommand(fxDeps(), { customer: 'Yankee' })).json as ReturnType<
+      typeof buildAgingReport
+    >;
+    const yankee = one.customers[0]!;
+    expect(yankee.invoices.map((i) => i.currency)).toContain('USD');
+    expect(total(yankee.invoices.map((i) => i.baseAmountDue))).toBe(yankee.base.total);
+    expect(yankee.base.total).toBe(
+      report.customers.find((c) => c.contactName === 'Yankee Traders')!.base.total,
+    );
+  });
+
+  it('forecast: the days add up to the total, the first seven to the week, the payers to the total', async () => {
+    const f = (await runForecastCommand(fxDeps(), { days: '30' })).json as {
+      days: { expected: Decimal }[];
+      next7Days: { expected: Decimal };
+      total: { expected: Decimal };
+      byContact: { expected: Decimal }[];
+    };
+    expect(total(f.days.map((d) => d.expected))).toBe(f.total.expected);
+    expect(total(f.days.slice(0, 7).map((d) => d.expected))).toBe(f.next7Days.expected);
+    expect(total(f.byContact.map((c) => c.expected))).toBe(f.total.expected);
+  });
+
+  it('kpis: total = current + overdue, and overdue is what aging and the digest show', async () => {
+    const k = (await runKpisCommand(fxDeps(), {})).json as ReturnType<typeof buildKpiReport>;
+    expect(dec(k.ar.current).plus(k.ar.overdue).toFixed(2)).toBe(k.ar.total);
+    const report = (await runAgingCommand(fxDeps(), {})).json as ReturnType<typeof buildAgingReport>;
+    expect(total(AGEING_BUCKETS.filter((b) => b !== 'current').map((b) => report.total[b]))).toBe(
+      k.ar.overdue,
+    );
+    expect(k.ar.total).toBe(report.total.total);
+    // The digest's total overdue is the sum of the overdue invoices' base amounts, as priorities lists them.
+    const list = (await runPrioritiesCommand(fxDeps(), {})).json as ReturnType<typeof listPriorities>;
+    expect(total(list.invoices.filter((i) => i.daysOverdue > 0).map((i) => i.baseAmountDue))).toBe(
+      k.ar.overdue,
+    );
+  });
+
+  it('priorities: a customer’s figures are the sums of their invoices; ranks 1..n, those with something overdue first', async () => {
+    const json = (await runPrioritiesCommand(fxDeps(), {})).json as ReturnType<typeof listPriorities>;
+    for (const c of json.customers) {
+      const invoices = json.invoices.filter((i) => i.contactId === c.contactId);
+      expect(total(invoices.map((i) => i.baseAmountDue)), c.contactName).toBe(c.balanceBase);
+      expect(total(invoices.filter((i) => i.daysOverdue > 0).map((i) => i.baseAmountDue))).toBe(
+        c.overdueBase,
+      );
+      expect(total(invoices.map((i) => i.cashAtRiskBase)), c.contactName).toBe(c.cashAtRiskBase);
+      expect(total(invoices.map((i) => i.score)), c.contactName).toBe(c.score);
+    }
+    expect(json.customers.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5]);
+    expect(json.customers.at(-1)!.contactName).toBe('Early Bird Ltd');
+    const reasons = json.customers.flatMap((c) => c.reasons).join('\n');
+    expect(reasons).toContain('NZ$');
+    expect(reasons).not.toMatch(/(^|[^A-Z])\$\d/m);
   });
 });

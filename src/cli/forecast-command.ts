@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { minorUnits, sum } from '../domain/money.js';
 import { buildCashForecast } from '../use-cases/collections-reports.js';
 import {
   type CommandDeps,
@@ -23,6 +24,7 @@ export async function runForecastCommand(
   const scope = await resolveLedgerScope(deps, options);
   const f = buildCashForecast(scope.ledger, scope.asOf, { horizonDays: days });
   const names = new Map(scope.ledger.contacts.map((c) => [c.id, c.name]));
+  const dp = minorUnits(f.baseCurrency);
   const text = [
     `Expected collections — ${scope.organisation.name}, after ${f.asOf}, ${f.baseCurrency}`,
     `next 7 days: ${f.next7Days.expected} (90% band ${f.next7Days.low}–${f.next7Days.high})`,
@@ -35,7 +37,18 @@ export async function runForecastCommand(
     ),
     renderTable(
       ['largest expected payers', 'expected'],
-      f.byContact.slice(0, 10).map((c) => [names.get(c.contactId) ?? c.contactId, c.expected]),
+      [
+        ...f.byContact.slice(0, 10).map((c) => [names.get(c.contactId) ?? c.contactId, c.expected]),
+        // The rest in one row: the payers listed add up to the total above.
+        ...(f.byContact.length > 10
+          ? [
+              [
+                `${f.byContact.length - 10} more`,
+                sum(f.byContact.slice(10).map((c) => c.expected)).toFixed(dp),
+              ],
+            ]
+          : []),
+      ],
       { alignRight: [1] },
     ),
   ].join('\n');

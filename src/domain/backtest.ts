@@ -199,7 +199,10 @@ export function runBacktest(
       if (baselineDay <= horizon) dayBase[baselineDay - 1]! += owed;
       let paid = 0;
       for (const pay of paymentsDatedBetween(index, inv.id, D, end)) {
-        const amount = Math.min(unitsToNumber(toBaseUnits(pay.units, inv.currencyRate)), owed - paid);
+        const amount = Math.min(
+          unitsToNumber(toBaseUnits(pay.units, inv.currencyRate, index.baseCurrency)),
+          owed - paid,
+        );
         if (amount <= 0) break;
         paid += amount;
         dayActual[daysBetween(D, pay.date) - 1]! += amount;

@@ -212,9 +212,7 @@ export function buildForecast(
 
   const daySum = Array.from({ length: horizon }, () => new ExactSum());
   const dayVar = new Float64Array(horizon);
-  const week = new ExactSum();
   let weekVar = 0;
-  const total = new ExactSum();
   let totalVar = 0;
   let openBase: Units = 0;
   let excluded: Units = 0;
@@ -280,14 +278,10 @@ export function buildForecast(
         const u = units * quantised;
         daySum[j]!.add(u);
         contact.add(u);
-        total.add(u);
-        if (j < 7) week.add(u);
       } else {
         const u = BigInt(units) * BigInt(quantised);
         daySum[j]!.addBig(u);
         contact.addBig(u);
-        total.addBig(u);
-        if (j < 7) week.addBig(u);
       }
       dayVar[j] = dayVar[j]! + a * a * qj * (1 - qj);
       pTotal += qj;
@@ -297,13 +291,29 @@ export function buildForecast(
     weekVar += a * a * pWeek * (1 - Math.min(1, pWeek));
   }
 
+  // The days and the payers are two breakdowns of one total, each printed beside it: the total is the exact sum
+  // rounded once to the minor unit, and each breakdown is apportioned to it by largest remainder, so that its lines
+  // add up to the total exactly and each stays within one minor unit of its exact value. Rounding every line on
+  // its own and printing the rounded exact total put totals a cent or more off the lines beside them.
   const dp = Math.min(minorUnits(baseCurrency), 4);
   const toMinor = 10n ** BigInt(4 - dp);
-  // One rounding, half-up, straight to the currency's minor unit, then back to 1/10⁴ units.
-  const toUnitsRounded = (sum: ExactSum): bigint =>
-    divRound(sum.value(), BigInt(PROB_SCALE) * toMinor) * toMinor;
-  const band = (sum: ExactSum, variance: number): ForecastBand => {
-    const expected = unitsToBig(toUnitsRounded(sum));
+  const perMinor = BigInt(PROB_SCALE) * toMinor;
+  const dayValues = daySum.map((d) => d.value());
+  let exactTotal = 0n;
+  for (const v of dayValues) exactTotal += v;
+  const totalMinor = divRound(exactTotal, perMinor);
+  const days = apportion(dayValues, perMinor, totalMinor);
+  const contacts = [...byContact.entries()];
+  const payers = apportion(
+    contacts.map(([, sum]) => sum.value()),
+    perMinor,
+    totalMinor,
+  );
+  let weekMinor = 0n;
+  for (let j = 0; j < Math.min(7, horizon); j++) weekMinor += days[j]!;
+
+  const band = (minor: bigint, variance: number): ForecastBand => {
+    const expected = unitsToBig(minor * toMinor);
     const spread = roundMoney(new Big(Math.sqrt(Math.max(0, variance)).toFixed(4)).times(z), baseCurrency);
     const low = expected.minus(spread);
     return {
@@ -318,19 +328,35 @@ export function buildForecast(
     baseCurrency,
     horizonDays: horizon,
     method: FORECAST_METHOD,
-    days: daySum.map((u, j) => ({ date: addDays(asOf, j + 1), ...band(u, dayVar[j]!) })),
-    next7Days: band(week, weekVar),
-    total: band(total, totalVar),
+    days: days.map((minor, j) => ({ date: addDays(asOf, j + 1), ...band(minor, dayVar[j]!) })),
+    next7Days: band(weekMinor, weekVar),
+    total: band(totalMinor, totalVar),
     openBase: formatUnits(openBase, baseCurrency),
     excludedDisputedBase: formatUnits(excluded, baseCurrency),
-    byContact: [...byContact.entries()]
-      .map(([contactId, sum]) => ({ contactId, units: toUnitsRounded(sum) }))
+    byContact: contacts
+      .map(([contactId], i) => ({ contactId, units: payers[i]! * toMinor }))
       .filter((c) => c.units > 0n)
       .sort((a, b) =>
         b.units > a.units ? 1 : b.units < a.units ? -1 : a.contactId.localeCompare(b.contactId),
       )
       .map((c) => ({ contactId: c.contactId, expected: formatUnits(c.units, baseCurrency) })),
   };
+}
+
+/**
+ * Largest remainder: `values` (non-negative, in 1/`per` of a minor unit) as whole minor units adding up to
+ * `target` = round(Σ values ÷ per). Each is its floor, and the minor units left go one each to the largest
+ * remainders (the earlier line first on a tie): every result is the floor or the ceiling of its exact value.
+ */
+export function apportion(values: readonly bigint[], per: bigint, target: bigint): bigint[] {
+  const out = values.map((v) => v / per);
+  let left = target;
+  for (const q of out) left -= q;
+  if (left <= 0n) return out;
+  const remainders = values.map((v, i) => ({ i, r: Number(v - out[i]! * per) }));
+  remainders.sort((a, b) => b.r - a.r || a.i - b.i);
+  for (let k = 0; k < remainders.length && left > 0n; k++, left--) out[remainders[k]!.i]! += 1n;
+  return out;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Big, dec, toBase } from './money.js';
 import {
   divRound,
   formatUnits,
+  roundUnits,
   scaleUnits,
   toBaseUnits,
   UnitsRangeError,
@@ -83,16 +84,17 @@ describe('money units', () => {
     expect(() => formatUnits(drifted, 'IDR')).toThrow(UnitsRangeError);
   });
 
-  it('converts to base exactly like big.js division, rounded half away from zero to 1/10⁴', () => {
+  it('converts to base exactly like big.js division, rounded half away from zero to the base currency’s minor unit', () => {
     const cases: [string, string][] = [
       ['300.00', '0.9'],
       ['500.00', '1.25'],
       ['100.00', '0.0066'],
       ['1234.5678', '0.9123456789'],
-      ['0.0001', '2'], // a tie: 0.5 unit rounds away from zero
-      ['-0.0001', '2'],
-      ['0.0003', '2'],
-      ['-0.0003', '2'],
+      ['0.01', '2'], // a tie: half a cent rounds away from zero
+      ['-0.01', '2'],
+      ['0.03', '2'],
+      ['-0.03', '2'],
+      ['412.73', '0.6543'], // 630.79627… → 630.80
       ['12345.6789', '16234.1234567891'],
       ['99999999999.9999', '0.0000000001'], // beyond 2⁵³ units after conversion
     ];
@@ -105,16 +107,38 @@ describe('money units', () => {
     for (let i = 0; i < 2000; i++) {
       cases.push([(random() * 10 ** Math.floor(random() * 9)).toFixed(4), (random() * 100).toFixed(10)]);
     }
-    for (const [amount, rate] of cases) {
-      const exact = toBase(dec(amount), rate).times(10_000).round(0, Big.roundHalfUp);
-      if (exact.abs().gt(Number.MAX_SAFE_INTEGER)) {
-        expect(() => toBaseUnits(unitsOf(amount), rate)).toThrow(UnitsRangeError);
-        continue;
+    for (const [base, dp] of [
+      ['USD', 2],
+      ['JPY', 0],
+      ['KWD', 3],
+    ] as const) {
+      for (const [amount, rate] of cases) {
+        const exact = toBase(dec(amount), rate).round(dp, Big.roundHalfUp).times(10_000);
+        if (exact.abs().gt(Number.MAX_SAFE_INTEGER)) {
+          expect(() => toBaseUnits(unitsOf(amount), rate, base)).toThrow(UnitsRangeError);
+          continue;
+        }
+        expect(toBaseUnits(unitsOf(amount), rate, base), `${amount} ÷ ${rate} ${base}`).toBe(
+          Number(exact.toFixed(0)),
+        );
       }
-      expect(toBaseUnits(unitsOf(amount), rate), `${amount} ÷ ${rate}`).toBe(Number(exact.toFixed(0)));
     }
-    expect(toBaseUnits(unitsOf('10'), null)).toBe(100000);
-    expect(toBaseUnits(unitsOf('10'), '0')).toBe(100000);
+    expect(toBaseUnits(unitsOf('10'), null, 'USD')).toBe(100000);
+    expect(toBaseUnits(unitsOf('10'), '0', 'USD')).toBe(100000);
+    // Already in base currency: Xero's cents stay as they are; a fourth decimal is rounded like any other.
+    expect(toBaseUnits(unitsOf('10.0049'), null, 'USD')).toBe(100000);
+    expect(toBaseUnits(unitsOf('-10.005'), null, 'USD')).toBe(-100100);
+    expect(toBaseUnits(unitsOf('1234.56'), null, 'JPY')).toBe(12350000);
+  });
+
+  it('rounds units to a currency’s minor unit, half away from zero', () => {
+    expect(roundUnits(12345, 'USD')).toBe(12300);
+    expect(roundUnits(12350, 'USD')).toBe(12400);
+    expect(roundUnits(-12350, 'USD')).toBe(-12400);
+    expect(roundUnits(-12349, 'USD')).toBe(-12300);
+    expect(roundUnits(15000, 'JPY')).toBe(20000);
+    expect(roundUnits(12345, 'KWD')).toBe(12350);
+    expect(roundUnits(12345, 'CLF')).toBe(12345); // 4 dp: nothing to round
   });
 
   it('scales exactly on both paths (double below 2^29 units, bigint above)', () => {

@@ -126,13 +126,43 @@ function roundNear(x: number, tolerance: number): number | null {
 
 const rateCache = new Map<string, { scaled: bigint; value: number }>();
 
+/** Units per minor unit of a currency: 100 for a cent (2 dp), 10,000 for JPY (0 dp), 1 beyond 4 dp. */
+function minorStep(currency: string): number {
+  return 10 ** (UNIT_DP - Math.min(minorUnits(currency), UNIT_DP));
+}
+
 /**
- * Base-currency units: amount ÷ currency rate (Xero's convention), rounded half away from zero to a unit;
- * no or zero rate = already base. The quotient is taken in doubles and kept when it is clearly not a tie (the
- * double is within 4 ulps of the exact quotient); a near-tie is settled exactly in bigint.
+ * Rounded half away from zero to the currency's minor unit (a cent): what a line is printed as. A figure derived
+ * per line (cash at risk = amount × risk) is rounded so, and its total is the sum of these, never the rounding
+ * of an unrounded sum, which can differ from the lines printed beside it by a cent.
  */
-export function toBaseUnits(units: Units, currencyRate: Decimal | null | undefined): Units {
-  if (!currencyRate) return units;
+export function roundUnits(units: Units, currency: string): Units {
+  const step = minorStep(currency);
+  const r = units % step;
+  if (r === 0) return units;
+  let q = (units - r) / step;
+  if (2 * Math.abs(r) >= step) q += units < 0 ? -1 : 1;
+  return checked(q * step, () => `${units / SCALE} ${currency}`);
+}
+
+/**
+ * A document's amount in base-currency units: amount ÷ currency rate (Xero's convention), rounded half away from
+ * zero to the base currency's minor unit, per document; no or zero rate = already base (rounded the same way,
+ * which leaves Xero's amounts as they are). Why per document and to the cent: Xero itself stores a document's
+ * base amounts rounded, so these are Xero's figures; and every total we print (ageing buckets, a customer's
+ * balance, the digest's total overdue, the KPIs) is then an exact sum of cents, equal to the sum of the lines
+ * printed beside it. Converted at 4 dp and rounded only when printed, three invoices of 630.7963 each printed
+ * 630.80 but totalled 1,892.39.
+ *
+ * The quotient is taken in doubles and kept when it is clearly not a tie (the double is within 4 ulps of the
+ * exact quotient); a near-tie is settled exactly in bigint.
+ */
+export function toBaseUnits(
+  units: Units,
+  currencyRate: Decimal | null | undefined,
+  baseCurrency: string,
+): Units {
+  if (!currencyRate) return roundUnits(units, baseCurrency);
   let rate = rateCache.get(currencyRate);
   if (rate === undefined) {
     const scaled = parseScaled(currencyRate, RATE_DP);
@@ -140,11 +170,13 @@ export function toBaseUnits(units: Units, currencyRate: Decimal | null | undefin
     if (rateCache.size > 10_000) rateCache.clear();
     rateCache.set(currencyRate, rate);
   }
-  if (rate.scaled === 0n) return units;
-  const x = units / rate.value;
+  if (rate.scaled === 0n) return roundUnits(units, baseCurrency);
+  const step = minorStep(baseCurrency);
+  const x = units / rate.value / step;
   const fast = Number.isFinite(x) ? roundNear(x, Math.abs(x) * 1e-15 + 1e-9) : null;
-  if (fast !== null && Number.isSafeInteger(fast)) return fast;
-  const exact = divRound(BigInt(units) * RATE_SCALE_BIG, rate.scaled);
+  // + 0: a negative amount that rounds to nothing is 0, not -0.
+  if (fast !== null && Number.isSafeInteger(fast * step)) return fast * step + 0;
+  const exact = divRound(BigInt(units) * RATE_SCALE_BIG, rate.scaled * BigInt(step)) * BigInt(step);
   return checked(Number(exact), () => `${units} ÷ ${currencyRate}`);
 }
 

@@ -63,6 +63,7 @@ type Building<T> = { -readonly [K in keyof T]: T[K] };
  * no array is allocated for them and nothing is sorted).
  */
 export function indexLedger(ledger: Ledger): LedgerIndex {
+  const baseCurrency = ledger.organisation.baseCurrency;
   const invoices: Building<InvoiceEntry>[] = new Array(ledger.invoices.length);
   const invoicesById = new Map<string, InvoiceEntry>();
   for (let i = 0; i < ledger.invoices.length; i++) {
@@ -71,7 +72,7 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
     const entry: Building<InvoiceEntry> = {
       invoice,
       totalUnits,
-      totalBaseUnits: toBaseUnits(totalUnits, invoice.currencyRate),
+      totalBaseUnits: toBaseUnits(totalUnits, invoice.currencyRate, baseCurrency),
       dueDay: dayNumber(invoice.dueDate),
       settlements: NONE,
     };
@@ -107,7 +108,7 @@ export function indexLedger(ledger: Ledger): LedgerIndex {
     invoices,
     invoicesById,
     credits,
-    baseCurrency: ledger.organisation.baseCurrency,
+    baseCurrency,
   };
 }
 
@@ -119,7 +120,7 @@ export class InvoicePosition {
   constructor(
     readonly invoice: Invoice,
     readonly totalUnits: Units,
-    /** total in base currency at the invoice rate. */
+    /** total in base currency at the invoice rate, rounded to the base currency's minor unit (toBaseUnits). */
     readonly totalBaseUnits: Units,
     /** Settled by payments and credit allocations dated ≤ asOf (invoice currency). */
     readonly settledUnits: Units,
@@ -127,6 +128,7 @@ export class InvoicePosition {
     readonly paidUnits: Units,
     /** total − settled, never below zero (invoice currency). */
     readonly outstandingUnits: Units,
+    /** outstanding in base currency at the invoice rate, rounded to the base currency's minor unit. */
     readonly outstandingBaseUnits: Units,
     /** The date of the settlement that brought it to zero, when that is ≤ asOf. */
     readonly settledOn: IsoDate | null,
@@ -178,7 +180,12 @@ export function existsAsOf(invoice: Invoice, asOf: IsoDate): boolean {
   return isReceivableStatus(invoice.status) && invoice.date <= asOf;
 }
 
-function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): InvoicePosition {
+function positionOf(
+  entry: InvoiceEntry,
+  asOf: IsoDate,
+  asOfDay: number,
+  baseCurrency: string,
+): InvoicePosition {
   let settled = 0;
   let paid = 0;
   let settledOn: IsoDate | null = null;
@@ -198,7 +205,7 @@ function positionOf(entry: InvoiceEntry, asOf: IsoDate, asOfDay: number): Invoic
     count === 0
       ? entry.totalBaseUnits
       : outstanding > 0
-        ? toBaseUnits(outstanding, entry.invoice.currencyRate)
+        ? toBaseUnits(outstanding, entry.invoice.currencyRate, baseCurrency)
         : 0;
   const settledDate = entry.totalUnits <= 0 ? entry.invoice.date : settledOn;
   return new InvoicePosition(
@@ -224,14 +231,14 @@ export function positionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePositio
   const invoices = index.invoices;
   for (let i = 0; i < invoices.length; i++) {
     const e = invoices[i]!;
-    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf, asOfDay));
+    if (existsAsOf(e.invoice, asOf)) out.push(positionOf(e, asOf, asOfDay, index.baseCurrency));
   }
   return out;
 }
 
 export function positionAsOf(index: LedgerIndex, invoiceId: string, asOf: IsoDate): InvoicePosition | null {
   const e = index.invoicesById.get(invoiceId);
-  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf, dayNumber(asOf)) : null;
+  return e && existsAsOf(e.invoice, asOf) ? positionOf(e, asOf, dayNumber(asOf), index.baseCurrency) : null;
 }
 
 export function openPositionsAsOf(index: LedgerIndex, asOf: IsoDate): InvoicePosition[] {
@@ -264,7 +271,7 @@ export function unappliedCreditsAsOf(index: LedgerIndex, asOf: IsoDate): CreditP
         allocatedUnits: allocated,
         refundedUnits: refunded,
         unappliedUnits: rest,
-        unappliedBaseUnits: toBaseUnits(rest, e.credit.currencyRate),
+        unappliedBaseUnits: toBaseUnits(rest, e.credit.currencyRate, index.baseCurrency),
         unapplied: unitsToBig(rest),
       });
     }

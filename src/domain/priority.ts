@@ -12,6 +12,7 @@ import {
   formatBaseUnits,
   formatUnits,
   formatUnitsForTeam,
+  roundUnits,
   scaleUnits,
   type Units,
   unitsOf,
@@ -27,6 +28,14 @@ import type { LedgerSnapshot } from './point-in-time.js';
  * sum over their open invoices, × humanFactor (1.5) when the customer needs a human: a balance at or above
  * `largeBalance`, `brokenPromisesForHuman` or more broken promises, or an open dispute. Tiers compare scores
  * (base currency) with configurable thresholds; an invoice's own tier uses its score × its customer's factor.
+ *
+ * Every figure is printed beside the invoices it sums, so each invoice's cash at risk and score is rounded to the
+ * base currency's minor unit, and a customer's figures are the sums of those (never a rounded unrounded sum,
+ * which can differ from its lines by a cent).
+ *
+ * Customers with something overdue rank first, 1..n by score, then those with nothing overdue yet: the lists
+ * people read (the digest, `/ar top`, App Home) show only the first kind, so their numbering has no gaps, and the
+ * customer card's number is the one those lists show.
  */
 export type PriorityTier = 'high' | 'medium' | 'low';
 
@@ -46,7 +55,7 @@ export const DEFAULT_PRIORITY_OPTIONS = {
 } as const satisfies Required<PriorityOptions>;
 
 export const PRIORITY_DEFINITION =
-  'score = base amount due × P(unpaid in 30 days) × (1 + min(days overdue, 180) ÷ 90); customer score = Σ invoice scores × 1.5 when a human is needed (large balance, ≥ 2 broken promises, open dispute); tiers by score thresholds in base currency.';
+  'score = base amount due × P(unpaid in 30 days) × (1 + min(days overdue, 180) ÷ 90), × 1.5 when the customer needs a human (large balance, ≥ 2 broken promises, open dispute); customer score = Σ invoice scores; tiers by score thresholds in base currency; customers with something overdue rank first.';
 
 export interface InvoicePriority {
   readonly invoiceId: string;
@@ -69,6 +78,7 @@ export interface InvoicePriority {
 }
 
 export interface CustomerPriority {
+  /** 1..n over customers with something overdue (highest score first), then n + 1… over those with nothing overdue. */
   readonly rank: number;
   readonly contactId: string;
   readonly contactName: string;
@@ -98,6 +108,14 @@ export interface PriorityList {
   readonly customers: readonly CustomerPriority[];
   /** Every open invoice, in customer order then by score. */
   readonly invoices: readonly InvoicePriority[];
+}
+
+/**
+ * Something to chase: an overdue amount due. The lists people read (the digest, `/ar top`, App Home) show only
+ * these customers, and the priority list ranks them first, 1..n.
+ */
+export function hasSomethingOverdue(c: Pick<CustomerPriority, 'overdueBase'>): boolean {
+  return dec(c.overdueBase).gt(0);
 }
 
 export function ageFactor(dpd: number): number {
@@ -136,6 +154,7 @@ const RISK_REASONS = Array.from({ length: 101 }, (_, p) => `${p}% likely unpaid 
 const riskReason = (risk: number) => RISK_REASONS[Math.min(100, Math.max(0, Math.round(risk * 100)))]!;
 
 interface Ranked {
+  readonly hasOverdue: boolean;
   readonly sortScore: Units;
   readonly row: { -readonly [K in keyof CustomerPriority]: CustomerPriority[K] };
 }
@@ -167,12 +186,13 @@ export function prioritise(
   const baseOf = new Float64Array(n);
   const atRiskOf = new Float64Array(n);
   const scoreOf = new Float64Array(n);
+  /** Score × the customer's factor, rounded to the minor unit: what is printed, and what the customer's score sums. */
+  const finalScoreOf = new Float64Array(n);
   const disputedOf = new Uint8Array(n);
   // Per customer, in order of first appearance (the order ties keep after sorting).
   const balance: Units[] = [];
   const overdue: Units[] = [];
   const atRiskSum: Units[] = [];
-  const scoreSum: Units[] = [];
   const counts: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = risks[i]!;
@@ -186,12 +206,11 @@ export function prioritise(
       balance.push(0);
       overdue.push(0);
       atRiskSum.push(0);
-      scoreSum.push(0);
       counts.push(0);
     }
     const base = position.outstandingBaseUnits;
     const dpd = position.daysOverdue;
-    const atRisk = scaleUnits(base, r.risk);
+    const atRisk = roundUnits(scaleUnits(base, r.risk), baseCurrency);
     const score = scaleUnits(atRisk, ageFactor(dpd));
     slots[i] = slot;
     baseOf[i] = base;
@@ -201,7 +220,6 @@ export function prioritise(
     balance[slot]! += base;
     if (dpd > 0) overdue[slot]! += base;
     atRiskSum[slot]! += atRisk;
-    scoreSum[slot]! += score;
     counts[slot]!++;
   }
   // Invoice indices grouped by customer: customer `slot` owns order[first[slot] .. first[slot + 1]).
@@ -224,7 +242,12 @@ export function prioritise(
     const tooManyBroken = b.brokenPromises >= o.brokenPromisesForHuman;
     const needsHuman = isLarge || tooManyBroken || b.openDisputes > 0;
     const factor = needsHuman ? o.humanFactor : 1;
-    const score = scaleUnits(scoreSum[slot]!, factor);
+    let score = 0;
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
+      finalScoreOf[i] = roundUnits(scaleUnits(scoreOf[i]!, factor), baseCurrency);
+      score += finalScoreOf[i]!;
+    }
     const tier = tierOf(score, thresholds);
     let overdueCount = 0;
     let oldestDpd = 0;
@@ -287,7 +310,7 @@ export function prioritise(
       const risk = risks[i]!.risk;
       const inv = position.invoice;
       const dpd = position.daysOverdue;
-      const invoiceScore = scaleUnits(scoreOf[i]!, factor);
+      const invoiceScore = finalScoreOf[i]!;
       const disputed = disputedOf[i] === 1;
       const why: string[] = [dueReason(dpd), riskReason(risk)];
       const outstanding = position.outstandingUnits;
@@ -315,6 +338,7 @@ export function prioritise(
     }
 
     customers[slot] = {
+      hasOverdue: overdue[slot]! > 0,
       sortScore: score,
       row: {
         rank: 0,
@@ -339,6 +363,7 @@ export function prioritise(
   }
   customers.sort(
     (a, b) =>
+      Number(b.hasOverdue) - Number(a.hasOverdue) ||
       b.sortScore - a.sortScore ||
       a.row.contactName.localeCompare(b.row.contactName) ||
       a.row.contactId.localeCompare(b.row.contactId),

@@ -8,6 +8,7 @@ import { ACTION } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import type { AppContext } from '../context.js';
 import { validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
+import { fxLedger } from '../testing/fx-ledger-fixture.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
@@ -21,6 +22,7 @@ const MANAGER = 'U_MANAGER';
 const COLLECTOR = 'U_COLLECTOR1';
 const OUTSIDER = 'U_OUTSIDER';
 const CHANNEL = 'C_QUEUE';
+const FX_ORG = '7d3c2b1a-0000-4000-8000-00000000f001';
 
 describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox', () => {
   let database: TestDatabase;
@@ -89,6 +91,29 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(names[0]).toBe('Gamma Co');
     expect(JSON.stringify(answer.blocks)).toContain(ACTION.openCustomer);
     expect(h.sandbox.messages(CHANNEL)).toHaveLength(0);
+  });
+
+  it('/ar top lists only customers with something overdue, numbered 1..n as their cards number them, in NZ$', async () => {
+    // NZD owed in USD, AUD and GBP; Early Bird scores highest but has nothing overdue yet (the digest lists the
+    // same customers under the same numbers: blocks/totals.test.ts). A fresh organisation id: the listeners'
+    // ledger cache has not seen it.
+    await database.truncateAll();
+    await insertLedger(database.db, FX_ORG, fxLedger(FX_ORG));
+    const answer = await ask('top 10');
+    expect(validateMessageBlocks(answer.blocks)).toEqual([]);
+    const lines = (answer.blocks as { text?: { text: string } }[])
+      .map((b) => /^\*(\d+)\. (.+?)\*.*\n(.*)/.exec(b.text?.text ?? ''))
+      .filter((m) => m !== null);
+    expect(lines.map((m) => m[1])).toEqual(['1', '2', '3', '4']);
+    expect(lines.map((m) => m[2])).not.toContain('Early Bird Ltd');
+    expect(textOf(answer)).not.toContain('Early Bird');
+    for (const m of lines) expect(m[3]).toMatch(/^NZ\$[\d,]+\.\d{2} overdue of NZ\$[\d,]+\.\d{2} · /);
+    // The card says the number /ar top gives; a customer with nothing overdue has none.
+    const card = textOf(await ask(`customer ${lines[1]![2]}`));
+    expect(card).toMatch(/\*Priority\*\n#2 · /);
+    expect(textOf(await ask('customer early bird'))).toMatch(/\*Priority\*\n\w+ · nothing overdue/);
+    const yankee = textOf(await ask('customer yankee'));
+    expect(yankee).toMatch(/• Y-1 · NZ\$630\.80 \(US\$412\.73\) · 23d overdue/);
   });
 
   it('share posts the answer in the channel', async () => {

@@ -23,7 +23,7 @@ import { type AccountCredit, creditsOnAccount } from '../domain/credit-on-accoun
 import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate } from '../domain/ledger.js';
-import { dec, sum, toBase } from '../domain/money.js';
+import { fixedUnits, toBaseUnits, unitsOf } from '../domain/money-units.js';
 import {
   CARD_BODY_BUDGET,
   cardBodyLength,
@@ -514,7 +514,13 @@ async function redraft(
     await setReminderFacts(trx, before.id, {
       ...card,
       invoices,
-      totalBase: sum(invoices.map((i) => toBase(dec(i.amountDue), rate(i.invoiceId)))).toFixed(4),
+      // Each invoice converted and rounded to the cent, as the planner has it: the card's total is their sum.
+      totalBase: fixedUnits(
+        invoices.reduce(
+          (t, i) => t + toBaseUnits(unitsOf(i.amountDue), rate(i.invoiceId), card.baseCurrency),
+          0,
+        ),
+      ),
       draftSource: 'template',
       fallbackReason: reason,
       draftFacts: facts,

@@ -1,5 +1,6 @@
 import type { ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { clip, context, escapeMrkdwn, fields, header, money, type SlackMessage, section } from './kit.js';
+import { cardTotal } from './reminder-card.js';
 
 export interface CardEscalation {
   readonly facts: ReminderCardFacts;
@@ -24,7 +25,9 @@ export function cardEscalationMessage(e: CardEscalation): SlackMessage {
   const overdue = f.invoices.filter((i) => i.daysOverdue > 0);
   const oldest = Math.max(0, ...f.invoices.map((i) => i.daysOverdue));
   const who = e.managers.length ? `${e.managers.map(mention).join(' ')} ` : '';
-  const text = `${e.by} escalated ${f.customerName} (${money(f.totalBase, f.baseCurrency)})`;
+  // As the card shows it: the sum of the invoices, in their currencies (the base-currency figure beside).
+  const owed = cardTotal(f);
+  const text = `${e.by} escalated ${f.customerName} (${owed})`;
   return {
     text: escapeMrkdwn(text),
     blocks: [
@@ -35,7 +38,7 @@ export function cardEscalationMessage(e: CardEscalation): SlackMessage {
         }`,
       ),
       fields([
-        `*Owed*\n${money(f.totalBase, f.baseCurrency)}`,
+        `*Owed*\n${owed}`,
         `*Overdue invoices*\n${overdue.length} of ${f.invoices.length}`,
         `*Oldest overdue*\n${oldest} days`,
         `*Late-payment risk*\n${Math.round(f.risk * 100)}%`,

@@ -1,6 +1,6 @@
 import type { CustomerAgeing } from '../../../domain/ageing.js';
 import type { IsoDate } from '../../../domain/ledger.js';
-import type { CustomerPriority } from '../../../domain/priority.js';
+import { type CustomerPriority, hasSomethingOverdue } from '../../../domain/priority.js';
 import { ACTION, packValue } from './ids.js';
 import {
   actions,
@@ -16,6 +16,7 @@ import {
   type SlackMessage,
   section,
 } from './kit.js';
+import { moreLine, openInvoiceLine } from './reports.js';
 
 export interface CustomerContactLine {
   readonly when: IsoDate;
@@ -83,7 +84,8 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
       `*Balance*\n${money(a?.base.total ?? p?.balanceBase ?? '0', cur)}`,
       `*Overdue*\n${money(p?.overdueBase ?? '0', cur)}`,
       `*Oldest overdue*\n${a?.oldestDaysOverdue ? `${a.oldestDaysOverdue} days` : '—'}`,
-      `*Priority*\n${p ? `#${p.rank} · ${p.tier}` : '—'}`,
+      // The number /ar top and the digest show; they list only customers with something overdue.
+      `*Priority*\n${p ? (hasSomethingOverdue(p) ? `#${p.rank} · ${p.tier}` : `${p.tier} · nothing overdue`) : '—'}`,
       `*Cash at risk (30 days)*\n${money(p?.cashAtRiskBase ?? '0', cur)}`,
       `*Promises broken / disputes*\n${p ? `${p.brokenPromises} / ${p.openDisputes}` : '0 / 0'}`,
     ]),
@@ -91,13 +93,15 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
   if (p?.reasons.length)
     blocks.push(section(`*Why*\n${p.reasons.map((r) => `• ${escapeMrkdwn(clip(r, 300))}`).join('\n')}`));
   if (a) {
+    // In base currency, as the balance beside them (with the document's own amount when it is in another).
     const open = a.invoices.filter((i) => Number(i.amountDue) !== 0);
-    const lines = open.slice(0, INVOICES_LISTED).map((i) => {
-      const late = i.daysOverdue > 0 ? `${i.daysOverdue}d overdue` : `due ${i.dueDate}`;
-      return `• ${escapeMrkdwn(i.number ?? i.invoiceId)} · ${money(i.amountDue, i.currency)} · ${late}`;
-    });
-    const more = open.length > lines.length ? `\n…and ${open.length - lines.length} more` : '';
-    blocks.push(section(`*Open invoices*\n${lines.join('\n') || '_None._'}${more}`));
+    const lines = open.slice(0, INVOICES_LISTED).map((i) => openInvoiceLine(i, cur));
+    const more = moreLine(
+      open.slice(INVOICES_LISTED).map((i) => ({ amount: i.baseAmountDue })),
+      cur,
+    );
+    if (more) lines.push(more);
+    blocks.push(section(`*Open invoices*\n${lines.join('\n') || '_None._'}`));
   }
   if (c.behaviour) {
     const b = c.behaviour;

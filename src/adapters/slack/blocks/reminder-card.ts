@@ -1,5 +1,5 @@
 import { reminderLabel } from '../../../domain/audit-notes.js';
-import { formatMoneyForTeam } from '../../../domain/money.js';
+import { type Decimal, formatMoneyForTeam, sum } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { CARD_BODY_BUDGET, cardBodyLength, formatLongDate } from '../../../domain/reminder-draft.js';
@@ -105,6 +105,28 @@ function invoiceLine(i: CardInvoice): string {
   return `• *${escapeMrkdwn(i.number ?? i.invoiceId)}* ${formatMoneyForTeam(i.amountDue, i.currency)}, due ${formatLongDate(i.dueDate)} (${when})`;
 }
 
+/** "US$412.73 + NZ$20.00": Σ per currency (never added across currencies), in the order the draft states them. */
+function perCurrency(invoices: readonly Pick<CardInvoice, 'currency' | 'amountDue'>[]): string {
+  const byCurrency = new Map<string, Decimal[]>();
+  for (const i of invoices) byCurrency.set(i.currency, [...(byCurrency.get(i.currency) ?? []), i.amountDue]);
+  return [...byCurrency.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amounts]) => formatMoneyForTeam(sum(amounts), currency))
+    .join(' + ');
+}
+
+/**
+ * The card's total is the sum of its invoice lines, in their own currencies as the draft states it; when any of
+ * them is in another currency than the base, the base-currency figure follows in brackets (each invoice converted
+ * and rounded to the cent, as the planner and Xero do).
+ */
+export function cardTotal(facts: Pick<ReminderCardFacts, 'invoices' | 'baseCurrency' | 'totalBase'>): string {
+  const base = formatMoneyForTeam(facts.totalBase, facts.baseCurrency);
+  if (facts.invoices.length === 0) return base;
+  const lines = perCurrency(facts.invoices);
+  return facts.invoices.every((i) => i.currency === facts.baseCurrency) ? lines : `${lines} (${base})`;
+}
+
 function statusLine(r: CardReminder): string | null {
   const by = r.decidedByName ? ` by ${escapeMrkdwn(r.decidedByName)}` : '';
   switch (r.status) {
@@ -146,13 +168,14 @@ export function buildReminderCard(
   draft: CardDraft,
 ): ReminderCard {
   const rev = `${reminder.id}|${reminder.status}|${reminder.draftVersion}`;
-  const total = formatMoneyForTeam(facts.totalBase, facts.baseCurrency);
+  const total = cardTotal(facts);
   const what = reminderLabel(reminder.purpose, reminder.priorReminders ?? 0);
   const step =
     reminder.purpose === 'upcoming' ? '' : `, step ${reminder.stepIndex + 1} of ${reminder.stepCount}`;
   const header = `${what} (${reminder.tone}${step}) · ${facts.customerName}`;
   const lines = facts.invoices.slice(0, INVOICE_LINES).map(invoiceLine);
-  if (facts.invoices.length > INVOICE_LINES) lines.push(`…and ${facts.invoices.length - INVOICE_LINES} more`);
+  const rest = facts.invoices.slice(INVOICE_LINES);
+  if (rest.length > 0) lines.push(`…and ${rest.length} more: ${perCurrency(rest)}`);
   const why = [reminder.reason, ...facts.brainReasons.slice(0, 4)].map((r) => `• ${escapeMrkdwn(r)}`);
   const viaXero = reminder.channel === 'xero_email';
   const n = facts.invoices.length;

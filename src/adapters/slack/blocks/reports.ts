@@ -7,7 +7,8 @@ import {
 import type { ArKpis } from '../../../domain/ar-kpis.js';
 import type { CashForecast } from '../../../domain/cash-forecast.js';
 import type { Contact } from '../../../domain/ledger.js';
-import type { PriorityList } from '../../../domain/priority.js';
+import { type Decimal, sum } from '../../../domain/money.js';
+import { hasSomethingOverdue, type PriorityList } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
 import { ACTION } from './ids.js';
 import {
@@ -28,15 +29,46 @@ import {
 /** Invoices listed by number in one answer; the rest are counted. */
 const INVOICES_LISTED = 15;
 
+/**
+ * What a list cut short leaves out, with its amount: a total printed beside a list is the sum of the lines
+ * shown, the last of which may be this one.
+ */
+export function moreLine(
+  rest: readonly { readonly amount: Decimal }[],
+  currency: string,
+  what = 'more',
+): string | null {
+  if (rest.length === 0) return null;
+  return `…and ${rest.length} ${what}: ${money(sum(rest.map((r) => r.amount)).toFixed(), currency)}`;
+}
+
+/** An open invoice in base currency, with the document's own amount beside it when it is in another currency. */
+export function openInvoiceLine(
+  i: {
+    readonly number: string | null;
+    readonly invoiceId: string;
+    readonly currency: string;
+    readonly amountDue: Decimal;
+    readonly baseAmountDue: Decimal;
+    readonly daysOverdue: number;
+    readonly dueDate: string;
+    readonly partPaid: boolean;
+  },
+  currency: string,
+): string {
+  const late = i.daysOverdue > 0 ? `${i.daysOverdue}d overdue` : `due ${i.dueDate}`;
+  const fx = i.currency !== currency ? ` (${money(i.amountDue, i.currency)})` : '';
+  return `• ${escapeMrkdwn(i.number ?? i.invoiceId)} · ${money(i.baseAmountDue, currency)}${fx} · ${late}${i.partPaid ? ' · part-paid' : ''}`;
+}
+
 function invoiceLines(c: CustomerAgeing, currency: string): string {
   const open = c.invoices.filter((i) => Number(i.amountDue) !== 0);
-  const shown = open.slice(0, INVOICES_LISTED).map((i) => {
-    const late = i.daysOverdue > 0 ? `${i.daysOverdue}d overdue` : `due ${i.dueDate}`;
-    const fx = i.currency !== currency ? ` (${money(i.amountDue, i.currency)})` : '';
-    return `• ${escapeMrkdwn(i.number ?? i.invoiceId)} · ${money(i.baseAmountDue, currency)}${fx} · ${late}${i.partPaid ? ' · part-paid' : ''}`;
-  });
-  const more = open.length > shown.length ? `\n…and ${open.length - shown.length} more` : '';
-  return shown.length ? `${shown.join('\n')}${more}` : '_No open invoices._';
+  const shown = open.slice(0, INVOICES_LISTED).map((i) => openInvoiceLine(i, currency));
+  const more = moreLine(
+    open.slice(INVOICES_LISTED).map((i) => ({ amount: i.baseAmountDue })),
+    currency,
+  );
+  return shown.length ? [...shown, ...(more ? [more] : [])].join('\n') : '_No open invoices._';
 }
 
 function bucketFields(amounts: CustomerAgeing['base'], currency: string): Block {
@@ -49,10 +81,17 @@ function bucketFields(amounts: CustomerAgeing['base'], currency: string): Block 
 /** `/ar aging` without a customer: the organisation's buckets and its largest balances. */
 export function orgAgingMessage(orgName: string, report: AgeingReport): SlackMessage {
   const cur = report.baseCurrency;
-  const largest = report.customers.slice(0, 10).map((c) => {
+  const owing = report.customers.filter((c) => Number(c.base.total) !== 0);
+  const largest = owing.slice(0, 10).map((c) => {
     const late = c.oldestDaysOverdue ? ` · oldest ${c.oldestDaysOverdue}d late` : '';
     return `• ${escapeMrkdwn(clip(c.contactName, 100))}: ${money(c.base.total, cur)}${late}`;
   });
+  const more = moreLine(
+    owing.slice(10).map((c) => ({ amount: c.base.total })),
+    cur,
+    'more customers',
+  );
+  if (more) largest.push(more);
   return {
     text: `Ageing for ${escapeMrkdwn(orgName)} as of ${report.asOf}: ${money(report.total.total, cur)} open`,
     blocks: [
@@ -88,19 +127,23 @@ export function customerAgingMessage(
   };
 }
 
-/** `/ar top [N]`. */
+/**
+ * `/ar top [N]`: the customers with something overdue, as the digest lists them (numbered 1..n by the priority
+ * list, which ranks them first): someone with nothing overdue has nothing to chase yet.
+ */
 export function topMessage(orgId: string, orgName: string, list: PriorityList, n: number): SlackMessage {
-  const owing = list.customers.filter((c) => Number(c.balanceBase) > 0);
-  const shown = owing.slice(0, n);
+  const overdue = list.customers.filter(hasSomethingOverdue);
+  const shown = overdue.slice(0, n);
+  const more = overdue.length - shown.length;
   return {
     text: `Top ${shown.length} customers to chase for ${escapeMrkdwn(orgName)}`,
     blocks: [
       header(`Top ${shown.length} to chase · ${orgName}`),
       ...(shown.length === 0
-        ? [section('_Nobody owes anything._')]
+        ? [section('_Nothing overdue._')]
         : shown.map((c) => customerLine(orgId, c, list.baseCurrency))),
       context(
-        `As of ${list.asOf}. ${owing.length > shown.length ? `${owing.length - shown.length} more customers owe money. ` : ''}Score = amount × risk of staying unpaid × age.`,
+        `As of ${list.asOf}. ${more > 0 ? `${more} more ${more === 1 ? 'customer has' : 'customers have'} something overdue. ` : ''}Score = amount × risk of staying unpaid × age.`,
       ),
     ],
   };
@@ -116,13 +159,25 @@ export function forecastMessage(
   const payers = f.byContact
     .slice(0, 8)
     .map((p) => `• ${escapeMrkdwn(names.get(p.contactId) ?? p.contactId)}: ${money(p.expected, cur)}`);
-  // Weekly totals keep the answer short however long the horizon.
-  const weeks: string[] = [];
+  const otherPayers = moreLine(
+    f.byContact.slice(8).map((p) => ({ amount: p.expected })),
+    cur,
+    'more customers',
+  );
+  if (otherPayers) payers.push(otherPayers);
+  // Weekly totals keep the answer short however long the horizon; they add up to the total (the days do).
+  const weeks: { text: string; amount: Decimal }[] = [];
   for (let i = 0; i < f.days.length; i += 7) {
     const week = f.days.slice(i, i + 7);
-    const expected = week.reduce((s, d) => s + Number(d.expected), 0);
-    weeks.push(`• ${week[0]!.date} – ${week[week.length - 1]!.date}: ~${money(expected.toFixed(2), cur)}`);
+    const amount = sum(week.map((d) => d.expected)).toFixed();
+    weeks.push({
+      text: `• ${week[0]!.date} – ${week[week.length - 1]!.date}: ~${money(amount, cur)}`,
+      amount,
+    });
   }
+  const weekLines = weeks.slice(0, 10).map((w) => w.text);
+  const laterWeeks = moreLine(weeks.slice(10), cur, 'more weeks');
+  if (laterWeeks) weekLines.push(laterWeeks);
   return {
     text: `Cash forecast for ${escapeMrkdwn(orgName)}: ${money(f.total.expected, cur)} expected in ${f.horizonDays} days`,
     blocks: [
@@ -133,7 +188,7 @@ export function forecastMessage(
         `*Open receivables*\n${money(f.openBase, cur)}`,
         `*Disputed, left out*\n${money(f.excludedDisputedBase, cur)}`,
       ]),
-      section(`*By week*\n${weeks.slice(0, 10).join('\n') || '_No days in the horizon._'}`),
+      section(`*By week*\n${weekLines.join('\n') || '_No days in the horizon._'}`),
       section(`*Largest expected payers*\n${payers.join('\n') || '_None expected._'}`),
       context(`As of ${f.asOf}. ${clip(f.method, 2500)}`),
     ],
