@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOrganisations } from '../../adapters/db/organisations.js';
 import { parseConfig } from '../../config.js';
 import { createLogger } from '../../logger.js';
+import { runXeroSync, syncRunDepsOf } from '../../use-cases/run-xero-sync.js';
 import { wiring } from '../../wiring.js';
 import { type DemoRuntime, startDemo } from './demo-mode.js';
 
@@ -119,6 +121,111 @@ describe('the demo workspace in a browser', () => {
     expect(await page.locator('#xero .note').first().textContent()).toMatch(
       /emailed to .*approved in Slack by Maria Manager/,
     );
+    expect(demo.mailbox.messages).toHaveLength(1);
+  });
+
+  /** A card still waiting for a decision, in the page, with its reminder row. */
+  const waitingCard = async (skip: readonly string[] = []) => {
+    await page.getByRole('button', { name: /# ar-queue/ }).click();
+    const rows = await demo.ctx.database.db
+      .selectFrom('reminders')
+      .select(['id', 'slack_ts', 'invoice_ids', 'contact_id'])
+      .where('status', '=', 'proposed')
+      .where('channel', '=', 'email')
+      .where('slack_ts', 'is not', null)
+      .orderBy('created_at')
+      .execute();
+    const row = rows.find((r) => !skip.includes(r.id))!;
+    expect(row).toBeDefined();
+    const card = page.locator(`#messages article[data-ts="${row.slack_ts}"]`);
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    await card.scrollIntoViewIfNeeded().catch(() => undefined);
+    return { row, card };
+  };
+
+  it('refuses an edit that changes an amount, naming the text, and keeps the modal open', async () => {
+    const { card } = await waitingCard();
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const modal = page.locator('.modal');
+    await expect.poll(() => modal.locator('textarea').count(), { timeout: 20_000 }).toBe(1);
+    const body = modal.locator('textarea');
+    const original = await body.inputValue();
+    const amount = /(?:NZ|US|A)?\$\d[\d,]*\.\d{2}/.exec(original)?.[0];
+    expect(amount).toBeDefined();
+    await body.fill(original.replace(amount!, '$1.00'));
+    await modal.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => modal.textContent(), { timeout: 20_000 }).toContain('"$1.00"');
+    expect(await page.locator('.modal').count()).toBe(1);
+    await shot('demo-edit-refused.png');
+    await modal.getByRole('button', { name: 'Cancel' }).first().click();
+    await expect.poll(() => page.locator('.modal').count(), { timeout: 10_000 }).toBe(0);
+    expect(demo.mailbox.messages).toHaveLength(1);
+  });
+
+  it('a card made stale by a payment in Xero is refreshed on Approve, not sent', async () => {
+    const { row, card } = await waitingCard();
+    // The customer pays one of the card's invoices in Xero, and the service syncs it.
+    const invoiceId = row.invoice_ids[0]!;
+    const invoice = demo.xero.store.invoice(invoiceId);
+    demo.xero.store.addPayment(invoiceId, {
+      date: '2026-11-24',
+      amount: (invoice.amountDueCents / 100).toFixed(2),
+    });
+    const org = (await listOrganisations(demo.ctx.database.db))[0]!;
+    const synced = await runXeroSync(syncRunDepsOf(demo.ctx, 'cli'), org, {
+      runKind: 'incremental',
+      purpose: 'interactive',
+    });
+    expect(synced.kind).toBe('done');
+
+    await card.getByRole('button', { name: 'Approve & send' }).click();
+    await demo.service.outbox.drain();
+    const thread = () =>
+      demo.slack
+        .thread('C_QUEUE', row.slack_ts!)
+        .map((m) => m.text)
+        .join('\n');
+    await expect
+      .poll(thread, { timeout: 30_000 })
+      .toMatch(/Not sent: .* (out of date|nothing on this card is left)/);
+    await card.locator('.thread-link').click();
+    await expect.poll(() => page.locator('#thread').textContent(), { timeout: 20_000 }).toContain('Not sent');
+    await shot('demo-stale-card.png');
+    const status = await demo.ctx.database.db
+      .selectFrom('reminders')
+      .select('status')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(['proposed', 'superseded']).toContain(status.status);
+    expect(demo.mailbox.messages).toHaveLength(1);
+  });
+
+  it('Escalate posts to the escalation channel with the reason, once', async () => {
+    const { row, card } = await waitingCard();
+    const before = demo.slack.messages('C_ESCALATIONS').length;
+    await card.getByRole('button', { name: 'Escalate' }).click();
+    const modal = page.locator('.modal');
+    await expect.poll(() => modal.textContent(), { timeout: 20_000 }).toContain('Escalate to a manager');
+    await modal.locator('textarea, input[type="text"]').first().fill('Owner not answering calls');
+    await modal.getByRole('button', { name: 'Escalate' }).click();
+    await expect.poll(() => page.locator('.modal').count(), { timeout: 20_000 }).toBe(0);
+    await demo.service.outbox.drain();
+    await expect
+      .poll(() => demo.slack.messages('C_ESCALATIONS').length, { timeout: 30_000 })
+      .toBe(before + 1);
+    const post = demo.slack.messages('C_ESCALATIONS').at(-1)!;
+    expect(JSON.stringify(post.blocks)).toContain('Owner not answering calls');
+    await page.getByRole('button', { name: /# ar-escalations/ }).click();
+    await expect
+      .poll(() => page.locator('#messages').textContent(), { timeout: 20_000 })
+      .toContain('Owner not answering calls');
+    await shot('demo-escalation.png');
+    const status = await demo.ctx.database.db
+      .selectFrom('reminders')
+      .select('status')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(status.status).toBe('escalated');
     expect(demo.mailbox.messages).toHaveLength(1);
   });
 
