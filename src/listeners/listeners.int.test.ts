@@ -378,9 +378,13 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
 
   it('digest and escalation: posted via the outbox; a collector pressing a manager button is refused, explained, audited', async () => {
     const run = await runDailyDigest(ctx, TEST_ORG_ID, ctx.clock.now());
-    expect(run).toMatchObject({ kind: 'enqueued', asOf: '2026-11-23', channel: 'C_DIGEST', parts: 1 });
+    // The header, and the thread part listing the three customers with no email address (Beta has one).
+    expect(run).toMatchObject({ kind: 'enqueued', asOf: '2026-11-23', channel: 'C_DIGEST', parts: 2 });
     await outboxWorker(ctx).drain();
     const digest = h.sandbox.lastMessage('C_DIGEST')!;
+    const notChased = textOf(h.sandbox.thread('C_DIGEST', digest.ts)[1]!);
+    expect(notChased).toContain('*Not chased by email (3 customers)*');
+    expect(notChased).not.toContain('Beta Ltd');
     expect(textOf(digest)).toContain('US$16,800.00 overdue across 4 invoices');
     const escalations = h.sandbox.messages('C_ESCALATIONS');
     const escalation = escalations.find((m) => m.text.startsWith('Escalation: Gamma Co'))!;
