@@ -16,6 +16,7 @@ import * as m20261205T092325389Z from './20261205T092325389Z-outbox-time-budget.
 import * as m20261205T101352694Z from './20261205T101352694Z-reminder-unconfirmed.js';
 import * as m20261205T160107251Z from './20261205T160107251Z-call-tasks.js';
 import * as m20261205T160321022Z from './20261205T160321022Z-payable-reminders.js';
+import * as m20261205T163255171Z from './20261205T163255171Z-customer-replies.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T101352694Z-reminder-unconfirmed': m20261205T101352694Z,
   '20261205T160107251Z-call-tasks': m20261205T160107251Z,
   '20261205T160321022Z-payable-reminders': m20261205T160321022Z,
+  '20261205T163255171Z-customer-replies': m20261205T163255171Z,
 };

@@ -174,7 +174,8 @@ export interface DunningPoliciesTable {
   updated_at: Timestamp;
 }
 
-export type HoldKind = 'pause' | 'dispute' | 'promise' | 'do_not_contact';
+/** 'reply': a customer's reply waits for a collector (released when it is handled). */
+export type HoldKind = 'pause' | 'dispute' | 'promise' | 'do_not_contact' | 'reply';
 
 export interface CustomerHoldsTable {
   id: BigSerial;
@@ -189,6 +190,45 @@ export interface CustomerHoldsTable {
   created_at: Timestamp;
   released_at: Timestamp | null;
   released_by: string | null;
+}
+
+export type ReplyChannel = 'imap' | 'webhook' | 'slack';
+export type ReplyMatchMethod = 'thread' | 'invoice_number' | 'sender_address' | 'sender_domain' | 'none';
+export type ReplyStatus = 'pending' | 'triage' | 'handled';
+
+export interface CustomerRepliesTable {
+  id: Generated<string>;
+  org_id: string | null;
+  contact_id: string | null;
+  reminder_id: string | null;
+  invoice_ids: Json<string[]>;
+  channel: ReplyChannel;
+  message_id: string;
+  in_reply_to: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  subject: string | null;
+  received_at: Timestamp;
+  text: string;
+  auto_reply: boolean;
+  match_method: ReplyMatchMethod;
+  match_note: string | null;
+  status: ReplyStatus;
+  hold_id: ColumnType<number | null, number | null | undefined, number | null>;
+  handled_by: string | null;
+  handled_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ImapCursorsTable {
+  mailbox: string;
+  uidvalidity: string;
+  last_uid: ColumnType<number, number | undefined, number>;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  last_polled_at: Timestamp | null;
+  last_error: string | null;
+  updated_at: Timestamp;
 }
 
 export interface CallTasksTable {
@@ -437,6 +477,8 @@ export interface DB {
   dunning_policies: DunningPoliciesTable;
   customer_holds: CustomerHoldsTable;
   call_tasks: CallTasksTable;
+  customer_replies: CustomerRepliesTable;
+  imap_cursors: ImapCursorsTable;
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;
   email_send_attempts: EmailSendAttemptsTable;
