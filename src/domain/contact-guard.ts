@@ -13,11 +13,15 @@ export interface ContactGuardInput {
   /** The customer's other reminders approved and on their way now. */
   readonly inFlight: number;
   readonly doNotContact: boolean;
+  /** A reply from the customer waits for a collector (issue #18): nothing goes out until it is handled. */
+  readonly replyWaiting?: boolean;
 }
 
 /** Why this approval must not send now, or null. */
 export function contactBlock(input: ContactGuardInput): string | null {
   if (input.doNotContact) return 'this customer is on the do-not-contact list';
+  if (input.replyWaiting)
+    return 'this customer replied and the reply waits for a collector: chasing is paused until someone handles it';
   if (input.inFlight > 0) return 'another reminder to this customer was approved and is being sent';
   const last = input.contactedOn.reduce<IsoDate | null>((a, d) => (a === null || d > a ? d : a), null);
   if (last === null) return null;

@@ -46,6 +46,8 @@ export interface CustomerState {
   readonly openItems: readonly OpenItem[];
   readonly history: readonly ContactRecord[];
   readonly pausedUntil: IsoDate | null;
+  /** A reply from the customer waits for a collector: chasing stops until someone handles it (issue #18). */
+  readonly replyWaiting?: boolean;
   readonly hasOpenDispute: boolean;
   /** A promise to pay that is not yet due. */
   readonly promiseDueOn: IsoDate | null;
@@ -64,6 +66,7 @@ export type SkipCode =
   | 'do-not-contact'
   | 'archived'
   | 'paused'
+  | 'reply-waiting'
   | 'disputed'
   | 'promise-pending'
   | 'below-minimum'
@@ -192,6 +195,7 @@ function planCustomer(
   const { asOf, policy, baseCurrency } = input;
   if (doNotContact.has(c.contactId)) return [skip(c, 'do-not-contact', 'on the do-not-contact list')];
   if (c.archived) return [skip(c, 'archived', 'contact is archived in Xero')];
+  if (c.replyWaiting) return [skip(c, 'reply-waiting', 'a reply waits for a collector')];
   if (c.pausedUntil && c.pausedUntil >= asOf) return [skip(c, 'paused', `paused until ${c.pausedUntil}`)];
   if (c.hasOpenDispute) return [skip(c, 'disputed', 'has an open dispute')];
   if (c.promiseDueOn && c.promiseDueOn >= asOf) {

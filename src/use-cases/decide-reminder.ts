@@ -373,6 +373,7 @@ async function approvalGate(
     inFlight: rest.filter((r) => r.status === 'approved' || r.status === 'sending').length,
     doNotContact:
       policy.doNotContact.includes(reminder.contactId) || holds.some((h) => h.kind === 'do_not_contact'),
+    replyWaiting: holds.some((h) => h.kind === 'reply'),
   });
   if (blocked) return { kind: 'blocked', reason: `not sent: ${blocked}. Snooze or skip this card instead` };
   if (draft && cardBodyLength(draft.body) > CARD_BODY_BUDGET) {

@@ -560,6 +560,7 @@ function customerState(
     openItems: cp.invoices,
     history: history.get(cp.contactId) ?? [],
     pausedUntil,
+    replyWaiting: mine.some((h) => h.kind === 'reply'),
     hasOpenDispute: mine.some((h) => h.kind === 'dispute'),
     promiseDueOn: promise,
     brokenPromises: cp.brokenPromises,

@@ -4,6 +4,7 @@ import {
   countPriorReminders,
   currentDraft,
   getReminder,
+  listActiveHolds,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
@@ -26,6 +27,9 @@ export interface SendDeps {
   readonly sentMailbox?: SentMailbox | null;
   readonly now: () => Date;
 }
+
+const REPLY_WAITING =
+  'not sent: the customer replied and the reply waits for a collector; chasing is paused until someone handles it';
 
 /**
  * The outbox handler for an approved reminder: claim, send, record. A crash before SMTP accepted the email
@@ -86,6 +90,16 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
       case 'resend':
         // The server files every message it accepts, and this one is not there: it never went. Send again.
         break;
+    }
+  }
+
+  // A reply that arrived after the approval (or before an automatic send's window opened) stops the send: the
+  // customer wrote to us, and a collector reads it first (issue #18).
+  if (reminder.status === 'approved') {
+    const holds = await listActiveHolds(db, reminder.orgId, reminder.contactId);
+    if (holds.some((h) => h.kind === 'reply')) {
+      await markFailed(deps, reminder.id, REPLY_WAITING);
+      return { status: 'done', result: { notSent: 'reply-waiting' } };
     }
   }
 
