@@ -2,7 +2,7 @@ import { daysBetween } from './calendar.js';
 import { type AccountCredit, sameCredits } from './credit-on-account.js';
 import { checkDraftAgainstLedger } from './draft-vouching.js';
 import type { IsoDate } from './ledger.js';
-import { dec, formatMoney } from './money.js';
+import { dec, formatMoneyForTeam } from './money.js';
 import {
   type DraftFacts,
   type DraftInvoiceFact,
@@ -65,7 +65,7 @@ export function invoicesToday(
   drafted.invoices.forEach((was, i) => {
     const id = input.invoiceIds[i];
     const now = id ? input.now.get(id) : null;
-    const money = (amount: string) => formatMoney(amount, was.currency, locale);
+    const money = (amount: string) => formatMoneyForTeam(amount, was.currency);
     if (!id || !now || now.status === 'VOIDED' || now.status === 'DELETED') {
       changes.push(`${was.number} was voided or removed in Xero`);
       return;
@@ -93,7 +93,7 @@ export function invoicesToday(
   const credits = input.creditsNow ?? drafted.credits;
   if (input.creditsNow && !sameCredits(drafted.credits ?? [], input.creditsNow)) {
     const said = (cs: readonly AccountCredit[] | undefined) =>
-      cs?.length ? cs.map((c) => formatMoney(c.amount, c.currency, locale)).join(' and ') : 'none';
+      cs?.length ? cs.map((c) => formatMoneyForTeam(c.amount, c.currency)).join(' and ') : 'none';
     changes.push(
       `the unapplied credit on the account is now ${said(input.creditsNow)} (was ${said(drafted.credits)})`,
     );

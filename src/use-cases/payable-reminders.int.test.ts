@@ -367,8 +367,8 @@ describe('unapplied credit on the account', () => {
     const out = await approve(acme);
     expect(out.kind).toBe('refreshed');
     expect(out.kind === 'refreshed' && out.changes).toEqual([
-      'INV-A2 now has $130.00 due (was $250.00)',
-      'the unapplied credit on the account is now $80.00 (was $200.00)',
+      'INV-A2 now has NZ$130.00 due (was NZ$250.00)',
+      'the unapplied credit on the account is now NZ$80.00 (was NZ$200.00)',
     ]);
     const redrafted = (await currentDraft(database.db, acme))!;
     expect(redrafted.body).toContain('Our records also show $80.00 in unapplied credit on your account.');
