@@ -122,6 +122,8 @@ describe('parseConfig', () => {
       },
       sentFolder: null,
       sentCopies: 'server',
+      inboxFolder: 'INBOX',
+      pollSeconds: 60,
     });
     const plain = parseConfig({
       IMAP_URL: 'imap://ar:x@127.0.0.1',
@@ -138,6 +140,25 @@ describe('parseConfig', () => {
     if (!bad.ok) expect(bad.issues.map((i) => i.variable).sort()).toEqual(['IMAP_URL', 'MAIL_SENT_COPIES']);
     const noUser = parseConfig({ IMAP_URL: 'imaps://imap.example.com' });
     expect(!noUser.ok && noUser.issues[0]?.message).toMatch(/names no user/);
+  });
+
+  it('reads where replies arrive and the inbound-email secret (#18)', () => {
+    const ok = parseConfig({
+      IMAP_URL: 'imap://ar:x@127.0.0.1',
+      IMAP_INBOX_FOLDER: 'Replies',
+      IMAP_POLL_SECONDS: '30',
+      INBOUND_EMAIL_SECRET: 'a-long-enough-shared-secret',
+    });
+    expect(ok.ok && ok.config.imap).toMatchObject({ inboxFolder: 'Replies', pollSeconds: 30 });
+    expect(ok.ok && ok.config.inboundEmail).toEqual({ secret: 'a-long-enough-shared-secret' });
+    expect(
+      parseConfig({}).ok && (parseConfig({}) as { config: { inboundEmail: unknown } }).config.inboundEmail,
+    ).toBe(null);
+    const bad = parseConfig({ IMAP_POLL_SECONDS: '1', INBOUND_EMAIL_SECRET: 'short' });
+    expect(!bad.ok && bad.issues.map((i) => i.variable).sort()).toEqual([
+      'IMAP_POLL_SECONDS',
+      'INBOUND_EMAIL_SECRET',
+    ]);
   });
 
   it('loadConfig throws a ConfigError with a stable code and a readable message', () => {

@@ -39,7 +39,13 @@ export interface Config {
     /** null → the folder the server marks \Sent, else "Sent". */
     readonly sentFolder: string | null;
     readonly sentCopies: SentCopies;
+    /** Where customers' replies arrive (INBOX unless IMAP_INBOX_FOLDER says otherwise). */
+    readonly inboxFolder: string;
+    /** How often the inbox is read when the server offers no IDLE, and the longest an IDLE waits. */
+    readonly pollSeconds: number;
   } | null;
+  /** The signed inbound-email webhook (POST /inbound/email); null → the route answers 404. */
+  readonly inboundEmail: { readonly secret: string } | null;
   /** null → Slack is not configured: the service serves only its own HTTP routes. */
   readonly slack: SlackConfig | null;
   readonly xero: XeroConfig;
@@ -290,6 +296,23 @@ const EnvSchema = z.object({
       .optional(),
   ),
   IMAP_SENT_FOLDER: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
+  IMAP_INBOX_FOLDER: z.preprocess(emptyToUndefined, z.string().min(1).max(200).default('INBOX')),
+  IMAP_POLL_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of seconds (5-3600)' })
+      .int({ error: 'expected a whole number of seconds (5-3600)' })
+      .min(5, { error: 'expected at least 5 seconds' })
+      .max(3600, { error: 'expected at most 3600 seconds' })
+      .default(60),
+  ),
+  INBOUND_EMAIL_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .min(16, { error: 'expected a shared secret of at least 16 characters (openssl rand -hex 32)' })
+      .optional(),
+  ),
   MAIL_SENT_COPIES: z.preprocess(
     emptyToUndefined,
     z.enum(['server', 'append'], { error: 'expected server or append' }).default('server'),
@@ -431,8 +454,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
           address: parseImapUrl(e.IMAP_URL) as ImapAddress,
           sentFolder: e.IMAP_SENT_FOLDER ?? null,
           sentCopies: e.MAIL_SENT_COPIES,
+          inboxFolder: e.IMAP_INBOX_FOLDER,
+          pollSeconds: e.IMAP_POLL_SECONDS,
         }
       : null,
+    inboundEmail: e.INBOUND_EMAIL_SECRET ? { secret: e.INBOUND_EMAIL_SECRET } : null,
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? Object.freeze({
@@ -500,6 +526,7 @@ export function demoMode(config: Config): DemoMode {
   const real = [
     config.mail ? 'SMTP_URL' : null,
     config.imap ? 'IMAP_URL' : null,
+    config.inboundEmail ? 'INBOUND_EMAIL_SECRET' : null,
     config.anthropic ? 'ANTHROPIC_API_KEY' : null,
     config.xero.webhookKey ? 'XERO_WEBHOOK_KEY' : null,
   ].filter((v): v is string => v !== null);

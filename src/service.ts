@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { migrateToLatest } from './adapters/db/migrate.js';
 import { NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
+import { openImapInbox } from './adapters/mail/imap-inbox.js';
+import { parseInboundEmail } from './adapters/mail/inbound-email.js';
+import { inboundEmailRoutes } from './adapters/mail/inbound-email-route.js';
 import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { type BoltAppOptions, type BoltService, createBoltApp } from './adapters/slack/bolt-app.js';
 import { xeroRoutes } from './adapters/xero/xero-routes.js';
@@ -10,6 +14,7 @@ import { AppError } from './errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import type { HttpRoute } from './http/routes.js';
 import { createRouteServer, listen } from './http/server.js';
+import { ReplyMailboxPoller } from './jobs/reply-mailbox.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { registerXeroJobs } from './jobs/xero-jobs.js';
 import { reportDeadOutboxItem } from './use-cases/dead-letter.js';
@@ -21,6 +26,8 @@ export interface RunningService {
   /** The Bolt app when Slack is configured (its HTTPReceiver is then the one HTTP server). */
   readonly slack: BoltService | null;
   readonly scheduler: Scheduler;
+  /** Reads customers' replies from the collections mailbox (IMAP_URL); null without it. */
+  readonly replyMailbox: ReplyMailboxPoller | null;
   /** Graceful: stop taking work, finish in-flight outbox items, close HTTP, then the pool. Idempotent. */
   stop(): Promise<void>;
 }
@@ -52,7 +59,12 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
   }
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'database migrated');
 
-  const routes = [...healthRoutes(ctx), ...xeroRoutes(ctx), ...(options.extraRoutes ?? [])];
+  const routes = [
+    ...healthRoutes(ctx),
+    ...xeroRoutes(ctx),
+    ...inboundEmailRoutes(ctx),
+    ...(options.extraRoutes ?? []),
+  ];
   const wantedPort = options.port ?? ctx.config.port;
   const host = options.host !== undefined ? options.host : ctx.config.host;
   // One HTTP server either way: with Slack configured it is Bolt's receiver, serving our routes as customRoutes.
@@ -103,6 +115,8 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
   const scheduler = registerXeroJobs(new Scheduler(ctx));
   options.registerJobs?.(scheduler);
   scheduler.start();
+  const replyMailbox = createReplyMailboxPoller(ctx);
+  replyMailbox?.start();
 
   let stopped: Promise<void> | undefined;
   return {
@@ -111,10 +125,12 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
     outbox,
     slack,
     scheduler,
+    replyMailbox,
     stop() {
       stopped ??= (async () => {
         log.info('shutting down');
         await scheduler.stop();
+        await replyMailbox?.stop();
         await outbox.stop();
         if (slack) await slack.stop();
         if (server) {
@@ -130,4 +146,31 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
       return stopped;
     },
   };
+}
+
+/**
+ * Customers' replies from the collections mailbox's inbox (IMAP_URL, IMAP_INBOX_FOLDER): IDLE where the server
+ * offers it, a read every IMAP_POLL_SECONDS otherwise; one instance at a time.
+ */
+export function createReplyMailboxPoller(ctx: AppContext): ReplyMailboxPoller | null {
+  const imap = ctx.config.imap;
+  if (!imap) return null;
+  const { address } = imap;
+  const ownAddress = /<([^>]+)>/.exec(ctx.config.mail?.from ?? '')?.[1] ?? ctx.config.mail?.from ?? null;
+  return new ReplyMailboxPoller({
+    openInbox: () => openImapInbox({ address, folder: imap.inboxFolder }),
+    pollMs: imap.pollSeconds * 1000,
+    log: ctx.log.child({ component: 'reply-mailbox' }),
+    read: {
+      db: ctx.database.db,
+      slack: ctx.config.slack !== null,
+      slackDefaults: ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
+      sha256: (text) => createHash('sha256').update(text).digest('hex'),
+      parse: parseInboundEmail,
+      now: () => ctx.clock.now(),
+      mailbox: `${address.user}@${address.host}:${address.port}/${imap.inboxFolder}`,
+      holder: ctx.instanceId,
+      ownAddresses: ownAddress ? [ownAddress.trim()] : [],
+    },
+  });
 }

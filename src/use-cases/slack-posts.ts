@@ -12,6 +12,8 @@ export interface SlackPostPayload {
   readonly blocks: readonly unknown[];
   /** Idempotency key of the message this one replies to in its thread. */
   readonly threadKey: string | null;
+  /** The ts of a message posted outside `slack_posts` (a reminder card) this one replies to in its thread. */
+  readonly threadTs?: string | null;
   /** Idempotency key of the message that must be posted before this one (the previous part of a thread). */
   readonly afterKey?: string | null;
 }
@@ -24,6 +26,7 @@ export async function enqueueSlackPost(
     channel: string;
     message: SlackMessage;
     threadKey?: string | null;
+    threadTs?: string | null;
     afterKey?: string | null;
     now: Date;
     notBefore?: Date;
@@ -34,6 +37,7 @@ export async function enqueueSlackPost(
     text: input.message.text,
     blocks: input.message.blocks,
     threadKey: input.threadKey ?? null,
+    ...(input.threadTs ? { threadTs: input.threadTs } : {}),
     ...(input.afterKey ? { afterKey: input.afterKey } : {}),
   };
   const { created } = await enqueueOutbox(db, {

@@ -56,7 +56,7 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
     if (already)
       return { status: 'done', result: { channel: already.channel, ts: already.ts, reused: true } };
 
-    let threadTs: string | null = null;
+    let threadTs: string | null = p.threadTs ?? null;
     if (p.threadKey) {
       const parent = await findSlackPost(o.db, p.threadKey);
       if (!parent)

@@ -1,0 +1,266 @@
+import type { Kysely, Transaction } from 'kysely';
+import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import {
+  contactName,
+  findCustomersByAddress,
+  findCustomersByDomain,
+  findOpenInvoicesByNumber,
+  findRemindersByMessageId,
+  findReplyByMessageId,
+  insertCustomerReply,
+  latestReminderWithCard,
+  reminderCardMessage,
+  setReplyHold,
+} from '../adapters/db/customer-replies.js';
+import { addCustomerHold } from '../adapters/db/dunning-queries.js';
+import { listOrganisations } from '../adapters/db/organisations.js';
+import type { DB, ReplyChannel } from '../adapters/db/schema.js';
+import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
+import { buildReplyNotice, buildReplyTriage } from '../adapters/slack/blocks/reply-notice.js';
+import {
+  emailDomainOf,
+  invoiceNumberCandidates,
+  isAutoReply,
+  isFreeMailDomain,
+  matchReply,
+  type ReplyMatch,
+  replyExcerpt,
+  threadMessageIds,
+} from '../domain/reply-matching.js';
+import { enqueueSlackPost } from './slack-posts.js';
+
+/** An email as the inbound parser read it (adapters/mail/inbound-email.ts). */
+export interface InboundEmail {
+  /** `<id@host>`; a message without one gets a digest of its bytes, so a redelivery is still the same. */
+  readonly messageId: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly fromAddress: string | null;
+  readonly fromName: string | null;
+  readonly subject: string | null;
+  /** The Date header; null when missing or unreadable. */
+  readonly date: Date | null;
+  /** The plain-text body (generated from HTML when there is no text part). */
+  readonly text: string;
+  readonly autoSubmitted: string | null;
+  readonly precedence: string | null;
+  readonly autoResponseSuppress: string | null;
+}
+
+export interface CaptureReplyDeps {
+  readonly db: Kysely<DB>;
+  /** Whether Slack is configured: notices and triage cards are queued only then. */
+  readonly slack: boolean;
+  readonly slackDefaults: SlackDefaults;
+  /** Hex SHA-256 (the audit event keeps a hash of the excerpt, never the words). */
+  readonly sha256: (text: string) => string;
+}
+
+export interface CaptureReplyInput {
+  readonly channel: ReplyChannel;
+  readonly email: InboundEmail;
+  /** When it reached us (the IMAP INTERNALDATE, or now for a webhook). */
+  readonly receivedAt: Date;
+  readonly now: Date;
+  /**
+   * Runs inside the transaction that stores the reply (the IMAP poller moves its UID cursor here, so a message
+   * is never stored without the cursor passing it, nor passed without being stored). A throw rolls both back.
+   */
+  readonly alsoInTransaction?: (trx: Transaction<DB>) => Promise<void>;
+}
+
+export type CaptureReplyOutcome =
+  | {
+      readonly kind: 'stored';
+      readonly replyId: string;
+      readonly match: ReplyMatch;
+      /** What was queued for Slack, if anything. */
+      readonly posted: 'thread' | 'queue' | 'triage' | 'none';
+    }
+  | { readonly kind: 'duplicate'; readonly replyId: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+const SYSTEM = { type: 'system', id: 'reply-capture', name: 'Reply capture' } as const;
+/** Stored text is capped: a reply is read by people and by the reply reader, not archived. */
+const MAX_TEXT = 100_000;
+
+/**
+ * A customer's reply, from IMAP or the inbound webhook:
+ * 1. a message stored before (by Message-ID) is a duplicate; 2. gather evidence and match it
+ * (domain/reply-matching.ts); 3. in one transaction: store it, pause the customer ('reply' hold), queue the notice
+ * in the reminder card's thread (or a triage card in the queue channel when nobody matched), and audit it.
+ * Nothing is ever sent to the customer from here: an automatic reply cannot loop.
+ */
+export async function captureReply(
+  deps: CaptureReplyDeps,
+  input: CaptureReplyInput,
+): Promise<CaptureReplyOutcome> {
+  const { db } = deps;
+  const { email } = input;
+  if (!email.messageId) return { kind: 'rejected', reason: 'the message has no Message-ID' };
+  if (!email.fromAddress) return { kind: 'rejected', reason: 'the message has no sender address' };
+
+  // 1. Once per message, whichever way it came and whatever it matched.
+  const earlier = await findReplyByMessageId(db, email.messageId);
+  if (earlier) return { kind: 'duplicate', replyId: earlier.id };
+
+  // 2. Match.
+  const match = await matchEmail(db, email);
+  const text = email.text.length > MAX_TEXT ? email.text.slice(0, MAX_TEXT) : email.text;
+  const excerpt = replyExcerpt(text);
+  const autoReply = isAutoReply({
+    autoSubmitted: email.autoSubmitted,
+    subject: email.subject,
+    precedence: email.precedence,
+    autoResponseSuppress: email.autoResponseSuppress,
+  });
+  const matched = match.method !== 'none' ? match : null;
+
+  // 3. Store, pause, notify, audit: all or nothing.
+  return db.transaction().execute(async (trx) => {
+    const replyId = await insertCustomerReply(trx, {
+      orgId: matched?.orgId ?? null,
+      contactId: matched?.contactId ?? null,
+      reminderId: matched?.reminderId ?? null,
+      invoiceIds: matched?.invoiceIds ?? [],
+      channel: input.channel,
+      messageId: email.messageId,
+      inReplyTo: email.inReplyTo,
+      fromAddress: email.fromAddress,
+      fromName: email.fromName,
+      subject: email.subject,
+      receivedAt: input.receivedAt,
+      text,
+      autoReply,
+      matchMethod: match.method,
+      matchNote: match.note,
+      status: matched ? 'pending' : 'triage',
+      holdId: null,
+      createdAt: input.now,
+    });
+    if (!replyId) {
+      // Another instance (or the webhook and IMAP at once) stored it a moment ago.
+      const other = await findReplyByMessageId(trx, email.messageId);
+      return other
+        ? { kind: 'duplicate', replyId: other.id }
+        : { kind: 'rejected', reason: 'the reply could not be stored' };
+    }
+    let posted: 'thread' | 'queue' | 'triage' | 'none' = 'none';
+    const notice = {
+      fromName: email.fromName,
+      fromAddress: email.fromAddress,
+      receivedAt: input.receivedAt,
+      subject: email.subject,
+      excerpt,
+      autoReply,
+    };
+    if (matched) {
+      const holdId = await addCustomerHold(trx, {
+        orgId: matched.orgId,
+        contactId: matched.contactId,
+        kind: 'reply',
+        until: null,
+        reason: `a reply waits for a collector (${match.note})`,
+        actor: { id: SYSTEM.id, name: SYSTEM.name },
+        now: input.now,
+      });
+      await setReplyHold(trx, replyId, holdId);
+      if (deps.slack) {
+        const customerName = (await contactName(trx, matched.orgId, matched.contactId)) ?? 'this customer';
+        const message = buildReplyNotice({ ...notice, customerName, matchNote: match.note });
+        // In the thread of the card the customer answered, else of their latest card, else the queue channel.
+        const card = matched.reminderId
+          ? await reminderCardMessage(trx, matched.reminderId)
+          : await latestReminderWithCard(trx, matched.orgId, matched.contactId);
+        if (card) {
+          await enqueueSlackPost(trx, {
+            orgId: matched.orgId,
+            key: `reply:${replyId}:notice`,
+            channel: card.channel,
+            threadTs: card.ts,
+            message,
+            now: input.now,
+          });
+          posted = 'thread';
+        } else {
+          const settings = await getSlackSettings(trx, matched.orgId, deps.slackDefaults);
+          if (settings.queueChannel) {
+            await enqueueSlackPost(trx, {
+              orgId: matched.orgId,
+              key: `reply:${replyId}:notice`,
+              channel: settings.queueChannel,
+              message,
+              now: input.now,
+            });
+            posted = 'queue';
+          }
+        }
+      }
+    } else if (deps.slack) {
+      const channels = await triageChannels(trx, deps.slackDefaults);
+      for (const { orgId, channel } of channels) {
+        await enqueueSlackPost(trx, {
+          orgId,
+          key: `reply:${replyId}:triage:${channel}`,
+          channel,
+          message: buildReplyTriage({ ...notice, why: match.note, replyId }),
+          now: input.now,
+        });
+        posted = 'triage';
+      }
+    }
+    await recordAuditEvent(trx, {
+      orgId: matched?.orgId ?? null,
+      occurredAt: input.now,
+      actor: SYSTEM,
+      action: 'reply.received',
+      subject: { type: 'customer_reply', id: replyId },
+      // No body, no address: the subject, a hash of the excerpt, and how it was matched.
+      payload: {
+        channel: input.channel,
+        contactId: matched?.contactId ?? null,
+        reminderId: matched?.reminderId ?? null,
+        invoiceIds: matched?.invoiceIds ?? [],
+        matchMethod: match.method,
+        matchNote: match.note,
+        subject: email.subject,
+        excerptSha256: deps.sha256(excerpt),
+        autoReply,
+        senderDomain: emailDomainOf(email.fromAddress),
+        paused: matched !== null,
+        posted,
+      },
+    });
+    await input.alsoInTransaction?.(trx);
+    return { kind: 'stored', replyId, match, posted };
+  });
+}
+
+async function matchEmail(db: Kysely<DB>, email: InboundEmail): Promise<ReplyMatch> {
+  const threadIds = threadMessageIds(email.inReplyTo, email.references);
+  const address = email.fromAddress ?? '';
+  const domain = emailDomainOf(address);
+  const [thread, invoices, senderAddress, senderDomain] = await Promise.all([
+    findRemindersByMessageId(db, threadIds),
+    findOpenInvoicesByNumber(db, invoiceNumberCandidates(email.subject, email.text)),
+    address ? findCustomersByAddress(db, address) : Promise.resolve([]),
+    domain && !isFreeMailDomain(domain) ? findCustomersByDomain(db, domain) : Promise.resolve([]),
+  ]);
+  return matchReply({ threadIds, thread, invoices, senderAddress, senderDomain });
+}
+
+/** Where a reply nobody matched goes: each organisation's queue channel (once per channel), else the default. */
+async function triageChannels(
+  db: Parameters<typeof getSlackSettings>[0],
+  defaults: SlackDefaults,
+): Promise<{ orgId: string | null; channel: string }[]> {
+  const orgs = (await listOrganisations(db)).filter((o) => o.status !== 'disconnected');
+  const out = new Map<string, string | null>();
+  for (const o of orgs) {
+    const s = await getSlackSettings(db, o.id, defaults);
+    if (s.queueChannel && !out.has(s.queueChannel)) out.set(s.queueChannel, o.id);
+  }
+  const fallback = defaults.queueChannel ?? defaults.digestChannel;
+  if (out.size === 0 && fallback) out.set(fallback, null);
+  return [...out].map(([channel, orgId]) => ({ orgId, channel }));
+}
