@@ -26,4 +26,11 @@ describe('the contact guard at approval', () => {
     expect(contactBlock({ ...base, inFlight: 1 })).toMatch(/approved and is being sent/);
     expect(contactBlock({ ...base, doNotContact: true })).toMatch(/do-not-contact/);
   });
+
+  it('refuses while a reply from the customer waits for a collector (#18)', () => {
+    expect(contactBlock({ ...base, replyWaiting: true })).toBe(
+      'this customer replied and the reply waits for a collector: chasing is paused until someone handles it',
+    );
+    expect(contactBlock({ ...base, replyWaiting: false })).toBeNull();
+  });
 });

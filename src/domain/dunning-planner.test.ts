@@ -198,6 +198,12 @@ describe('planDunning', () => {
     ['paused', { pausedUntil: '2026-12-01' }, 'paused', /paused until 2026-12-01/],
     ['disputing', { hasOpenDispute: true }, 'disputed', /open dispute/],
     [
+      'whose reply waits for a collector',
+      { replyWaiting: true },
+      'reply-waiting',
+      /^a reply waits for a collector$/,
+    ],
+    [
       'holding a promise not yet due',
       { promiseDueOn: '2026-11-27' },
       'promise-pending',

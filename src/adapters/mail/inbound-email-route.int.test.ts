@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
+import { REMINDER_ACTIONS } from '../../domain/reminder-actions.js';
 import { createRouteServer, listen } from '../../http/server.js';
 import { SANDBOX_DEFAULTS } from '../../sandbox/slack/index.js';
 import { type DunningApp, startDunningApp } from '../../testing/dunning-app.js';
@@ -8,11 +9,13 @@ import { DUNNING_ORG_ID } from '../../testing/dunning-fixtures.js';
 import { postedReminderOf, replyMime } from '../../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { runDunning } from '../../use-cases/run-dunning.js';
+import { sendApprovedReminder } from '../../use-cases/send-reminder.js';
 import { listAuditEvents } from '../db/audit-events.js';
 import { listCustomerReplies } from '../db/customer-replies.js';
-import { listActiveHolds } from '../db/dunning-queries.js';
+import { getReminder, listActiveHolds } from '../db/dunning-queries.js';
 import { registerSlackOutboxHandlers } from '../slack/slack-poster.js';
 import { INBOUND_EMAIL_PATH, inboundEmailRoutes, signInboundEmail } from './inbound-email-route.js';
+import type { MailSender } from './smtp-sender.js';
 
 const SECRET = 'inbound-secret-0123456789abcdef';
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
@@ -118,6 +121,58 @@ describe('POST /inbound/email', () => {
         reason: 'a reply waits for a collector',
       }),
     ]);
+  });
+
+  it('refuses Approve on the customer’s card while the reply waits, and stops an approved send', async () => {
+    const reminder = await postedReminderOf(database.db, 'c-acme');
+    const card = app.harness.sandbox.message(reminder.channel, reminder.ts)!;
+    const actions = (
+      card.blocks as { type: string; block_id: string; elements: { action_id: string; value?: string }[] }[]
+    ).find((b) => b.type === 'actions')!;
+    const approve = actions.elements.find((e) => e.action_id === REMINDER_ACTIONS.approve)!;
+    const told = app.harness.sandbox.ephemerals({ channel: reminder.channel }).length;
+    await app.harness.slack.blockAction({
+      userId: SANDBOX_DEFAULTS.users.collector1.id,
+      fromMessage: { channel: reminder.channel, ts: reminder.ts },
+      actions: [
+        { action_id: approve.action_id, block_id: actions.block_id, type: 'button', value: approve.value! },
+      ],
+    });
+    await app.drain();
+    expect((await getReminder(database.db, reminder.id))?.status).toBe('proposed');
+    const said = app.harness.sandbox
+      .ephemerals({ channel: reminder.channel })
+      .slice(told)
+      .map((e) => e.text)
+      .join('\n');
+    expect(said).toContain('the reply waits for a collector');
+
+    // A card approved before the reply arrived is not sent once the reply is in.
+    await database.db
+      .updateTable('reminders')
+      .set({ status: 'approved' })
+      .where('id', '=', reminder.id)
+      .execute();
+    const mail = { sent: 0 };
+    const outcome = await sendApprovedReminder(
+      {
+        db: database.db,
+        mail: {
+          send: async () => {
+            mail.sent++;
+            throw new Error('must not send');
+          },
+        } as unknown as MailSender,
+        now: () => app.clock.now(),
+      },
+      reminder.id,
+    );
+    expect(outcome).toMatchObject({ status: 'done', result: { notSent: 'reply-waiting' } });
+    expect(mail.sent).toBe(0);
+    expect(await getReminder(database.db, reminder.id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('the customer replied'),
+    });
   });
 
   it('matches by invoice number, and sends a reply nobody matches to triage in the queue channel', async () => {
