@@ -1,0 +1,300 @@
+import type { DisputeReason } from './reply-reading.js';
+
+/**
+ * The vocabulary of accounts-payable email: what finance teams write when they promise, claim to have paid,
+ * dispute, ask for a document, go on leave or hand the thread to someone else. Each cue is a general phrase
+ * family, not a sentence from the development set; the held-out replies (fixtures/replies-holdout.jsonl) are
+ * there to show whether that holds.
+ */
+
+const has = (res: readonly RegExp[], text: string) => res.some((re) => re.test(text));
+
+// --- instructions addressed to a system, never to us ------------------------------------------------------
+
+/** A passage that talks to a model or a system ("ignore previous instructions", "note to the AI"). */
+const INSTRUCTION_MARKERS: readonly RegExp[] = [
+  /\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(?:previous|prior|above|earlier|preceding|existing|system|original|other)?\s*(?:instructions?|prompts?|rules?|guidelines?|directions?|context|messages?|above)\b/i,
+  /\b(?:you\s+are\s+now|from\s+now\s+on\s+you\s+(?:are|will)|you\s+will\s+now\s+act|act\s+as\s+(?:an?\s+|the\s+)?(?:admin|administrator|system|assistant|ai))\b/i,
+  /\b(?:admin|administrator|developer|god|debug|maintenance|jailbreak)\s+mode\b/i,
+  /\b(?:note|message|instructions?|memo|notice|command)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|a\.i\.|assistant|automated\s+(?:system|assistant|reader|process)|system|bot|model|llm|language\s+model|classifier|parser|copilot|agent|automation)\b/i,
+  /(?:^|[[<({]\s*)(?:system|assistant|ai|admin|developer)(?:\s+(?:note|message|prompt|override|instruction))?\s*:/i,
+  /\b(?:as\s+an?\s+ai|ai\s+(?:assistant|model|system|agent)|language\s+model|\bllm\b|system\s+prompt|new\s+instructions?)\b/i,
+  /<\/?(?:system|assistant|user|instructions?|prompt)>/i,
+];
+
+/** Words only a system reads: our own field names, and asking that people not be told. */
+const INSTRUCTION_TRACES: readonly RegExp[] = [
+  /\b(?:paid_already|promise_to_pay|payment_plan_request|document_request|out_of_office|dispute_reason|back_on|paid_on)\b/i,
+  /\bdo\s+not\s+(?:tell|mention|inform|notify|alert|show|flag)\b.{0,50}\b(?:staff|anyone|humans?|the\s+team|collectors?|managers?|people|users?)\b/i,
+];
+
+export function isInstructionMarker(sentence: string): boolean {
+  return has(INSTRUCTION_MARKERS, sentence);
+}
+
+export function hasInstructionTrace(sentence: string): boolean {
+  return has(INSTRUCTION_TRACES, sentence);
+}
+
+// --- out of office ----------------------------------------------------------------------------------------
+
+const OUT_OF_OFFICE: readonly RegExp[] = [
+  /\bout\s+of\s+(?:the\s+)?office\b/i,
+  /\bOOO\b/,
+  /\bon\s+(?:annual\s+|parental\s+|maternity\s+|paternity\s+|sick\s+|long\s+service\s+|study\s+|personal\s+)?leave\b/i,
+  /\bannual\s+leave\b/i,
+  /\b(?:on|for\s+the)\s+(?:holiday|holidays|vacation|christmas\s+break|summer\s+break)\b/i,
+  /\b(?:currently|presently)\s+(?:away|out)\b/i,
+  /\b(?:i\s+am|i'm|i’m)\s+(?:away|out)\s+(?:until|till|from|on|this|next|for)\b/i,
+  /\baway\s+from\s+(?:the|my)\s+(?:office|desk)\b/i,
+  /\b(?:automatic|auto)[\s-]?(?:reply|response)\b/i,
+  /\b(?:limited|no|intermittent)\s+access\s+to\s+(?:my\s+)?e-?mails?\b/i,
+  /\be-?mails?\s+(?:are|is)\s+not\s+being\s+(?:monitored|read|forwarded)\b/i,
+  /\bwill\s+not\s+be\s+forwarded\b/i,
+  /\b(?:respond|reply|get\s+back\s+to\s+you)\s+(?:to\s+\w+\s+)?(?:when|once|on|upon)\s+(?:i\s+am|i'm|i’m|my)\s+(?:back|return)/i,
+  /\babsent\s+(?:from|until)\b/i,
+];
+
+export function isOutOfOffice(text: string): boolean {
+  return has(OUT_OF_OFFICE, text);
+}
+
+/** Words that put a date on the return: "back on", "returning", "until". */
+export const RETURN_WORDS = /\b(?:back|return|returning|returns|until|till|from|resume|in\s+the\s+office)\b/i;
+
+// --- disputes ---------------------------------------------------------------------------------------------
+
+const DOCUMENT_NOUN = /\b(?:invoice|statement|bill|e-?mail|reminder|copy|pdf|remittance)s?\b/i;
+
+const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> = [
+  [
+    'duplicate',
+    [
+      /\bduplicat(?:e|ed|es|ion)\b/i,
+      /\b(?:billed|charged|invoiced|sent|paid)\s+(?:us\s+|you\s+)?(?:twice|two\s+times|double)\b/i,
+      /\bdouble[\s-]?(?:billed|charged|invoiced|billing|charging|counted)\b/i,
+      /\btwice\s+for\s+the\s+same\b/i,
+      /\bsame\s+(?:invoice|shipment|order|delivery|work|job|items?|charge|service)\s+twice\b/i,
+      /\balready\s+(?:been\s+)?(?:invoiced|billed|charged)\b/i,
+      /\bidentical\s+(?:line\s+items|invoices?|charges|amounts)\b/i,
+    ],
+  ],
+  [
+    'pricing',
+    [
+      /\b(?:we\s+were|i\s+was)\s+quoted\b/i,
+      /\b(?:the|our|your)\s+(?:quote|quotation|estimate)\s+(?:was|said|says|stated)\b/i,
+      /\bagreed\s+(?:price|rate|fee|amount|figure|pricing|cost)\b/i,
+      /\b(?:price|rate|fee)\s+(?:we|that\s+was|you)\s+agreed\b/i,
+      /\bnot\s+the\s+(?:rate|price|fee|amount)\s+(?:we|that\s+was|you)\s+(?:agreed|quoted)\b/i,
+      /\brate\s+card\b/i,
+      /\b(?:billed|charged|invoiced)\s+(?:us\s+)?at\b/i,
+      /\b(?:last\s+year's|last\s+year’s|old|new|higher|wrong|incorrect|increased)\s+(?:prices?|rates?|pricing|fees?)\b/i,
+      /\bprice\s+(?:increase|rise|hike|list)\b/i,
+      /\bdiscount\s+(?:wasn't|was\s+not|hasn't\s+been|has\s+not\s+been|isn't|not)\s+(?:been\s+)?applied\b/i,
+      /\bmore\s+than\s+(?:we\s+were\s+|was\s+)?(?:quoted|agreed)\b/i,
+      /\boverpriced\b/i,
+      /\bcontract(?:ed)?\s+(?:rate|price)\b/i,
+    ],
+  ],
+  [
+    'not_received',
+    [
+      /\b(?:never|not\s+yet|not|haven't|hasn't|have\s+not|has\s+not|didn't|did\s+not)\s+(?:been\s+|yet\s+|even\s+)*(?:received|arrived|delivered|turned\s+up|shown\s+up|showed\s+up|got|gotten|come)\b/i,
+      /\b(?:never|didn't|did\s+not|hasn't|has\s+not|haven't|have\s+not)\s+(?:yet\s+)?(?:arrive|turn\s+up|show\s+up|receive|get)\b/i,
+      /\bno\s+record\s+of\s+(?:(?:the|these|this|those|our|any|them)\s+)?(?:\w+\s+){0,3}?(?:ever\s+)?(?:arriv\w*|receiv\w*|deliver\w*)/i,
+      /\breturned\s+to\s+sender\b/i,
+      /\bstill\s+waiting\s+(?:for|on)\s+(?:the|our|this)\s+(?:goods|order|delivery|parts|items|stock|shipment|parcel|equipment|product)/i,
+      /\b(?:lost\s+in\s+transit|undelivered|never\s+showed|short[\s-]?shipped)\b/i,
+    ],
+  ],
+  [
+    'wrong_amount',
+    [
+      /\b(?:charged|billed|invoiced)\s+(?:us\s+)?for\s+\d+\b.{0,60}\b(?:only|but)\b/i,
+      /\bonly\s+(?:took|ordered|received|used|had|got|needed|worked|booked|requested|add(?:s|ed)?\s+up\s+to|came\s+to|comes\s+to)\b/i,
+      /\b(?:amount|total|quantity|qty|figure|sum|hours|units|count|invoice|balance|price)\s+(?:is|are|was|were|seems?|looks?)\s+(?:wrong|incorrect|too\s+high|inflated|off|not\s+right)\b/i,
+      /\bovercharg\w*/i,
+      /\bwrong\s+(?:amount|total|quantity|number\s+of|figure|qty|hours)\b/i,
+      /\b(?:INV[\s-]?\d+|this(?:\s+invoice)?|it)\s+(?:is|are)\s+(?:wrong|incorrect)\b/i,
+      /\bincorrect(?:ly)?\s+(?:amount|total|charged|billed|invoiced|calculated)\b/i,
+      /\bdiscrepanc(?:y|ies)\b/i,
+      /\bshould\s+(?:only\s+)?(?:be|have\s+been)\s+(?:[$£€]|NZ\$|A\$|US\$)?\s?\d/i,
+    ],
+  ],
+  [
+    'quality',
+    [
+      /\b(?:faulty|defective|damaged|broken|cracked|scratched|dented|leaking|mouldy|moldy|spoiled|spoilt|rotten|substandard|sub-standard|shoddy|unusable|unfit)\b/i,
+      /\bpoor(?:ly)?\s+(?:quality|workmanship|done|finished|made|executed|installed)\b/i,
+      /\bnot\s+(?:up\s+)?to\s+(?:standard|spec|scratch|code)\b/i,
+      /\bnot\s+what\s+(?:we|i)\s+(?:agreed|ordered|asked\s+for|expected|were\s+promised|signed\s+up\s+for)\b/i,
+      /\b(?:it|they|unit|units|machine|product|system|software|app|device|part|parts|equipment|item|items)\s+(?:doesn't|don't|does\s+not|do\s+not|didn't|did\s+not)\s+work\b|\bstopped\s+working\b|\b(?:is|are|was|were)\s+not\s+working\b/i,
+      /\bwrong\s+(?:shade|colou?r|size|item|items|product|model|part|parts|spec|specification|finish)\b/i,
+      /\bneeds?\s+to\s+be\s+(?:redone|replaced|fixed|repaired|re-done)\b|\bre-?work\b/i,
+      /\b(?:unhappy|not\s+happy|dissatisfied|not\s+satisfied)\s+with\b/i,
+      /\bnot\s+fit\s+for\s+purpose\b/i,
+      /\b(?:complaint|defects?)\b/i,
+      /\b(?:deliverables?|work|job|installation|service)\s+(?:was|were|is|are)\s+(?:not|never)\s+(?:what|completed|finished|done|delivered\s+as)/i,
+    ],
+  ],
+];
+
+/** Words that dispute without saying why. */
+const DISPUTE_GENERIC: readonly RegExp[] = [
+  /\bdisput(?:e|ed|es|ing)\b/i,
+  /\bwithhold(?:ing)?\s+(?:payment|the\s+payment)\b/i,
+  /\b(?:won't|will\s+not|wont)\s+be\s+paying\b|\bnot\s+paying\s+(?:this|for|until)\b|\brefuse\s+to\s+pay\b/i,
+  /\bon\s+hold\s+until\b.{0,60}\b(?:resolved|sorted|fixed|credit|corrected)\b/i,
+  /\b(?:don't|do\s+not)\s+agree\s+with\s+(?:this|the)\s+(?:invoice|charge|amount|bill)\b/i,
+];
+
+export interface DisputeCue {
+  readonly reason: DisputeReason | null;
+}
+
+/** The dispute reason a sentence gives, most specific first; null reason for a dispute without one. */
+export function disputeCue(sentence: string): DisputeCue | null {
+  for (const [reason, res] of DISPUTE_CUES) {
+    const hit = res.find((re) => re.test(sentence));
+    if (!hit) continue;
+    // "We never received the invoice" asks for a document; it does not dispute a delivery.
+    if (reason === 'not_received' && DOCUMENT_NOUN.test(sentence) && !GOODS_NOUN.test(sentence)) continue;
+    return { reason };
+  }
+  return has(DISPUTE_GENERIC, sentence) ? { reason: null } : null;
+}
+
+const GOODS_NOUN =
+  /\b(?:goods|order|orders|delivery|deliveries|parcel|pallets?|items?|shipment|stock|parts|equipment|product|products|materials?|units|courier|consignment|package|tiles|boxes|service|work)\b/i;
+
+// --- payments made -----------------------------------------------------------------------------------------
+
+const PAID_CLAIMS: readonly RegExp[] = [
+  /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)\s+(?:have\s+|'ve\s+|’ve\s+|had\s+)?(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
+  /\b(?:we|i|they)\s+(?:have\s+|'ve\s+|’ve\s+|had\s+)?(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
+  /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|this(?:\s+(?:one|invoice|bill))?|it|that|inv[\s-]?\d+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|issued|released|actioned|initiated)\b/i,
+  /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
+  /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
+  /\b(?:remittance|proof\s+of\s+payment|payment\s+confirmation|transfer\s+(?:receipt|confirmation))\s+(?:advice\s+)?(?:is\s+)?(?:attached|below|enclosed|sent)\b|\b(?:see|attached)\s+(?:the\s+|our\s+)?remittance\b/i,
+  /\b(?:a\s+été|avons|ont\s+été|est)\s+(?:déjà\s+)?(?:payée?s?|réglée?s?|viré)\b/i,
+  /\b(?:ya\s+)?(?:pagamos|fue\s+pagad[oa]|hemos\s+pagado|se\s+pagó)\b/i,
+  /\b(?:bereits\s+|schon\s+)(?:bezahlt|überwiesen)\b|\bwurde\s+(?:bereits\s+)?(?:bezahlt|überwiesen)\b/i,
+];
+
+export function isPaidClaim(text: string): boolean {
+  return has(PAID_CLAIMS, text);
+}
+
+// --- payment plans -----------------------------------------------------------------------------------------
+
+const PLAN_CUES: readonly RegExp[] = [
+  /\bpayment\s+(?:plan|arrangement|schedule)\b|\barrangement\s+to\s+pay\b/i,
+  /\binstal(?:l)?ments?\b/i,
+  /\bsplit\s+(?:this|it|that|the\s+(?:payment|balance|amount|bill|invoice|cost|total))?\s*(?:into|over|in|across)\b/i,
+  /\bspread\s+(?:this|it|that|the\s+(?:payment|payments|balance|amount|cost|total))?\s*(?:over|across|out)\b/i,
+  /\b(?:monthly|weekly|fortnightly)\s+(?:payments?|amounts|sums|instal)/i,
+  /\bpay\s+(?:it|this|that|the\s+balance)?\s*off\s+(?:in|over|at|by)\b/i,
+  /\b(?:a|per|each|every)\s+(?:month|week|fortnight)\s+(?:for|over|until)\b/i,
+  /\bhalf\s+now\b/i,
+  /\bin\s+(?:two|three|four|five|six|\d+)\s+(?:parts|payments|lots|chunks|stages|tranches)\b/i,
+  /\bpay\s+(?:it|this)\s+in\s+(?:parts|stages|bits|chunks)\b/i,
+];
+const PLAN_REQUEST_ONLY: readonly RegExp[] = [
+  /\bpart(?:ial)?[\s-]payments?\b/i,
+  /\bmore\s+time\s+to\s+pay\b/i,
+];
+const REQUEST_FRAMING =
+  /\?|\b(?:can|could|may)\s+(?:we|i)\b|\bwould\s+(?:you|it\s+be)\b|\bis\s+it\s+possible\b|\bany\s+chance\b|\b(?:we'd|we\s+would|i'd|i\s+would)\s+like\b|\bpropose\b|\bsuggest\b|\bare\s+you\s+(?:able|open|ok|okay)\b/i;
+
+export function isPlanRequest(text: string): boolean {
+  return has(PLAN_CUES, text) || (has(PLAN_REQUEST_ONLY, text) && REQUEST_FRAMING.test(text));
+}
+
+// --- documents ---------------------------------------------------------------------------------------------
+
+const DOCUMENT_CUES: readonly RegExp[] = [
+  /\bre-?send\b|\bre-?issue\b/i,
+  /\bsend\s+(?:us\s+|me\s+)?(?:over\s+|through\s+|across\s+)?(?:a\s+|the\s+|an\s+|one\s+)?(?:copy|copies|invoice|statement|pdf|receipt|credit\s+note|w-?9|w-?8|remittance|proof|breakdown|timesheets?|details|documentation)\b/i,
+  /\bcop(?:y|ies)\s+of\s+(?:the\s+|this\s+|that\s+|our\s+|your\s+)?(?:invoice|statement|bill|receipt|contract|po|purchase\s+order|timesheet)/i,
+  /\bstatement(?:\s+of\s+account)?\b/i,
+  /\bproof\s+of\s+delivery\b|\bPOD\b/i,
+  /\bw-?9\b|\bw-?8(?:ben)?\b|\btax\s+invoice\b|\bABN\b|\bVAT\s+(?:number|invoice|receipt|reg)/i,
+  /\b(?:po|purchase\s+order)\s*(?:number|no\.?|#|reference|ref)\b|\bPO\b/,
+  /\b(?:confirm|verify|send|provide)\s+(?:us\s+)?(?:your\s+|the\s+)?(?:bank|banking|account|remittance|payment)\s+(?:details|information|info)\b|\bbank\s+details\b/i,
+  /\bcan(?:'|’)?t\s+(?:find|locate|match|see|reconcile)\b|\bcannot\s+(?:find|locate|match|reconcile)\b|\bunable\s+to\s+(?:find|locate|match|reconcile)\b/i,
+  /\b(?:don't|do\s+not)\s+have\s+(?:a\s+copy|the\s+invoice|this\s+invoice|any\s+record\s+of\s+(?:this|the)\s+invoice)\b/i,
+  /\b(?:never|not)\s+(?:received|got|seen)\s+(?:the|this|an|your|that)\s+invoice\b/i,
+  /\bwhat\s+(?:is|was)\s+(?:this|it)\s+(?:invoice\s+)?for\b|\bis\s+this\s+for\b|\bwhich\s+(?:order|service|job|month|project|delivery|po|invoice)\b/i,
+  /\b(?:breakdown|itemi[sz]ed|itemisation|itemization)\b/i,
+  /\bbilling\s+address\b|\b(?:updated|corrected|amended|revised)\s+invoice\b/i,
+  /\bneeds?\s+(?:a|an|the)\s+(?:w-?9|invoice|statement|po|copy|receipt|form)\b/i,
+];
+
+export function isDocumentRequest(text: string): boolean {
+  return has(DOCUMENT_CUES, text);
+}
+
+// --- somebody else -----------------------------------------------------------------------------------------
+
+/** Someone else should be written to: strong enough alone. */
+const REDIRECT_STRONG: readonly RegExp[] = [
+  /\bno\s+longer\s+(?:the\s+(?:right|correct|best|appropriate)|responsible|handl|deal|look\w*\s+after|work\w*|with|at|in\s+charge|employed|part\s+of)/i,
+  /\b(?:has|have|had|'s|’s)\s+(?:now\s+|since\s+)?left\s+(?:the\s+)?(?:company|business|firm|organisation|organization|team|role)\b|\bleft\s+the\s+(?:company|business|firm)\b/i,
+  /\bmoved\s+on\s+from\b|\bmoved\s+to\s+a\s+(?:new|different)\s+role\b/i,
+  /\b(?:is|am|i'm|i’m)\s+not\s+the\s+(?:right|correct|best|appropriate)\s+(?:person|contact)\b|\bwrong\s+(?:person|contact)\b/i,
+  /\b(?:i|we)\s+only\s+(?:handle|deal\s+with|look\s+after|do)\b/i,
+  /\bplease\s+update\s+your\s+(?:records|contact\s+details|contacts)\b/i,
+];
+/** Pointing somewhere: a redirect when an address comes with it. */
+const REDIRECT_WITH_ADDRESS: readonly RegExp[] = [
+  /\b(?:send|direct|forward|address|redirect|email|e-mail|route)\s+(?:all\s+|any\s+|future\s+|your\s+|these\s+|this\s+|the\s+)?(?:ap\s+|accounts?\s+|billing\s+|payment\s+|invoice\s+)?(?:correspondence|invoices?|reminders?|emails?|queries|inquiries|enquiries|statements?|this|it|them|billing|requests?|questions?)\b/i,
+  /\b(?:reach\s+out|speak|talk|write)\s+to\b|\bcontact\s+\p{Lu}/iu,
+  /\bshould\s+(?:now\s+)?(?:go|be\s+sent|be\s+addressed)\s+to\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b/i,
+  /\bloop(?:ing|ed)?\s+in\b|\bcc(?:'|’)?(?:d|ed|ing)\b|\bcopying\s+in\b|\b(?:contact|email|address)\s+(?:is\s+)?now\b/i,
+  /\b(?:handles?|looks?\s+after|takes?\s+care\s+of|manages?)\s+(?:our\s+|all\s+)?(?:billing|payments|accounts|invoices|ap|payables)\b/i,
+];
+
+export function redirectStrength(text: string): 'strong' | 'pointer' | null {
+  if (has(REDIRECT_STRONG, text)) return 'strong';
+  if (has(REDIRECT_WITH_ADDRESS, text)) return 'pointer';
+  return null;
+}
+
+export const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+
+// --- promises ----------------------------------------------------------------------------------------------
+
+/** Money moving: what a promise is about. */
+const PAYMENT_WORDS =
+  /\b(?:pay|pays|paid|paying|payment|payments|pmt|repay|transfer|transfers|transferring|transfering|transfered|remit|remittance|settle|settled|settling|clear|cleared|clearing|funds?|money|cheque|check\s+run|pay\s*run|payment\s+run|bacs|ach|wire|eft|direct\s+credit|balance|amount|outstanding|sorted|process|processed|processing|release|released|releasing|go\s+out|goes\s+out|gone\s+out|going\s+out|the\s+rest|remainder|remaining|run|paiement|virement|réglé|régler|payer|pago|pagar|zahlung|zahlen|überweisen|betalen|betaling)\b/i;
+
+/** Words that commit to a future act (or ask us to wait). */
+const FUTURE_WORDS =
+  /\b(?:will|shall|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
+
+export function hasPaymentWords(text: string): boolean {
+  return PAYMENT_WORDS.test(text);
+}
+
+export function hasFutureWords(text: string): boolean {
+  return FUTURE_WORDS.test(text);
+}
+
+/** "Can you wait until…", "give us until…": asking for time is a promise to pay by then. */
+export const EXTENSION_REQUEST =
+  /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:wait|hold\s+off|give\s+us|bear\s+with\s+us)\b|\bgive\s+us\s+(?:until|till|to)\b/i;
+
+/** A question asking us to act ("Can you send…?"), which promises nothing by itself. */
+export const REQUEST_TO_US = /^\s*(?:(?:hi|hello)\b[^,]*,\s*)?(?:can|could|would|will)\s+you\b|^\s*please\b/i;
+
+/** "the rest", "the balance": the amount left after the amounts already named. */
+export const REMAINDER_WORDS =
+  /\b(?:the\s+)?(?:rest|balance|remainder|remaining(?:\s+amount|\s+balance)?|other\s+half|outstanding\s+(?:amount|balance))\b/i;
+export const HALF_WORDS = /\b(?:half|50\s?%)\b/i;
+export const FULL_WORDS =
+  /\b(?:in\s+full|full\s+(?:amount|balance|payment)|the\s+lot|whole\s+(?:amount|thing|lot|balance)|everything|all\s+of\s+it)\b/i;
+
+/** Money written in the reply: "$600", "£1,450.00", "NZD 2,000", "1 000 €". Rates ("$85/hr") are not amounts. */
+export const MONEY =
+  /(?:(?:NZ|AU|A|US|C|CA|S|HK)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD|SGD)\s?)\s?(\d{1,3}(?:[,\s]\d{3})+|\d+)(?![\d,])(?:\.(\d{1,2}))?(?!\d)(k\b)?(?!\s*(?:\/|per\s)\s*(?:hr|hour|h\b|day|week|month|unit))(?!\s*(?:a|an|each|every)\s+(?:month|week|fortnight))/gi;

@@ -1,0 +1,432 @@
+import { addDays } from '../calendar.js';
+import { Big, dec } from '../money.js';
+import {
+  disputeCue,
+  EMAIL_ADDRESS,
+  EXTENSION_REQUEST,
+  FULL_WORDS,
+  HALF_WORDS,
+  hasFutureWords,
+  hasInstructionTrace,
+  hasPaymentWords,
+  isDocumentRequest,
+  isInstructionMarker,
+  isOutOfOffice,
+  isPaidClaim,
+  isPlanRequest,
+  MONEY,
+  REMAINDER_WORDS,
+  REQUEST_TO_US,
+  RETURN_WORDS,
+  redirectStrength,
+} from './reply-cues.js';
+import {
+  type DateContext,
+  type DateMention,
+  dateContextFor,
+  findDateMentions,
+  promiseWindow,
+} from './reply-dates.js';
+import type {
+  DateRange,
+  DisputeReason,
+  PaymentPromise,
+  ReplyEvidence,
+  ReplyIntent,
+  ReplyReading,
+} from './reply-reading.js';
+import { stripReply } from './reply-text.js';
+
+/** Bump when the rules change what they read: stored with every offline reading. */
+export const RULES_READER_VERSION = 'reply-rules-v1';
+
+export interface ReplyToRead {
+  /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
+  readonly received: string;
+  /** The customer's IANA zone: their "tomorrow" is relative to their own calendar. */
+  readonly timezone: string;
+  readonly text: string;
+  /** The reminder answered: its invoices let "the balance" and "INV-1061" become amounts. */
+  readonly reminder?: {
+    readonly currency: string;
+    readonly invoices: readonly { readonly number: string; readonly amount: string }[];
+  };
+}
+
+export interface OfflineReading {
+  readonly reading: ReplyReading;
+  /** The customer's own words: quotes and signature removed. Every evidence excerpt is a substring of it. */
+  readonly visibleText: string;
+  /** Passages addressed to a system ("ignore previous instructions…"), read as nothing. */
+  readonly ignoredInstructions: readonly string[];
+  readonly today: string;
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+interface Sentence extends Span {
+  readonly paragraph: number;
+}
+
+function span(text: string, start: number, end: number): Span | null {
+  let s = start;
+  let e = end;
+  while (s < e && /[\s,;:\-–—]/.test(text[s] ?? '')) s++;
+  while (e > s && /\s/.test(text[e - 1] ?? '')) e--;
+  return e > s ? { start: s, end: e, text: text.slice(s, e) } : null;
+}
+
+const ABBREVIATION =
+  /(?:^|[^\p{L}])(?:e\.g|i\.e|mr|mrs|ms|dr|st|no|approx|etc|inc|ltd|co|vs|jr|sr|a\.m|p\.m|ph|tel|ref|attn|dept)\.$/iu;
+
+function insideMention(i: number, mentions: readonly DateMention[]): boolean {
+  return mentions.some((m) => i >= m.start && i < m.end);
+}
+
+/** Sentences (and lines) of the text, never cutting a date phrase; each knows its paragraph. */
+function splitSentences(text: string, mentions: readonly DateMention[]): Sentence[] {
+  const out: Sentence[] = [];
+  let start = 0;
+  let paragraph = 0;
+  const push = (end: number) => {
+    const s = span(text, start, end);
+    if (s) out.push({ ...s, paragraph });
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    if (ch === '\n') {
+      push(i);
+      start = i + 1;
+      if (/^\n|^[ \t]*\n/.test(text.slice(i + 1))) paragraph++;
+      continue;
+    }
+    if (/[.!?]/.test(ch) && !insideMention(i, mentions)) {
+      const next = text[i + 1];
+      if (
+        (next === undefined || /\s/.test(next)) &&
+        !ABBREVIATION.test(text.slice(Math.max(0, i - 6), i + 1))
+      ) {
+        push(i + 1);
+        start = i + 1;
+      }
+    }
+  }
+  push(text.length);
+  return out;
+}
+
+/** Clauses of a sentence: cut at commas, dashes, semicolons and "and / but / so / then", never inside a date. */
+function splitClauses(text: string, sentence: Span, mentions: readonly DateMention[]): Span[] {
+  const re = /,(?!\d{3})|;|:(?!\d)|\s[-–—]\s|\s(?:and|but|so|then|though|while|whereas)\s/gi;
+  const local = sentence.text;
+  const out: Span[] = [];
+  let from = 0;
+  for (let m = re.exec(local); m !== null; m = re.exec(local)) {
+    const at = sentence.start + m.index;
+    if (insideMention(at, mentions)) continue;
+    const s = span(text, sentence.start + from, at);
+    if (s) out.push(s);
+    from = m.index + m[0].length;
+  }
+  const last = span(text, sentence.start + from, sentence.end);
+  if (last) out.push(last);
+  return out;
+}
+
+const within = (m: DateMention, s: Span) => m.start >= s.start && m.end <= s.end;
+
+/** What a promise clause says about the amount, before the reminder's figures turn it into money. */
+type AmountCue =
+  | { readonly kind: 'explicit'; readonly value: Big }
+  | { readonly kind: 'remainder' | 'half' | 'full' | 'unsaid' }
+  | { readonly kind: 'invoice'; readonly value: Big };
+
+interface PromiseHit {
+  readonly range: DateRange;
+  readonly evidence: Span;
+  readonly amount: AmountCue;
+}
+
+function moneyIn(text: string): Big | null {
+  MONEY.lastIndex = 0;
+  const m = MONEY.exec(text);
+  MONEY.lastIndex = 0;
+  if (!m) return null;
+  const whole = (m[1] ?? '').replace(/[,\s]/g, '');
+  const value = dec(`${whole}.${m[2] ?? '0'}`);
+  return m[3] ? value.times(1000) : value;
+}
+
+function amountCue(clause: string, reply: ReplyToRead): AmountCue {
+  const explicit = moneyIn(clause);
+  if (explicit) return { kind: 'explicit', value: explicit };
+  if (REMAINDER_WORDS.test(clause)) return { kind: 'remainder' };
+  if (FULL_WORDS.test(clause)) return { kind: 'full' };
+  if (HALF_WORDS.test(clause)) return { kind: 'half' };
+  const invoices = reply.reminder?.invoices ?? [];
+  if (invoices.length > 1) {
+    const named = invoices.find((inv) => clause.toUpperCase().includes(inv.number.toUpperCase()));
+    if (named) return { kind: 'invoice', value: dec(named.amount) };
+  }
+  return { kind: 'unsaid' };
+}
+
+/**
+ * Amounts for the promises, in order: a named figure as written, "the rest" as what is left of the reminder's
+ * total after the figures named before it, "half" as half the total. The full amount is null (the
+ * labelling convention), so a figure equal to the whole total becomes null too.
+ */
+function settleAmounts(hits: readonly PromiseHit[], reply: ReplyToRead): (string | null)[] {
+  const invoices = reply.reminder?.invoices ?? [];
+  const total = invoices.length > 0 ? invoices.reduce((t, i) => t.plus(dec(i.amount)), new Big(0)) : null;
+  let named = new Big(0);
+  return hits.map((h) => {
+    let value: Big | null = null;
+    switch (h.amount.kind) {
+      case 'explicit':
+      case 'invoice':
+        value = h.amount.value;
+        break;
+      case 'remainder':
+        value = total && named.gt(0) && total.gt(named) ? total.minus(named) : null;
+        break;
+      case 'half':
+        value = total ? total.div(2).round(2, Big.roundHalfUp) : null;
+        break;
+      default:
+        value = null;
+    }
+    if (value) named = named.plus(value);
+    if (value === null || (total && value.eq(total) && hits.length === 1)) return null;
+    return value.toFixed(2);
+  });
+}
+
+const NEGATED_PAYMENT =
+  /\b(?:can't|cannot|can\s+not|won't|wont|will\s+not|unable\s+to|not\s+able\s+to|couldn't|not\s+going\s+to)\b/i;
+
+/** Promise clauses of one sentence: a date ahead, money words, and a commitment (or a date that is a deadline). */
+function promisesIn(
+  text: string,
+  sentence: Sentence,
+  mentions: readonly DateMention[],
+  ctx: DateContext,
+  reply: ReplyToRead,
+): PromiseHit[] {
+  const extension = EXTENSION_REQUEST.test(sentence.text);
+  if (REQUEST_TO_US.test(sentence.text) && !extension) return [];
+  if (isPlanRequest(sentence.text)) return [];
+  const sentenceCommits = hasFutureWords(sentence.text) || extension;
+  const hits: PromiseHit[] = [];
+  const consider = (clause: Span, mention: DateMention) => {
+    if (NEGATED_PAYMENT.test(clause.text) && mention.relation !== 'from') return;
+    const window = promiseWindow(mention, ctx);
+    // A promise is about the future: a window that ended before yesterday is something else.
+    if (!window || window.latest < addDays(ctx.today, -1)) return;
+    const evidence = clause.text.length >= 12 ? clause : sentence;
+    hits.push({ range: window, evidence, amount: amountCue(clause.text, reply) });
+  };
+  const clauses = splitClauses(text, sentence, mentions);
+  for (const clause of clauses) {
+    if (isPaidClaim(clause.text)) continue;
+    const ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
+    const first = ahead[0];
+    if (!first) continue;
+    MONEY.lastIndex = 0;
+    const aboutMoney =
+      hasPaymentWords(clause.text) || MONEY.test(clause.text) || REMAINDER_WORDS.test(clause.text);
+    MONEY.lastIndex = 0;
+    const commits =
+      sentenceCommits ||
+      ahead.some((m) => m.tense === 'future' || m.relation !== 'on') ||
+      /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b/i.test(clause.text);
+    if (aboutMoney && commits) consider(clause, first);
+  }
+  if (hits.length > 0 || !sentenceCommits || !hasPaymentWords(sentence.text) || isPaidClaim(sentence.text))
+    return hits;
+  // "We get our funding after the 20th, so we can clear the balance then": the date and the money sit in
+  // different clauses of one commitment.
+  const ahead = mentions.filter(
+    (m) =>
+      within(m, sentence) && m.tense !== 'past' && !clauses.some((c) => within(m, c) && isPaidClaim(c.text)),
+  );
+  if (ahead[0]) consider(sentence, ahead[0]);
+  return hits;
+}
+
+function paidOnIn(
+  text: string,
+  sentence: Sentence,
+  mentions: readonly DateMention[],
+  ctx: DateContext,
+): DateRange | null {
+  const clauses = splitClauses(text, sentence, mentions).filter((c) => isPaidClaim(c.text));
+  const scope: Span[] = clauses.length > 0 ? clauses : [sentence];
+  for (const s of scope) {
+    for (const m of mentions.filter((x) => within(x, s) && x.tense !== 'future')) {
+      const r = m.resolve('past');
+      if (r && r.earliest <= ctx.today)
+        return { earliest: r.earliest, latest: r.latest <= ctx.today ? r.latest : ctx.today };
+    }
+  }
+  return null;
+}
+
+function backOnIn(text: string, sentence: Sentence, mentions: readonly DateMention[]): string | null {
+  const ms = mentions.filter((m) => within(m, sentence) && m.tense !== 'past');
+  const preceded = (m: DateMention) => RETURN_WORDS.test(text.slice(Math.max(0, m.start - 25), m.start));
+  const m = ms.find(preceded) ?? ms[0];
+  if (!m) return null;
+  const r = m.resolve('future');
+  if (!r) return null;
+  if (preceded(m) || r.earliest === r.latest) {
+    // "back after the 20th" is the 21st; "back on", "returning", "until" name the day itself.
+    return /\bafter\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, m.start - 12), m.start))
+      ? addDays(r.latest, 1)
+      : r.earliest;
+  }
+  // "away 3–10 April": back the day after.
+  return addDays(r.latest, 1);
+}
+
+/** Reads a reply with rules alone: no network, no model, the same answer every time. */
+export function readReplyOffline(reply: ReplyToRead): OfflineReading {
+  const ctx = dateContextFor(reply.received, reply.timezone);
+  const { visible } = stripReply(reply.text);
+  const mentionsAll = findDateMentions(visible, ctx);
+  const sentences = splitSentences(visible, mentionsAll);
+
+  // 1. Text addressed to a system is not the customer telling us anything: drop it (and the rest of its
+  //    paragraph, which such text usually continues) before any rule reads.
+  const ignored = new Set<number>();
+  sentences.forEach((s, i) => {
+    if (isInstructionMarker(s.text)) {
+      for (let j = i; j < sentences.length && sentences[j]?.paragraph === s.paragraph; j++) ignored.add(j);
+    } else if (hasInstructionTrace(s.text)) ignored.add(i);
+  });
+  const active = sentences.filter((_, i) => !ignored.has(i));
+  const ignoredInstructions = sentences.filter((_, i) => ignored.has(i)).map((s) => s.text);
+  const mentions = mentionsAll.filter((m) => active.some((s) => within(m, s)));
+
+  // 2. What each sentence says.
+  const ooo = active.find((s) => isOutOfOffice(s.text));
+  const disputes = active
+    .map((s) => ({ s, cue: disputeCue(s.text) }))
+    .filter((d): d is { s: Sentence; cue: NonNullable<ReturnType<typeof disputeCue>> } => d.cue !== null);
+  const paid = active.filter((s) => isPaidClaim(s.text));
+  const plan = active.find((s) => isPlanRequest(s.text));
+  const promiseHits = active.flatMap((s) => promisesIn(visible, s, mentions, ctx, reply));
+  const emails = active.flatMap((s) => [...s.text.matchAll(EMAIL_ADDRESS)].map((m) => ({ s, email: m[0] })));
+  const redirect =
+    active.find((s) => redirectStrength(s.text) === 'strong') ??
+    (emails.length > 0 ? active.find((s) => redirectStrength(s.text) === 'pointer') : undefined);
+  const document = active.find((s) => isDocumentRequest(s.text));
+
+  // 3. One intent, most consequential first: an auto-reply says nothing else; a dispute outranks what else
+  //    the reply says (the rest is still read); a claim of payment outranks a request.
+  let intent: ReplyIntent = 'other';
+  let because: Span | undefined;
+  let disputeReason: DisputeReason | null = null;
+  if (ooo) {
+    intent = 'out_of_office';
+    because = ooo;
+  } else if (disputes.length > 0) {
+    intent = 'dispute';
+    const withReason = disputes.find((d) => d.cue.reason !== null);
+    because = (withReason ?? disputes[0])?.s;
+    disputeReason = withReason?.cue.reason ?? null;
+  } else if (paid.length > 0 && promiseHits.length === 0) {
+    intent = 'paid_already';
+    because = paid[0];
+  } else if (plan) {
+    intent = 'payment_plan_request';
+    because = plan;
+  } else if (promiseHits.length > 0) {
+    intent = 'promise_to_pay';
+    because = promiseHits[0]?.evidence;
+  } else if (redirect) {
+    intent = 'redirect';
+    because = redirect;
+  } else if (document) {
+    intent = 'document_request';
+    because = document;
+  }
+
+  // 4. The fields that go with it, each with the words it came from.
+  const evidence: {
+    intent?: string;
+    promises?: string[];
+    dispute_reason?: string;
+    paid_on?: string;
+    back_on?: string;
+    new_contact?: string;
+  } = {};
+  if (because) evidence.intent = because.text;
+
+  const keepPromises = intent === 'promise_to_pay' || intent === 'dispute' || intent === 'paid_already';
+  const hits = keepPromises ? dedupe(promiseHits) : [];
+  const amounts = settleAmounts(hits, reply);
+  const promises: PaymentPromise[] = hits.map((h, i) => ({ ...h.range, amount: amounts[i] ?? null }));
+  if (promises.length > 0) evidence.promises = hits.map((h) => h.evidence.text);
+
+  if (intent === 'dispute' && disputeReason && because) evidence.dispute_reason = because.text;
+
+  let paidOn: DateRange | null = null;
+  for (const s of paid) {
+    paidOn = paidOnIn(visible, s, mentions, ctx);
+    if (paidOn) {
+      evidence.paid_on = s.text;
+      break;
+    }
+  }
+  if (intent !== 'paid_already' && intent !== 'promise_to_pay') {
+    paidOn = null;
+    delete evidence.paid_on;
+  }
+
+  let backOn: string | null = null;
+  if (intent === 'out_of_office') {
+    for (const s of [ooo, ...active.filter((x) => x !== ooo && RETURN_WORDS.test(x.text))]) {
+      if (!s) continue;
+      backOn = backOnIn(visible, s, mentions);
+      if (backOn) {
+        evidence.back_on = s.text;
+        break;
+      }
+    }
+  }
+
+  let newContact: string | null = null;
+  if (intent === 'redirect') {
+    const found = emails.find((e) => redirectStrength(e.s.text) !== null) ?? emails[0];
+    if (found) {
+      newContact = found.email.replace(/[.,;:]+$/, '').toLowerCase();
+      evidence.new_contact = found.s.text;
+    }
+  }
+
+  const reading: ReplyReading = {
+    intent,
+    promises,
+    dispute_reason: intent === 'dispute' ? disputeReason : null,
+    paid_on: paidOn,
+    back_on: backOn,
+    new_contact: newContact,
+    evidence: evidence as ReplyEvidence,
+  };
+  return { reading, visibleText: visible, ignoredInstructions, today: ctx.today };
+}
+
+function dedupe(hits: readonly PromiseHit[]): PromiseHit[] {
+  const out: PromiseHit[] = [];
+  for (const h of hits) {
+    const same = out.find((o) => o.range.earliest === h.range.earliest && o.range.latest === h.range.latest);
+    if (same && h.amount.kind === 'unsaid') continue;
+    out.push(h);
+  }
+  return out;
+}
