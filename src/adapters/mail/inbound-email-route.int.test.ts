@@ -8,6 +8,7 @@ import { type DunningApp, startDunningApp } from '../../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../../testing/dunning-fixtures.js';
 import { postedReminderOf, replyMime } from '../../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { handleCustomerReply } from '../../use-cases/handle-reply.js';
 import { runDunning } from '../../use-cases/run-dunning.js';
 import { sendApprovedReminder } from '../../use-cases/send-reminder.js';
 import { listAuditEvents } from '../db/audit-events.js';
@@ -185,6 +186,20 @@ describe('POST /inbound/email', () => {
     expect(await post(byNumber, signInboundEmail(SECRET, byNumber))).toMatchObject({ status: 200 });
     const beta = await listCustomerReplies(database.db, { contactId: 'c-beta' });
     expect(beta[0]).toMatchObject({ matchMethod: 'invoice_number', invoiceIds: ['i-b1'], status: 'pending' });
+    const betaHolds = async () =>
+      (await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-beta')).filter((h) => h.kind === 'reply');
+    expect(await betaHolds()).toHaveLength(1);
+    // A collector handles it: chasing Beta resumes; handling it twice changes nothing.
+    const handle = () =>
+      handleCustomerReply(database.db, {
+        replyId: beta[0]!.id,
+        actor: { id: 'U_COLLECTOR1', name: 'Cole' },
+        outcome: 'accepted',
+        now: app.clock.now(),
+      });
+    expect(await handle()).toMatchObject({ kind: 'handled', contactId: 'c-beta' });
+    expect(await handle()).toEqual({ kind: 'already-handled' });
+    expect(await betaHolds()).toHaveLength(0);
 
     const before = app.harness.sandbox.messages(QUEUE).length;
     const mailed = app.sink.messages.length;
