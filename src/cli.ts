@@ -14,6 +14,7 @@ import { registerMigrateCommand } from './cli/migrate-command.js';
 import { registerOrgsCommand } from './cli/orgs-command.js';
 import { CliFailure } from './cli/output.js';
 import { registerPrioritiesCommand } from './cli/priorities-command.js';
+import { registerRepliesCommand } from './cli/replies-command.js';
 import { registerSandboxCommand } from './cli/sandbox-command.js';
 import { registerXeroCommands } from './cli/xero-command.js';
 import { errorMessage } from './errors.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDunningCommand(program);
   registerOutboxCommand(program);
   registerDigestCommand(program);
+  registerRepliesCommand(program);
   return program;
 }
 
