@@ -37,7 +37,8 @@ export function buildReplyNotice(i: ReplyNoticeInput): SlackMessage {
   const head = `:incoming_envelope: ${kind} from ${sender(i)} for *${escapeMrkdwn(clip(i.customerName, 120))}*, ${slackTime(i.receivedAt)}`;
   const subject = i.subject ? `\n_${escapeMrkdwn(clip(i.subject, 200))}_` : '';
   return {
-    text: `${kind} from ${i.fromName ?? i.fromAddress ?? 'the customer'}: chasing paused until someone handles it`,
+    // The notification text is read as mrkdwn too: a sender's name like "<!channel>" must not ping anyone.
+    text: `${kind} from ${escapeMrkdwn(clip(i.fromName ?? i.fromAddress ?? 'the customer', 120))}: chasing paused until someone handles it`,
     blocks: [
       section(`${head}${subject}\n${quote(i.excerpt)}`),
       context(
@@ -56,7 +57,7 @@ export function buildReplyTriage(
   const kind = i.autoReply ? 'An automatic reply' : 'A reply';
   const subject = i.subject ? `\n_${escapeMrkdwn(clip(i.subject, 200))}_` : '';
   return {
-    text: `${kind} from ${i.fromName ?? i.fromAddress ?? 'someone'} matches no customer: whose is it?`,
+    text: `${kind} from ${escapeMrkdwn(clip(i.fromName ?? i.fromAddress ?? 'someone', 120))} matches no customer: whose is it?`,
     blocks: [
       section(
         `:mag: *${kind} matches no customer*: ${sender(i)}, ${slackTime(i.receivedAt)}${subject}\n${quote(i.excerpt)}`,
