@@ -1,6 +1,6 @@
 /**
- * `npm run eval:replies`: how well replies are read, on the labelled dev set and on the held-out set
- * (src/testing/fixtures/replies-*.jsonl), with the offline rules and, when ANTHROPIC_API_KEY is set, with
+ * `npm run eval:replies`: how well replies are read, on the labelled dev set, the held-out set and the blind
+ * set (src/testing/fixtures/replies-*.jsonl), with the offline rules and, when ANTHROPIC_API_KEY is set, with
  * Claude (after the cross-check, which falls back to the rules; the fallbacks are listed).
  *
  * Scoring (src/domain/reply-reading/reply-scoring.ts):
@@ -41,6 +41,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SETS = [
   { name: 'dev', path: 'src/testing/fixtures/replies-dev.jsonl' },
   { name: 'holdout', path: 'src/testing/fixtures/replies-holdout.jsonl' },
+  { name: 'blind', path: 'src/testing/fixtures/replies-blind.jsonl' },
 ];
 
 type Case = ReplyInput & { label: ReplyLabel };

@@ -94,6 +94,9 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bdiscount\s+(?:wasn't|was\s+not|hasn't\s+been|has\s+not\s+been|isn't|not)\s+(?:been\s+)?applied\b/i,
       /\bmore\s+than\s+(?:we\s+were\s+|was\s+)?(?:quoted|agreed)\b/i,
       /\boverpriced\b/i,
+      /\b(?:meant|supposed|agreed|promised)\s+to\s+be\s+(?:free|included|complimentary|no\s+charge|discounted|waived|at\s+cost)\b/i,
+      /\bfree\s+(?:delivery|shipping|freight|of\s+charge)\b/i,
+      /\bshould(?:n't|\s+not)\s+(?:have\s+)?been\s+charged\b|\bnot\s+(?:supposed|meant)\s+to\s+(?:be\s+)?charged?\b/i,
       /\bcontract(?:ed)?\s+(?:rate|price)\b/i,
     ],
   ],
@@ -134,6 +137,8 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bneeds?\s+to\s+be\s+(?:redone|replaced|fixed|repaired|re-done)\b|\bre-?work\b/i,
       /\b(?:unhappy|not\s+happy|dissatisfied|not\s+satisfied)\s+with\b/i,
       /\bnot\s+fit\s+for\s+purpose\b/i,
+      /\b(?:work|job|project|installation|site|build|renovation|it)\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not|has\s+not\s+been|hasn't\s+been)\s+(?:yet\s+)?(?:finished|complete|completed|done)\b/i,
+      /\bhalf[\s-](?:done|finished|complete)\b|\bunfinished\b|\bincomplete\b/i,
       /\b(?:complaint|defects?)\b/i,
       /\b(?:deliverables?|work|job|installation|service)\s+(?:was|were|is|are)\s+(?:not|never)\s+(?:what|completed|finished|done|delivered\s+as)/i,
     ],
@@ -171,8 +176,8 @@ const GOODS_NOUN =
 // --- payments made -----------------------------------------------------------------------------------------
 
 const PAID_CLAIMS: readonly RegExp[] = [
-  /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)\s+(?:have\s+|'ve\s+|’ve\s+|had\s+)?(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
-  /\b(?:we|i|they)\s+(?:have\s+|'ve\s+|’ve\s+|had\s+)?(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
+  /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|'d\s+|\s+)(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
+  /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
   /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|this(?:\s+(?:one|invoice|bill))?|it|that|inv[\s-]?\d+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|issued|released|actioned|initiated)\b/i,
   /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
   /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
@@ -182,8 +187,11 @@ const PAID_CLAIMS: readonly RegExp[] = [
   /\b(?:bereits\s+|schon\s+)(?:bezahlt|überwiesen)\b|\bwurde\s+(?:bereits\s+)?(?:bezahlt|überwiesen)\b/i,
 ];
 
+/** "…as we believe we've paid part of this?": a question that wonders, not a claim of payment. */
+const HEDGED_QUESTION = /\b(?:believe|think|thought|may\s+have|might\s+have|not\s+sure|wonder)\b[^?]*\?\s*$/i;
+
 export function isPaidClaim(text: string): boolean {
-  return has(PAID_CLAIMS, text);
+  return has(PAID_CLAIMS, text) && !HEDGED_QUESTION.test(text);
 }
 
 // --- payment plans -----------------------------------------------------------------------------------------
@@ -229,6 +237,8 @@ const DOCUMENT_CUES: readonly RegExp[] = [
   /\b(?:breakdown|itemi[sz]ed|itemisation|itemization)\b/i,
   /\bbilling\s+address\b|\b(?:updated|corrected|amended|revised)\s+invoice\b/i,
   /\bneeds?\s+(?:a|an|the)\s+(?:w-?9|invoice|statement|po|copy|receipt|form)\b/i,
+  /\b(?:confirm|clarify|check|tell\s+us|let\s+us\s+know)\s+(?:what\s+|the\s+)?(?:amount|balance|total|figure)\s+(?:is\s+)?(?:outstanding|owing|owed|due|left)\b/i,
+  /\bhow\s+much\s+(?:is\s+|do\s+we\s+)?(?:still\s+)?(?:outstanding|owing|owe|owed|left)\b/i,
 ];
 
 export function isDocumentRequest(text: string): boolean {
@@ -267,11 +277,11 @@ export const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)
 
 /** Money moving: what a promise is about. */
 const PAYMENT_WORDS =
-  /\b(?:pay|pays|paid|paying|payment|payments|pmt|repay|transfer|transfers|transferring|transfering|transfered|remit|remittance|settle|settled|settling|clear|cleared|clearing|funds?|money|cheque|check\s+run|pay\s*run|payment\s+run|bacs|ach|wire|eft|direct\s+credit|balance|amount|outstanding|sorted|process|processed|processing|release|released|releasing|go\s+out|goes\s+out|gone\s+out|going\s+out|the\s+rest|remainder|remaining|run|paiement|virement|réglé|régler|payer|pago|pagar|zahlung|zahlen|überweisen|betalen|betaling)\b/i;
+  /\b(?:pay|pays|paid|paying|payment|payments|pmt|repay|transfer|transfers|transferring|transfering|transfered|remit|remittance|settle|settled|settling|clear|cleared|clearing|funds?|money|cheque|check\s+run|pay\s*run|payment\s+run|bacs|ach|wire|eft|direct\s+credit|balance|amount|outstanding|sorted|process|processed|square\s+up|squared|settle\s+up|pay\s+up|fix\s+(?:you|it)\s+up|processing|release|released|releasing|go\s+out|goes\s+out|gone\s+out|going\s+out|the\s+rest|remainder|remaining|run|paiement|virement|réglé|régler|payer|pago|pagar|zahlung|zahlen|überweisen|betalen|betaling)\b/i;
 
 /** Words that commit to a future act (or ask us to wait). */
 const FUTURE_WORDS =
-  /\b(?:will|shall|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
+  /\b(?:will|shall|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|eta|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
 
 export function hasPaymentWords(text: string): boolean {
   return PAYMENT_WORDS.test(text);
@@ -291,7 +301,7 @@ export const REQUEST_TO_US = /^\s*(?:(?:hi|hello)\b[^,]*,\s*)?(?:can|could|would
 /** "the rest", "the balance": the amount left after the amounts already named. */
 export const REMAINDER_WORDS =
   /\b(?:the\s+)?(?:rest|balance|remainder|remaining(?:\s+amount|\s+balance)?|other\s+half|outstanding\s+(?:amount|balance))\b/i;
-export const HALF_WORDS = /\b(?:half|50\s?%)\b/i;
+export const HALF_WORDS = /\bhalf\b|\b50\s?%|\bfifty\s+per\s?cent\b/i;
 export const FULL_WORDS =
   /\b(?:in\s+full|full\s+(?:amount|balance|payment)|the\s+lot|whole\s+(?:amount|thing|lot|balance)|everything|all\s+of\s+it)\b/i;
 

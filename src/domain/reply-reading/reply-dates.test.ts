@@ -59,6 +59,8 @@ describe('promise windows: the grammar of finance-team replies', () => {
     ['between the 20th and the 25th', WED, '2026-03-20..2026-03-25'],
     ['early next month', WED, '2026-04-01..2026-04-10'],
     ['the first Tuesday of April', '2026-03-19T07:00:00Z', '2026-04-07..2026-04-07'],
+    ['Payment ETA 3-5 business days', WED, '2026-03-16..2026-03-18'],
+    ['please allow 2 working days', '2026-03-13T10:00:00Z', '2026-03-17..2026-03-17'],
     ['tomorrow', WED, '2026-03-12..2026-03-12'],
     ['today', WED, '2026-03-11..2026-03-11'],
   ])('%s (received %s) → %s', (text, received, want) => {
@@ -117,6 +119,7 @@ describe('promise windows: the grammar of finance-team replies', () => {
       'call 021 555 0199 or 312-555-0148',
       'we may pay soon',
       'Is this for the March service?',
+      "I'll be your contact from now on",
     ]) {
       expect(
         findDateMentions(text, ctx).map((m) => m.text),

@@ -888,6 +888,19 @@ const RULES: readonly Rule[] = [
       };
     },
   ),
+  // ETA 3-5 business days, allow 2 working days, expect it within... : a duration named without "in"
+  scan(
+    `(?<=${B}(?:eta|etd|allow|allowing|takes?|taking|expect(?:ed)?|arrive|arriving|land|landing|usually|normally|typically)\\s*:?\\s+(?:about\\s+|around\\s+|approx\\.?\\s+)?)${NUM}(?:\\s*(?:-|–|to|or)\\s*${NUM})?\\s+(business\\s+|working\\s+|bank\\s+)?(days?|weeks?)${E}`,
+    (m, ctx) => {
+      const from = numberOf(m[1]);
+      const to = m[2] ? numberOf(m[2]) : from;
+      if (from === null || to === null || to > 60) return null;
+      const weeks = /week/i.test(m[4] ?? '');
+      const shift = (n: number) =>
+        weeks ? addDays(ctx.today, 7 * n) : m[3] ? addBusinessDays(ctx.today, n) : addDays(ctx.today, n);
+      return { tense: 'future', resolve: () => range(shift(from), shift(to)) };
+    },
+  ),
   // two weeks from now, 10 days from today; 3 days ago, a week ago
   scan(
     `${B}${NUM}\\s+(business\\s+|working\\s+)?(days?|weeks?|months?)\\s+(from\\s+(?:now|today)|ago)${E}`,
@@ -922,7 +935,9 @@ function chronoFinds(text: string, ctx: DateContext): Found[] {
     for (const r of parser.parse(text, reference)) {
       const c = r.start;
       // A date written with a month word: numeric forms are ours (their day/month order depends on the zone).
-      if (!c.isCertain('day') || !c.isCertain('month') || !/\p{L}{3}/u.test(r.text)) continue;
+      // ("now", "today" and weekdays are read by our rules: chrono's own are in the process's zone.)
+      if (!c.isCertain('day') || !c.isCertain('month') || !/\p{L}{3}/u.test(r.text) || !/\d/.test(r.text))
+        continue;
       const month = c.get('month');
       const d = c.get('day');
       if (!month || !d) continue;

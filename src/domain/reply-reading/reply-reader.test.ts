@@ -23,6 +23,7 @@ function load(name: string) {
 
 const dev = load('replies-dev.jsonl');
 const holdout = load('replies-holdout.jsonl');
+const blind = load('replies-blind.jsonl');
 
 const reply = (text: string, over: Partial<ReplyToRead> = {}): ReplyToRead => ({
   received: '2026-06-02T03:00:00Z', // Tuesday 2 June, 15:00 in Auckland
@@ -52,7 +53,7 @@ describe('readReplyOffline on the labelled dev replies', () => {
 
 describe('every reading', () => {
   it.each(
-    [...dev, ...holdout].map((c) => [c.id, c] as const),
+    [...dev, ...holdout, ...blind].map((c) => [c.id, c] as const),
   )('%s is valid and quotes the visible text', (_id, c) => {
     const { reading, visibleText } = readReplyOffline(c);
     expect(() => ReplyReadingSchema.parse(reading)).not.toThrow();
@@ -88,6 +89,16 @@ describe('promises with amounts', () => {
       { earliest: '2026-06-30', latest: '2026-06-30', amount: '1950.00' },
     ]);
     expect(reading.evidence.promises).toEqual(["We'll pay $500 on Friday", 'the rest on the 30th.']);
+  });
+
+  it('reads 50% as half, and the balance after it', () => {
+    expect(
+      readReplyOffline(reply('Will pay 50% this Friday and the balance on the 15th of next month.')).reading
+        .promises,
+    ).toEqual([
+      { earliest: '2026-06-05', latest: '2026-06-05', amount: '1225.00' },
+      { earliest: '2026-07-15', latest: '2026-07-15', amount: '1225.00' },
+    ]);
   });
 
   it('reads half, and the full amount as null', () => {
@@ -194,6 +205,16 @@ describe('the other intents', () => {
     ['Anna has left the company; please email ap@acme.example instead.', 'redirect', null],
     ['Funds were transferred on Monday.', 'paid_already', null],
     ["We'll pay when we can.", 'other', null],
+    ["We'll square up on the 28th.", 'promise_to_pay', null],
+    ['It was meant to be free delivery.', 'dispute', 'pricing'],
+    ["The job isn't finished.", 'dispute', 'quality'],
+    // A question that wonders whether something was paid asks for a figure; it claims nothing.
+    [
+      "Can you confirm the balance outstanding, as we believe we've paid part of it?",
+      'document_request',
+      null,
+    ],
+    ['Funds were transferred on Monday, please allow 1-2 days for them to clear.', 'paid_already', null],
   ])('%s → %s', (text, intent, reason) => {
     const { reading } = readReplyOffline(reply(text));
     expect(reading.intent).toBe(intent);

@@ -231,8 +231,12 @@ function promisesIn(
     hits.push({ range: window, evidence, amount: amountCue(clause.text, reply) });
   };
   const clauses = splitClauses(text, sentence, mentions);
+  // Beside a claim of payment, a later date is about the money arriving ("allow 1-2 days to clear"), unless
+  // it names what is still to come ("paid $500 today, the rest next Friday").
+  const paidSentence = isPaidClaim(sentence.text);
   for (const clause of clauses) {
     if (isPaidClaim(clause.text)) continue;
+    if (paidSentence && !REMAINDER_WORDS.test(clause.text) && !moneyIn(clause.text)) continue;
     const ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
     const first = ahead[0];
     if (!first) continue;
