@@ -220,6 +220,17 @@ export interface CustomerRepliesTable {
   created_at: Timestamp;
 }
 
+export interface ReplyReadingsTable {
+  reply_id: string;
+  source: 'rules' | 'claude';
+  model: string;
+  prompt_version: string;
+  input_hash: string;
+  reading: Json<Record<string, unknown>>;
+  fallback_reason: string | null;
+  created_at: Timestamp;
+}
+
 export interface ImapCursorsTable {
   mailbox: string;
   uidvalidity: string;
@@ -478,6 +489,7 @@ export interface DB {
   customer_holds: CustomerHoldsTable;
   call_tasks: CallTasksTable;
   customer_replies: CustomerRepliesTable;
+  reply_readings: ReplyReadingsTable;
   imap_cursors: ImapCursorsTable;
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;

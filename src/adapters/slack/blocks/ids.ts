@@ -9,12 +9,17 @@ export const ACTION = {
   addReminderAddress: 'ar_add_reminder_address',
   makeCallTask: 'ar_make_call_task',
   finishCallTask: 'ar_finish_call_task',
+  replyAccept: 'ar_reply_accept',
+  replyEdit: 'ar_reply_edit',
+  replyReject: 'ar_reply_reject',
+  replyUseAddress: 'ar_reply_use_address',
 } as const;
 
 export const VIEW = {
   setup: 'ar_setup',
   reminderAddress: 'ar_reminder_address',
   finishCallTask: 'ar_finish_call_task',
+  replyEdit: 'ar_reply_edit',
 } as const;
 
 /** Button values: short, `|`-separated ids (no customer text: a value is visible to every client). */
