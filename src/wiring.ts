@@ -3,6 +3,7 @@ import { getOrganisation } from './adapters/db/organisations.js';
 import { getSlackSettings, NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
 import { markSyncRequested } from './adapters/db/xero-sync-state.js';
 import { installDunning, runMorningDunning } from './adapters/outbox/dunning-handlers.js';
+import { registerReplyHandlers } from './adapters/outbox/reply-handlers.js';
 import { registerSlackOutboxHandlers } from './adapters/slack/slack-poster.js';
 import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
@@ -65,6 +66,7 @@ export const wiring = {
   },
   registerHandlers(ctx: AppContext): void {
     registerSlackOutboxHandlers(ctx);
+    registerReplyHandlers(ctx);
     // `/ar sync` (managers): the sync itself runs in the scheduler (a full sync can outlast an outbox lease);
     // the request just makes it due now, so the next tick (within a minute) runs it on one instance.
     ctx.outboxHandlers.set(OUTBOX_XERO_SYNC_REQUEST, async (item) => {

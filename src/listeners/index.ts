@@ -4,6 +4,7 @@ import { registerEscalationActions } from './actions/escalation-actions.js';
 import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
+import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
 import { registerArCommand } from './commands/ar-command.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { listenerDeps } from './slack-context.js';
@@ -17,6 +18,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerPickCustomer(app, deps);
   registerEscalationActions(app, deps);
   registerFallThroughActions(app, deps);
+  registerReplySuggestionActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);
 }

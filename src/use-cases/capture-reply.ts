@@ -27,6 +27,7 @@ import {
   replyExcerpt,
   threadMessageIds,
 } from '../domain/reply-matching.js';
+import { enqueueReplyRead } from './reply-suggestions.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 /** An email as the inbound parser read it (adapters/mail/inbound-email.ts). */
@@ -165,6 +166,8 @@ export async function captureReply(
         now: input.now,
       });
       await setReplyHold(trx, replyId, holdId);
+      // Read it after this transaction (Claude may take seconds): the suggestion card follows the notice.
+      await enqueueReplyRead(trx, { orgId: matched.orgId, replyId, now: input.now });
       if (deps.slack) {
         const customerName = (await contactName(trx, matched.orgId, matched.contactId)) ?? 'this customer';
         const message = buildReplyNotice({ ...notice, customerName, matchNote: match.note });
