@@ -169,8 +169,8 @@ describe('the suggestion card', () => {
     expect(promises[0]).toMatchObject({ until: '2026-12-04' });
     expect(Number(promises[0]!.amount)).toBe(500);
     expect(textOf(current(card))).toContain('Colin Collector accepted:* promise to pay 500.00 on 2026-12-04');
-    expect(app.harness.sandbox.ephemerals({ user: collector2.id }).map((e) => e.text)).toContainEqual(
-      expect.stringContaining('already handled'),
+    expect(app.harness.sandbox.ephemerals({ user: collector2.id }).map((e) => e.text)).toContain(
+      `This reply was already handled by <@${collector1.id}>.`,
     );
     const accepted = await listAuditEvents(database.db, { action: 'reply.suggestion_accepted' });
     expect(accepted).toHaveLength(1);

@@ -240,7 +240,11 @@ export async function acceptReplySuggestion(
       outcome: input.edited ? 'edited' : 'accepted',
       now: input.now,
     });
-    if (handled.kind !== 'handled') return { kind: 'already', by: reply.handledBy, customerName } as const;
+    if (handled.kind !== 'handled') {
+      // Whoever was first (a colleague a moment ago, or this same user's first click).
+      const by = (await getCustomerReply(trx, reply.id))?.handledBy ?? null;
+      return { kind: 'already', by, customerName } as const;
+    }
     const holdIds: number[] = [];
     for (const h of plan.holds) {
       holdIds.push(
@@ -325,7 +329,11 @@ export async function rejectReplySuggestion(
       outcome: 'rejected',
       now: input.now,
     });
-    if (handled.kind !== 'handled') return { kind: 'already', by: reply.handledBy, customerName } as const;
+    if (handled.kind !== 'handled') {
+      // Whoever was first (a colleague a moment ago, or this same user's first click).
+      const by = (await getCustomerReply(trx, reply.id))?.handledBy ?? null;
+      return { kind: 'already', by, customerName } as const;
+    }
     await recordAuditEvent(trx, {
       orgId: input.orgId,
       occurredAt: input.now,
