@@ -149,6 +149,18 @@ describe('the suggestion card', () => {
     const [reading] = await database.db.selectFrom('reply_readings').selectAll().execute();
     expect(reading).toMatchObject({ reply_id: replyId, source: 'rules', prompt_version: 'reply-rules-v1' });
 
+    // App Home says a reply waits (its customer is paused) until someone handles it.
+    const home = async () => {
+      await app.harness.slack.event({
+        type: 'app_home_opened',
+        user: collector1.id,
+        tab: 'home',
+        channel: 'D1',
+      });
+      return blocksAsText(app.harness.sandbox.homeView(collector1.id)!.view.blocks as never);
+    };
+    expect(await home()).toContain('• 1 customer reply to handle (their chasing is paused)');
+
     // Someone on no AR team is refused, told, and audited; nothing changes.
     await click(OUTSIDER.id, card, ACTION.replyAccept);
     const denied = await listAuditEvents(database.db, { action: 'access.denied' });
@@ -162,6 +174,7 @@ describe('the suggestion card', () => {
       click(collector1.id, card, ACTION.replyAccept),
     ]);
     await click(collector2.id, card, ACTION.replyAccept, accept);
+    expect(await home()).toContain('• 0 customer replies to handle');
     const holds = await holdsOf('c-acme');
     expect(holds.filter((h) => h.kind === 'reply')).toEqual([]);
     const promises = holds.filter((h) => h.kind === 'promise');

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { listOpenCallTasks } from '../adapters/db/call-tasks.js';
+import { countWaitingReplies } from '../adapters/db/customer-replies.js';
 import { listOrganisations } from '../adapters/db/organisations.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
 import {
@@ -50,13 +51,14 @@ export async function loadAppHome(
     const statuses = actor.isManager ? (['proposed', 'escalated'] as const) : (['proposed'] as const);
     const zone = view.ledger.organisation.timezone;
     const startOfToday = DateTime.fromISO(view.asOf, { zone }).startOf('day').toJSDate();
-    const [pending, waiting, decidedToday, allEscalations, fallThrough, calls] = await Promise.all([
+    const [pending, waiting, decidedToday, allEscalations, fallThrough, calls, replies] = await Promise.all([
       listReminderSummaries(db, organisation.id, { statuses, limit: APPROVALS_LISTED, oldestFirst: true }),
       countReminders(db, organisation.id, statuses),
       contactsDecidedSince(db, organisation.id, startOfToday),
       listEscalationStates(db, organisation.id),
       loadFallThrough(db, view, priorities),
       listOpenCallTasks(db, organisation.id, userId),
+      countWaitingReplies(db, organisation.id),
     ]);
     const escalations = allEscalations.filter((s) => s.active);
     // "Your queue" is who to work on next: a customer whose card was decided today, or whose call is in hand,
@@ -69,6 +71,7 @@ export async function loadAppHome(
       baseCurrency: priorities.baseCurrency,
       role: actor.isManager ? 'manager' : 'collector',
       approvalsWaiting: waiting,
+      repliesWaiting: replies,
       approvals: pending.map((r) => ({
         contactName: names.get(r.contactId) ?? r.contactId,
         status: r.status,

@@ -413,3 +413,27 @@ export async function recordImapPoll(
     .where('mailbox', '=', mailbox)
     .execute();
 }
+
+/**
+ * Replies waiting for a person in an organisation: matched ones (their customer paused) and ones to triage,
+ * including those that matched no organisation.
+ */
+export async function countWaitingReplies(
+  db: Queryable,
+  orgId: string,
+): Promise<{ pending: number; triage: number }> {
+  const rows = await db
+    .selectFrom('customer_replies')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('org_id', '=', orgId), eb('status', 'in', ['pending', 'triage'])]),
+        // A reply that matched no organisation is every organisation's to triage.
+        eb.and([eb('org_id', 'is', null), eb('status', '=', 'triage')]),
+      ]),
+    )
+    .groupBy('status')
+    .execute();
+  const n = (s: ReplyStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: n('pending'), triage: n('triage') };
+}

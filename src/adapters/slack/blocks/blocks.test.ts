@@ -273,6 +273,7 @@ describe('surface builders', () => {
       baseCurrency: 'NZD',
       role: 'collector' as const,
       approvalsWaiting: 42,
+      repliesWaiting: { pending: 2, triage: 1 },
       approvals: Array.from({ length: 10 }, () => ({
         contactName: 'A & B',
         status: 'proposed',
@@ -320,7 +321,9 @@ describe('surface builders', () => {
     // Every waiting card is counted, not only the ten listed.
     expect(text).toContain('*Waiting for your approval* (42)');
     expect(text).toContain('…and 32 more, newer');
-    expect(text).toContain('• 42 cards to decide\n• 1 call to make');
+    expect(text).toContain(
+      '• 42 cards to decide\n• 1 call to make\n• 2 customer replies to handle (their chasing is paused), 1 reply to triage in the queue channel',
+    );
     expect(text).toContain('*Org 3*');
     // Nobody falls through: each organisation lists who cannot be emailed, with the way forward.
     expect(text.match(/\*Not chased by email\* \(12 customers/g)).toHaveLength(3);

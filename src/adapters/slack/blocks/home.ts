@@ -32,6 +32,8 @@ export interface HomeOrg {
   readonly asOf: IsoDate;
   readonly baseCurrency: string;
   readonly role: 'manager' | 'collector';
+  /** Customer replies waiting for a person: matched (customer paused until handled) and to triage. */
+  readonly repliesWaiting: { readonly pending: number; readonly triage: number };
   /** Every card waiting for this user's decision, however many are listed. */
   readonly approvalsWaiting: number;
   /** The oldest of them. */
@@ -85,7 +87,7 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
         }${o.approvalsWaiting > Math.min(o.approvals.length, APPROVALS_LISTED) ? `\n…and ${o.approvalsWaiting - Math.min(o.approvals.length, APPROVALS_LISTED)} more, newer; their cards are in the queue channel.` : ''}`,
       ),
       section(
-        `*Today*\n• ${plural(o.approvalsWaiting, 'card')} to decide\n• ${plural(o.calls.length, 'call')} to make\n• ${plural(o.promisesDueToday, 'promise')} due today\n• ${plural(o.escalationsOpen, 'open escalation')}`,
+        `*Today*\n• ${plural(o.approvalsWaiting, 'card')} to decide\n• ${plural(o.calls.length, 'call')} to make\n• ${plural(o.repliesWaiting.pending, 'customer reply', 'customer replies')} to handle (their chasing is paused)${o.repliesWaiting.triage ? `, ${plural(o.repliesWaiting.triage, 'reply', 'replies')} to triage in the queue channel` : ''}\n• ${plural(o.promisesDueToday, 'promise')} due today\n• ${plural(o.escalationsOpen, 'open escalation')}`,
       ),
       fields([
         `*Overdue*\n${money(o.kpis.overdue, cur)}`,
