@@ -5,8 +5,8 @@ import { POLICY_RULES, type PolicyReading } from '../../domain/draft-policy.js';
 import { formatMoney } from '../../domain/money.js';
 import type { DraftFacts } from '../../domain/reminder-draft.js';
 import { formatLongDate, ReminderDraftSchema, totalsByCurrency } from '../../domain/reminder-draft.js';
-import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { callForcedTool, type ForcedTool } from './forced-tool-call.js';
 
 /** Bump when the prompt or tool schema changes: every stored draft records the version that wrote it. */
 export const REMINDER_PROMPT_VERSION = 'reminder-v3';
@@ -98,6 +98,8 @@ const PolicyReadingSchema = z
   })
   .strict();
 
+const POLICY_READING_TOOL: ForcedTool<PolicyReading> = { tool: POLICY_TOOL, schema: PolicyReadingSchema };
+
 /** A stable hash of exactly what the model was given, stored with every AI output. */
 export function hashDraftInputs(facts: DraftFacts): string {
   return createHash('sha256').update(canonicalJson(facts)).digest('hex');
@@ -142,6 +144,11 @@ const TOOL = {
     },
     required: ['subject', 'body'],
   },
+};
+
+const DRAFT_TOOL: ForcedTool<{ subject: string; body: string }> = {
+  tool: TOOL,
+  schema: ReminderDraftSchema,
 };
 
 export interface AnthropicDrafterOptions {
@@ -200,77 +207,43 @@ export function createAnthropicDrafter(options: AnthropicDrafterOptions): Remind
             }
           : {}),
       };
-      let message: Anthropic.Message;
-      try {
-        message = await client.messages.create(
-          {
-            model: options.model,
-            max_tokens: 1024,
-            system: SYSTEM_PROMPT,
-            tools: [TOOL],
-            tool_choice: { type: 'tool', name: TOOL.name },
-            messages: [{ role: 'user', content: `FACTS:\n${JSON.stringify(payload, null, 2)}` }],
-          },
-          signal ? { signal } : undefined,
-        );
-      } catch (err) {
-        const status = err instanceof Anthropic.APIError ? err.status : undefined;
-        options.log.warn({ code: 'LLM_DRAFT_FAILED', status }, 'reminder draft request failed');
-        return { kind: 'failed', reason: 'api-error', detail: status ? `HTTP ${status}` : errorMessage(err) };
-      }
-      const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL.name);
-      if (call?.type !== 'tool_use') {
+      const out = await callForcedTool(client, {
+        model: options.model,
+        system: SYSTEM_PROMPT,
+        content: `FACTS:\n${JSON.stringify(payload, null, 2)}`,
+        tool: DRAFT_TOOL,
+        signal,
+        log: options.log,
+        failureCode: 'LLM_DRAFT_FAILED',
+      });
+      if (out.kind === 'failed') {
         return {
           kind: 'failed',
-          reason: 'no-tool-call',
-          detail: 'the model answered without submitting a draft',
+          reason: out.reason,
+          detail:
+            out.reason === 'no-tool-call' ? 'the model answered without submitting a draft' : out.detail,
         };
       }
-      const parsed = ReminderDraftSchema.safeParse(call.input);
-      if (!parsed.success) {
-        return {
-          kind: 'failed',
-          reason: 'malformed',
-          detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
-        };
-      }
-      return { kind: 'drafted', subject: parsed.data.subject, body: parsed.data.body, model: message.model };
+      return { kind: 'drafted', subject: out.input.subject, body: out.input.body, model: out.model };
     },
     async readPolicy(draft, context, signal) {
-      let message: Anthropic.Message;
-      try {
-        message = await client.messages.create(
-          {
-            model: options.model,
-            max_tokens: 1024,
-            system: POLICY_PROMPT,
-            tools: [POLICY_TOOL],
-            tool_choice: { type: 'tool', name: POLICY_TOOL.name },
-            messages: [
-              {
-                role: 'user',
-                content: `TONE: ${context.tone}\nLANGUAGE: ${context.language}\nDRAFT:\n${JSON.stringify({ subject: draft.subject, body: draft.body })}`,
-              },
-            ],
-          },
-          signal ? { signal } : undefined,
-        );
-      } catch (err) {
-        const status = err instanceof Anthropic.APIError ? err.status : undefined;
-        options.log.warn({ code: 'LLM_POLICY_READ_FAILED', status }, 'policy reading request failed');
-        return { kind: 'failed', detail: status ? `HTTP ${status}` : errorMessage(err) };
-      }
-      const call = message.content.find((b) => b.type === 'tool_use' && b.name === POLICY_TOOL.name);
-      if (call?.type !== 'tool_use')
-        return { kind: 'failed', detail: 'the reader answered without a report' };
-      const parsed = PolicyReadingSchema.safeParse(call.input);
-      if (!parsed.success) {
-        return {
-          kind: 'failed',
-          detail: `malformed report: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
-        };
-      }
-      return { kind: 'read', reading: parsed.data, model: message.model };
+      const out = await callForcedTool(client, {
+        model: options.model,
+        system: POLICY_PROMPT,
+        content: `TONE: ${context.tone}\nLANGUAGE: ${context.language}\nDRAFT:\n${JSON.stringify({ subject: draft.subject, body: draft.body })}`,
+        tool: POLICY_READING_TOOL,
+        signal,
+        log: options.log,
+        failureCode: 'LLM_POLICY_READ_FAILED',
+      });
+      if (out.kind === 'called') return { kind: 'read', reading: out.input, model: out.model };
+      const detail =
+        out.reason === 'no-tool-call'
+          ? 'the reader answered without a report'
+          : out.reason === 'malformed'
+            ? `malformed report: ${out.detail}`
+            : out.detail;
+      return { kind: 'failed', detail };
     },
   };
 }

@@ -7,8 +7,8 @@ import {
   type ReplyReading,
   ReplyReadingSchema,
 } from '../../domain/reply-reading/reply-reading.js';
-import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { callForcedTool, type ForcedTool, zodIssues } from './forced-tool-call.js';
 
 /** Bump when the prompt or the tool schema changes: every stored reading records the version that read it. */
 export const READ_PROMPT_VERSION = 'reply-read-v1';
@@ -176,8 +176,7 @@ function toReading(input: z.infer<typeof ToolInputSchema>): unknown {
   };
 }
 
-const issues = (e: z.ZodError) =>
-  e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+const READ_TOOL: ForcedTool<z.infer<typeof ToolInputSchema>> = { tool: TOOL, schema: ToolInputSchema };
 
 /** A stable hash of what a reading was made from (the reply as received, its moment, zone and reminder). */
 export function hashReplyInput(input: {
@@ -211,33 +210,26 @@ export function createClaudeReplyReader(options: ClaudeReplyReaderOptions): Clau
     model: options.model,
     promptVersion: READ_PROMPT_VERSION,
     async read(input, signal) {
-      let message: Anthropic.Message;
-      try {
-        message = await client.messages.create(
-          {
-            model: options.model,
-            max_tokens: 1024,
-            system: SYSTEM_PROMPT,
-            tools: [TOOL],
-            tool_choice: { type: 'tool', name: TOOL.name },
-            // The reply travels as a JSON string value: data in a field, never text of the prompt.
-            messages: [{ role: 'user', content: `REPLY:\n${JSON.stringify(input, null, 2)}` }],
-          },
-          signal ? { signal } : undefined,
-        );
-      } catch (err) {
-        const status = err instanceof Anthropic.APIError ? err.status : undefined;
-        options.log.warn({ code: 'LLM_REPLY_READ_FAILED', status }, 'reply reading request failed');
-        return { kind: 'failed', reason: 'api-error', detail: status ? `HTTP ${status}` : errorMessage(err) };
+      const out = await callForcedTool(client, {
+        model: options.model,
+        system: SYSTEM_PROMPT,
+        // The reply travels as a JSON string value: data in a field, never text of the prompt.
+        content: `REPLY:\n${JSON.stringify(input, null, 2)}`,
+        tool: READ_TOOL,
+        signal,
+        log: options.log,
+        failureCode: 'LLM_REPLY_READ_FAILED',
+      });
+      if (out.kind === 'failed') {
+        return {
+          kind: 'failed',
+          reason: out.reason,
+          detail: out.reason === 'no-tool-call' ? 'the model answered without a reading' : out.detail,
+        };
       }
-      const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL.name);
-      if (call?.type !== 'tool_use')
-        return { kind: 'failed', reason: 'no-tool-call', detail: 'the model answered without a reading' };
-      const parsed = ToolInputSchema.safeParse(call.input);
-      if (!parsed.success) return { kind: 'failed', reason: 'malformed', detail: issues(parsed.error) };
-      const reading = ReplyReadingSchema.safeParse(toReading(parsed.data));
-      if (!reading.success) return { kind: 'failed', reason: 'malformed', detail: issues(reading.error) };
-      return { kind: 'read', reading: reading.data, model: message.model };
+      const reading = ReplyReadingSchema.safeParse(toReading(out.input));
+      if (!reading.success) return { kind: 'failed', reason: 'malformed', detail: zodIssues(reading.error) };
+      return { kind: 'read', reading: reading.data, model: out.model };
     },
   };
 }
