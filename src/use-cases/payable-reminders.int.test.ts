@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
-import { currentDraft, getReminder, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
+import {
+  addCustomerHold,
+  currentDraft,
+  getReminder,
+  saveDunningPolicy,
+} from '../adapters/db/dunning-queries.js';
 import { getOrganisation, type Organisation } from '../adapters/db/organisations.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
@@ -531,6 +536,29 @@ describe("Xero's own invoice email as a sending channel", () => {
       "First reminder (firm) sent as Xero's invoice email for invoice INV-A1, approved in Slack by Mere Collector (AR Copilot).",
     ]);
     expect(notesOn('Invoices', ids.a2)).toEqual([]);
+  });
+
+  it('a reply that arrives after Approve stops the send: Xero is not asked to email anything', async () => {
+    const r = await plan();
+    const acme = reminderOf(r, ids.acme);
+    await approve(acme);
+    const reminder = (await getReminder(database.db, acme))!;
+    await addCustomerHold(database.db, {
+      orgId: org.id,
+      contactId: reminder.contactId,
+      kind: 'reply',
+      until: null,
+      reason: 'a reply waits for a collector',
+      actor: { id: 'system', name: null },
+      now: clock.now(),
+    });
+    await drain(worker());
+    expect(sandboxCalls(/\/Email$/)).toEqual([]);
+    expect(emails()).toEqual([]);
+    expect(await getReminder(database.db, acme)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('the customer replied'),
+    });
   });
 
   it('a Demo Company (limit 0) fails at once with the reason', async () => {

@@ -5,6 +5,7 @@ import {
   currentDraft,
   getReminder,
   listActiveHolds,
+  type ReminderRow,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
 import type { DB } from '../adapters/db/schema.js';
@@ -30,6 +31,22 @@ export interface SendDeps {
 
 const REPLY_WAITING =
   'not sent: the customer replied and the reply waits for a collector; chasing is paused until someone handles it';
+
+/**
+ * A reply that arrived after the approval (or before an automatic send's window opened) stops the send, on
+ * either channel: the customer wrote to us, and a collector reads it first (issue #18). Only a send not yet
+ * started: one already `sending` is resolved by its journal.
+ */
+export async function stopIfReplyWaiting(
+  deps: Pick<SendDeps, 'db' | 'now'>,
+  reminder: Pick<ReminderRow, 'id' | 'orgId' | 'contactId' | 'status'>,
+): Promise<HandlerOutcome | null> {
+  if (reminder.status !== 'approved') return null;
+  const holds = await listActiveHolds(deps.db, reminder.orgId, reminder.contactId);
+  if (!holds.some((h) => h.kind === 'reply')) return null;
+  await markFailed(deps, reminder.id, REPLY_WAITING);
+  return { status: 'done', result: { notSent: 'reply-waiting' } };
+}
 
 /**
  * The outbox handler for an approved reminder: claim, send, record. A crash before SMTP accepted the email
@@ -93,15 +110,8 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
     }
   }
 
-  // A reply that arrived after the approval (or before an automatic send's window opened) stops the send: the
-  // customer wrote to us, and a collector reads it first (issue #18).
-  if (reminder.status === 'approved') {
-    const holds = await listActiveHolds(db, reminder.orgId, reminder.contactId);
-    if (holds.some((h) => h.kind === 'reply')) {
-      await markFailed(deps, reminder.id, REPLY_WAITING);
-      return { status: 'done', result: { notSent: 'reply-waiting' } };
-    }
-  }
+  const stopped = await stopIfReplyWaiting(deps, reminder);
+  if (stopped) return stopped;
 
   // 2. Journal the attempt in its own committed transaction, then hand the email to SMTP.
   const startedAt = deps.now();

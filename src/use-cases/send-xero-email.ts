@@ -18,6 +18,7 @@ import type { XeroInvoiceEmailer } from '../adapters/xero/invoice-email.js';
 import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
 import { enqueueXeroNotes, OUTBOX_REMINDER_CARD } from './decide-reminder.js';
+import { stopIfReplyWaiting } from './send-reminder.js';
 
 /**
  * The second sending channel: Xero's own invoice email (POST /Invoices/{id}/Email), one per invoice of the
@@ -67,6 +68,8 @@ export async function sendViaXeroEmail(deps: XeroEmailDeps, reminderId: string):
   }
   if (reminder.mode === 'shadow') return { status: 'done', result: { notSent: 'shadow mode' } };
   if (reminder.invoiceIds.length === 0) return failReminder(deps, reminder, 'no invoices to email', []);
+  const stopped = await stopIfReplyWaiting(deps, reminder);
+  if (stopped) return stopped;
 
   // 1. Claim.
   await transitionReminder(db, reminder.id, ['approved'], 'sending', { now: deps.now() });
