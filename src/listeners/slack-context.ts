@@ -4,12 +4,15 @@ import type { AppContext } from '../context.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
+import type { Actor } from '../use-cases/decide-reminder.js';
 import {
   createLedgerCache,
   createScoredViewCache,
   type LedgerLoader,
   type ScoredViewCache,
 } from '../use-cases/ledger-cache.js';
+import { recordAccessDenied } from '../use-cases/slack-admin.js';
+import { actorFor, resolveSlackOrg } from '../use-cases/slack-scope.js';
 
 /** What every listener needs from the context, checked once at registration. */
 export interface ListenerDeps {
@@ -81,4 +84,43 @@ export function apologise(log: Logger, err: unknown, where: string): string {
     'slack handler failed',
   );
   return `Sorry, something went wrong on our side. Please try again; if it keeps happening, quote reference ${ref}.`;
+}
+
+/** An organisation a click or a submission names, and the clicking collector in it. */
+export interface CollectorScope {
+  readonly orgId: string;
+  readonly timezone: string;
+  readonly actor: Actor;
+}
+
+/**
+ * The organisation a button value or a modal names, and the clicking user's role there. Null (and said through
+ * `tell`) when the organisation is gone or the user is not a collector or manager; the refusal is audited.
+ */
+export async function collectorScope(
+  deps: ListenerDeps,
+  orgRef: string | undefined,
+  userId: string,
+  what: string,
+  tell: (text: string) => Promise<unknown>,
+): Promise<CollectorScope | null> {
+  const db = deps.ctx.database.db;
+  const found = orgRef ? await resolveSlackOrg(db, deps.defaults, { orgRef }) : null;
+  if (!found || found.kind !== 'found') {
+    await tell('That organisation is no longer connected.');
+    return null;
+  }
+  const actor = await actorFor(deps.users, found.settings, userId);
+  if (!actor.isCollector) {
+    await recordAccessDenied(db, {
+      orgId: found.organisation.id,
+      actor,
+      what,
+      needed: 'collector',
+      now: deps.ctx.clock.now(),
+    });
+    await tell(`You are not on the AR team for ${found.organisation.name}; this attempt was recorded.`);
+    return null;
+  }
+  return { orgId: found.organisation.id, timezone: found.organisation.timezone, actor };
 }

@@ -12,7 +12,6 @@ import { homeView } from '../../adapters/slack/blocks/home.js';
 import { ACTION, unpackValue, VIEW } from '../../adapters/slack/blocks/ids.js';
 import { CALL_REASON, isFallThroughCode } from '../../domain/fall-through.js';
 import { loadAppHome } from '../../use-cases/app-home.js';
-import type { Actor } from '../../use-cases/decide-reminder.js';
 import {
   addReminderAddress,
   callTaskForm,
@@ -22,10 +21,7 @@ import {
   reminderAddressForm,
 } from '../../use-cases/fall-through.js';
 import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
-
-type Scoped = { orgId: string; actor: Actor };
+import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
 
 /**
  * The ways forward for a customer no reminder can reach (digest thread and App Home): add an address for
@@ -36,31 +32,12 @@ export function registerFallThroughActions(app: App, deps: ListenerDeps): void {
   const db = deps.ctx.database.db;
 
   /** The organisation a value names and the clicking user's role there; null (and said) when not allowed. */
-  const scope = async (
+  const scope = (
     orgRef: string | undefined,
     userId: string,
     what: string,
-    tell: (text: string) => Promise<unknown>,
-  ): Promise<Scoped | null> => {
-    const found = orgRef ? await resolveSlackOrg(db, deps.defaults, { orgRef }) : null;
-    if (!found || found.kind !== 'found') {
-      await tell('That organisation is no longer connected.');
-      return null;
-    }
-    const actor = await actorFor(deps.users, found.settings, userId);
-    if (!actor.isCollector) {
-      await recordAccessDenied(db, {
-        orgId: found.organisation.id,
-        actor,
-        what,
-        needed: 'collector',
-        now: deps.ctx.clock.now(),
-      });
-      await tell(`You are not on the AR team for ${found.organisation.name}; this attempt was recorded.`);
-      return null;
-    }
-    return { orgId: found.organisation.id, actor };
-  };
+    tell: (t: string) => Promise<unknown>,
+  ) => collectorScope(deps, orgRef, userId, what, tell);
 
   /** A click in App Home has no message to answer: the Home tab is drawn again instead. */
   const refreshHome = async (client: WebClient, userId: string) => {

@@ -7,7 +7,6 @@ import {
 } from '../../adapters/slack/blocks/reply-suggestion.js';
 import { localDateOf } from '../../domain/calendar.js';
 import type { FormField, SuggestionForm } from '../../domain/reply-suggestion.js';
-import type { Actor } from '../../use-cases/decide-reminder.js';
 import {
   acceptReplySuggestion,
   rejectReplySuggestion,
@@ -15,11 +14,9 @@ import {
   suggestionForEdit,
   useReplyAddress,
 } from '../../use-cases/reply-suggestions.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, type CollectorScope, collectorScope, type ListenerDeps } from '../slack-context.js';
 
-type Scoped = { orgId: string; actor: Actor; timezone: string };
+type Scoped = CollectorScope;
 type Respond = (m: Record<string, unknown>) => Promise<unknown>;
 
 /**
@@ -29,33 +26,13 @@ type Respond = (m: Record<string, unknown>) => Promise<unknown>;
  */
 export function registerReplySuggestionActions(app: App, deps: ListenerDeps): void {
   const db = deps.ctx.database.db;
-  const slackDefaults = deps.ctx.config.slack?.defaults ?? deps.defaults;
 
-  const scope = async (
+  const scope = (
     orgRef: string | undefined,
     userId: string,
     what: string,
-    tell: (text: string) => Promise<unknown>,
-  ): Promise<Scoped | null> => {
-    const found = orgRef ? await resolveSlackOrg(db, deps.defaults, { orgRef }) : null;
-    if (!found || found.kind !== 'found') {
-      await tell('That organisation is no longer connected.');
-      return null;
-    }
-    const actor = await actorFor(deps.users, found.settings, userId);
-    if (!actor.isCollector) {
-      await recordAccessDenied(db, {
-        orgId: found.organisation.id,
-        actor,
-        what,
-        needed: 'collector',
-        now: deps.ctx.clock.now(),
-      });
-      await tell(`You are not on the AR team for ${found.organisation.name}; this attempt was recorded.`);
-      return null;
-    }
-    return { orgId: found.organisation.id, actor, timezone: found.organisation.timezone };
-  };
+    tell: (t: string) => Promise<unknown>,
+  ) => collectorScope(deps, orgRef, userId, what, tell);
   const ephemeral = (respond: Respond) => (text: string) =>
     respond({ response_type: 'ephemeral', replace_original: false, text });
 
@@ -90,7 +67,7 @@ export function registerReplySuggestionActions(app: App, deps: ListenerDeps): vo
           actor: s.actor,
           asOf: localDateOf(now, s.timezone),
           now,
-          slackDefaults,
+          slackDefaults: deps.defaults,
         };
         const out =
           which === 'accept'
@@ -149,7 +126,7 @@ export function registerReplySuggestionActions(app: App, deps: ListenerDeps): vo
         actor: s.actor,
         asOf: localDateOf(now, s.timezone),
         now,
-        slackDefaults,
+        slackDefaults: deps.defaults,
         edited: readForm(view.state.values as never),
       });
       if (out.kind === 'invalid') {
