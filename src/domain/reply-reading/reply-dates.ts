@@ -427,6 +427,20 @@ function monthStart(
   return firstOfMonth(month <= t.m ? t.y : t.y - 1, month);
 }
 
+/** The month a phrase names: "next month", "this/the month", or a month's name (with its year, if given). */
+function namedMonthStart(
+  ctx: DateContext,
+  rel: string | undefined,
+  month: number | null | undefined,
+  year: number | null,
+  direction: 'future' | 'past',
+): IsoDate | null {
+  const t = ymd(ctx.today);
+  if (rel === 'next') return firstOfMonth(t.y, t.m + 1);
+  if (rel) return firstOfMonth(t.y, t.m);
+  return month ? monthStart(ctx, month, year, direction) : null;
+}
+
 type MonthPart = 'whole' | 'early' | 'mid' | 'late' | 'end' | 'later';
 
 /** Part of the month starting `first`; never before today when reading forward in the current month. */
@@ -776,21 +790,13 @@ const RULES: readonly Rule[] = [
       const nth = ORDINAL_WORDS[(m[1] ?? '').toLowerCase()];
       const wd = weekdayOfWord(m[2]);
       if (nth === undefined || wd === null) return null;
-      const t = ymd(ctx.today);
       const rel = m[3]?.toLowerCase();
       const month = monthOf(m[4]);
       const year = m[5] ? Number(m[5]) : null;
       return {
         tense: 'either',
         resolve: (dir) => {
-          const first =
-            rel === 'next'
-              ? firstOfMonth(t.y, t.m + 1)
-              : rel
-                ? firstOfMonth(t.y, t.m)
-                : month
-                  ? monthStart(ctx, month, year, dir)
-                  : null;
+          const first = namedMonthStart(ctx, rel, month, year, dir);
           return first ? day(nthWeekdayOfMonth(first, wd, nth)) : null;
         },
       };
@@ -802,21 +808,13 @@ const RULES: readonly Rule[] = [
     (m, ctx) => {
       const nth = ORDINAL_WORDS[(m[1] ?? '').toLowerCase()];
       if (nth === undefined) return null;
-      const t = ymd(ctx.today);
       const rel = m[2]?.toLowerCase();
       const month = monthOf(m[3]);
       const year = m[4] ? Number(m[4]) : null;
       return {
         tense: 'either',
         resolve: (dir) => {
-          const first =
-            rel === 'next'
-              ? firstOfMonth(t.y, t.m + 1)
-              : rel
-                ? firstOfMonth(t.y, t.m)
-                : month
-                  ? monthStart(ctx, month, year, dir)
-                  : null;
+          const first = namedMonthStart(ctx, rel, month, year, dir);
           if (!first) return null;
           if (nth === -1) return range(addDays(endOfMonth(first), -6), endOfMonth(first));
           return range(addDays(first, 7 * (nth - 1)), addDays(first, 7 * nth - 1));
