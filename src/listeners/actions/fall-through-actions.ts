@@ -76,7 +76,8 @@ export function registerFallThroughActions(app: App, deps: ListenerDeps): void {
       const error = (text: string) =>
         ack({ response_action: 'errors', errors: { [ADDRESS_BLOCK]: text } }) as Promise<void>;
       const s = await scope(meta.orgId, body.user.id, 'add an address for reminders', error);
-      if (!s || !meta.contactId) return;
+      if (!s) return;
+      if (!meta.contactId) return void (await error('This form no longer names a customer; open it again.'));
       const text = (view.state.values as Record<string, Record<string, { value?: string | null }>>)[
         ADDRESS_BLOCK
       ]?.[ADDRESS_INPUT]?.value;
@@ -141,7 +142,8 @@ export function registerFallThroughActions(app: App, deps: ListenerDeps): void {
       const ids = unpackValue(action.value, 2);
       const s = await scope(ids?.[0], body.user.id, 'close a call task', tell);
       const taskId = Number(ids?.[1]);
-      if (!s || !Number.isSafeInteger(taskId)) return;
+      if (!s) return;
+      if (!Number.isSafeInteger(taskId)) return void (await tell('That call task is no longer valid.'));
       const form = await callTaskForm(db, s.orgId, taskId);
       if (!form || form.task.status !== 'open') {
         if (inHome(body)) await refreshHome(client, body.user.id);
@@ -162,7 +164,9 @@ export function registerFallThroughActions(app: App, deps: ListenerDeps): void {
     try {
       const meta = JSON.parse(view.private_metadata || '{}') as { orgId?: string; taskId?: number };
       const s = await scope(meta.orgId, body.user.id, 'close a call task', error);
-      if (!s || typeof meta.taskId !== 'number') return;
+      if (!s) return;
+      if (typeof meta.taskId !== 'number')
+        return void (await error('This form no longer names a call task.'));
       const form = await callTaskForm(db, s.orgId, meta.taskId);
       if (!form) return void (await error('That call task no longer exists.'));
       const outcome =

@@ -118,7 +118,9 @@ export function registerReplySuggestionActions(app: App, deps: ListenerDeps): vo
         ts?: string;
       };
       const s = await scope(meta.orgId, body.user.id, "edit a reply's suggestion", (t) => error('intent', t));
-      if (!s || !meta.replyId) return;
+      if (!s) return;
+      if (!meta.replyId)
+        return void (await error('intent', 'This form no longer names a reply; open it again.'));
       const now = deps.ctx.clock.now();
       const out = await acceptReplySuggestion(db, {
         orgId: s.orgId,
