@@ -14,6 +14,7 @@ import {
   emit,
   resolveLedgerScope,
   type ScopeOptions,
+  withLedgerAge,
 } from './ledger-scope.js';
 import { renderTable } from './output.js';
 import { withContext } from './runtime.js';
@@ -106,11 +107,11 @@ export async function runAgingCommand(deps: CommandDeps, options: AgingOptions):
     contactIds = [found.contact.id];
   }
   const report = buildAgingReport(scope.ledger, scope.asOf, contactIds ? { contactIds } : {});
-  return {
+  return withLedgerAge(scope, {
     exitCode: 0,
     json: { kind: 'report', organisation: scope.organisation.name, ...report },
     text: renderAgeing(report, scope.organisation.name, contactIds !== undefined),
-  };
+  });
 }
 
 export function registerAgingCommand(program: Command): void {

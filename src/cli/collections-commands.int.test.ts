@@ -138,6 +138,47 @@ describe('aging command', () => {
   });
 });
 
+describe("the ledger's age on every report", () => {
+  async function syncedHoursAgo(hours: number) {
+    await database.db
+      .updateTable('xero_sync_state')
+      .set({ last_complete_at: new Date(deps().clock.now().getTime() - hours * 3_600_000) })
+      .where('org_id', '=', TEST_ORG_ID)
+      .execute();
+  }
+
+  it('says nothing in the text of a fresh ledger, and gives its age in the JSON', async () => {
+    await seed();
+    await syncedHoursAgo(1);
+    const out = await runAgingCommand(deps(), {});
+    expect(out.text).not.toContain('WARNING');
+    expect((out.json as { ledgerAge: unknown }).ledgerAge).toEqual({ minutes: 60, stale: false });
+  });
+
+  it('warns above aging, forecast, kpis and priorities once the figures are hours old, and says planning stopped past the limit', async () => {
+    await seed();
+    await syncedHoursAgo(5);
+    for (const out of [
+      await runAgingCommand(deps(), {}),
+      await runForecastCommand(deps(), {}),
+      await runKpisCommand(deps(), {}),
+      await runPrioritiesCommand(deps(), {}),
+    ]) {
+      expect(out.text.split('\n')[0]).toBe(
+        'WARNING: These figures are from Xero as it was 5 hours ago (the last complete sync); payments since then are missing.',
+      );
+      expect((out.json as { ledgerAge: unknown }).ledgerAge).toEqual({ minutes: 300, stale: false });
+    }
+    await syncedHoursAgo(30);
+    const stale = await runAgingCommand(deps(), {});
+    expect(stale.text.split('\n')[0]).toContain('No reminders are planned until a sync completes.');
+    expect((stale.json as { ledgerAge: unknown }).ledgerAge).toEqual({ minutes: 1800, stale: true });
+    // CSV stays bare for spreadsheets.
+    const csv = await runPrioritiesCommand(deps(), { csv: true });
+    expect(csv.text.startsWith('WARNING')).toBe(false);
+  });
+});
+
 describe('priorities command', () => {
   it('returns one row per open invoice with the collector columns, limited and as CSV', async () => {
     await seed();

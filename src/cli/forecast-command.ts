@@ -8,6 +8,7 @@ import {
   parsePositiveInt,
   resolveLedgerScope,
   type ScopeOptions,
+  withLedgerAge,
 } from './ledger-scope.js';
 import { renderTable } from './output.js';
 import { withContext } from './runtime.js';
@@ -52,7 +53,7 @@ export async function runForecastCommand(
       { alignRight: [1] },
     ),
   ].join('\n');
-  return { exitCode: 0, json: { organisation: scope.organisation.name, ...f }, text };
+  return withLedgerAge(scope, { exitCode: 0, json: { organisation: scope.organisation.name, ...f }, text });
 }
 
 export function registerForecastCommand(program: Command): void {

@@ -7,6 +7,7 @@ import {
   parseIsoDateOption,
   resolveLedgerScope,
   type ScopeOptions,
+  withLedgerAge,
 } from './ledger-scope.js';
 import { CliFailure, renderTable } from './output.js';
 import { withContext } from './runtime.js';
@@ -55,7 +56,7 @@ export async function runKpisCommand(deps: CommandDeps, options: KpisOptions): P
     ),
     ...Object.values(k.definitions).map((d) => `· ${d}`),
   ].join('\n');
-  return { exitCode: 0, json: { organisation: scope.organisation.name, ...k }, text };
+  return withLedgerAge(scope, { exitCode: 0, json: { organisation: scope.organisation.name, ...k }, text });
 }
 
 export function registerKpisCommand(program: Command): void {

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../adapters/clock.js';
+import { getDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { findOrganisation, type Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
+import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import { isIsoDate, localDateOf } from '../domain/calendar.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
+import { type LedgerAge, ledgerAge, ledgerAgeWarning } from '../domain/ledger-freshness.js';
 import { AppError } from '../errors.js';
 import { CliFailure, printJson, printLine } from './output.js';
 
@@ -30,6 +33,8 @@ export interface LedgerScope {
   readonly organisation: Organisation;
   readonly ledger: Ledger;
   readonly asOf: IsoDate;
+  /** How old the synced figures are (since the last complete sync); null when unknown. */
+  readonly ledgerAge: LedgerAge | null;
 }
 
 export function parseIsoDateOption(value: string | undefined, flag: string): IsoDate | undefined {
@@ -75,10 +80,33 @@ export async function resolveLedgerScope(deps: CommandDeps, options: ScopeOption
     if (err instanceof AppError && err.code === 'ORG_NOT_SYNCED') throw new CliFailure(err.message, 1);
     throw err;
   }
+  const now = deps.clock.now();
+  const [sync, stored] = await Promise.all([
+    getSyncState(deps.db, organisation.id, now.getTime()),
+    getDunningPolicy(deps.db, organisation.id),
+  ]);
   return {
     organisation,
     ledger,
-    asOf: explicit ?? localDateOf(deps.clock.now(), ledger.organisation.timezone),
+    asOf: explicit ?? localDateOf(now, ledger.organisation.timezone),
+    ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now, stored.policy.staleLedgerHours),
+  };
+}
+
+/**
+ * A report's output with the ledger's age: `ledgerAge` in the JSON document (minutes since the last complete
+ * sync and whether planning has stopped; null when unknown), and the same warning the Slack surfaces show
+ * above the text once the figures are older than a healthy ledger ever is.
+ */
+export function withLedgerAge(scope: LedgerScope, output: CommandOutput): CommandOutput {
+  const warning = ledgerAgeWarning(scope.ledgerAge);
+  return {
+    exitCode: output.exitCode,
+    json:
+      output.json !== null && typeof output.json === 'object'
+        ? { ...output.json, ledgerAge: scope.ledgerAge }
+        : output.json,
+    text: warning ? `WARNING: ${warning}\n${output.text}` : output.text,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   parsePositiveInt,
   resolveLedgerScope,
   type ScopeOptions,
+  withLedgerAge,
 } from './ledger-scope.js';
 import { renderTable } from './output.js';
 import { withContext } from './runtime.js';
@@ -60,6 +61,7 @@ export async function runPrioritiesCommand(
   const shown = new Set(invoices.map((i) => i.contactId));
   const customers = list.customers.filter((c) => shown.has(c.contactId)).map(({ invoices: _i, ...c }) => c);
   const json = { ...list, organisation: scope.organisation.name, customers, invoices };
+  // CSV stays bare for spreadsheets; the JSON and the table carry the ledger's age.
   if (options.csv) return { exitCode: 0, json, text: prioritiesCsv(invoices) };
   const text = [
     `Collections priorities — ${scope.organisation.name}, as of ${scope.asOf} (${list.baseCurrency})`,
@@ -104,7 +106,7 @@ export async function runPrioritiesCommand(
       { alignRight: [4, 5, 6, 7, 8] },
     ),
   ].join('\n');
-  return { exitCode: 0, json, text };
+  return withLedgerAge(scope, { exitCode: 0, json, text });
 }
 
 export function registerPrioritiesCommand(program: Command): void {

@@ -30,3 +30,12 @@ export function describeAge(minutes: number): string {
   if (hours < 48) return `${hours} hours`;
   return `${Math.floor(hours / 24)} days`;
 }
+
+/**
+ * The warning every surface that shows figures puts first once they are older than a healthy ledger ever is
+ * (Slack's digest, `/ar`, App Home, the CLI); null while the ledger is fresh or its age unknown.
+ */
+export function ledgerAgeWarning(age: LedgerAge | null): string | null {
+  if (age === null || age.minutes < LEDGER_AGE_SHOWN_AFTER_MINUTES) return null;
+  return `These figures are from Xero as it was ${describeAge(age.minutes)} ago (the last complete sync); payments since then are missing.${age.stale ? ' No reminders are planned until a sync completes.' : ''}`;
+}

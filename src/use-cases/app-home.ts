@@ -92,6 +92,7 @@ export async function loadAppHome(
       })),
       promisesDueToday: view.signals.promises.filter((p) => p.promisedDate === view.asOf).length,
       escalationsOpen: escalations.length,
+      ledgerAge: view.ledgerAge ?? null,
       kpis: {
         overdue: kpis.ar.overdue,
         total: kpis.ar.total,

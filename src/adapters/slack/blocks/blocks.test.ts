@@ -334,6 +334,15 @@ describe('surface builders', () => {
     expect(JSON.stringify(view.blocks)).toContain(ACTION.addReminderAddress);
     expect(text).toContain('*DSO*\n41.3 days');
     expect(homeView('nobody', []).blocks).toHaveLength(2);
+    // Figures hours old say so first, and that planning has stopped past the organisation's limit.
+    expect(text).not.toContain('from Xero as it was');
+    const stale = blocksAsText(
+      homeView('colin', [{ ...org(1), ledgerAge: { minutes: 1800, stale: true } }]).blocks,
+    );
+    expect(stale).toContain(
+      ':warning: These figures are from Xero as it was 30 hours ago (the last complete sync); payments since then are missing. No reminders are planned until a sync completes.',
+    );
+    expect(stale.indexOf('from Xero as it was')).toBeLessThan(stale.indexOf('*Waiting for your approval*'));
   });
 
   it('the setup modal keeps configured user groups and pre-fills people, channels and time', () => {

@@ -1,11 +1,7 @@
 import { AGEING_BUCKET_LABELS, AGEING_BUCKETS, type BucketAmounts } from '../../../domain/ageing.js';
 import type { FallThroughEntry } from '../../../domain/fall-through.js';
 import type { IsoDate } from '../../../domain/ledger.js';
-import {
-  describeAge,
-  LEDGER_AGE_SHOWN_AFTER_MINUTES,
-  type LedgerAge,
-} from '../../../domain/ledger-freshness.js';
+import { type LedgerAge, ledgerAgeWarning } from '../../../domain/ledger-freshness.js';
 import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
@@ -97,13 +93,8 @@ function listSection(title: string, lines: readonly string[], empty: string): Bl
  */
 /** Figures older than a healthy ledger ever is say so, above everything else. */
 export function ledgerAgeNote(age: LedgerAge | null): Block[] {
-  if (age === null || age.minutes < LEDGER_AGE_SHOWN_AFTER_MINUTES) return [];
-  const { minutes, stale } = age;
-  return [
-    context(
-      `:warning: These figures are from Xero as it was ${describeAge(minutes)} ago (the last complete sync); payments since then are missing.${stale ? ' No reminders are planned until a sync completes.' : ''}`,
-    ),
-  ];
+  const warning = ledgerAgeWarning(age);
+  return warning ? [context(`:warning: ${warning}`)] : [];
 }
 
 export function buildDigestMessages(d: DigestData): DigestMessages {

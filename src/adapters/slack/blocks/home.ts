@@ -1,8 +1,10 @@
 import type { FallThroughEntry } from '../../../domain/fall-through.js';
 import type { IsoDate } from '../../../domain/ledger.js';
+import type { LedgerAge } from '../../../domain/ledger-freshness.js';
 import { type Decimal, dec } from '../../../domain/money.js';
 import type { CustomerPriority } from '../../../domain/priority.js';
 import { customerLine } from './customer-line.js';
+import { ledgerAgeNote } from './digest.js';
 import { callTaskBlocks, fallThroughBlocks } from './fall-through.js';
 import {
   type Block,
@@ -45,6 +47,8 @@ export interface HomeOrg {
   readonly calls: readonly { id: number; customerName: string; reason: string; createdAt: Date }[];
   readonly promisesDueToday: number;
   readonly escalationsOpen: number;
+  /** How old the figures are (since the last complete sync); null when unknown. */
+  readonly ledgerAge?: LedgerAge | null;
   readonly kpis: {
     readonly overdue: Decimal;
     readonly total: Decimal;
@@ -73,6 +77,7 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
     const part: Block[] = [
       divider(),
       section(`*${escapeMrkdwn(o.orgName)}* · ${o.role} · as of ${o.asOf}`),
+      ...ledgerAgeNote(o.ledgerAge ?? null),
       section(
         `*Waiting for your approval* (${o.approvalsWaiting})\n${
           o.approvals.length
