@@ -18,6 +18,7 @@ import * as m20261205T160107251Z from './20261205T160107251Z-call-tasks.js';
 import * as m20261205T160321022Z from './20261205T160321022Z-payable-reminders.js';
 import * as m20261205T163255171Z from './20261205T163255171Z-customer-replies.js';
 import * as m20261205T170000000Z from './20261205T170000000Z-reply-readings.js';
+import * as m20261205T185835514Z from './20261205T185835514Z-hold-invoices.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T160321022Z-payable-reminders': m20261205T160321022Z,
   '20261205T163255171Z-customer-replies': m20261205T163255171Z,
   '20261205T170000000Z-reply-readings': m20261205T170000000Z,
+  '20261205T185835514Z-hold-invoices': m20261205T185835514Z,
 };

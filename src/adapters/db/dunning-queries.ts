@@ -85,6 +85,8 @@ export interface ActiveHold {
   readonly until: IsoDate | null;
   readonly amount: string | null;
   readonly reason: string | null;
+  /** The invoices the hold is about (a dispute on some invoices); empty or absent: the whole customer. */
+  readonly invoiceIds?: readonly string[];
   readonly createdBy: string | null;
   readonly createdByName: string | null;
   readonly createdAt: Date;
@@ -110,6 +112,7 @@ export async function listActiveHolds(
     until: r.until,
     amount: r.amount,
     reason: r.reason,
+    invoiceIds: r.invoice_ids ?? [],
     createdBy: r.created_by,
     createdByName: r.created_by_name,
     createdAt: r.created_at,
@@ -125,6 +128,8 @@ export async function addCustomerHold(
     until: IsoDate | null;
     amount?: string | null;
     reason: string | null;
+    /** Only these invoices (a dispute's); absent or empty: the whole customer. */
+    invoiceIds?: readonly string[];
     actor: { id: string | null; name: string | null };
     now: Date;
   },
@@ -138,6 +143,7 @@ export async function addCustomerHold(
       until: hold.until,
       amount: hold.amount ?? null,
       reason: hold.reason,
+      invoice_ids: [...(hold.invoiceIds ?? [])],
       created_by: hold.actor.id,
       created_by_name: hold.actor.name,
       created_at: hold.now,

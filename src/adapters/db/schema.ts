@@ -185,6 +185,8 @@ export interface CustomerHoldsTable {
   until: CalendarDate | null;
   amount: Numeric | null;
   reason: string | null;
+  /** The invoices the hold is about (a dispute's); empty: the whole customer. */
+  invoice_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_by: string | null;
   created_by_name: string | null;
   created_at: Timestamp;
