@@ -233,6 +233,39 @@ export interface ReplyReadingsTable {
   created_at: Timestamp;
 }
 
+export type PaymentPromiseStatus = 'active' | 'kept' | 'part_kept' | 'broken' | 'rescheduled' | 'cancelled';
+export type PaymentPromiseSource = 'reply' | 'collector' | 'plan';
+
+export interface PaymentPromisesTable {
+  id: BigSerial;
+  org_id: string;
+  contact_id: string;
+  /** Empty: the customer's whole balance in the promise's currency. */
+  invoice_ids: ColumnType<string[], string[] | undefined, string[]>;
+  earliest: CalendarDate;
+  latest: CalendarDate;
+  made_on: CalendarDate;
+  amount: Numeric | null;
+  currency: string | null;
+  source: PaymentPromiseSource;
+  reply_id: string | null;
+  plan_id: number | null;
+  instalment: number | null;
+  hold_id: number | null;
+  accepted_by: string | null;
+  accepted_by_name: string | null;
+  created_at: Timestamp;
+  status: ColumnType<PaymentPromiseStatus, PaymentPromiseStatus | undefined, PaymentPromiseStatus>;
+  settled_at: Timestamp | null;
+  paid_amount: Numeric | null;
+  superseded_by: number | null;
+  cited_in_reminder_id: string | null;
+  thanked_by: string | null;
+  thanked_at: Timestamp | null;
+  thank_you_attempted_at: Timestamp | null;
+  thank_you_outcome: string | null;
+}
+
 export interface ImapCursorsTable {
   mailbox: string;
   uidvalidity: string;
@@ -492,6 +525,7 @@ export interface DB {
   call_tasks: CallTasksTable;
   customer_replies: CustomerRepliesTable;
   reply_readings: ReplyReadingsTable;
+  payment_promises: PaymentPromisesTable;
   imap_cursors: ImapCursorsTable;
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;
