@@ -1,6 +1,6 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
-import { addDays } from './calendar.js';
+import { addDays, daysBetween } from './calendar.js';
 import type { IsoDate } from './ledger.js';
 
 /**
@@ -86,4 +86,16 @@ export function businessDaysBetween(from: IsoDate, to: IsoDate, spec: BusinessCa
   let n = 0;
   for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (isBusinessDay(d, spec)) n++;
   return n;
+}
+
+/** The `n`th business day after `date` (n = 0: `date` itself). A grace of "2 business days" from a Friday ends on Tuesday. */
+export function addBusinessDays(date: IsoDate, n: number, spec: BusinessCalendarSpec): IsoDate {
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, 1);
+    if (isBusinessDay(d, spec)) left--;
+    // A calendar with no business day at all (every weekday closed) must not spin forever.
+    if (daysBetween(date, d) > 366 * 2) return d;
+  }
+  return d;
 }

@@ -44,5 +44,8 @@ export function describePolicy(policy: DunningPolicy, baseCurrency = ''): string
   lines.push(
     `Escalate to a manager at ${money(e.overdueAmountAtLeast)} overdue, ${e.daysOverdueAtLeast} days overdue, risk ≥ ${Math.round(e.riskAtLeast * 100)}%, or ${e.brokenPromisesAtLeast} broken promises`,
   );
+  lines.push(
+    `A promise to pay is judged ${policy.promiseGraceBusinessDays} business day${policy.promiseGraceBusinessDays === 1 ? '' : 's'} after its date: kept, part-kept or broken, from the ledger`,
+  );
   return lines;
 }

@@ -93,6 +93,11 @@ export const DunningPolicySchema = z
     staleLedgerHours: z.number().int().min(1).max(168).default(LEDGER_STALE_AFTER_HOURS),
     /** A card approved more than this many business days after it was drafted is redrafted instead of sent. */
     cardStaleBusinessDays: z.number().int().min(1).max(30).default(2),
+    /**
+     * A promise to pay is judged this many business days (the send window's weekdays less holidays) after its
+     * latest date: a payment made on the promised day may take a day or two to show in Xero.
+     */
+    promiseGraceBusinessDays: z.number().int().min(0).max(20).default(2),
     /** Xero ContactIDs never to chase. */
     doNotContact: z.array(z.string().min(1)).default([]),
     /** Also chase before the due date when a segment has negative offsets. */
