@@ -37,8 +37,12 @@ describe('promise windows: the grammar of finance-team replies', () => {
     ['this Friday', WED, '2026-03-13..2026-03-13'],
     ['on Friday', WED, '2026-03-13..2026-03-13'],
     ['Friday week', WED, '2026-03-20..2026-03-20'],
-    // after the 20th: from the 21st for a week (one payment run after the day named)
-    ['we can pay after the 20th', WED, '2026-03-21..2026-03-27'],
+    // after the 20th: from the 21st to the month's end ("later this month"); at least a week near the end
+    ['we can pay after the 20th', WED, '2026-03-21..2026-03-31'],
+    ['we will settle after 14 April', WED, '2026-04-15..2026-04-30'],
+    ['funds go out after the 28th', WED, '2026-03-29..2026-04-04'],
+    // after a weekday or a week: the week after it (they name no month)
+    ['after Friday', WED, '2026-03-14..2026-03-20'],
     ["we can't pay until the 20th", WED, '2026-03-20..2026-03-26'],
     ["in next week's run", WED, '2026-03-16..2026-03-20'],
     ['early next week', WED, '2026-03-16..2026-03-18'],
@@ -54,6 +58,14 @@ describe('promise windows: the grammar of finance-team replies', () => {
     ['by close of play Friday', WED, '2026-03-11..2026-03-13'],
     ['in two weeks', WED, '2026-03-25..2026-03-25'],
     ['in a fortnight', WED, '2026-03-25..2026-03-25'],
+    // approximately: from the day named to a few days after it
+    ['in a fortnight or so', WED, '2026-03-25..2026-03-28'],
+    ['in about three weeks', WED, '2026-04-01..2026-04-04'],
+    ['in ten days or so', WED, '2026-03-21..2026-03-22'],
+    ['in a month or so', WED, '2026-04-11..2026-04-18'],
+    // a weekday of next week, said on a Wednesday
+    ['Tuesday next week', WED, '2026-03-17..2026-03-17'],
+    ['by Thursday of next week', WED, '2026-03-11..2026-03-19'],
     ['within the next two weeks', WED, '2026-03-11..2026-03-25'],
     ['in 3 business days', '2026-03-13T10:00:00Z', '2026-03-18..2026-03-18'],
     ['between the 20th and the 25th', WED, '2026-03-20..2026-03-25'],
@@ -120,6 +132,8 @@ describe('promise windows: the grammar of finance-team replies', () => {
       'we may pay soon',
       'Is this for the March service?',
       "I'll be your contact from now on",
+      // a schedule, not a date
+      'we pay suppliers every Friday',
     ]) {
       expect(
         findDateMentions(text, ctx).map((m) => m.text),

@@ -343,7 +343,7 @@ function previousWeekday(today: IsoDate, weekday: number, includeToday: boolean)
   return addDays(today, delta === 0 && !includeToday ? -7 : -delta);
 }
 
-type WeekdayModifier = 'bare' | 'this' | 'next' | 'last' | 'week' | 'after-next';
+type WeekdayModifier = 'bare' | 'this' | 'next' | 'last' | 'week' | 'after-next' | 'next-week';
 
 function resolveWeekday(
   ctx: DateContext,
@@ -362,6 +362,8 @@ function resolveWeekday(
     // "this Friday" said on a Friday is today; said on a Saturday, the coming Friday.
     return day(weekdayOf(today) === weekday ? today : nextWeekday(today, weekday));
   }
+  // "Tuesday next week": that weekday of the following calendar week.
+  if (modifier === 'next-week') return day(dayOfWeek(addDays(mondayOf(today), 7), weekday));
   const first = nextWeekday(today, weekday);
   if (modifier === 'week') return day(addDays(first, 7)); // British "Friday week": a week after this Friday
   if (modifier === 'after-next') return day(addDays(first, 7));
@@ -680,28 +682,31 @@ const RULES: readonly Rule[] = [
       return { tense: 'past', resolve: () => day(addDays(ctx.today, -1)) };
     },
   ),
-  // Friday, this Friday, next Friday, last Tuesday, Friday week, the Friday after next, close of play Friday
+  // Friday, this Friday, next Friday, last Tuesday, Friday week, the Friday after next, Tuesday next week,
+  // close of play Friday. Not "every Friday" or "each Monday": a schedule, not a date.
   scan(
-    `${B}(?:(?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?day)\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next))?${E}`,
+    `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?day)\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
     (m, ctx) => {
       const wd = weekdayOfWord(m[2]);
       if (wd === null) return null;
       const pre = m[1]?.toLowerCase();
-      const post = m[3]?.toLowerCase().replace(/\s+/g, ' ');
+      const post = m[3]?.toLowerCase().replace(/\s+/g, ' ').replace(/^of /, '');
       const modifier: WeekdayModifier =
         post === 'week'
           ? 'week'
           : post === 'after next'
             ? 'after-next'
-            : pre === 'next'
-              ? 'next'
-              : pre === 'last'
-                ? 'last'
-                : pre === 'this' || pre === 'coming'
-                  ? 'this'
-                  : pre === 'following'
-                    ? 'week'
-                    : 'bare';
+            : post === 'next week' && !pre
+              ? 'next-week'
+              : pre === 'next'
+                ? 'next'
+                : pre === 'last'
+                  ? 'last'
+                  : pre === 'this' || pre === 'coming'
+                    ? 'this'
+                    : pre === 'following'
+                      ? 'week'
+                      : 'bare';
       const tense: Tense =
         modifier === 'last' ? 'past' : modifier === 'bare' || modifier === 'this' ? 'either' : 'future';
       return { tense, resolve: (dir) => resolveWeekday(ctx, wd, modifier, dir) };
@@ -857,18 +862,21 @@ const RULES: readonly Rule[] = [
       };
     },
   ),
-  // in two weeks, in a fortnight, within 10 business days, in the next 2-3 days, over the next month
+  // in two weeks, in a fortnight, within 10 business days, in the next 2-3 days, over the next month;
+  // "in a fortnight or so", "in about three weeks": from that day to a few days after (people run late, not early)
   scan(
-    `${B}(within|in|over)\\s+(?:the\\s+)?(next\\s+)?(?:(?:about|around|approximately|approx\\.?|roughly)\\s+)?(?:${NUM}(?:\\s*(?:-|–|to|or)\\s*${NUM})?\\s+)?(business\\s+|working\\s+|calendar\\s+|bank\\s+)?(days?|weeks?|fortnights?|months?)(?:'s|’s|')?(?:\\s+time)?${E}`,
+    `${B}(within|in|over)\\s+(?:the\\s+)?(next\\s+)?(?:(about|around|approximately|approx\\.?|roughly|maybe|perhaps)\\s+)?(?:${NUM}(?:\\s*(?:-|–|to|or)\\s*${NUM})?\\s+)?(business\\s+|working\\s+|calendar\\s+|bank\\s+)?(days?|weeks?|fortnights?|months?)(?:'s|’s|')?(?:\\s+time)?(\\s+or\\s+so|[\\s-]?ish)?${E}`,
     (m, ctx) => {
-      const kind = (m[1] ?? '').toLowerCase();
-      const nFrom = m[3] ? numberOf(m[3]) : 1;
-      const nTo = m[4] ? numberOf(m[4]) : nFrom;
+      const [, kindWord, nextWord, about, fromWord, toWord, businessWord, unitWord, orSo] = m;
+      const approx = Boolean(about || orSo);
+      const kind = (kindWord ?? '').toLowerCase();
+      const nFrom = fromWord ? numberOf(fromWord) : 1;
+      const nTo = toWord ? numberOf(toWord) : nFrom;
       if (nFrom === null || nTo === null || nTo > 400) return null;
       // Without a number only "(with)in the next week" is a duration: "in the week", "in next week's run" are not.
-      if (!m[3] && !/fortnight/i.test(m[6] ?? '') && !/\bthe\s+next\b/i.test(m[0])) return null;
-      const unit = (m[6] ?? '').toLowerCase();
-      const business = Boolean(m[5]?.trim().match(/business|working|bank/i));
+      if (!fromWord && !/fortnight/i.test(unitWord ?? '') && !/\bthe\s+next\b/i.test(m[0])) return null;
+      const unit = (unitWord ?? '').toLowerCase();
+      const business = Boolean(businessWord?.trim().match(/business|working|bank/i));
       const shift = (n: number): IsoDate =>
         unit.startsWith('day')
           ? business
@@ -879,10 +887,14 @@ const RULES: readonly Rule[] = [
             : unit.startsWith('fortnight')
               ? addDays(ctx.today, 14 * n)
               : addMonths(ctx.today, n);
-      const within = kind !== 'in' || Boolean(m[2]);
+      const within = kind !== 'in' || Boolean(nextWord);
+      const slack = unit.startsWith('day') ? 1 : unit.startsWith('month') ? 7 : 3;
       return {
         tense: 'future',
-        resolve: () => (within ? range(ctx.today, shift(nTo)) : range(shift(nFrom), shift(nTo))),
+        resolve: () =>
+          within
+            ? range(ctx.today, shift(nTo))
+            : range(shift(nFrom), approx ? addDays(shift(nTo), slack) : shift(nTo)),
       };
     },
   ),
@@ -1045,9 +1057,10 @@ function mergeRanges(text: string, mentions: DateMention[]): DateMention[] {
  * The window a promise gives: the phrase's own days, widened by the word in front of it.
  * - "by the 20th", "until Friday": from today to that day (paying early keeps the promise).
  * - "before the 20th": from today to the day before.
- * - "after the 20th": from the 21st to the 27th. The customer named only a start; a promise needs an end to
- *   be kept or broken, and a week covers one weekly payment run after the day named without letting the
- *   promise drift for a month.
+ * - "after the 20th", "after 14 May": from the day after to the end of that month. The customer named only a
+ *   start; a promise needs an end to be kept or broken, and "after the 20th" is read as "later this month"
+ *   (at least a week, so "after the 28th" can reach into the next month).
+ * - "after Friday", "after next week": the week after it (a weekday or a week names no month).
  * - "from the 21st": that day and the six after it, for the same reason.
  */
 export function promiseWindow(mention: DateMention, ctx: DateContext): DateRange | null {
@@ -1063,7 +1076,9 @@ export function promiseWindow(mention: DateMention, ctx: DateContext): DateRange
     }
     case 'after': {
       const earliest = addDays(base.latest, 1);
-      return range(earliest, addDays(earliest, 6));
+      const week = addDays(earliest, 6);
+      // A calendar date is written with a number ("the 20th", "14 May", "20/6"); a weekday or a week is not.
+      return range(earliest, /\d/.test(mention.text) ? maxIso(endOfMonth(earliest), week) : week);
     }
     case 'from':
       return range(base.earliest, addDays(base.earliest, 6));
