@@ -77,6 +77,10 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bsame\s+(?:invoice|shipment|order|delivery|work|job|items?|charge|service)\s+twice\b/i,
       /\balready\s+(?:been\s+)?(?:invoiced|billed|charged)\b/i,
       /\bidentical\s+(?:line\s+items|invoices?|charges|amounts)\b/i,
+      // "we won't pay for it twice", "you've charged us for this twice"
+      /\b(?:pay(?:ing)?|paid|charg\w*|bill\w*|invoic\w*)\s+(?:us\s+)?(?:for\s+)?(?:it|this|that|them|the\s+same\s+\w+)\s+twice\b/i,
+      // "these two invoices are for the same delivery", "both bills cover the same job"
+      /\b(?:both|two|these|those)\s+(?:invoices|bills|charges)\s+(?:are\s+|were\s+)?(?:for|cover|relate\s+to|refer\s+to)\s+the\s+(?:same|one)\b/i,
     ],
   ],
   [
@@ -98,6 +102,10 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bfree\s+(?:delivery|shipping|freight|of\s+charge)\b/i,
       /\bshould(?:n't|\s+not)\s+(?:have\s+)?been\s+charged\b|\bnot\s+(?:supposed|meant)\s+to\s+(?:be\s+)?charged?\b/i,
       /\bcontract(?:ed)?\s+(?:rate|price)\b/i,
+      // "the quoted price was…", "the rate you quoted"
+      /\bquoted\s+(?:price|rate|fee|amount|figure|cost|total|sum)\b|\b(?:price|rate|fee|amount|figure|cost)\s+(?:you|we\s+were|i\s+was)\s+quoted\b/i,
+      // "your rates have gone up", "prices went up without notice"
+      /\b(?:prices?|rates?|fees?|charges?|pricing)\s+(?:have\s+|has\s+)?(?:gone\s+up|went\s+up|increased|risen|rose|jumped|gone\s+up)\b/i,
     ],
   ],
   [
@@ -123,12 +131,16 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bincorrect(?:ly)?\s+(?:amount|total|charged|billed|invoiced|calculated)\b/i,
       /\bdiscrepanc(?:y|ies)\b/i,
       /\bshould\s+(?:only\s+)?(?:be|have\s+been)\s+(?:[$£€]|NZ\$|A\$|US\$)?\s?\d/i,
+      // "the hours don't match our timesheets", "the quantity doesn't agree with the delivery docket"
+      /\b(?:hours|amount|total|quantity|quantities|qty|figures?|charges?|units|count|rate|invoice|lines?)\b[^.?!]{0,40}\b(?:don't|do\s+not|doesn't|does\s+not|didn't|did\s+not)\s+(?:match|agree\s+with|tally|line\s+up|reconcile\s+with)\b/i,
+      // "you've billed 44 hours, our sheets show 36"
+      /\b(?:billed|charged|invoiced)\s+(?:us\s+)?(?:for\s+)?\d[\d,.]*\b[^.?!]{0,60}\b(?:show|shows|showed|say|says|said|record|records|recorded|have|has)\s+(?:only\s+)?\d/i,
     ],
   ],
   [
     'quality',
     [
-      /\b(?:faulty|defective|damaged|broken|cracked|scratched|dented|leaking|mouldy|moldy|spoiled|spoilt|rotten|substandard|sub-standard|shoddy|unusable|unfit)\b/i,
+      /\b(?:faulty|defective|damaged|broken|cracked|chipped|smashed|shattered|torn|stained|warped|scratched|dented|leaking|mouldy|moldy|spoiled|spoilt|rotten|substandard|sub-standard|shoddy|unusable|unfit)\b/i,
       /\bpoor(?:ly)?\s+(?:quality|workmanship|done|finished|made|executed|installed)\b/i,
       /\bnot\s+(?:up\s+)?to\s+(?:standard|spec|scratch|code)\b/i,
       /\bnot\s+what\s+(?:we|i)\s+(?:agreed|ordered|asked\s+for|expected|were\s+promised|signed\s+up\s+for)\b/i,
@@ -144,6 +156,17 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
     ],
   ],
 ];
+
+/** A service that never took place ("the visit never happened"): not received, said of a service. */
+const SERVICE_NEVER_GIVEN =
+  /\bnever\s+(?:happened|took\s+place|went\s+ahead|performed|carried\s+out|provided|rendered|attended|came)\b|\b(?:didn't|did\s+not|never)\s+(?:happen|take\s+place|go\s+ahead)\b|\b(?:was|were)\s+(?:never|not)\s+(?:performed|carried\s+out|provided|rendered|attended)\b|\bno[\s-]show\b/i;
+const SERVICE_NOUN =
+  /\b(?:service|services|visit|appointment|call[\s-]?out|job|work|session|training|course|class|inspection|repair|installation|install|booking|event|consultation|clean|cleaning|maintenance|delivery)\b/i;
+
+/** A credit not taken off ("you haven't applied our credit note"), said outright, not wondered about. */
+const CREDIT_NOT_APPLIED =
+  /\bcredit(?:\s+note)?\b[^.?!]{0,60}\b(?:not|never|hasn't|has\s+not|wasn't|was\s+not|haven't|have\s+not)\s+(?:been\s+|yet\s+)*(?:applied|taken\s+off|deducted|included|allowed\s+for|netted\s+off)\b|\b(?:haven't|hasn't|have\s+not|has\s+not|didn't|did\s+not|not|forgot\s+to|forgotten\s+to)\s+(?:yet\s+)?(?:apply|applied|take\s+off|taken\s+off|took\s+off|deduct|deducted|include|included|allow\s+for|allowed\s+for)\b[^.?!]{0,40}\bcredit\b/i;
+const HEDGE = /\b(?:think|thought|may|might|maybe|perhaps|possibly|not\s+sure|wonder|whether|if\s+there)\b/i;
 
 /** Words that dispute without saying why. */
 const DISPUTE_GENERIC: readonly RegExp[] = [
@@ -167,6 +190,8 @@ export function disputeCue(sentence: string): DisputeCue | null {
     if (reason === 'not_received' && DOCUMENT_NOUN.test(sentence) && !GOODS_NOUN.test(sentence)) continue;
     return { reason };
   }
+  if (SERVICE_NEVER_GIVEN.test(sentence) && SERVICE_NOUN.test(sentence)) return { reason: 'not_received' };
+  if (CREDIT_NOT_APPLIED.test(sentence) && !HEDGE.test(sentence)) return { reason: 'wrong_amount' };
   return has(DISPUTE_GENERIC, sentence) ? { reason: null } : null;
 }
 
@@ -178,9 +203,11 @@ const GOODS_NOUN =
 const PAID_CLAIMS: readonly RegExp[] = [
   /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|'d\s+|\s+)(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
   /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
-  /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|this(?:\s+(?:one|invoice|bill))?|it|that|inv[\s-]?\d+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|issued|released|actioned|initiated)\b/i,
+  /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|(?:this|that)(?:\s+(?:one|invoice|bill))?|it|inv[\s-]?\d+)\s+(?:already\s+)?(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|across|issued|released|actioned|initiated)\b/i,
   /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
   /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
+  // "cheque mailed Monday", "payment sent yesterday", "transfer went through this morning": the verb without "was"
+  /(?<!\b(?:have|has|had|get|gets|getting|got|be|being|been|once|when|until|till)\s+(?:the\s+|a\s+|your\s+|our\s+|this\s+|that\s+)?)\b(?:cheque|check|payment|transfer|remittance|funds|eft|bacs|ach|wire|bpay)\s+(?:already\s+)?(?:mailed|posted|sent|released|processed|lodged|went\s+(?:out|through))\b(?!\s+(?:to\s+the\s+wrong|tomorrow|next|soon|later|by\b|once|when|as\s+soon))/i,
   /\b(?:remittance|proof\s+of\s+payment|payment\s+confirmation|transfer\s+(?:receipt|confirmation))\s+(?:advice\s+)?(?:is\s+)?(?:attached|below|enclosed|sent)\b|\b(?:see|attached)\s+(?:the\s+|our\s+)?remittance\b/i,
   /\b(?:a\s+été|avons|ont\s+été|est)\s+(?:déjà\s+)?(?:payée?s?|réglée?s?|viré)\b/i,
   /\b(?:ya\s+)?(?:pagamos|fue\s+pagad[oa]|hemos\s+pagado|se\s+pagó)\b/i,
@@ -207,6 +234,11 @@ const PLAN_CUES: readonly RegExp[] = [
   /\bhalf\s+now\b/i,
   /\bin\s+(?:two|three|four|five|six|\d+)\s+(?:parts|payments|lots|chunks|stages|tranches)\b/i,
   /\bpay\s+(?:it|this)\s+in\s+(?:parts|stages|bits|chunks)\b/i,
+  // A sum per period is a schedule: "$400 a week", "£250 per month", "NZD 300 every fortnight", "$500/month".
+  /(?:(?:NZ|AU|A|US|C)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?k?\s*(?:a|per|each|every|\/)\s*(?:week|fortnight|month|wk|mth)\b/i,
+  /\b(?:weekly|fortnightly|monthly)\s+(?:amounts?\s+of\s+|payments?\s+of\s+|of\s+)?(?:[$£€]|NZ\$|A\$|US\$)\s?\d/i,
+  // "pay it off weekly", "clear the balance monthly", "chip away at it fortnightly"
+  /\b(?:pay|clear|chip\s+away\s+at)\s+(?:it|this|that|the\s+(?:balance|invoice|bill|amount|debt|account)\s*)?\s*(?:off\s+)?(?:weekly|fortnightly|monthly|bit\s+by\s+bit|gradually|week\s+by\s+week|month\s+by\s+month)\b/i,
 ];
 const PLAN_REQUEST_ONLY: readonly RegExp[] = [
   /\bpart(?:ial)?[\s-]payments?\b/i,
@@ -214,6 +246,25 @@ const PLAN_REQUEST_ONLY: readonly RegExp[] = [
 ];
 const REQUEST_FRAMING =
   /\?|\b(?:can|could|may)\s+(?:we|i)\b|\bwould\s+(?:you|it\s+be)\b|\bis\s+it\s+possible\b|\bany\s+chance\b|\b(?:we'd|we\s+would|i'd|i\s+would)\s+like\b|\bpropose\b|\bsuggest\b|\bare\s+you\s+(?:able|open|ok|okay)\b/i;
+
+/**
+ * A question asking us to agree to terms the customer proposes: "would you accept…", "would that work?",
+ * "is that OK?", "could we do…". With more than one payment proposed it asks for a plan, not a promise.
+ * ("Hope that's OK" is a courtesy, not a question.)
+ */
+const AGREEMENT_QUESTION: readonly RegExp[] = [
+  /\bwould\s+you\s+(?:be\s+)?(?:accept|agree|consider|ok|okay|happy|willing|open)\b/i,
+  /\bwould\s+(?:that|this|it)\s+(?:work|suit|do|be\s+(?:ok|okay|acceptable|alright|all\s+right|possible|fine|agreeable))\b/i,
+  /\b(?:is|are)\s+(?:that|this|you)\s+(?:ok|okay|acceptable|alright|all\s+right|fine|agreeable|possible)(?:\s+(?:with|for)\s+(?:you|that|this)\w*)?[^.?!]{0,20}\?/i,
+  /\b(?:does|will)\s+(?:that|this)\s+(?:work|suit)(?:\s+for\s+you\w*)?[^.?!]{0,20}\?/i,
+  /\b(?:can|could)\s+we\s+(?:do|agree|arrange|set\s+up|go\s+with)\b/i,
+  /\bare\s+you\s+(?:ok|okay|happy|open|willing)\s+(?:with|to)\b/i,
+  /\blet\s+(?:me|us)\s+know\s+if\s+(?:that|this)(?:'s|’s|s|\s+is|\s+would\s+be)?\s+(?:ok|okay|works?|acceptable|alright|all\s+right|fine|suits?)\b/i,
+];
+
+export function asksForAgreement(text: string): boolean {
+  return has(AGREEMENT_QUESTION, text);
+}
 
 export function isPlanRequest(text: string): boolean {
   return has(PLAN_CUES, text) || (has(PLAN_REQUEST_ONLY, text) && REQUEST_FRAMING.test(text));
@@ -255,6 +306,14 @@ const REDIRECT_STRONG: readonly RegExp[] = [
   /\b(?:is|am|i'm|i’m)\s+not\s+the\s+(?:right|correct|best|appropriate)\s+(?:person|contact)\b|\bwrong\s+(?:person|contact)\b/i,
   /\b(?:i|we)\s+only\s+(?:handle|deal\s+with|look\s+after|do)\b/i,
   /\bplease\s+update\s+your\s+(?:records|contact\s+details|contacts)\b/i,
+  // "I don't handle the accounts any more", "I don't do the invoices now"
+  /\b(?:don't|do\s+not|doesn't|does\s+not|don’t|doesn’t)\s+(?:look\s+after|handle|deal\s+with|do|manage|process|pay|work\s+on|take\s+care\s+of)\s+(?:the\s+|our\s+|any\s+)?(?:accounts?|billing|payments?|invoices?|payables|finances?|bills|ap|books|bookkeeping)\b[^.?!]{0,30}\b(?:any\s?more|now|these\s+days)\b/i,
+  // "I'm in sales, not accounts", "not my department"
+  /\b(?:i'm|i’m|i\s+am|we're|we’re|we\s+are)\s+(?:in|with|from)\s+(?:the\s+)?\w+(?:\s+\w+)?,?\s+not\s+(?:in\s+)?(?:accounts|billing|finance|payables|accounts\s+payable|ap|bookkeeping)\b|\bnot\s+my\s+(?:department|area|responsibility)\b/i,
+  // "all that's handled by our head office now", "invoices are processed through our parent company"
+  /\b(?:is|are|that's|that’s|it's|it’s|all\s+that's|all\s+that’s)\s+(?:all\s+)?(?:now\s+)?(?:done|handled|dealt\s+with|processed|managed|paid|looked\s+after)\s+(?:through|by|via|at)\s+(?:our\s+|the\s+)?(?:head\s+office|parent\s+company|group\s+office|accounts?\s+(?:team|department|dept)|finance\s+(?:team|department|dept)|accountants?|bookkeepers?|shared\s+services|central\s+(?:accounts|finance))\b/i,
+  // "please contact our accounts team", "you'll need to speak to the finance department": a team, no address
+  /(?:^|\bplease\s+|\byou(?:'ll|’ll|\s+will)?\s+(?:need|want|have|should)\s+(?:to\s+)?|\bbest\s+to\s+)(?:contact|email|e-mail|call|ring|get\s+in\s+touch\s+with|reach\s+out\s+to|speak\s+(?:to|with)|talk\s+to|direct\s+(?:this|these|your\s+\w+|any\s+\w+)\s+to|send\s+(?:this|it|them|these|invoices|reminders|statements)\s+to)\s+(?:our|the)\s+(?:accounts?|finance|billing|ap|accounts\s+payable|payables|head\s+office|bookkeeper|accountant|office\s+manager)(?:\s+(?:team|department|dept|office|people|manager|section|staff))?\b/i,
 ];
 /** Pointing somewhere: a redirect when an address comes with it. */
 const REDIRECT_WITH_ADDRESS: readonly RegExp[] = [
@@ -277,7 +336,7 @@ export const EMAIL_ADDRESS = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)
 
 /** Money moving: what a promise is about. */
 const PAYMENT_WORDS =
-  /\b(?:pay|pays|paid|paying|payment|payments|pmt|repay|transfer|transfers|transferring|transfering|transfered|remit|remittance|settle|settled|settling|clear|cleared|clearing|funds?|money|cheque|check\s+run|pay\s*run|payment\s+run|bacs|ach|wire|eft|direct\s+credit|balance|amount|outstanding|sorted|process|processed|square\s+up|squared|settle\s+up|pay\s+up|fix\s+(?:you|it)\s+up|processing|release|released|releasing|go\s+out|goes\s+out|gone\s+out|going\s+out|the\s+rest|remainder|remaining|run|paiement|virement|réglé|régler|payer|pago|pagar|zahlung|zahlen|überweisen|betalen|betaling)\b/i;
+  /\b(?:pay|pays|paid|paying|payment|payments|pmt|repay|transfer|transfers|transferring|transfering|transfered|remit|remittance|settle|settled|settling|clear|cleared|clearing|funds?|money|cheque|check\s+run|pay\s*run|payment\s+run|bacs|ach|wire|eft|direct\s+credit|balance|amount|outstanding|sorted|process|processed|square\s+up|squared|settle\s+up|pay\s+up|fix\s+(?:you|it)\s+up|processing|(?:push|pushed|pushing|put|putting)\s+(?:it|this|that|them|the\s+\w+)\s+through|(?:internet|online|net|mobile)\s+banking|(?:get|gets|getting)\s+(?:it\s+|this\s+|that\s+|them\s+|payment\s+|the\s+\w+\s+)?(?:out|through|across)|release|released|releasing|go\s+out|goes\s+out|gone\s+out|going\s+out|the\s+rest|remainder|remaining|run|paiement|virement|réglé|régler|payer|pago|pagar|zahlung|zahlen|überweisen|betalen|betaling)\b/i;
 
 /** Words that commit to a future act (or ask us to wait). */
 const FUTURE_WORDS =
@@ -308,3 +367,14 @@ export const FULL_WORDS =
 /** Money written in the reply: "$600", "£1,450.00", "NZD 2,000", "1 000 €". Rates ("$85/hr") are not amounts. */
 export const MONEY =
   /(?:(?:NZ|AU|A|US|C|CA|S|HK)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD|SGD)\s?)\s?(\d{1,3}(?:[,\s]\d{3})+|\d+)(?![\d,])(?:\.(\d{1,2}))?(?!\d)(k\b)?(?!\s*(?:\/|per\s)\s*(?:hr|hour|h\b|day|week|month|unit))(?!\s*(?:a|an|each|every)\s+(?:month|week|fortnight))/gi;
+
+/**
+ * Money coming in to the customer, not going out to us: "our client pays us on the 20th", "we get paid
+ * Friday", "our grant lands next week". Such a date is when they can pay, never itself a promise.
+ */
+export const INCOMING_MONEY =
+  /\b(?:pays?|paid|paying)\s+(?:us|me)\b|\b(?:we|i)\s+(?:get|gets|got|are|'re|’re|will\s+be|'ll\s+be|’ll\s+be)\s+paid\b|\b(?:we|i)\s+(?:receive|get)\s+(?:our|the|a|some)?\s*(?:funding|grant|refund|repayment|draw|drawdown|settlement|invoice\s+payment|progress\s+payment)\b|\b(?:our|the)\s+(?:funding|grant|refund|repayment|drawdown|progress\s+payment)\s+(?:from\s+\w+\s+)?(?:comes?\s+in|lands?|arrives?|clears?|is\s+due)\b/i;
+
+/** A weekday payments are made on, every week: "we pay suppliers on Thursdays", "our run is every Tuesday". */
+export const RUN_WEEKDAY =
+  /\b(?:(mondays|tuesdays|wednesdays|thursdays|fridays)|every\s+(monday|tuesday|wednesday|thursday|friday))\b/i;

@@ -1,6 +1,8 @@
+import { weekdayOf } from '../business-calendar.js';
 import { addDays } from '../calendar.js';
 import { Big, dec } from '../money.js';
 import {
+  asksForAgreement,
   disputeCue,
   EMAIL_ADDRESS,
   EXTENSION_REQUEST,
@@ -9,6 +11,7 @@ import {
   hasFutureWords,
   hasInstructionTrace,
   hasPaymentWords,
+  INCOMING_MONEY,
   isDocumentRequest,
   isInstructionMarker,
   isOutOfOffice,
@@ -18,6 +21,7 @@ import {
   REMAINDER_WORDS,
   REQUEST_TO_US,
   RETURN_WORDS,
+  RUN_WEEKDAY,
   redirectStrength,
 } from './reply-cues.js';
 import {
@@ -38,7 +42,7 @@ import type {
 import { stripReply } from './reply-text.js';
 
 /** Bump when the rules change what they read: stored with every offline reading. */
-export const RULES_READER_VERSION = 'reply-rules-v1';
+export const RULES_READER_VERSION = 'reply-rules-v2';
 
 export interface ReplyToRead {
   /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
@@ -149,6 +153,7 @@ interface PromiseHit {
   readonly range: DateRange;
   readonly evidence: Span;
   readonly amount: AmountCue;
+  readonly mention: DateMention;
 }
 
 function moneyIn(text: string): Big | null {
@@ -161,16 +166,31 @@ function moneyIn(text: string): Big | null {
   return m[3] ? value.times(1000) : value;
 }
 
-function amountCue(clause: string, reply: ReplyToRead): AmountCue {
+type Invoice = NonNullable<ReplyToRead['reminder']>['invoices'][number];
+
+/**
+ * The reminder's invoices a text names: by their number ("INV-7731") or by its digits alone ("7731 is
+ * approved"), as AP teams write them; digits of three or more, as a word of their own.
+ */
+function invoicesNamed(text: string, reply: ReplyToRead): Invoice[] {
+  return (reply.reminder?.invoices ?? []).filter((inv) => {
+    if (text.toUpperCase().includes(inv.number.toUpperCase())) return true;
+    const digits = /(\d{3,})$/.exec(inv.number)?.[1];
+    return digits !== undefined && new RegExp(`(?<![\\d$£€.,])0*${digits}(?![\\d,]|\\.\\d)`).test(text);
+  });
+}
+
+function amountCue(clause: string, sentence: string, reply: ReplyToRead): AmountCue {
   const explicit = moneyIn(clause);
   if (explicit) return { kind: 'explicit', value: explicit };
   if (REMAINDER_WORDS.test(clause)) return { kind: 'remainder' };
   if (FULL_WORDS.test(clause)) return { kind: 'full' };
   if (HALF_WORDS.test(clause)) return { kind: 'half' };
-  const invoices = reply.reminder?.invoices ?? [];
-  if (invoices.length > 1) {
-    const named = invoices.find((inv) => clause.toUpperCase().includes(inv.number.toUpperCase()));
-    if (named) return { kind: 'invoice', value: dec(named.amount) };
+  if ((reply.reminder?.invoices.length ?? 0) > 1) {
+    // The invoice the clause names, else the one its sentence names ("7745 needs sign-off, that one goes Friday").
+    const inClause = invoicesNamed(clause, reply);
+    const named = inClause.length > 0 ? inClause : invoicesNamed(sentence, reply);
+    if (named.length === 1 && named[0]) return { kind: 'invoice', value: dec(named[0].amount) };
   }
   return { kind: 'unsaid' };
 }
@@ -209,6 +229,27 @@ function settleAmounts(hits: readonly PromiseHit[], reply: ReplyToRead): (string
 const NEGATED_PAYMENT =
   /\b(?:can't|cannot|can\s+not|won't|wont|will\s+not|unable\s+to|not\s+able\s+to|couldn't|not\s+going\s+to)\b/i;
 
+/**
+ * The date phrase a clause promises by: the first ahead, or a narrower one inside it that pins it down
+ * ("at month-end, on the 30th", "next week, Tuesday probably").
+ */
+function pinnedMention(
+  ahead: readonly DateMention[],
+  ctx: DateContext,
+): { mention: DateMention; window: DateRange } | null {
+  const first = ahead[0];
+  const firstWindow = first ? promiseWindow(first, ctx) : null;
+  if (!first || !firstWindow) return null;
+  let best = { mention: first, window: firstWindow };
+  for (const m of ahead.slice(1)) {
+    const w = promiseWindow(m, ctx);
+    const inside = w && w.earliest >= best.window.earliest && w.latest <= best.window.latest;
+    if (w && inside && (w.earliest !== best.window.earliest || w.latest !== best.window.latest))
+      best = { mention: m, window: w };
+  }
+  return best;
+}
+
 /** Promise clauses of one sentence: a date ahead, money words, and a commitment (or a date that is a deadline). */
 function promisesIn(
   text: string,
@@ -216,19 +257,26 @@ function promisesIn(
   mentions: readonly DateMention[],
   ctx: DateContext,
   reply: ReplyToRead,
+  asProposal = false,
 ): PromiseHit[] {
   const extension = EXTENSION_REQUEST.test(sentence.text);
-  if (REQUEST_TO_US.test(sentence.text) && !extension) return [];
+  // A question asking us to act promises nothing, unless it is read as a proposal ("Would you accept $500
+  // on Friday and the rest on the 30th?" proposes two payments).
+  if (REQUEST_TO_US.test(sentence.text) && !extension && !asProposal) return [];
   if (isPlanRequest(sentence.text)) return [];
-  const sentenceCommits = hasFutureWords(sentence.text) || extension;
+  const sentenceCommits = hasFutureWords(sentence.text) || extension || asProposal;
+  // Naming one of the reminder's invoices puts the sentence about paying it ("7745 should go on the 30th").
+  const namesInvoice = invoicesNamed(sentence.text, reply).length > 0;
   const hits: PromiseHit[] = [];
-  const consider = (clause: Span, mention: DateMention) => {
+  const consider = (clause: Span, ahead: readonly DateMention[]) => {
+    const pinned = pinnedMention(ahead, ctx);
+    if (!pinned) return;
+    const { mention, window } = pinned;
     if (NEGATED_PAYMENT.test(clause.text) && mention.relation !== 'from') return;
-    const window = promiseWindow(mention, ctx);
     // A promise is about the future: a window that ended before yesterday is something else.
-    if (!window || window.latest < addDays(ctx.today, -1)) return;
+    if (window.latest < addDays(ctx.today, -1)) return;
     const evidence = clause.text.length >= 12 ? clause : sentence;
-    hits.push({ range: window, evidence, amount: amountCue(clause.text, reply) });
+    hits.push({ range: window, evidence, amount: amountCue(clause.text, sentence.text, reply), mention });
   };
   const clauses = splitClauses(text, sentence, mentions);
   // Beside a claim of payment, a later date is about the money arriving ("allow 1-2 days to clear"), unless
@@ -236,19 +284,24 @@ function promisesIn(
   const paidSentence = isPaidClaim(sentence.text);
   for (const clause of clauses) {
     if (isPaidClaim(clause.text)) continue;
+    // Money paid to the customer ("our client pays us on the 20th") is when they can pay, not a promise.
+    if (INCOMING_MONEY.test(clause.text)) continue;
     if (paidSentence && !REMAINDER_WORDS.test(clause.text) && !moneyIn(clause.text)) continue;
     const ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
-    const first = ahead[0];
-    if (!first) continue;
+    if (ahead.length === 0) continue;
     MONEY.lastIndex = 0;
     const aboutMoney =
-      hasPaymentWords(clause.text) || MONEY.test(clause.text) || REMAINDER_WORDS.test(clause.text);
+      hasPaymentWords(clause.text) ||
+      MONEY.test(clause.text) ||
+      REMAINDER_WORDS.test(clause.text) ||
+      namesInvoice;
     MONEY.lastIndex = 0;
     const commits =
       sentenceCommits ||
       ahead.some((m) => m.tense === 'future' || m.relation !== 'on') ||
-      /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b/i.test(clause.text);
-    if (aboutMoney && commits) consider(clause, first);
+      // the scheduled present: "is booked for Friday", "goes out Friday"
+      /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b|\b(?:goes|go)\s+(?:out|through)\b/i.test(clause.text);
+    if (aboutMoney && commits) consider(clause, ahead);
   }
   if (hits.length > 0 || !sentenceCommits || !hasPaymentWords(sentence.text) || isPaidClaim(sentence.text))
     return hits;
@@ -258,8 +311,37 @@ function promisesIn(
     (m) =>
       within(m, sentence) && m.tense !== 'past' && !clauses.some((c) => within(m, c) && isPaidClaim(c.text)),
   );
-  if (ahead[0]) consider(sentence, ahead[0]);
+  if (ahead.length > 0) consider(sentence, ahead);
   return hits;
+}
+
+/**
+ * "We pay suppliers on Tuesdays … it'll be in next week's run": a window of a week or less that holds one
+ * such weekday is that day.
+ */
+function onRunDay(
+  hits: readonly PromiseHit[],
+  sentences: readonly Sentence[],
+  ctx: DateContext,
+): PromiseHit[] {
+  const said = sentences
+    .filter((s) => hasPaymentWords(s.text))
+    .map((s) => RUN_WEEKDAY.exec(s.text))
+    .find((m) => m !== null);
+  if (!said) return [...hits];
+  const name = (said[1] ?? said[2] ?? '').toLowerCase().replace(/s$/, '');
+  const weekday = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].indexOf(name) + 1;
+  if (weekday === 0) return [...hits];
+  return hits.map((h) => {
+    const { earliest, latest } = h.range;
+    // Only a window that is a span of days ahead ("next week", "after Friday"), not a deadline ("by Friday").
+    if (earliest <= ctx.today || h.mention.relation === 'by' || h.mention.relation === 'until') return h;
+    if (earliest === latest || addDays(earliest, 6) < latest) return h;
+    const days: string[] = [];
+    for (let d = earliest; d <= latest; d = addDays(d, 1)) if (weekdayOf(d) === weekday) days.push(d);
+    const only = days.length === 1 ? days[0] : undefined;
+    return only ? { ...h, range: { earliest: only, latest: only } } : h;
+  });
 }
 
 function paidOnIn(
@@ -322,7 +404,13 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
     .map((s) => ({ s, cue: disputeCue(s.text) }))
     .filter((d): d is { s: Sentence; cue: NonNullable<ReturnType<typeof disputeCue>> } => d.cue !== null);
   const paid = active.filter((s) => isPaidClaim(s.text));
-  const plan = active.find((s) => isPlanRequest(s.text));
+  // A plan asked for in so many words, or payments proposed with a question asking us to agree to them
+  // ("$1,000 now and $1,000 a month later — would that work?"); one payment so proposed is still a promise.
+  const agreement = active.find((s) => asksForAgreement(s.text));
+  const proposed = agreement
+    ? dedupe(active.flatMap((s) => promisesIn(visible, s, mentions, ctx, reply, true)))
+    : [];
+  const plan = active.find((s) => isPlanRequest(s.text)) ?? (proposed.length >= 2 ? agreement : undefined);
   const promiseHits = active.flatMap((s) => promisesIn(visible, s, mentions, ctx, reply));
   const emails = active.flatMap((s) => [...s.text.matchAll(EMAIL_ADDRESS)].map((m) => ({ s, email: m[0] })));
   const redirect =
@@ -372,7 +460,7 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
   if (because) evidence.intent = because.text;
 
   const keepPromises = intent === 'promise_to_pay' || intent === 'dispute' || intent === 'paid_already';
-  const hits = keepPromises ? dedupe(promiseHits) : [];
+  const hits = keepPromises ? onRunDay(dedupe(promiseHits), active, ctx) : [];
   const amounts = settleAmounts(hits, reply);
   const promises: PaymentPromise[] = hits.map((h, i) => ({ ...h.range, amount: amounts[i] ?? null }));
   if (promises.length > 0) evidence.promises = hits.map((h) => h.evidence.text);
