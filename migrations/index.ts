@@ -20,6 +20,7 @@ import * as m20261205T163255171Z from './20261205T163255171Z-customer-replies.js
 import * as m20261205T170000000Z from './20261205T170000000Z-reply-readings.js';
 import * as m20261205T185835514Z from './20261205T185835514Z-hold-invoices.js';
 import * as m20261205T185913741Z from './20261205T185913741Z-payment-promises.js';
+import * as m20261205T190103224Z from './20261205T190103224Z-payment-plans.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T170000000Z-reply-readings': m20261205T170000000Z,
   '20261205T185835514Z-hold-invoices': m20261205T185835514Z,
   '20261205T185913741Z-payment-promises': m20261205T185913741Z,
+  '20261205T190103224Z-payment-plans': m20261205T190103224Z,
 };

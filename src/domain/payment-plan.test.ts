@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkInstalments, instalmentsText, planState, proposeInstalments } from './payment-plan.js';
+import {
+  checkInstalments,
+  instalmentsText,
+  planScope,
+  planState,
+  proposeInstalments,
+} from './payment-plan.js';
 
 describe('proposeInstalments', () => {
   it('splits the balance evenly by month, the last instalment taking the rounding, adding up to the cent', () => {
@@ -75,5 +81,37 @@ describe('planState', () => {
     expect(planState(['kept', 'broken'])).toBe('broken');
     expect(planState(['kept', 'kept'])).toBe('completed');
     expect(planState([])).toBe('on_track');
+  });
+});
+
+describe('planScope', () => {
+  const open = [
+    { invoiceId: 'a', number: 'INV-1', amountDue: '100.00', currency: 'NZD' },
+    { invoiceId: 'b', number: 'INV-2', amountDue: '250.50', currency: 'NZD' },
+    { invoiceId: 'c', number: null, amountDue: '300.00', currency: 'AUD' },
+  ];
+
+  it('takes the invoices a reply named when one is still open', () => {
+    expect(planScope(open, ['b', 'gone'])).toEqual({
+      invoiceIds: ['b'],
+      numbers: ['INV-2'],
+      currency: 'NZD',
+      balance: '250.50',
+    });
+  });
+
+  it('otherwise the open invoices in the currency with most to pay (a plan is paid in one currency)', () => {
+    expect(planScope(open)).toEqual({
+      invoiceIds: ['a', 'b'],
+      numbers: ['INV-1', 'INV-2'],
+      currency: 'NZD',
+      balance: '350.50',
+    });
+    expect(planScope([open[2]!])).toMatchObject({ numbers: ['c'], currency: 'AUD', balance: '300.00' });
+  });
+
+  it('is null when nothing is open', () => {
+    expect(planScope([])).toBeNull();
+    expect(planScope([{ invoiceId: 'z', number: 'INV-9', amountDue: '0.00', currency: 'NZD' }])).toBeNull();
   });
 });

@@ -112,3 +112,47 @@ export function planState(outcomes: readonly InstalmentOutcome[]): PlanState {
   if (outcomes.length > 0 && outcomes.every((o) => o === 'kept')) return 'completed';
   return 'on_track';
 }
+
+export interface OpenInvoiceRef {
+  readonly invoiceId: string;
+  readonly number: string | null;
+  readonly amountDue: Decimal;
+  readonly currency: string;
+}
+
+export interface PlanScope {
+  readonly invoiceIds: readonly string[];
+  readonly numbers: readonly string[];
+  readonly currency: string;
+  readonly balance: Decimal;
+}
+
+/**
+ * What a plan settles: the invoices a reply named, when any is still open, else the customer's open invoices;
+ * in one currency (a plan is paid in one), the one with most to pay when the customer owes in several. Null when
+ * nothing is open.
+ */
+export function planScope(open: readonly OpenInvoiceRef[], named: readonly string[] = []): PlanScope | null {
+  const namedOpen = open.filter((i) => named.includes(i.invoiceId));
+  const pool = namedOpen.length > 0 ? namedOpen : open;
+  const byCurrency = new Map<string, OpenInvoiceRef[]>();
+  for (const i of pool) {
+    const list = byCurrency.get(i.currency);
+    if (list) list.push(i);
+    else byCurrency.set(i.currency, [i]);
+  }
+  let best: { currency: string; invoices: OpenInvoiceRef[]; total: Big } | null = null;
+  for (const [currency, invoices] of byCurrency) {
+    const total = invoices.reduce((t, i) => t.plus(dec(i.amountDue)), ZERO);
+    if (total.lte(0)) continue;
+    if (!best || total.gt(best.total) || (total.eq(best.total) && currency < best.currency))
+      best = { currency, invoices, total };
+  }
+  if (!best) return null;
+  return {
+    invoiceIds: best.invoices.map((i) => i.invoiceId),
+    numbers: best.invoices.map((i) => i.number ?? i.invoiceId),
+    currency: best.currency,
+    balance: best.total.toFixed(minorUnits(best.currency)),
+  };
+}

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { registerEscalationActions } from './actions/escalation-actions.js';
 import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
+import { registerPaymentPlanActions } from './actions/payment-plan-actions.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
 import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
 import { registerArCommand } from './commands/ar-command.js';
@@ -19,6 +20,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerEscalationActions(app, deps);
   registerFallThroughActions(app, deps);
   registerReplySuggestionActions(app, deps);
+  registerPaymentPlanActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);
 }

@@ -30,6 +30,7 @@ import { type Actor, enqueueXeroNotes } from './decide-reminder.js';
 import { addReminderAddress } from './fall-through.js';
 import { handleCustomerReplyIn } from './handle-reply.js';
 import { readCustomerReply } from './read-customer-reply.js';
+import { recordReplyPromises } from './record-promises.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 /** Reads a captured reply after capture's transaction (Claude may take seconds) and posts the suggestion card. */
@@ -260,6 +261,17 @@ export async function acceptReplySuggestion(
         }),
       );
     }
+    // A promise is tracked to kept / part-kept / broken from the ledger (#18 part 4), linked to its hold.
+    await recordReplyPromises(trx, {
+      orgId: input.orgId,
+      contactId,
+      replyId: reply.id,
+      invoiceIds: reply.invoiceIds,
+      promises: suggestion.promises,
+      holdIds: holdIds.filter((_, n) => plan.holds[n]!.kind === 'promise'),
+      actor: input.actor,
+      now: input.now,
+    });
     await recordAuditEvent(trx, {
       orgId: input.orgId,
       occurredAt: input.now,

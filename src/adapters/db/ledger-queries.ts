@@ -232,3 +232,28 @@ export async function loadInvoicesNow(
     ]),
   );
 }
+
+/** A customer's open invoices now (authorised, something still due), the oldest due first. */
+export async function openInvoicesOf(
+  db: Queryable,
+  orgId: string,
+  contactId: string,
+): Promise<{ invoiceId: string; number: string | null; amountDue: string; dueDate: string; currency: string }[]> {
+  const rows = await db
+    .selectFrom('xero_invoices')
+    .select(['invoice_id', 'number', 'amount_due', 'due_date', 'currency'])
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'AUTHORISED')
+    .where('amount_due', '>', '0')
+    .orderBy('due_date')
+    .orderBy('invoice_id')
+    .execute();
+  return rows.map((r) => ({
+    invoiceId: r.invoice_id,
+    number: r.number,
+    amountDue: r.amount_due,
+    dueDate: r.due_date,
+    currency: r.currency.trim(),
+  }));
+}

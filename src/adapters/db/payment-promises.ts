@@ -23,6 +23,8 @@ export interface PaymentPromiseRecord {
   readonly source: PaymentPromiseSource;
   readonly replyId: string | null;
   readonly holdId: number | null;
+  /** Set on a payment plan's instalments. */
+  readonly planId: number | null;
   readonly acceptedBy: string | null;
   readonly acceptedByName: string | null;
   readonly createdAt: Date;
@@ -52,6 +54,7 @@ function toRecord(r: Row): PaymentPromiseRecord {
     source: r.source as PaymentPromiseSource,
     replyId: (r.reply_id as string | null) ?? null,
     holdId: r.hold_id === null ? null : Number(r.hold_id),
+    planId: r.plan_id === null || r.plan_id === undefined ? null : Number(r.plan_id),
     acceptedBy: (r.accepted_by as string | null) ?? null,
     acceptedByName: (r.accepted_by_name as string | null) ?? null,
     createdAt: r.created_at as Date,
@@ -76,6 +79,9 @@ export interface NewPaymentPromise {
   readonly source: PaymentPromiseSource;
   readonly replyId: string | null;
   readonly holdId: number | null;
+  /** An approved payment plan's instalment (#18 part 5): the plan and the instalment's position in it, from 1. */
+  readonly planId?: number | null;
+  readonly instalment?: number | null;
   readonly actor: { readonly id: string | null; readonly name: string | null };
   readonly now: Date;
 }
@@ -113,8 +119,8 @@ export async function recordPaymentPromise(
       currency: p.currency,
       source: p.source,
       reply_id: p.replyId,
-      plan_id: null,
-      instalment: null,
+      plan_id: p.planId ?? null,
+      instalment: p.instalment ?? null,
       hold_id: p.holdId,
       accepted_by: p.actor.id,
       accepted_by_name: p.actor.name,

@@ -266,6 +266,29 @@ export interface PaymentPromisesTable {
   thank_you_outcome: string | null;
 }
 
+export type PaymentPlanStatus = 'proposed' | 'approved' | 'rejected' | 'completed' | 'broken' | 'cancelled';
+
+export interface PaymentPlansTable {
+  id: BigSerial;
+  org_id: string;
+  contact_id: string;
+  invoice_ids: ColumnType<string[], string[] | undefined, string[]>;
+  currency: string;
+  balance: Numeric;
+  /** `[{ due, amount }]`, rising dates, adding up to the balance. */
+  instalments: Json<{ due: string; amount: string }[]>;
+  status: ColumnType<PaymentPlanStatus, PaymentPlanStatus | undefined, PaymentPlanStatus>;
+  reply_id: string | null;
+  hold_id: number | null;
+  proposed_by: string;
+  proposed_by_name: string;
+  proposed_at: Timestamp;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: Timestamp | null;
+  settled_at: Timestamp | null;
+}
+
 export interface ImapCursorsTable {
   mailbox: string;
   uidvalidity: string;
@@ -526,6 +549,7 @@ export interface DB {
   customer_replies: CustomerRepliesTable;
   reply_readings: ReplyReadingsTable;
   payment_promises: PaymentPromisesTable;
+  payment_plans: PaymentPlansTable;
   imap_cursors: ImapCursorsTable;
   reminders: RemindersTable;
   reminder_drafts: ReminderDraftsTable;

@@ -1,5 +1,6 @@
 import type { CustomerAgeing } from '../../../domain/ageing.js';
 import type { IsoDate } from '../../../domain/ledger.js';
+import { dec } from '../../../domain/money.js';
 import { type CustomerPriority, hasSomethingOverdue } from '../../../domain/priority.js';
 import { ACTION, packValue } from './ids.js';
 import {
@@ -132,19 +133,29 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
       ),
     );
   }
-  if (c.xeroUrl) {
-    blocks.push(
-      divider(),
-      actions(undefined, [
-        {
-          text: 'Open in Xero',
-          actionId: ACTION.openInXero,
-          value: packValue([c.orgId, c.contactId]),
-          url: c.xeroUrl,
-        },
-      ]),
-    );
-  }
+  // A customer with something open can be offered a payment plan (a manager approves it); Xero opens beside it.
+  const buttons = [
+    ...(a && dec(a.base.total).gt(0)
+      ? [
+          {
+            text: 'Propose a payment plan',
+            actionId: ACTION.planPropose,
+            value: packValue([c.orgId, c.contactId, '-']),
+          },
+        ]
+      : []),
+    ...(c.xeroUrl
+      ? [
+          {
+            text: 'Open in Xero',
+            actionId: ACTION.openInXero,
+            value: packValue([c.orgId, c.contactId]),
+            url: c.xeroUrl,
+          },
+        ]
+      : []),
+  ];
+  if (buttons.length > 0) blocks.push(divider(), actions(undefined, buttons));
   return { text: `${escapeMrkdwn(c.contactName)}: ${money(a?.base.total ?? '0', cur)} open`, blocks };
 }
 

@@ -13,6 +13,10 @@ export const ACTION = {
   replyEdit: 'ar_reply_edit',
   replyReject: 'ar_reply_reject',
   replyUseAddress: 'ar_reply_use_address',
+  promiseThankYou: 'ar_promise_thank_you',
+  planPropose: 'ar_plan_propose',
+  planApprove: 'ar_plan_approve',
+  planReject: 'ar_plan_reject',
 } as const;
 
 export const VIEW = {
@@ -20,6 +24,7 @@ export const VIEW = {
   reminderAddress: 'ar_reminder_address',
   finishCallTask: 'ar_finish_call_task',
   replyEdit: 'ar_reply_edit',
+  paymentPlan: 'ar_payment_plan',
 } as const;
 
 /** Button values: short, `|`-separated ids (no customer text: a value is visible to every client). */
