@@ -3,6 +3,8 @@
  * set (src/testing/fixtures/replies-*.jsonl), with the offline rules and, when ANTHROPIC_API_KEY is set, with
  * Claude (after the cross-check, which falls back to the rules; the fallbacks are listed).
  *
+ * `npm run eval:replies -- FILE.jsonl …` scores other labelled files (the same shape) instead.
+ *
  * Scoring (src/domain/reply-reading/reply-scoring.ts):
  * - intent accuracy: the intent read equals the label's;
  * - promise dates, over replies labelled with promises: right when as many promises are read as labelled and
@@ -12,7 +14,7 @@
  *   payment date and no promise.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type ClaudeReplyReader,
@@ -47,7 +49,7 @@ const SETS = [
 type Case = ReplyInput & { label: ReplyLabel };
 
 function load(path: string): Case[] {
-  return readFileSync(join(root, path), 'utf8')
+  return readFileSync(isAbsolute(path) ? path : join(root, path), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => {
@@ -114,7 +116,11 @@ async function evaluate(cases: Case[], claude: ClaudeReplyReader | null) {
 
 async function main() {
   const config = loadConfig();
-  const sets = SETS.map((s) => ({ ...s, cases: load(s.path) }));
+  // `npm run eval:replies -- FILE.jsonl …` scores these labelled files instead of the sets in the repository.
+  const files = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const chosen =
+    files.length > 0 ? files.map((f) => ({ name: basename(f, '.jsonl'), path: resolve(f) })) : SETS;
+  const sets = chosen.map((s) => ({ ...s, cases: load(s.path) }));
   const out: string[] = [
     'Reading customer replies: scored against the labels',
     'promise dates: a reply counts when it has as many promises as labelled and each lies inside its labelled range',
