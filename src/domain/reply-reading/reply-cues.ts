@@ -17,7 +17,11 @@ const INSTRUCTION_MARKERS: readonly RegExp[] = [
   /\b(?:you\s+are\s+now|from\s+now\s+on\s+you\s+(?:are|will)|you\s+will\s+now\s+act|act\s+as\s+(?:an?\s+|the\s+)?(?:admin|administrator|system|assistant|ai))\b/i,
   /\b(?:admin|administrator|developer|god|debug|maintenance|jailbreak)\s+mode\b/i,
   /\b(?:note|message|instructions?|memo|notice|command)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|a\.i\.|assistant|automated\s+(?:system|assistant|reader|process)|system|bot|model|llm|language\s+model|classifier|parser|copilot|agent|automation)\b/i,
-  /(?:^|[[<({]\s*)(?:system|assistant|ai|admin|developer)(?:\s+(?:note|message|prompt|override|instruction))?\s*:/i,
+  // A role tag opening a passage ("SYSTEM:", "[admin note]:", "ADMIN DIRECTIVE (urgent):"): a bracketed
+  // priority or level may sit before the colon.
+  /(?:^|[[<({*#\-_=~]\s*)(?:system|assistant|ai|admin|administrator|developer|operator|automation)(?:\s+(?:note|message|prompt|override|instructions?|directive|command|update))?\s*(?:[([][^)\]]{0,40}[)\]])?\s*:/i,
+  // Words that only ever address a machine: a system override, an operator command, a directive to the tool.
+  /\b(?:system|admin|administrator|operator|root)\s+(?:override|directive|command)s?\b/i,
   /\b(?:as\s+an?\s+ai|ai\s+(?:assistant|model|system|agent)|language\s+model|\bllm\b|system\s+prompt|new\s+instructions?)\b/i,
   /<\/?(?:system|assistant|user|instructions?|prompt)>/i,
 ];

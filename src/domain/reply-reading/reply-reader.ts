@@ -42,7 +42,7 @@ import type {
 import { stripReply } from './reply-text.js';
 
 /** Bump when the rules change what they read: stored with every offline reading. */
-export const RULES_READER_VERSION = 'reply-rules-v2';
+export const RULES_READER_VERSION = 'reply-rules-v3';
 
 export interface ReplyToRead {
   /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
