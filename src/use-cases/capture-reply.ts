@@ -14,7 +14,7 @@ import {
 } from '../adapters/db/customer-replies.js';
 import { addCustomerHold } from '../adapters/db/dunning-queries.js';
 import { listOrganisations } from '../adapters/db/organisations.js';
-import type { DB, ReplyChannel } from '../adapters/db/schema.js';
+import type { DB, ReplyChannel, ReplyMatchMethod } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import { buildReplyNotice, buildReplyTriage } from '../adapters/slack/blocks/reply-notice.js';
 import {
@@ -74,7 +74,7 @@ export type CaptureReplyOutcome =
   | {
       readonly kind: 'stored';
       readonly replyId: string;
-      readonly match: ReplyMatch;
+      readonly match: StoredMatch;
       /** What was queued for Slack, if anything. */
       readonly posted: 'thread' | 'queue' | 'triage' | 'none';
     }
@@ -107,33 +107,104 @@ export async function captureReply(
 
   // 2. Match.
   const match = await matchEmail(db, email);
-  const text = email.text.length > MAX_TEXT ? email.text.slice(0, MAX_TEXT) : email.text;
-  const excerpt = replyExcerpt(text);
   const autoReply = isAutoReply({
     autoSubmitted: email.autoSubmitted,
     subject: email.subject,
     precedence: email.precedence,
     autoResponseSuppress: email.autoResponseSuppress,
   });
-  const matched = match.method !== 'none' ? match : null;
 
   // 3. Store, pause, notify, audit: all or nothing.
-  return db.transaction().execute(async (trx) => {
+  return storeReply(deps, {
+    channel: input.channel,
+    messageId: email.messageId,
+    inReplyTo: email.inReplyTo,
+    fromAddress: email.fromAddress,
+    fromName: email.fromName,
+    subject: email.subject,
+    text: email.text,
+    autoReply,
+    match,
+    receivedAt: input.receivedAt,
+    now: input.now,
+    ...(input.alsoInTransaction ? { alsoInTransaction: input.alsoInTransaction } : {}),
+  });
+}
+
+/**
+ * A customer a collector named in Slack (the shortcut's modal, or the customer's name in the message): matched
+ * by a person rather than by evidence in the message.
+ */
+export interface CollectorMatch {
+  readonly method: 'collector';
+  readonly orgId: string;
+  readonly contactId: string;
+  readonly reminderId: null;
+  readonly invoiceIds: readonly string[];
+  readonly note: string;
+}
+
+export type StoredMatch = ReplyMatch | CollectorMatch;
+
+/**
+ * customer_replies.match_method allows the four kinds of evidence and 'none' (its check constraint): a customer
+ * chosen by a collector is stored as 'none' with status 'pending' and the note saying who chose it, until a
+ * migration adds a method of its own.
+ */
+function storedMethodOf(match: StoredMatch): ReplyMatchMethod {
+  return match.method === 'collector' ? 'none' : match.method;
+}
+
+/** A reply as any capture path hands it over, already matched (or not). */
+export interface StoreReplyInput {
+  readonly channel: ReplyChannel;
+  /** Unique per message: an email's Message-ID, `slack:<team>:<channel>:<ts>` for a Slack message. */
+  readonly messageId: string;
+  readonly inReplyTo: string | null;
+  readonly fromAddress: string | null;
+  readonly fromName: string | null;
+  readonly subject: string | null;
+  readonly text: string;
+  readonly autoReply: boolean;
+  readonly match: StoredMatch;
+  readonly receivedAt: Date;
+  readonly now: Date;
+  /** Extra audit fields (ids and flags only: never the text). */
+  readonly auditExtra?: Readonly<Record<string, unknown>>;
+  readonly alsoInTransaction?: (trx: Transaction<DB>, replyId: string) => Promise<void>;
+}
+
+/**
+ * The steps every capture path shares, in one transaction: store the reply once, pause a matched customer
+ * ('reply' hold), queue its reading, queue the notice in the reminder card's thread (or a triage card in the
+ * queue channel when nobody matched), and audit it. 'duplicate' when the same message is already stored.
+ */
+export async function storeReply(
+  deps: CaptureReplyDeps,
+  input: StoreReplyInput,
+): Promise<CaptureReplyOutcome> {
+  const { match } = input;
+  const text = input.text.length > MAX_TEXT ? input.text.slice(0, MAX_TEXT) : input.text;
+  const excerpt = replyExcerpt(text);
+  const autoReply = input.autoReply;
+  const matched = match.method !== 'none' ? match : null;
+
+  return deps.db.transaction().execute(async (trx) => {
     const replyId = await insertCustomerReply(trx, {
       orgId: matched?.orgId ?? null,
       contactId: matched?.contactId ?? null,
       reminderId: matched?.reminderId ?? null,
       invoiceIds: matched?.invoiceIds ?? [],
       channel: input.channel,
-      messageId: email.messageId,
-      inReplyTo: email.inReplyTo,
-      fromAddress: email.fromAddress,
-      fromName: email.fromName,
-      subject: email.subject,
+      messageId: input.messageId,
+      inReplyTo: input.inReplyTo,
+      fromAddress: input.fromAddress,
+      fromName: input.fromName,
+      subject: input.subject,
       receivedAt: input.receivedAt,
       text,
       autoReply,
-      matchMethod: match.method,
+      matchMethod: storedMethodOf(match),
       matchNote: match.note,
       status: matched ? 'pending' : 'triage',
       holdId: null,
@@ -141,17 +212,17 @@ export async function captureReply(
     });
     if (!replyId) {
       // Another instance (or the webhook and IMAP at once) stored it a moment ago.
-      const other = await findReplyByMessageId(trx, email.messageId);
+      const other = await findReplyByMessageId(trx, input.messageId);
       return other
         ? { kind: 'duplicate', replyId: other.id }
         : { kind: 'rejected', reason: 'the reply could not be stored' };
     }
     let posted: 'thread' | 'queue' | 'triage' | 'none' = 'none';
     const notice = {
-      fromName: email.fromName,
-      fromAddress: email.fromAddress,
+      fromName: input.fromName,
+      fromAddress: input.fromAddress,
       receivedAt: input.receivedAt,
-      subject: email.subject,
+      subject: input.subject,
       excerpt,
       autoReply,
     };
@@ -224,17 +295,18 @@ export async function captureReply(
         contactId: matched?.contactId ?? null,
         reminderId: matched?.reminderId ?? null,
         invoiceIds: matched?.invoiceIds ?? [],
-        matchMethod: match.method,
+        matchMethod: storedMethodOf(match),
         matchNote: match.note,
-        subject: email.subject,
+        subject: input.subject,
         excerptSha256: deps.sha256(excerpt),
         autoReply,
-        senderDomain: emailDomainOf(email.fromAddress),
+        senderDomain: emailDomainOf(input.fromAddress),
         paused: matched !== null,
         posted,
+        ...input.auditExtra,
       },
     });
-    await input.alsoInTransaction?.(trx);
+    await input.alsoInTransaction?.(trx, replyId);
     return { kind: 'stored', replyId, match, posted };
   });
 }
