@@ -8,6 +8,8 @@ import { registerPickCustomer } from './actions/pick-customer.js';
 import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
 import { registerArCommand } from './commands/ar-command.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
+import { registerCardThreadReply } from './events/card-thread-reply.js';
+import { registerLogCustomerReply } from './shortcuts/log-customer-reply.js';
 import { listenerDeps } from './slack-context.js';
 import { registerSetupSubmission } from './views/setup-submission.js';
 
@@ -23,4 +25,6 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerPaymentPlanActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);
+  registerCardThreadReply(app, deps);
+  registerLogCustomerReply(app, deps);
 }

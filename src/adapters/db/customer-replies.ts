@@ -159,6 +159,61 @@ export async function reminderCardMessage(
   return row?.slack_channel && row.slack_ts ? { channel: row.slack_channel, ts: row.slack_ts } : null;
 }
 
+/** The reminder whose approval card is this Slack message (a message in its thread answers it). */
+export async function findReminderByCard(
+  db: Queryable,
+  channel: string,
+  ts: string,
+): Promise<ThreadHit | null> {
+  const row = await db
+    .selectFrom('reminders')
+    .select(['id', 'org_id', 'contact_id', 'message_id', 'invoice_ids'])
+    .where('slack_channel', '=', channel)
+    .where('slack_ts', '=', ts)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? {
+        reminderId: row.id,
+        orgId: row.org_id,
+        contactId: row.contact_id,
+        messageId: row.message_id,
+        invoiceIds: row.invoice_ids,
+      }
+    : null;
+}
+
+/**
+ * An organisation's customers with open (AUTHORISED) invoices, by name: who a reply logged in Slack can be
+ * from. At most `limit` (a Slack select holds 100 options).
+ */
+export async function listCustomersWithOpenInvoices(
+  db: Queryable,
+  orgId: string,
+  limit = 100,
+): Promise<{ orgId: string; contactId: string; name: string }[]> {
+  const rows = await db
+    .selectFrom('xero_contacts as c')
+    .select(['c.org_id', 'c.contact_id', 'c.name'])
+    .where('c.org_id', '=', orgId)
+    .where('c.merged_to_contact_id', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('xero_invoices as i')
+          .select('i.invoice_id')
+          .whereRef('i.org_id', '=', 'c.org_id')
+          .whereRef('i.contact_id', '=', 'c.contact_id')
+          .where('i.status', '=', 'AUTHORISED'),
+      ),
+    )
+    .orderBy('c.name')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ orgId: r.org_id, contactId: r.contact_id, name: r.name }));
+}
+
 /** The customer's latest reminder with a card in Slack: where a reply matched by invoice or sender is noted. */
 export async function latestReminderWithCard(
   db: Queryable,

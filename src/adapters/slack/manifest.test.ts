@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOG_REPLY } from './blocks/log-reply.js';
 
 /**
  * manifest.json against Slack's own JSON Schema (docs/specs/slack-manifest, slackapi/manifest-schema). The top
@@ -110,6 +111,9 @@ describe('manifest.json', () => {
       }),
     ]);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    // The callback_id the shortcut listener registers on (listeners/shortcuts/log-customer-reply.ts, proven
+    // through signed requests in listeners/slack-capture.int.test.ts).
+    expect(manifest.features.shortcuts.map((s) => s.callback_id)).toEqual([LOG_REPLY.shortcut]);
   });
 
   it('subscribes to the events the app listens for, with the scopes they need', () => {
@@ -121,6 +125,8 @@ describe('manifest.json', () => {
       'message.im',
     ]);
     const scopes = new Set(manifest.oauth_config.scopes.bot);
+    // message.channels / .groups / .im all arrive as the `message` event: a reply pasted in a reminder card's
+    // thread is captured by listeners/events/card-thread-reply.ts (slack-capture.int.test.ts sends them signed).
     // message.* events arrive only with the matching history scope; app_mention needs app_mentions:read.
     for (const needed of [
       'channels:history',

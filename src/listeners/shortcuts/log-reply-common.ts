@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { LogReplyResult } from '../../adapters/slack/blocks/log-reply.js';
+import type { CaptureReplyDeps } from '../../use-cases/capture-reply.js';
+import type { SlackReplyOutcome } from '../../use-cases/capture-slack-reply.js';
+import { recordAccessDenied } from '../../use-cases/slack-admin.js';
+import type { ListenerDeps } from '../slack-context.js';
+
+/** What capturing a reply needs, from the listeners' context. */
+export function captureDeps(deps: ListenerDeps): CaptureReplyDeps {
+  return {
+    db: deps.ctx.database.db,
+    slack: true,
+    slackDefaults: deps.defaults,
+    sha256: (text) => createHash('sha256').update(text).digest('hex'),
+  };
+}
+
+/**
+ * Our workspace, asked once (auth.test) and remembered: a shortcut or a submission from another team is refused.
+ * Bolt's context.teamId is the request's own team, so it cannot tell.
+ */
+export function ourWorkspace(deps: ListenerDeps): () => Promise<string | null> {
+  let team: Promise<string | null> | null = null;
+  return () => {
+    team ??= deps.ctx.slack!.client.auth.test().then(
+      (r) => r.team_id ?? null,
+      (err) => {
+        team = null;
+        throw err;
+      },
+    );
+    return team;
+  };
+}
+
+/** A request from another workspace: audited (who, what; no text) and refused. */
+export async function refuseOtherWorkspace(
+  deps: ListenerDeps,
+  user: { id: string; name?: string },
+  teamId: string | undefined,
+): Promise<void> {
+  await recordAccessDenied(deps.ctx.database.db, {
+    orgId: null,
+    actor: {
+      id: user.id,
+      name: `${user.name ?? user.id} (team ${teamId ?? 'unknown'})`,
+      isCollector: false,
+      isManager: false,
+    },
+    what: 'log a customer reply from another workspace',
+    needed: 'collector',
+    now: deps.ctx.clock.now(),
+  });
+}
+
+export function resultOf(out: SlackReplyOutcome): LogReplyResult {
+  switch (out.kind) {
+    case 'stored':
+      return { kind: 'stored', customerName: out.customerName, note: out.match.note };
+    case 'duplicate':
+      return { kind: 'duplicate', customerName: out.customerName };
+    case 'empty':
+      return { kind: 'empty' };
+    default:
+      return { kind: 'rejected', reason: out.reason };
+  }
+}
