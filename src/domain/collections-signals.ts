@@ -94,3 +94,12 @@ export function pausedUntilOf(signals: CollectionsSignals, contactId: string, as
   const until = signals.pausedUntil?.[contactId];
   return until !== undefined && until >= asOf ? until : null;
 }
+
+/** Whether an invoice of a customer is disputed as of `asOf`, for lists that mark disputed invoices (ageing). */
+export function disputedAsOf(
+  signals: CollectionsSignals,
+  asOf: IsoDate,
+): (contactId: string, invoiceId: string) => boolean {
+  const open = openDisputesByContact(signals, asOf);
+  return (contactId, invoiceId) => isInvoiceDisputed(open, contactId, invoiceId);
+}

@@ -18,6 +18,8 @@ export interface ReplySuggestion {
   readonly intent: ReplyIntent;
   readonly promises: readonly PaymentPromise[];
   readonly disputeReason: DisputeReason | null;
+  /** A dispute's hold ends after this day (chasing those invoices resumes); absent or null: until resolved. */
+  readonly disputeUntil?: IsoDate | null;
   readonly backOn: IsoDate | null;
   readonly newContact: string | null;
 }
@@ -101,10 +103,11 @@ export function acceptancePlan(s: ReplySuggestion): AcceptancePlan {
     case 'dispute': {
       const code = s.disputeReason ?? 'unspecified';
       return {
-        holds: [{ kind: 'dispute', until: null, amount: null, reason: code }],
+        // On the reply's invoices (the use-case adds them): the customer is still chased for the others.
+        holds: [{ kind: 'dispute', until: s.disputeUntil ?? null, amount: null, reason: code }],
         escalate: true,
         proposeAddress: null,
-        summary: `dispute (${s.disputeReason ? DISPUTE_LABEL[s.disputeReason] : 'reason not given'})`,
+        summary: `dispute (${s.disputeReason ? DISPUTE_LABEL[s.disputeReason] : 'reason not given'})${s.disputeUntil ? ` until ${s.disputeUntil}` : ''}`,
       };
     }
     case 'out_of_office':
@@ -157,10 +160,19 @@ export interface SuggestionForm {
   readonly latest: string | null;
   readonly amount: string | null;
   readonly disputeReason: string | null;
+  /** A dispute's optional end date. */
+  readonly disputeUntil?: string | null;
   readonly backOn: string | null;
 }
 
-export type FormField = 'intent' | 'earliest' | 'latest' | 'amount' | 'disputeReason' | 'backOn';
+export type FormField =
+  | 'intent'
+  | 'earliest'
+  | 'latest'
+  | 'amount'
+  | 'disputeReason'
+  | 'disputeUntil'
+  | 'backOn';
 
 const AMOUNT = /^\d{1,12}(?:\.\d{1,2})?$/;
 
@@ -194,6 +206,7 @@ export function suggestionFromForm(
   };
   let promises: PaymentPromise[] = [];
   let disputeReason: DisputeReason | null = null;
+  let disputeUntil: IsoDate | null = null;
   let backOn: IsoDate | null = null;
   if (intent === 'promise_to_pay') {
     const earliest = date(form.earliest, 'earliest', 'The earliest date');
@@ -208,6 +221,7 @@ export function suggestionFromForm(
     const r = form.disputeReason?.trim() ?? '';
     if ((DISPUTE_REASONS as readonly string[]).includes(r)) disputeReason = r as DisputeReason;
     else errors.disputeReason = 'Choose the reason for the dispute.';
+    disputeUntil = date(form.disputeUntil ?? null, 'disputeUntil', 'The end date');
   } else if (intent === 'out_of_office') {
     backOn = date(form.backOn, 'backOn', 'The back-on date');
     if (!form.backOn?.trim() && !errors.backOn) errors.backOn = 'Enter the day they are back.';
@@ -219,6 +233,7 @@ export function suggestionFromForm(
       intent,
       promises,
       disputeReason,
+      ...(disputeUntil ? { disputeUntil } : {}),
       backOn,
       newContact: intent === 'redirect' ? original.newContact : null,
     },

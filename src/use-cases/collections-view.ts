@@ -4,10 +4,16 @@ import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
-import { localDateOf } from '../domain/calendar.js';
-import type { CollectionsSignals, Dispute, PromiseToPay } from '../domain/collections-signals.js';
+import { addDays, localDateOf } from '../domain/calendar.js';
+import type {
+  CollectionsSignals,
+  Dispute,
+  DisputeReason,
+  PromiseToPay,
+} from '../domain/collections-signals.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
 import { type LedgerAge, ledgerAge } from '../domain/ledger-freshness.js';
+import { DISPUTE_REASONS } from '../domain/reply-reading/reply-reading.js';
 
 /**
  * What the Slack surfaces read about one organisation: its synced ledger, today in its time zone, and the
@@ -54,10 +60,14 @@ export function signalsFromHolds(holds: readonly ActiveHold[], timezone: string)
       disputes.push({
         id: `hold-${h.id}`,
         contactId: h.contactId,
-        invoiceIds: [],
-        reason: 'other',
+        invoiceIds: h.invoiceIds ?? [],
+        // A dispute accepted from a reply holds its reason code (reply-suggestion.ts); a person's own note is 'other'.
+        reason: (DISPUTE_REASONS as readonly string[]).includes(h.reason ?? '')
+          ? (h.reason as DisputeReason)
+          : 'other',
         openedOn: madeOn,
-        resolvedOn: null,
+        // A dispute held until a day stops counting after it (chasing those invoices resumes then too).
+        resolvedOn: h.until ? addDays(h.until, 1) : null,
       });
     }
   }

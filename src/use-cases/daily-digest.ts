@@ -18,6 +18,7 @@ import {
   moneyString,
 } from '../domain/ageing.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
+import { isDisputeOpen } from '../domain/collections-signals.js';
 import { Big, dec, sum } from '../domain/money.js';
 import { brokenPromises } from '../domain/payer-behaviour.js';
 import { type PriorityList, prioritise } from '../domain/priority.js';
@@ -74,7 +75,7 @@ export function assembleDigest(
       currency: p.currency,
     })),
     openDisputes: view.signals.disputes
-      .filter((d) => d.resolvedOn === null)
+      .filter((d) => isDisputeOpen(d, view.asOf))
       .map((d) => ({
         contactName: nameOf(d.contactId),
         reason: d.reason,

@@ -15,6 +15,7 @@ import type { ClaudeReplyReader } from '../adapters/llm/reply-reader.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { clip, context, escapeMrkdwn, section } from '../adapters/slack/blocks/kit.js';
 import { buildSuggestionCard } from '../adapters/slack/blocks/reply-suggestion.js';
+import type { OnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { type ReplyInput, ReplyInputSchema } from '../domain/reply-reading/reply-reading.js';
 import {
@@ -31,6 +32,7 @@ import { addReminderAddress } from './fall-through.js';
 import { handleCustomerReplyIn } from './handle-reply.js';
 import { readCustomerReply } from './read-customer-reply.js';
 import { recordReplyPromises } from './record-promises.js';
+import { enqueueReplyFollowUp, type ReplyFollowUp, replyFindings } from './reply-intents.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 /** Reads a captured reply after capture's transaction (Claude may take seconds) and posts the suggestion card. */
@@ -58,6 +60,8 @@ export interface ReadReplyForSuggestionDeps {
   readonly slackDefaults: SlackDefaults;
   readonly now: () => Date;
   readonly signal?: AbortSignal;
+  /** Online-invoice links for a document request (null or absent: the cached ones only). */
+  readonly onlineInvoices?: OnlineInvoiceFetcher | null;
 }
 
 export type ReadForSuggestionOutcome =
@@ -111,6 +115,12 @@ export async function readReplyForSuggestion(
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const now = deps.now();
+  // What the ledger says about it (a matching payment, the invoice's link), for the card: before any transaction,
+  // as a link may be fetched from Xero.
+  const findings = await replyFindings(
+    { db, onlineInvoices: deps.onlineInvoices ?? null, now },
+    { orgId, reply, reading: record.reading, timezone: org?.timezone ?? 'UTC' },
+  );
   let posted = false;
   await db.transaction().execute(async (trx) => {
     const stored = await insertReplyReading(trx, {
@@ -152,6 +162,7 @@ export async function readReplyForSuggestion(
       customerName,
       currency: invoices[0]?.currency ?? null,
       record,
+      findings,
     });
     const card = reply.reminderId
       ? await reminderCardMessage(trx, reply.reminderId)
@@ -179,6 +190,8 @@ export type SuggestionDecisionOutcome =
       readonly customerName: string;
       readonly plan: AcceptancePlan;
       readonly escalated: boolean;
+      /** What accepting posted in the thread besides (a drafted reply, a matching payment). */
+      readonly followUp?: ReplyFollowUp | null;
     }
   | { readonly kind: 'already'; readonly by: string | null; readonly customerName: string }
   | { readonly kind: 'forbidden'; readonly reason: string }
@@ -256,6 +269,8 @@ export async function acceptReplySuggestion(
           until: h.until,
           amount: h.amount,
           reason: h.reason,
+          // A dispute holds the reply's invoices only: the customer is still chased for the others.
+          ...(h.kind === 'dispute' ? { invoiceIds: reply.invoiceIds } : {}),
           actor: { id: input.actor.id, name: input.actor.name },
           now: input.now,
         }),
@@ -319,7 +334,19 @@ export async function acceptReplySuggestion(
         escalated = true;
       }
     }
-    return { kind: 'accepted', customerName, plan, escalated } as const;
+    // A dispute, a "paid already" or a document request: the drafted reply (or the matching payment) in the thread.
+    const followUp = await enqueueReplyFollowUp(trx, {
+      orgId: input.orgId,
+      reply,
+      reading: reading.reading,
+      suggestion,
+      customerName,
+      asOf: input.asOf,
+      now: input.now,
+      slackDefaults: input.slackDefaults,
+      actor: input.actor,
+    });
+    return { kind: 'accepted', customerName, plan, escalated, followUp } as const;
   });
 }
 

@@ -544,6 +544,14 @@ function customerState(
     const quietThrough = addDays(snooze, -1);
     if (!pausedUntil || quietThrough > pausedUntil) pausedUntil = quietThrough;
   }
+  // A dispute on some invoices stops chasing those only (a customer disputing one invoice is still chased for the
+  // others, as finance teams expect); one on no invoice in particular, or on every open one, stops the customer.
+  // A dispute hold with an end date stops chasing through that day.
+  const disputes = mine.filter((h) => h.kind === 'dispute' && (h.until === null || h.until >= asOf));
+  const wholeDispute = disputes.some((h) => (h.invoiceIds ?? []).length === 0);
+  const disputed = new Set(disputes.flatMap((h) => h.invoiceIds ?? []));
+  const openItems =
+    disputed.size === 0 || wholeDispute ? cp.invoices : cp.invoices.filter((i) => !disputed.has(i.invoiceId));
   const promise = mine
     .filter((h) => h.kind === 'promise' && h.until && h.until >= asOf)
     .reduce<IsoDate | null>((m, h) => (m === null || h.until! > m ? h.until! : m), null);
@@ -556,12 +564,12 @@ function customerState(
     tier: cp.tier,
     risk: maxRisk(cp),
     contactGroups: contact?.groups ?? [],
-    // Priority rows are the planner's open items as they are: no copy of 100k rows.
-    openItems: cp.invoices,
+    // Priority rows are the planner's open items as they are (a copy only without the disputed ones).
+    openItems,
     history: history.get(cp.contactId) ?? [],
     pausedUntil,
     replyWaiting: mine.some((h) => h.kind === 'reply'),
-    hasOpenDispute: mine.some((h) => h.kind === 'dispute'),
+    hasOpenDispute: wholeDispute || (disputed.size > 0 && openItems.length === 0),
     promiseDueOn: promise,
     brokenPromises: cp.brokenPromises,
   };

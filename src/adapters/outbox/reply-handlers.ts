@@ -3,6 +3,7 @@ import { errorMessage } from '../../errors.js';
 import { OUTBOX_REPLY_READ, readReplyForSuggestion } from '../../use-cases/reply-suggestions.js';
 import { NO_SLACK_DEFAULTS } from '../db/slack-settings.js';
 import { type ClaudeReplyReader, createClaudeReplyReader, hashReplyInput } from '../llm/reply-reader.js';
+import { onlineInvoiceFetcherFor } from './dunning-handlers.js';
 import type { OutboxHandler } from './outbox-worker.js';
 
 /**
@@ -38,6 +39,8 @@ export function registerReplyHandlers(
           slackDefaults: ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
           now: () => ctx.clock.now(),
           signal,
+          // A document request's online links, fetched within a small budget when not cached.
+          onlineInvoices: onlineInvoiceFetcherFor(ctx),
         },
         replyId,
       );

@@ -7,6 +7,7 @@ import {
 } from '../../adapters/slack/blocks/reply-suggestion.js';
 import { localDateOf } from '../../domain/calendar.js';
 import type { FormField, SuggestionForm } from '../../domain/reply-suggestion.js';
+import type { ReplyFollowUp } from '../../use-cases/reply-intents.js';
 import {
   acceptReplySuggestion,
   rejectReplySuggestion,
@@ -48,6 +49,7 @@ export function registerReplySuggestionActions(app: App, deps: ListenerDeps): vo
         summary: out.plan.summary,
         escalated: out.escalated,
         proposeAddress: out.kind === 'accepted' ? out.plan.proposeAddress : null,
+        followUp: out.kind === 'accepted' ? followUpText(out.followUp) : null,
       });
     return null;
   };
@@ -177,6 +179,18 @@ export function registerReplySuggestionActions(app: App, deps: ListenerDeps): vo
   });
 }
 
+/** What the thread got besides the decision, as the decided card says it. */
+function followUpText(f: ReplyFollowUp | null | undefined): string | null {
+  if (!f) return null;
+  if (f.kind === 'payment-found') return 'A matching payment in the ledger is shown in the thread.';
+  const what = {
+    dispute: 'a reply asking for what is needed',
+    remittance: 'a request for the remittance details',
+    document: 'a reply with the invoice link',
+  }[f.draft];
+  return `Drafted ${what} in the thread, to copy into your email to the customer.`;
+}
+
 function outcomeText(out: SuggestionDecisionOutcome): string {
   switch (out.kind) {
     case 'already':
@@ -211,6 +225,7 @@ function readForm(values: StateValues): SuggestionForm {
     latest: get('latest'),
     amount: get('amount'),
     disputeReason: get('disputeReason'),
+    disputeUntil: get('disputeUntil'),
     backOn: get('backOn'),
   };
 }

@@ -12,6 +12,7 @@ import {
   topMessage,
 } from '../../adapters/slack/blocks/reports.js';
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
+import { disputedAsOf } from '../../domain/collections-signals.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { AppError } from '../../errors.js';
 import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
@@ -179,7 +180,11 @@ async function answer(
     case 'aging':
       if (cmd.customer === null)
         return replyWithAge(
-          orgAgingMessage(organisation.name, buildAgingReport(view.ledger, view.asOf)),
+          orgAgingMessage(
+            organisation.name,
+            buildAgingReport(view.ledger, view.asOf),
+            disputedAsOf(view.signals, view.asOf),
+          ),
           cmd.share,
         );
       break;

@@ -2,6 +2,7 @@ import type { Organisation } from '../../adapters/db/organisations.js';
 import { customerMessage } from '../../adapters/slack/blocks/customer.js';
 import type { SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import { customerAgingMessage, noticeMessage } from '../../adapters/slack/blocks/reports.js';
+import { disputedAsOf } from '../../domain/collections-signals.js';
 import type { Contact } from '../../domain/ledger.js';
 import { buildAgingReport } from '../../use-cases/collections-reports.js';
 import type { CollectionsView } from '../../use-cases/collections-view.js';
@@ -33,7 +34,13 @@ export async function runForCustomer(
       const report = buildAgingReport(view.ledger, view.asOf, { contactIds: [contact.id] });
       const c = report.customers[0];
       if (!c) return noticeMessage(`${contact.name} owes nothing as of ${view.asOf}.`);
-      return customerAgingMessage(organisation.name, view.asOf, report.baseCurrency, c);
+      return customerAgingMessage(
+        organisation.name,
+        view.asOf,
+        report.baseCurrency,
+        c,
+        disputedAsOf(view.signals, view.asOf),
+      );
     }
     case 'customer':
       return customerMessage(await loadCustomerDetail(db, view, contact.id));

@@ -22,9 +22,17 @@ export function customerLine(
   const oldest =
     c.oldestDaysOverdue !== null && c.oldestDaysOverdue > 0 ? ` · oldest ${c.oldestDaysOverdue}d late` : '';
   const paused = c.pausedUntil ? ` · paused until ${c.pausedUntil}` : '';
+  // Disputed invoices stay in the customer's figures, marked (and are not chased: run-dunning.ts).
+  const held = c.invoices.filter((i) => i.disputed);
+  const disputed = held.length
+    ? ` · :warning: disputed: ${held
+        .slice(0, 3)
+        .map((i) => escapeMrkdwn(i.invoiceNumber ?? i.invoiceId))
+        .join(', ')}${held.length > 3 ? ` +${held.length - 3}` : ''}`
+    : '';
   const text =
     `*${c.rank}. ${escapeMrkdwn(clip(c.contactName, 120))}* · ${TIER_LABEL[c.tier]}\n` +
-    `${money(c.overdueBase, currency)} overdue of ${money(c.balanceBase, currency)} · ${plural(c.overdueCount, 'overdue invoice')}${oldest}${paused}` +
+    `${money(c.overdueBase, currency)} overdue of ${money(c.balanceBase, currency)} · ${plural(c.overdueCount, 'overdue invoice')}${oldest}${paused}${disputed}` +
     (reasons ? `\n${reasons}` : '');
   return {
     type: 'section',

@@ -20,6 +20,8 @@ export interface SuggestionCardInput {
   readonly customerName: string;
   readonly currency: string | null;
   readonly record: Pick<ReplyReadingRecord, 'reading' | 'source' | 'model' | 'fallbackReason'>;
+  /** What the ledger says about the reply (a matching payment, the invoice's link): mrkdwn, already escaped. */
+  readonly findings?: readonly string[];
 }
 
 const quote = (words: string | undefined): string =>
@@ -61,6 +63,7 @@ export function buildSuggestionCard(i: SuggestionCardInput): SlackMessage {
         `*Write to instead:* ${escapeMrkdwn(clip(r.new_contact, 254))}${quote(r.evidence.new_contact)}`,
       ),
     );
+  for (const f of (i.findings ?? []).slice(0, 3)) lines.push(section(clip(f, 2_900)));
   const by =
     i.record.source === 'claude'
       ? `Read by Claude (${escapeMrkdwn(clip(i.record.model, 60))}), checked against the rules`
@@ -90,6 +93,8 @@ export function buildSuggestionDecided(i: {
   readonly summary: string;
   readonly escalated: boolean;
   readonly proposeAddress: string | null;
+  /** What accepting posted in the thread besides, in words. */
+  readonly followUp?: string | null;
 }): SlackMessage {
   const name = escapeMrkdwn(clip(i.customerName, 120));
   const who = escapeMrkdwn(clip(i.by, 80));
@@ -102,6 +107,7 @@ export function buildSuggestionDecided(i: {
         : `This reply was already handled by ${who}.`;
   const blocks: Block[] = [section(head)];
   if (i.escalated) blocks.push(context('Posted to the escalation channel.'));
+  if (i.followUp) blocks.push(context(escapeMrkdwn(i.followUp)));
   if (i.decision !== 'already')
     blocks.push(context('Noted in Xero History on the invoices and the contact.'));
   if (i.proposeAddress)
@@ -124,6 +130,7 @@ export const SUGGESTION_FIELD: Record<FormField, string> = {
   latest: 'reply_latest',
   amount: 'reply_amount',
   disputeReason: 'reply_dispute_reason',
+  disputeUntil: 'reply_dispute_until',
   backOn: 'reply_back_on',
 };
 
@@ -175,6 +182,12 @@ export function suggestionEditModal(i: {
           ? { initial_option: option(s.disputeReason, DISPUTE_LABEL[s.disputeReason]) }
           : {}),
       }),
+      input(
+        'disputeUntil',
+        'Dispute: hold until',
+        date(s.disputeUntil),
+        "Optional. Chasing the disputed invoices resumes after this day; empty: until it's resolved.",
+      ),
       input('backOn', 'Out of office: back on', date(s.backOn)),
     ],
   };

@@ -61,9 +61,17 @@ export function openInvoiceLine(
   return `• ${escapeMrkdwn(i.number ?? i.invoiceId)} · ${money(i.baseAmountDue, currency)}${fx} · ${late}${i.partPaid ? ' · part-paid' : ''}`;
 }
 
-function invoiceLines(c: CustomerAgeing, currency: string): string {
+/** Whether an invoice of a customer is disputed (open dispute holds): ageing lists it, marked. */
+export type IsDisputed = (contactId: string, invoiceId: string) => boolean;
+
+function invoiceLines(c: CustomerAgeing, currency: string, disputed?: IsDisputed): string {
   const open = c.invoices.filter((i) => Number(i.amountDue) !== 0);
-  const shown = open.slice(0, INVOICES_LISTED).map((i) => openInvoiceLine(i, currency));
+  const shown = open
+    .slice(0, INVOICES_LISTED)
+    .map(
+      (i) =>
+        `${openInvoiceLine(i, currency)}${disputed?.(c.contactId, i.invoiceId) ? ' · :warning: disputed' : ''}`,
+    );
   const more = moreLine(
     open.slice(INVOICES_LISTED).map((i) => ({ amount: i.baseAmountDue })),
     currency,
@@ -79,12 +87,22 @@ function bucketFields(amounts: CustomerAgeing['base'], currency: string): Block 
 }
 
 /** `/ar aging` without a customer: the organisation's buckets and its largest balances. */
-export function orgAgingMessage(orgName: string, report: AgeingReport): SlackMessage {
+export function orgAgingMessage(orgName: string, report: AgeingReport, disputed?: IsDisputed): SlackMessage {
   const cur = report.baseCurrency;
   const owing = report.customers.filter((c) => Number(c.base.total) !== 0);
   const largest = owing.slice(0, 10).map((c) => {
     const late = c.oldestDaysOverdue ? ` · oldest ${c.oldestDaysOverdue}d late` : '';
-    return `• ${escapeMrkdwn(clip(c.contactName, 100))}: ${money(c.base.total, cur)}${late}`;
+    // Disputed invoices stay in the buckets and the balance, marked.
+    const held = disputed
+      ? c.invoices.filter((i) => Number(i.amountDue) !== 0 && disputed(c.contactId, i.invoiceId))
+      : [];
+    const mark = held.length
+      ? ` · :warning: disputed: ${held
+          .slice(0, 3)
+          .map((i) => escapeMrkdwn(i.number ?? i.invoiceId))
+          .join(', ')}${held.length > 3 ? ` +${held.length - 3}` : ''}`
+      : '';
+    return `• ${escapeMrkdwn(clip(c.contactName, 100))}: ${money(c.base.total, cur)}${late}${mark}`;
   });
   const more = moreLine(
     owing.slice(10).map((c) => ({ amount: c.base.total })),
@@ -112,6 +130,7 @@ export function customerAgingMessage(
   asOf: string,
   currency: string,
   c: CustomerAgeing,
+  disputed?: IsDisputed,
 ): SlackMessage {
   return {
     text: `Ageing for ${escapeMrkdwn(c.contactName)} as of ${asOf}: ${money(c.base.total, currency)} open`,
@@ -119,7 +138,7 @@ export function customerAgingMessage(
       header(`Ageing · ${c.contactName}`),
       context(`${escapeMrkdwn(orgName)} · as of ${asOf} · base currency ${currency}`),
       bucketFields(c.base, currency),
-      section(`*Open invoices*\n${invoiceLines(c, currency)}`),
+      section(`*Open invoices*\n${invoiceLines(c, currency, disputed)}`),
       ...(Number(c.unappliedCreditsBase) !== 0
         ? [context(`Unapplied credits (not netted): ${money(c.unappliedCreditsBase, currency)}`)]
         : []),
