@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { App } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { AnchoredClock } from '../../adapters/clock.js';
+import { latestReminderWithCard, reminderCardMessage } from '../../adapters/db/customer-replies.js';
 import { listOrganisations } from '../../adapters/db/organisations.js';
+import {
+  INBOUND_EMAIL_PATH,
+  INBOUND_SIGNATURE_HEADER,
+  signInboundEmail,
+} from '../../adapters/mail/inbound-email-route.js';
 import type { Config } from '../../config.js';
 import { type AppContext, createContext } from '../../context.js';
 import { nextBusinessDay } from '../../domain/business-calendar.js';
@@ -13,10 +19,12 @@ import { AppError } from '../../errors.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
 import { type RunningService, startService } from '../../service.js';
+import { runXeroSync, syncRunDepsOf } from '../../use-cases/run-xero-sync.js';
 import { type SmtpSink, startSmtpSink } from '../mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS as SLACK, type SlackSandbox, startSlackSandbox } from '../slack/index.js';
 import { createSlackRequestClient, type SlackRequestClient } from '../slack/signed-client.js';
 import { startXeroSandbox, type XeroSandbox } from '../xero/index.js';
+import { type CustomerSays, customerReplyMime, customerWords } from './demo-customer.js';
 import { demoRoutes, type XeroPanel } from './demo-routes.js';
 
 /**
@@ -100,6 +108,8 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
   const slack = await startSlackSandbox({ now: () => clock.now().getTime() });
   const mailbox = await startSmtpSink();
   const signingSecret = randomBytes(24).toString('hex');
+  // The demo's customers answer through the signed inbound-email webhook, with a secret made for this run.
+  const inboundSecret = randomBytes(24).toString('hex');
 
   const config: Config = Object.freeze({
     ...base,
@@ -135,12 +145,13 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
       from: 'Harbour Foods Accounts <accounts@harbourfoods.example>',
       replyTo: 'ar+demo@harbourfoods.example',
     },
+    inboundEmail: Object.freeze({ secret: inboundSecret }),
   });
 
   const ctx = await createContext(config, { clock, log });
   hooks.registerHandlers?.(ctx);
   let client: SlackRequestClient | null = null;
-  const panel = () => xeroPanel(xero, clock);
+  const panel = () => xeroPanel(xero, clock, mailbox);
   const changes = new Set<() => void>();
   mailbox.onMessage(() => {
     for (const l of changes) l();
@@ -166,6 +177,8 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
       return () => changes.delete(l);
     },
     token: pageToken,
+    customerReply: (messageId, say) => customerReply(messageId, say),
+    recordPayment: (invoiceNumber) => recordPayment(invoiceNumber),
   });
   service = await startService(ctx, {
     port,
@@ -187,6 +200,92 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
     await running.scheduler.tick(now);
     await running.outbox.drain();
     for (const l of changes) l();
+  };
+  const todayInDemo = () => DateTime.fromJSDate(clock.now(), { zone: DEMO_TIMEZONE }).toISODate()!;
+
+  /** A customer answers one of the emails in the outbox (#18 part 7). */
+  const customerReply = async (messageId: string, say: CustomerSays) => {
+    const original = mailbox.messages.find((m) => m.messageId === messageId);
+    if (!original) throw new AppError('DEMO_UNKNOWN_EMAIL', 'no email with that Message-ID in the outbox');
+    const address = original.to[0];
+    if (!address) throw new AppError('DEMO_UNKNOWN_EMAIL', 'that email has no recipient to answer it');
+    const who = customerAt(xero, address);
+    const words = customerWords(say, {
+      today: todayInDemo(),
+      zone: DEMO_TIMEZONE,
+      calendar: DEMO_HOLIDAYS,
+      signOff: who.person ?? who.contact ?? 'Accounts',
+    });
+    const raw = customerReplyMime({
+      original,
+      from: { address, name: who.person ?? who.contact },
+      words: words.text,
+      date: clock.now(),
+    });
+    // The sandbox plays the customer and their mail provider: the reply is signed with this run's secret and
+    // POSTed to the service's own /inbound/email, the path a provider that forwards replies to a webhook uses.
+    // Nothing is written to the database from here.
+    const res = await fetch(`${local}${INBOUND_EMAIL_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'message/rfc822',
+        [INBOUND_SIGNATURE_HEADER]: signInboundEmail(inboundSecret, raw),
+      },
+      body: raw,
+    });
+    const answer = (await res.json().catch(() => ({}))) as { replyId?: string; reason?: string };
+    if (!res.ok || !answer.replyId) {
+      throw new AppError(
+        'DEMO_REPLY_REFUSED',
+        `the inbound-email route answered HTTP ${res.status}${answer.reason ? `: ${answer.reason}` : ''}`,
+      );
+    }
+    // Read the reply and post the suggestion card now, as the worker would within seconds.
+    await running.outbox.drain();
+    for (const l of changes) l();
+    const reply = await ctx.database.db
+      .selectFrom('customer_replies')
+      .select(['org_id', 'contact_id', 'reminder_id'])
+      .where('id', '=', answer.replyId)
+      .executeTakeFirst();
+    const thread = reply?.reminder_id
+      ? await reminderCardMessage(ctx.database.db, reply.reminder_id)
+      : reply?.org_id && reply.contact_id
+        ? await latestReminderWithCard(ctx.database.db, reply.org_id, reply.contact_id)
+        : null;
+    return { thread: thread ? { channel: thread.channel, ts: thread.ts } : null };
+  };
+
+  /**
+   * The customer pays an invoice in full, as a bookkeeper would record it in Xero's own screens; then the service
+   * syncs. The sandbox plays Xero here: the product itself never writes payments.
+   */
+  const recordPayment = async (invoiceNumber: string) => {
+    const tenant = xero.tenants[0];
+    const invoice = tenant
+      ? [...xero.store.org(tenant.tenantId).invoices.values()].find(
+          (i) => i.type === 'ACCREC' && i.number === invoiceNumber,
+        )
+      : undefined;
+    if (!invoice)
+      throw new AppError('DEMO_UNKNOWN_INVOICE', `no invoice ${invoiceNumber} in the demo organisation`);
+    if (invoice.status !== 'AUTHORISED' || invoice.amountDueCents <= 0)
+      throw new AppError('DEMO_NOTHING_DUE', `invoice ${invoiceNumber} has nothing left to pay`);
+    xero.store.addPayment(invoice.id, {
+      date: todayInDemo(),
+      amount: (invoice.amountDueCents / 100).toFixed(2),
+      reference: 'Bank transfer',
+    });
+    const org = (await listOrganisations(ctx.database.db))[0];
+    const synced = org
+      ? await runXeroSync(syncRunDepsOf(ctx, 'service'), org, {
+          runKind: 'incremental',
+          purpose: 'interactive',
+        })
+      : null;
+    await running.outbox.drain();
+    for (const l of changes) l();
+    return { synced: synced?.kind ?? 'no organisation connected' };
   };
   // The first tick runs the initial sync and schedules each later morning; this first morning is run here,
   // because the demo starts after today's digest time. Later mornings come from the scheduler, as in production.
@@ -238,8 +337,24 @@ async function connectThroughOAuth(origin: string): Promise<void> {
   }
 }
 
-/** What the "Xero" panel shows: the organisation's open invoices and every History note the app wrote. */
-async function xeroPanel(xero: XeroSandbox, clock: AnchoredClock): Promise<XeroPanel> {
+/** Who a demo customer is, from the address the app wrote to: the contact and the person with that address. */
+function customerAt(xero: XeroSandbox, address: string): { contact: string | null; person: string | null } {
+  const tenant = xero.tenants[0];
+  const want = address.toLowerCase();
+  for (const c of tenant ? xero.store.org(tenant.tenantId).contacts.values() : []) {
+    const person = c.persons.find((p) => p.email?.toLowerCase() === want);
+    if (person) return { contact: c.name, person: `${person.firstName} ${person.lastName}`.trim() };
+    if (c.email?.toLowerCase() === want)
+      return { contact: c.name, person: [c.firstName, c.lastName].filter(Boolean).join(' ') || null };
+  }
+  return { contact: null, person: null };
+}
+
+/**
+ * What the "Xero" panel shows: the organisation's open invoices (those of customers the app has emailed first,
+ * so the demo can pay them) and every History note the app wrote.
+ */
+async function xeroPanel(xero: XeroSandbox, clock: AnchoredClock, mailbox: SmtpSink): Promise<XeroPanel> {
   const tenant = xero.tenants[0];
   if (!tenant) return { openCount: 0, invoices: [], notes: [] };
   const org = xero.store.org(tenant.tenantId);
@@ -251,6 +366,9 @@ async function xeroPanel(xero: XeroSandbox, clock: AnchoredClock): Promise<XeroP
     Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
   const money = (cents: number, currency: string) =>
     new Intl.NumberFormat('en-NZ', { style: 'currency', currency }).format(cents / 100);
+  const emailedTo = new Set(mailbox.messages.flatMap((m) => [...m.to, ...m.cc]).map((a) => a.toLowerCase()));
+  const emailed = (c: (typeof open)[number]['contact']) =>
+    [c.email, ...c.persons.map((p) => p.email)].some((a) => a && emailedTo.has(a.toLowerCase()));
   const invoices = open
     .map((i) => ({
       number: i.number,
@@ -260,8 +378,9 @@ async function xeroPanel(xero: XeroSandbox, clock: AnchoredClock): Promise<XeroP
       status: i.status,
       daysOverdue: daysOverdue(i.dueDate),
       overdue: daysOverdue(i.dueDate) > 0,
+      emailed: emailed(i.contact),
     }))
-    .sort((a, b) => b.daysOverdue - a.daysOverdue)
+    .sort((a, b) => Number(b.emailed) - Number(a.emailed) || b.daysOverdue - a.daysOverdue)
     .slice(0, 60);
   // Notes the app wrote: everything but Xero's own "Created"/"Paid" entries.
   const notes: XeroPanel['notes'][number][] = [];

@@ -4,6 +4,7 @@ import { type HttpRoute, sendJson, sendText } from '../../http/routes.js';
 import type { SmtpSink } from '../mail/smtp-sink.js';
 import type { SlackSandbox } from '../slack/index.js';
 import type { ActionInput, SlackRequestClient } from '../slack/signed-client.js';
+import { type CustomerSays, isCustomerSays } from './demo-customer.js';
 
 /**
  * The demo workspace's HTTP surface: the page, its state as JSON, and the user's clicks, modal submissions and
@@ -19,6 +20,8 @@ export interface XeroPanel {
     status: string;
     overdue: boolean;
     daysOverdue: number;
+    /** The customer has been emailed by the app: their invoices are listed first. */
+    emailed: boolean;
   }[];
   readonly notes: readonly { document: string; date: string; details: string }[];
 }
@@ -39,6 +42,16 @@ export interface DemoRouteDeps {
   readonly onExternalChange?: (listener: () => void) => () => void;
   /** This run's page token: every API call must carry it (the page gets it in a meta tag). */
   readonly token: string;
+  /**
+   * The sandbox plays a customer answering one of the emails in the outbox (by its Message-ID); resolves to the
+   * card thread the suggestion went to, when there is one.
+   */
+  readonly customerReply?: (
+    messageId: string,
+    say: CustomerSays,
+  ) => Promise<{ readonly thread: { readonly channel: string; readonly ts: string } | null }>;
+  /** The sandbox plays Xero's own UI: a payment in full on an open invoice, dated today, then a sync. */
+  readonly recordPayment?: (invoiceNumber: string) => Promise<{ readonly synced: string }>;
 }
 
 /** Open event streams at most: a page holds one; more is someone hammering. */
@@ -349,6 +362,21 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
         }),
       ),
     ),
+    // The demo's outside world (#18 part 7): a customer answering a reminder, and a payment made in Xero. The page
+    // names only an email, a kind of answer or an invoice; the server writes the words and the amounts.
+    post('customer-reply', async (body) => {
+      if (!deps.customerReply) throw new Error('customer replies are not available in this demo');
+      const messageId = str(body.messageId);
+      if (!messageId) throw new Error('messageId is required: the Message-ID of an email in the outbox');
+      if (!isCustomerSays(body.say)) throw new Error("say must be one of 'promise', 'dispute' or 'paid'");
+      return { ...(await deps.customerReply(messageId, body.say)) };
+    }),
+    post('pay', async (body) => {
+      if (!deps.recordPayment) throw new Error('payments are not available in this demo');
+      const number = str(body.invoiceNumber);
+      if (!number) throw new Error('invoiceNumber is required');
+      return { ...(await deps.recordPayment(number)) };
+    }),
     post('advance', async () => {
       await deps.advance();
       return { todayLabel: dayFmt.format(deps.now()) };

@@ -419,6 +419,18 @@ function renderXero(x) {
           text: i.overdue ? `${i.daysOverdue}d overdue` : i.status,
         }),
       ]),
+      el('td', {}, [
+        // The sandbox plays Xero's own screens: a bookkeeper records the customer's payment in full, today.
+        el('button', {
+          type: 'button',
+          class: 'btn small',
+          text: 'Record payment',
+          'aria-label': `Record payment for ${i.number}`,
+          title: `Record a payment in full for ${i.number} in Xero, dated today`,
+          onclick: () =>
+            outside('pay', { invoiceNumber: i.number }, `Payment recorded in Xero for ${i.number}`),
+        }),
+      ]),
     ]),
   );
   const notes = x.notes.length
@@ -439,7 +451,7 @@ function renderXero(x) {
           el(
             'tr',
             {},
-            ['Invoice', 'Customer', 'Due', 'Due date', 'Status'].map((h, i) =>
+            ['Invoice', 'Customer', 'Due', 'Due date', 'Status', ''].map((h, i) =>
               el('th', { class: i === 2 ? 'num' : undefined, text: h }),
             ),
           ),
@@ -463,10 +475,55 @@ function renderEmails(emails) {
               }),
               el('pre', { text: m.text }),
             ]),
+            m.messageId ? customerReplies(m) : null,
           ]),
         )
       : [el('p', { class: 'empty', text: 'Nothing sent yet.' })]),
   );
+}
+
+// The sandbox plays the customer: the page picks what they say; the server writes the words and signs the email.
+const SAYS = [
+  ['promise', 'promises to pay'],
+  ['dispute', 'disputes'],
+  ['paid', "says it's paid"],
+];
+function customerReplies(m) {
+  return el(
+    'div',
+    { class: 'customer-replies', role: 'group', 'aria-label': `Customer replies to ${m.subject}` },
+    [
+      el('span', { class: 'muted', text: 'Customer replies…' }),
+      ...SAYS.map(([say, label]) =>
+        el('button', {
+          type: 'button',
+          class: 'btn small',
+          text: label,
+          onclick: () =>
+            outside('customer-reply', { messageId: m.messageId, say }, 'The customer replied').then((r) => {
+              if (r?.thread) openThread(r.thread.channel, r.thread.ts);
+            }),
+        }),
+      ),
+    ],
+  );
+}
+
+/** Something the outside world does (a customer's reply, a payment in Xero), then the page catches up. */
+async function outside(path, body, done) {
+  if (state.busy) return null;
+  state.busy = true;
+  try {
+    const r = await api(path, body);
+    toast(done);
+    await refresh();
+    return r;
+  } catch (e) {
+    toast(e.message);
+    return null;
+  } finally {
+    state.busy = false;
+  }
 }
 
 function collectValues(root) {
