@@ -21,6 +21,7 @@ import * as m20261205T170000000Z from './20261205T170000000Z-reply-readings.js';
 import * as m20261205T185835514Z from './20261205T185835514Z-hold-invoices.js';
 import * as m20261205T185913741Z from './20261205T185913741Z-payment-promises.js';
 import * as m20261205T190103224Z from './20261205T190103224Z-payment-plans.js';
+import * as m20261205T192320128Z from './20261205T192320128Z-reminder-card-lookup.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T185835514Z-hold-invoices': m20261205T185835514Z,
   '20261205T185913741Z-payment-promises': m20261205T185913741Z,
   '20261205T190103224Z-payment-plans': m20261205T190103224Z,
+  '20261205T192320128Z-reminder-card-lookup': m20261205T192320128Z,
 };

@@ -13,6 +13,7 @@ import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
 import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
+import { RULES_READER_VERSION } from '../domain/reply-reading/reply-reader.js';
 import { createRouteServer, listen } from '../http/server.js';
 import {
   SANDBOX_DEFAULTS,
@@ -147,7 +148,11 @@ describe('the suggestion card', () => {
     expect(JSON.stringify(card.blocks)).toContain('&lt;!channel&gt;');
     expect(JSON.stringify(card.blocks)).not.toContain('<!channel>');
     const [reading] = await database.db.selectFrom('reply_readings').selectAll().execute();
-    expect(reading).toMatchObject({ reply_id: replyId, source: 'rules', prompt_version: 'reply-rules-v1' });
+    expect(reading).toMatchObject({
+      reply_id: replyId,
+      source: 'rules',
+      prompt_version: RULES_READER_VERSION,
+    });
 
     // App Home says a reply waits (its customer is paused) until someone handles it.
     const home = async () => {
