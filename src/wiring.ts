@@ -14,6 +14,7 @@ import type { Scheduler } from './jobs/scheduler.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
 import { runDailyDigest } from './use-cases/daily-digest.js';
+import { runPromiseEvaluation } from './use-cases/promise-outcomes.js';
 import { ensureFreshLedger, syncRunDepsOf } from './use-cases/run-xero-sync.js';
 import { OUTBOX_XERO_SYNC_REQUEST } from './use-cases/slack-admin.js';
 
@@ -41,6 +42,13 @@ async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<vo
     ctx.config.slack?.defaults ?? NO_SLACK_DEFAULTS,
   );
   digestTimes.set(orgId, settings.digestTime);
+  // Promises whose grace ran out are judged before planning: a broken one resumes its customer's sequence today,
+  // and its failure must not stop the morning's plan and digest.
+  try {
+    await runPromiseEvaluation(ctx, orgId, now);
+  } catch (err) {
+    ctx.log.error({ orgId, code: 'PROMISE_EVALUATION_FAILED', err }, 'promises not evaluated');
+  }
   // Plan first, so the digest that follows counts today's proposals. A stale ledger plans nothing, but the digest
   // still goes out, saying how old its figures are.
   try {

@@ -22,6 +22,13 @@ export interface PromiseToPay {
   readonly confidence: number;
   /** Set when a human withdrew the promise (it stops counting from that day). */
   readonly cancelledOn: IsoDate | null;
+  /**
+   * The recorded verdict once the promise was judged (payment_promises), and the day it was: from that day the
+   * verdict is what counts, not a recomputation from the ledger. Absent for promises never judged (backtests,
+   * holds from before promises were tracked).
+   */
+  readonly outcome?: 'kept' | 'part_kept' | 'broken';
+  readonly judgedOn?: IsoDate;
 }
 
 export type DisputeReason = 'not_received' | 'wrong_amount' | 'quality' | 'pricing' | 'duplicate' | 'other';

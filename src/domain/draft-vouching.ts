@@ -166,6 +166,14 @@ function renderFacts(facts: DraftFacts): Rendering[] {
   for (const c of facts.credits ?? [])
     for (const text of amountTexts(c.amount, c.currency, locale)) add(text, 'credit', null);
   for (const t of dateTexts(facts.asOf, locale)) add(t, 'today', null);
+  // A broken promise the draft may cite: the day it was made, the day it was for, and what was promised.
+  const broken = facts.brokenPromise;
+  if (broken) {
+    for (const d of [broken.madeOn, broken.latest])
+      for (const t of dateTexts(d, locale)) add(t, 'date', null);
+    if (broken.amount !== null && broken.currency)
+      for (const t of amountTexts(broken.amount, broken.currency, locale)) add(t, 'amount', null);
+  }
   const n = facts.invoices.length;
   for (const word of [String(n), COUNT_WORDS[n]].filter(Boolean) as string[]) {
     add(`${word} invoice${n === 1 ? '' : 's'}`, 'count', null);

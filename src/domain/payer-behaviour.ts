@@ -180,7 +180,11 @@ export function isPromiseBroken(snapshot: LedgerSnapshot, p: PromiseToPay): bool
  */
 export function brokenPromises(snapshot: LedgerSnapshot, promises: readonly PromiseToPay[]): PromiseToPay[] {
   const { asOf, index } = snapshot;
-  const judged = promises.filter((p) => isGraceOver(p, asOf));
+  // A promise with a recorded verdict counts as that verdict from the day it was judged (and not before).
+  const recordedBroken = new Set(
+    promises.filter((p) => p.outcome === 'broken' && p.judgedOn !== undefined && p.judgedOn <= asOf),
+  );
+  const judged = promises.filter((p) => p.outcome === undefined && isGraceOver(p, asOf));
   const wholeBalance = new Set(judged.filter((p) => p.invoiceIds.length === 0).map((p) => p.contactId));
   const positionsOf = new Map<string, InvoicePosition[]>();
   if (wholeBalance.size > 0) {
@@ -192,15 +196,18 @@ export function brokenPromises(snapshot: LedgerSnapshot, promises: readonly Prom
       else positionsOf.set(contactId, [x]);
     }
   }
-  return judged.filter((p) => {
-    const invoiceIds =
-      p.invoiceIds.length > 0
-        ? p.invoiceIds
-        : (positionsOf.get(p.contactId) ?? [])
-            .filter((x) => x.invoice.date <= p.madeOn)
-            .map((x) => x.invoice.id);
-    return isStillDueAfterGrace(index, p, invoiceIds);
-  });
+  const fromLedger = new Set(
+    judged.filter((p) => {
+      const invoiceIds =
+        p.invoiceIds.length > 0
+          ? p.invoiceIds
+          : (positionsOf.get(p.contactId) ?? [])
+              .filter((x) => x.invoice.date <= p.madeOn)
+              .map((x) => x.invoice.id);
+      return isStillDueAfterGrace(index, p, invoiceIds);
+    }),
+  );
+  return promises.filter((p) => recordedBroken.has(p) || fromLedger.has(p));
 }
 
 /** Made by asOf, its grace period over before asOf, and not withdrawn before the grace period ended. */

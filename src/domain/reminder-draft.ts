@@ -60,6 +60,21 @@ export interface DraftFacts {
    * it is, never netted. Absent on drafts written before credits were part of the facts.
    */
   readonly credits?: readonly AccountCredit[];
+  /**
+   * A promise to pay the customer broke since their last reminder (#18 part 4): the draft says so, in the words
+   * of the {{broken_promise}} paragraph, and the vouching allow-list accepts its dates and amount.
+   */
+  readonly brokenPromise?: BrokenPromiseFact;
+}
+
+export interface BrokenPromiseFact {
+  /** The day the customer made the promise. */
+  readonly madeOn: IsoDate;
+  /** The day they said the money would be there by. */
+  readonly latest: IsoDate;
+  /** Null: everything that was due. */
+  readonly amount: Decimal | null;
+  readonly currency: string | null;
 }
 
 export interface ReminderTemplate {
@@ -110,6 +125,7 @@ export const MERGE_FIELDS = [
   'total',
   'oldest_days_overdue',
   'credit_on_account',
+  'broken_promise',
 ] as const;
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
@@ -166,7 +182,16 @@ export function mergeValues(facts: DraftFacts): Record<(typeof MERGE_FIELDS)[num
       .join(' + '),
     oldest_days_overdue: String(Math.max(0, ...facts.invoices.map((i) => i.daysOverdue))),
     credit_on_account: creditParagraph(facts, locale),
+    broken_promise: brokenPromiseParagraph(facts, locale),
   };
+}
+
+/** "On 23 November 2026 you told us you would pay $500.00 by 4 December 2026; we have not received it." */
+function brokenPromiseParagraph(facts: DraftFacts, locale: string): string {
+  const p = facts.brokenPromise;
+  if (!p) return '';
+  const what = p.amount !== null && p.currency ? formatMoney(p.amount, p.currency, locale) : 'what was due';
+  return `\n\nOn ${formatLongDate(p.madeOn, locale)} you told us you would pay ${what} by ${formatLongDate(p.latest, locale)}; we have not received it.`;
 }
 
 /**
@@ -188,12 +213,18 @@ function creditParagraph(facts: DraftFacts, locale: string): string {
  * credit: after the line with the total, else after the invoice lines.
  */
 function withCreditField(body: string): string {
-  if (/\{\{\s*credit_on_account\s*\}\}/.test(body)) return body;
+  if (/\{\{\s*credit_on_account\s*\}\}/.test(body)) return withBrokenPromiseField(body);
   const total = /\{\{\s*total\s*\}\}[^\n]*/.exec(body);
   const anchor = total ?? /\{\{\s*invoice_lines\s*\}\}[^\n]*/.exec(body);
-  if (!anchor) return `${body}{{credit_on_account}}`;
+  if (!anchor) return withBrokenPromiseField(`${body}{{credit_on_account}}`);
   const end = anchor.index + anchor[0].length;
-  return `${body.slice(0, end)}{{credit_on_account}}${body.slice(end)}`;
+  return withBrokenPromiseField(`${body.slice(0, end)}{{credit_on_account}}${body.slice(end)}`);
+}
+
+/** Every template mentions a broken promise (empty without one), just before the credit paragraph. */
+function withBrokenPromiseField(body: string): string {
+  if (/\{\{\s*broken_promise\s*\}\}/.test(body)) return body;
+  return body.replace(/\{\{\s*credit_on_account\s*\}\}/, '{{broken_promise}}$&');
 }
 
 export function renderTemplate(facts: DraftFacts, template?: ReminderTemplate): ReminderDraft {

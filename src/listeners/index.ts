@@ -5,6 +5,7 @@ import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
 import { registerPaymentPlanActions } from './actions/payment-plan-actions.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
+import { registerPromiseActions } from './actions/promise-actions.js';
 import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
 import { registerArCommand } from './commands/ar-command.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
@@ -22,6 +23,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerEscalationActions(app, deps);
   registerFallThroughActions(app, deps);
   registerReplySuggestionActions(app, deps);
+  registerPromiseActions(app, deps);
   registerPaymentPlanActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);

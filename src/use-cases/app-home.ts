@@ -9,19 +9,38 @@ import {
   listEscalationStates,
   listReminderSummaries,
 } from '../adapters/db/slack-surface-queries.js';
-import type { HomeOrg } from '../adapters/slack/blocks/home.js';
+import type { HomeOrg, HomePromise } from '../adapters/slack/blocks/home.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
 import { buildKpis } from '../domain/ar-kpis.js';
+import { addDays } from '../domain/calendar.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
 import { dec } from '../domain/money.js';
 import { prioritise } from '../domain/priority.js';
-import { loadCollectionsView } from './collections-view.js';
+import { type CollectionsView, loadCollectionsView } from './collections-view.js';
 import { slackDefaults } from './daily-digest.js';
 import { loadFallThrough } from './fall-through.js';
 import { actorFor } from './slack-scope.js';
 
 const QUEUE_SIZE = 20;
+
+/** Today's promises for the collector: due today (still active), and broken since yesterday. */
+function promisesToday(view: CollectionsView, names: ReadonlyMap<string, string>): HomePromise[] {
+  const since = addDays(view.asOf, -1);
+  return view.signals.promises.flatMap((p): HomePromise[] => {
+    const line = {
+      customerName: names.get(p.contactId) ?? p.contactId,
+      earliest: p.promisedDate,
+      latest: p.promisedDate,
+      amount: p.amount,
+      currency: p.currency,
+    };
+    if (p.outcome === 'broken' && p.judgedOn !== undefined && p.judgedOn >= since)
+      return [{ ...line, state: 'broken' }];
+    if (p.cancelledOn === null && p.promisedDate === view.asOf) return [{ ...line, state: 'due' }];
+    return [];
+  });
+}
 const APPROVALS_LISTED = 10;
 
 /**
@@ -90,7 +109,10 @@ export async function loadAppHome(
         reason: t.reason,
         createdAt: t.createdAt,
       })),
-      promisesDueToday: view.signals.promises.filter((p) => p.promisedDate === view.asOf).length,
+      promisesDueToday: view.signals.promises.filter(
+        (p) => p.promisedDate === view.asOf && p.cancelledOn === null,
+      ).length,
+      promisesToday: promisesToday(view, names),
       escalationsOpen: escalations.length,
       ledgerAge: view.ledgerAge ?? null,
       kpis: {

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { type ActiveHold, getDunningPolicy, listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
-import type { DB } from '../adapters/db/schema.js';
+import { listPaymentPromises, type PaymentPromiseRecord } from '../adapters/db/payment-promises.js';
+import type { DB, Queryable } from '../adapters/db/schema.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import { addDays, localDateOf } from '../domain/calendar.js';
 import type {
@@ -17,8 +18,7 @@ import { DISPUTE_REASONS } from '../domain/reply-reading/reply-reading.js';
 
 /**
  * What the Slack surfaces read about one organisation: its synced ledger, today in its time zone, and the
- * collections signals held as customer holds (pauses, promises, disputes). Promise and dispute holds are
- * written by the reply-handling features; until those land the lists are simply empty.
+ * collections signals: customer holds (pauses, disputes) and tracked promises to pay (payment_promises).
  */
 export interface CollectionsView {
   readonly organisation: Organisation;
@@ -33,11 +33,25 @@ export interface CollectionsView {
 /** A pause with no end date runs until someone resumes it. */
 export const OPEN_ENDED = '9999-12-31';
 
-export function signalsFromHolds(holds: readonly ActiveHold[], timezone: string): CollectionsSignals {
-  const promises: PromiseToPay[] = [];
+/**
+ * The brain's signals from holds and tracked promises. A tracked promise (payment_promises) stands for its hold:
+ * active ones feed the forecast on their latest date (the day the customer said the money would be there at the
+ * latest, and the day the hold waits until: forecasting on the earliest would count cash the customer never
+ * committed to that soon); judged ones carry their recorded verdict, so broken promises are counted from what
+ * the ledger said when they were judged. A promise hold with no tracked promise (from before tracking) still
+ * counts, as before, without invoices.
+ */
+export function signalsFromHolds(
+  holds: readonly ActiveHold[],
+  timezone: string,
+  tracked: readonly PaymentPromiseRecord[] = [],
+): CollectionsSignals {
+  const promises: PromiseToPay[] = tracked.flatMap((p) => signalOfPromise(p, timezone));
+  const trackedHolds = new Set(tracked.map((p) => p.holdId).filter((id) => id !== null));
   const disputes: Dispute[] = [];
   const pausedUntil: Record<string, IsoDate> = {};
   for (const h of holds) {
+    if (trackedHolds.has(h.id)) continue;
     const madeOn = localDateOf(h.createdAt, timezone);
     if (h.kind === 'pause' || h.kind === 'do_not_contact') {
       const until = h.until ?? OPEN_ENDED;
@@ -74,6 +88,33 @@ export function signalsFromHolds(holds: readonly ActiveHold[], timezone: string)
   return { promises, disputes, pausedUntil };
 }
 
+function signalOfPromise(p: PaymentPromiseRecord, timezone: string): PromiseToPay[] {
+  const judged = p.status === 'kept' || p.status === 'part_kept' || p.status === 'broken';
+  if (p.status !== 'active' && !judged) return [];
+  const judgedOn = p.settledAt ? localDateOf(p.settledAt, timezone) : null;
+  return [
+    {
+      id: `promise-${p.id}`,
+      contactId: p.contactId,
+      invoiceIds: p.invoiceIds,
+      amount: p.amount,
+      currency: p.currency,
+      promisedDate: p.latest,
+      madeOn: p.madeOn,
+      // Accepted by a collector from the customer's own words.
+      confidence: 0.8,
+      // A judged promise no longer forecasts anything: its money arrived or it did not.
+      cancelledOn: judged ? judgedOn : null,
+      ...(judged && judgedOn ? { outcome: p.status as 'kept' | 'part_kept' | 'broken', judgedOn } : {}),
+    },
+  ];
+}
+
+/** The promises the surfaces read: active ones and judged ones (rescheduled and cancelled ones count for nothing). */
+export function listSignalPromises(db: Queryable, orgId: string): Promise<PaymentPromiseRecord[]> {
+  return listPaymentPromises(db, orgId, { statuses: ['active', 'kept', 'part_kept', 'broken'] });
+}
+
 export async function loadCollectionsView(
   db: Kysely<DB>,
   organisation: Organisation,
@@ -82,17 +123,18 @@ export async function loadCollectionsView(
 ): Promise<CollectionsView> {
   const ledger = await load(organisation.id);
   const asOf = localDateOf(now, ledger.organisation.timezone);
-  const [holds, sync, stored] = await Promise.all([
+  const [holds, sync, stored, tracked] = await Promise.all([
     listActiveHolds(db, organisation.id),
     getSyncState(db, organisation.id, Date.now()),
     getDunningPolicy(db, organisation.id),
+    listSignalPromises(db, organisation.id),
   ]);
   return {
     organisation,
     ledger,
     asOf,
     holds,
-    signals: signalsFromHolds(holds, ledger.organisation.timezone),
+    signals: signalsFromHolds(holds, ledger.organisation.timezone, tracked),
     ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now, stored.policy.staleLedgerHours),
   };
 }

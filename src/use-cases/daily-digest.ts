@@ -17,6 +17,7 @@ import {
   type BucketAmounts,
   moneyString,
 } from '../domain/ageing.js';
+import { addDays } from '../domain/calendar.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
 import { isDisputeOpen } from '../domain/collections-signals.js';
 import { Big, dec, sum } from '../domain/money.js';
@@ -68,12 +69,16 @@ export function assembleDigest(
         amount: p.amount,
         currency: p.currency,
       })),
-    brokenPromises: brokenPromises(scored.snapshot, promises).map((p) => ({
-      contactName: nameOf(p.contactId),
-      promisedDate: p.promisedDate,
-      amount: p.amount,
-      currency: p.currency,
-    })),
+    // Broken as of today and judged since yesterday (a recorded verdict), or found broken from the ledger: the
+    // digest is the news, not every promise a customer ever broke.
+    brokenPromises: brokenPromises(scored.snapshot, promises)
+      .filter((p) => p.judgedOn === undefined || p.judgedOn >= addDays(view.asOf, -1))
+      .map((p) => ({
+        contactName: nameOf(p.contactId),
+        promisedDate: p.promisedDate,
+        amount: p.amount,
+        currency: p.currency,
+      })),
     openDisputes: view.signals.disputes
       .filter((d) => isDisputeOpen(d, view.asOf))
       .map((d) => ({

@@ -12,6 +12,11 @@ import {
 } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import {
+  markPromiseCited,
+  type PaymentPromiseRecord,
+  uncitedBrokenPromise,
+} from '../adapters/db/payment-promises.js';
+import {
   listOpenReminders,
   listRecipientOverrides,
   listRefusedRecipients,
@@ -40,10 +45,10 @@ import type { DunningPolicy } from '../domain/dunning-policy.js';
 import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
 import { describeAge, ledgerAge } from '../domain/ledger-freshness.js';
 import type { CustomerPriority, PriorityList } from '../domain/priority.js';
-import type { DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
+import type { BrokenPromiseFact, DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
 import { AppError } from '../errors.js';
 import { listPriorities } from './collections-reports.js';
-import { OPEN_ENDED, signalsFromHolds } from './collections-view.js';
+import { listSignalPromises, OPEN_ENDED, signalsFromHolds } from './collections-view.js';
 import { composeReminderDraft } from './compose-reminder-draft.js';
 import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 import { type OnlineLinkBudget, onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
@@ -112,6 +117,8 @@ export interface PlanChasesInput {
   readonly refused?: ReadonlyMap<string, RefusedRecipients>;
   /** The ledger's priority list when the caller has scored it already with the same holds (the digest). */
   readonly priorities?: PriorityList;
+  /** Tracked promises to pay (active and judged): broken ones count towards escalation. */
+  readonly promises?: readonly PaymentPromiseRecord[];
 }
 
 /** What planning reads besides the ledger, loaded in one go. */
@@ -121,15 +128,25 @@ export type PlanInputs = Omit<PlanChasesInput, 'ledger' | 'asOf' | 'priorities' 
 };
 
 export async function loadPlanInputs(db: Kysely<DB>, orgId: string): Promise<PlanInputs> {
-  const [stored, holds, history, overrides, open, refused] = await Promise.all([
+  const [stored, holds, history, overrides, open, refused, promises] = await Promise.all([
     getDunningPolicy(db, orgId),
     listActiveHolds(db, orgId),
     loadContactHistory(db, orgId),
     listRecipientOverrides(db, orgId),
     listOpenReminders(db, orgId),
     listRefusedRecipients(db, orgId),
+    listSignalPromises(db, orgId),
   ]);
-  return { policy: stored.policy, templates: stored.templates, holds, history, overrides, open, refused };
+  return {
+    policy: stored.policy,
+    templates: stored.templates,
+    holds,
+    history,
+    overrides,
+    open,
+    refused,
+    promises,
+  };
 }
 
 /**
@@ -145,7 +162,9 @@ export function planChases(input: PlanChasesInput): {
   const { ledger, asOf, holds } = input;
   const priorities =
     input.priorities ??
-    listPriorities(ledger, asOf, { signals: signalsFromHolds(holds, ledger.organisation.timezone) });
+    listPriorities(ledger, asOf, {
+      signals: signalsFromHolds(holds, ledger.organisation.timezone, input.promises ?? []),
+    });
   const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
   const policy: DunningPolicy = { ...input.policy, doNotContact: [...input.policy.doNotContact, ...dnc] };
   const snoozedUntil = new Map<string, IsoDate>();
@@ -370,6 +389,9 @@ async function proposeReminder(
 
   // The model call happens outside any transaction; a run that dies here finishes the draft next time.
   const org = p.ledger.organisation;
+  // The first overdue reminder after a broken promise says so (#18 part 4); the ones after it do not repeat it.
+  const broken =
+    action.purpose === 'overdue' ? await uncitedBrokenPromise(db, input.orgId, action.contactId) : null;
   // Xero's own invoice email carries Xero's own link and text: our draft is not sent, so it costs neither a call
   // for a link nor a model call.
   const viaXero = action.step.channel === 'xero_email';
@@ -397,6 +419,7 @@ async function proposeReminder(
       onlineUrl: links.get(i.invoiceId) ?? i.onlineUrl ?? null,
     })),
     ...(p.credits.length > 0 ? { credits: p.credits } : {}),
+    ...(broken ? { brokenPromise: brokenPromiseFact(broken) } : {}),
   };
   const key = `${action.purpose}.${action.step.tone}` as TemplateKey;
   const template = p.templates[key];
@@ -454,6 +477,7 @@ async function proposeReminder(
       input.now,
     );
     await setReminderFacts(trx, id, cardFacts);
+    if (broken) await markPromiseCited(trx, broken.id, id);
     await recordAuditEvent(trx, {
       orgId: input.orgId,
       occurredAt: input.now,
@@ -605,6 +629,11 @@ export function recipientsFor(
     .filter((e) => EMAIL_ADDRESS.test(e));
   const unique = [...new Map(to.map((e) => [e.toLowerCase(), e])).values()];
   return { recipients: unique, cc: override?.cc ?? [] };
+}
+
+/** A broken promise as a draft fact: what the customer said they would pay, by when, and when they said it. */
+function brokenPromiseFact(p: PaymentPromiseRecord): BrokenPromiseFact {
+  return { madeOn: p.madeOn, latest: p.latest, amount: p.amount, currency: p.currency };
 }
 
 function firstNameOf(contact: Contact | undefined): string | null {

@@ -206,6 +206,19 @@ export function createAnthropicDrafter(options: AnthropicDrafterOptions): Remind
               })),
             }
           : {}),
+        // A promise to pay the customer broke since their last reminder: the email may cite it, these words only.
+        ...(facts.brokenPromise
+          ? {
+              brokenPromise: {
+                madeOnText: formatLongDate(facts.brokenPromise.madeOn, locale),
+                byText: formatLongDate(facts.brokenPromise.latest, locale),
+                amountText:
+                  facts.brokenPromise.amount !== null && facts.brokenPromise.currency
+                    ? formatMoney(facts.brokenPromise.amount, facts.brokenPromise.currency, locale)
+                    : null,
+              },
+            }
+          : {}),
       };
       const out = await callForcedTool(client, {
         model: options.model,

@@ -7,6 +7,7 @@ import {
   OUTBOX_XERO_NOTE,
 } from '../../use-cases/decide-reminder.js';
 import { deliverReminder } from '../../use-cases/deliver-reminder.js';
+import { OUTBOX_PROMISE_THANK_YOU, sendPromiseThankYou } from '../../use-cases/promise-thank-you.js';
 import { type RunDunningResult, runDunning } from '../../use-cases/run-dunning.js';
 import {
   countPriorReminders,
@@ -78,6 +79,13 @@ export function registerDunningHandlers(ctx: AppContext, deps: DunningHandlerDep
     // When the retries run out, the dead letter marks the reminder "Not sent" (use-cases/dead-letter.ts).
     return deliverReminder(sendDeps, reminderId);
   });
+  // A kept promise's thank-you (#18 part 4): the same SMTP sender, one attempt.
+  ctx.outboxHandlers.set(OUTBOX_PROMISE_THANK_YOU, (item) =>
+    sendPromiseThankYou(
+      { db: ctx.database.db, mail: deps.mail, now: () => ctx.clock.now(), ...senderIdentity(ctx.config) },
+      Number(item.payload.promiseId),
+    ),
+  );
   const writer = deps.xeroNotes;
   if (writer) ctx.outboxHandlers.set(OUTBOX_XERO_NOTE, (item) => writeXeroNote(writer, item));
 }

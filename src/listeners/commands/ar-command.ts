@@ -1,6 +1,7 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
+import { disputesListMessage, promisesListMessage } from '../../adapters/slack/blocks/promises.js';
 import {
   forecastMessage,
   helpMessage,
@@ -19,6 +20,7 @@ import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-re
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
 import { describeOrganisationPolicy } from '../../use-cases/manage-policy.js';
+import { listDisputesForSlack, listPromisesForSlack } from '../../use-cases/promise-lists.js';
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
 import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import { xeroUsage } from '../../use-cases/xero-usage.js';
@@ -177,6 +179,13 @@ async function answer(
     }
     case 'kpis':
       return replyWithAge(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
+    case 'promises':
+      return replyWithAge(
+        promisesListMessage(organisation.name, await listPromisesForSlack(db, view, now())),
+        cmd.share,
+      );
+    case 'disputes':
+      return replyWithAge(disputesListMessage(organisation.name, listDisputesForSlack(view)), cmd.share);
     case 'aging':
       if (cmd.customer === null)
         return replyWithAge(

@@ -76,8 +76,14 @@ describe('parseArCommand', () => {
   it('accepts ageing, kpi and the no-argument commands', () => {
     expect(parseArCommand('ageing')).toMatchObject({ kind: 'aging', customer: null });
     expect(parseArCommand('kpi')).toMatchObject({ kind: 'kpis' });
-    for (const k of ['forecast', 'sync', 'setup', 'policy'] as const)
+    for (const k of ['forecast', 'sync', 'setup', 'policy', 'promises', 'disputes'] as const)
       expect(parseArCommand(k)).toMatchObject({ kind: k });
     expect(parseArCommand('resume acme ltd')).toMatchObject({ kind: 'resume', customer: 'acme ltd' });
+    expect(parseArCommand('promises org:Harbour share')).toMatchObject({
+      kind: 'promises',
+      orgRef: 'Harbour',
+      share: true,
+    });
+    expect(parseArCommand('dispute')).toMatchObject({ kind: 'disputes' });
   });
 });

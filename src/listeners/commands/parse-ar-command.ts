@@ -15,6 +15,8 @@ export type ArSubcommand =
   | { readonly kind: 'sync' }
   | { readonly kind: 'setup' }
   | { readonly kind: 'policy' }
+  | { readonly kind: 'promises' }
+  | { readonly kind: 'disputes' }
   | {
       readonly kind: 'pause';
       readonly customer: string;
@@ -76,6 +78,12 @@ export function parseArCommand(raw: string): ArCommand {
       return scoped({ kind: 'setup' });
     case 'policy':
       return scoped({ kind: 'policy' });
+    case 'promises':
+    case 'promise':
+      return scoped({ kind: 'promises' });
+    case 'disputes':
+    case 'dispute':
+      return scoped({ kind: 'disputes' });
     case 'resume':
       if (!rest) return { kind: 'help', problem: '`resume` needs a customer, e.g. `/ar resume acme`.' };
       return scoped({ kind: 'resume', customer: rest });

@@ -8,6 +8,7 @@ import { ledgerAgeNote } from './digest.js';
 import { callTaskBlocks, fallThroughBlocks } from './fall-through.js';
 import {
   type Block,
+  clip,
   context,
   divider,
   escapeMrkdwn,
@@ -18,6 +19,7 @@ import {
   section,
   VIEW_MAX_BLOCKS,
 } from './kit.js';
+import { type PromiseLine, promiseWords } from './promises.js';
 
 export interface HomeApproval {
   readonly contactName: string;
@@ -26,6 +28,10 @@ export interface HomeApproval {
   readonly tone: string;
   readonly invoiceCount: number;
   readonly permalink: string | null;
+}
+
+export interface HomePromise extends PromiseLine {
+  readonly state: 'due' | 'broken';
 }
 
 export interface HomeOrg {
@@ -46,6 +52,8 @@ export interface HomeOrg {
   /** This user's open call tasks. */
   readonly calls: readonly { id: number; customerName: string; reason: string; createdAt: Date }[];
   readonly promisesDueToday: number;
+  /** Promises due today and broken since yesterday, by customer (#18 part 4). */
+  readonly promisesToday?: readonly HomePromise[];
   readonly escalationsOpen: number;
   /** How old the figures are (since the last complete sync); null when unknown. */
   readonly ledgerAge?: LedgerAge | null;
@@ -59,6 +67,7 @@ export interface HomeOrg {
 }
 
 const APPROVALS_LISTED = 10;
+const PROMISES_LISTED = 10;
 const CALLS_LISTED = 10;
 /** Up to three blocks each: leave the queue room. */
 const FALL_THROUGH_LISTED = 8;
@@ -101,6 +110,22 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
         `*CEI*\n${o.kpis.ceiPercent === null ? 'n/a' : `${Math.round(o.kpis.ceiPercent * 10) / 10}%`}`,
       ]),
     ];
+    const promises = o.promisesToday ?? [];
+    if (promises.length > 0) {
+      part.push(
+        section(
+          `*Promises today*\n${promises
+            .slice(0, PROMISES_LISTED)
+            .map(
+              (p) =>
+                `• ${escapeMrkdwn(clip(p.customerName, 120))}: ${escapeMrkdwn(promiseWords(p))}${p.state === 'broken' ? ' — *broken*, chasing resumed' : ' — due today'}`,
+            )
+            .join(
+              '\n',
+            )}${promises.length > PROMISES_LISTED ? `\n…and ${promises.length - PROMISES_LISTED} more (\`/ar promises\`).` : ''}`,
+        ),
+      );
+    }
     if (o.calls.length > 0) {
       part.push(
         section(`*Your calls* (${o.calls.length})`),

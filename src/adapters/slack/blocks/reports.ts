@@ -267,6 +267,8 @@ export const HELP_LINES: readonly (readonly [string, string])[] = [
   ['/ar customer CUSTOMER', 'balance, open invoices, payment behaviour, last contacts, Xero link'],
   ['/ar forecast', 'cash expected over the next 30 days'],
   ['/ar kpis', 'DSO, best possible DSO, days delinquent, CEI'],
+  ['/ar promises', "promises to pay: active ones, and this week's kept, part-kept and broken, largest first"],
+  ['/ar disputes', 'open disputes with their reason and disputed balance, largest first'],
   [
     '/ar pause CUSTOMER [until YYYY-MM-DD] [reason…]',
     'stop chasing a customer (until a date, or until resumed)',
