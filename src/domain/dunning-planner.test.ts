@@ -209,6 +209,12 @@ describe('planDunning', () => {
       'promise-pending',
       /promised to pay by 2026-11-27/,
     ],
+    [
+      'whose promise is past its date but still in its grace',
+      { promiseDueOn: '2026-11-20', promiseQuietThrough: '2026-11-24' },
+      'promise-pending',
+      /promised to pay by 2026-11-20; waiting until 2026-11-24 for the payment to show in Xero/,
+    ],
     ['archived', { archived: true }, 'archived', /archived/],
     ['without an email address', { hasEmail: false }, 'no-email', /no email/],
     [
@@ -227,6 +233,9 @@ describe('planDunning', () => {
   it('chases again once a pause has ended or a promise has passed', () => {
     expect(only(plan(customer({ pausedUntil: '2026-11-22' }))).kind).toBe('chase');
     expect(only(plan(customer({ promiseDueOn: '2026-11-22' }))).kind).toBe('chase');
+    expect(only(plan(customer({ promiseDueOn: '2026-11-18', promiseQuietThrough: '2026-11-20' }))).kind).toBe(
+      'chase',
+    );
   });
 
   it('skips everyone on a public holiday and a weekend, saying why', () => {

@@ -51,6 +51,8 @@ export interface CustomerState {
   readonly hasOpenDispute: boolean;
   /** A promise to pay that is not yet due. */
   readonly promiseDueOn: IsoDate | null;
+  /** The last day the promise keeps the customer quiet (its grace, before the ledger's verdict); absent: its date. */
+  readonly promiseQuietThrough?: IsoDate | null;
   readonly brokenPromises: number;
 }
 
@@ -198,8 +200,17 @@ function planCustomer(
   if (c.replyWaiting) return [skip(c, 'reply-waiting', 'a reply waits for a collector')];
   if (c.pausedUntil && c.pausedUntil >= asOf) return [skip(c, 'paused', `paused until ${c.pausedUntil}`)];
   if (c.hasOpenDispute) return [skip(c, 'disputed', 'has an open dispute')];
-  if (c.promiseDueOn && c.promiseDueOn >= asOf) {
-    return [skip(c, 'promise-pending', `promised to pay by ${c.promiseDueOn}`)];
+  const promiseQuiet = c.promiseQuietThrough ?? c.promiseDueOn;
+  if (c.promiseDueOn && promiseQuiet && promiseQuiet >= asOf) {
+    return [
+      skip(
+        c,
+        'promise-pending',
+        c.promiseDueOn >= asOf
+          ? `promised to pay by ${c.promiseDueOn}`
+          : `promised to pay by ${c.promiseDueOn}; waiting until ${promiseQuiet} for the payment to show in Xero`,
+      ),
+    ];
   }
 
   if (overdue.length > 1) overdue.sort(byOldestThenNumber);

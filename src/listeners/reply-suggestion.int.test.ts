@@ -200,10 +200,19 @@ describe('the suggestion card', () => {
     for (const doc of ['i-a1', 'i-a2', 'c-acme'])
       expect(app.notes.get(doc)?.filter((n) => n === note)).toHaveLength(1);
 
-    // Quiet until the promise date; the day after it, Acme is chased again.
+    // Quiet until the promise date (Friday 4 December) and through its grace of two business days (Monday 7 and
+    // Tuesday 8, while the payment may still be on its way); from Wednesday 9, Acme is chased again.
     const before = await planFor('c-acme', app.clock.now());
     expect(before).toEqual([expect.objectContaining({ kind: 'skip', code: 'promise-pending' })]);
-    const after = await planFor('c-acme', new Date('2026-12-06T20:00:00Z'));
+    const inGrace = await planFor('c-acme', new Date('2026-12-07T20:00:00Z'));
+    expect(inGrace).toEqual([
+      expect.objectContaining({
+        kind: 'skip',
+        code: 'promise-pending',
+        reason: 'promised to pay by 2026-12-04; waiting until 2026-12-08 for the payment to show in Xero',
+      }),
+    ]);
+    const after = await planFor('c-acme', new Date('2026-12-08T20:00:00Z'));
     expect(after.some((a) => a.kind === 'skip' && (a as { code?: string }).code === 'promise-pending')).toBe(
       false,
     );

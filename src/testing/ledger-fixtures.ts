@@ -173,3 +173,28 @@ export async function insertLedger(db: Queryable, orgId: string, ledger: Ledger)
     db.insertInto('xero_credit_allocations').values(chunk).execute(),
   );
 }
+
+/** A customer's payment on one invoice, as the next Xero sync stores it (the invoice row is left as it was). */
+export async function insertSyncedPayment(
+  db: Queryable,
+  orgId: string,
+  p: { invoiceId: string; date: string; amount: string },
+): Promise<void> {
+  await db
+    .insertInto('xero_payments')
+    .values({
+      org_id: orgId,
+      xero_updated_at: null,
+      synced_at: new Date(),
+      payment_id: `pay-${p.invoiceId}-${p.date}-${p.amount}`,
+      invoice_id: p.invoiceId,
+      credit_id: null,
+      payment_type: 'ACCRECPAYMENT',
+      status: 'AUTHORISED',
+      date: p.date,
+      amount: p.amount,
+      currency_rate: null,
+      reference: null,
+    })
+    .execute();
+}

@@ -31,6 +31,7 @@ import type { ReminderDrafter } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { OnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
 import { reminderMessageId } from '../domain/audit-notes.js';
+import { addBusinessDays } from '../domain/business-calendar.js';
 import { addDays, localDateOf } from '../domain/calendar.js';
 import { groupByContact } from '../domain/collections-signals.js';
 import { type AccountCredit, creditsOnAccount } from '../domain/credit-on-account.js';
@@ -38,6 +39,7 @@ import {
   type ChaseAction,
   type ContactRecord,
   type CustomerState,
+  calendarOf,
   type PlanResult,
   planDunning,
 } from '../domain/dunning-planner.js';
@@ -187,6 +189,8 @@ export function planChases(input: PlanChasesInput): {
       snoozedUntil,
       asOf,
       ledger.organisation.timezone,
+      // A promise is judged the business day after its grace (promise-outcomes.ts); chasing waits until then.
+      (until) => addBusinessDays(until, policy.promiseGraceBusinessDays, calendarOf(policy)),
     ),
   );
   const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
@@ -554,6 +558,8 @@ function customerState(
   snoozedUntil: ReadonlyMap<string, IsoDate>,
   asOf: IsoDate,
   zone: string,
+  /** The last day a promise due on `until` keeps the customer quiet: its grace, before the verdict. */
+  promiseQuietThrough: (until: IsoDate) => IsoDate,
 ): CustomerState {
   const recipients = recipientsFor(contact, overrides.get(cp.contactId)).recipients;
   let pausedUntil: IsoDate | null = null;
@@ -576,8 +582,10 @@ function customerState(
   const disputed = new Set(disputes.flatMap((h) => h.invoiceIds ?? []));
   const openItems =
     disputed.size === 0 || wholeDispute ? cp.invoices : cp.invoices.filter((i) => !disputed.has(i.invoiceId));
+  // A promise keeps the customer quiet through its grace: the ledger has until then to show the payment (a
+  // transfer made on the day lands a day or two later), and the morning judges it the business day after.
   const promise = mine
-    .filter((h) => h.kind === 'promise' && h.until && h.until >= asOf)
+    .filter((h) => h.kind === 'promise' && h.until && promiseQuietThrough(h.until) >= asOf)
     .reduce<IsoDate | null>((m, h) => (m === null || h.until! > m ? h.until! : m), null);
   return {
     contactId: cp.contactId,
@@ -595,6 +603,7 @@ function customerState(
     replyWaiting: mine.some((h) => h.kind === 'reply'),
     hasOpenDispute: wholeDispute || (disputed.size > 0 && openItems.length === 0),
     promiseDueOn: promise,
+    promiseQuietThrough: promise ? promiseQuietThrough(promise) : null,
     brokenPromises: cp.brokenPromises,
   };
 }
