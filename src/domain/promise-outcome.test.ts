@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerBuilder } from '../testing/ledger-builders.js';
 import {
+  instalmentOutcome,
   type PromiseGrace,
   promiseDeadline,
   promiseOutcome,
@@ -173,5 +174,44 @@ describe('promiseOutcome', () => {
     if (out.kind === 'pending') throw new Error('pending');
     expect(out.invoiceIds).toEqual(['inv-1', 'inv-2']);
     expect(out.needed).toBe('750.0000');
+  });
+});
+
+describe('instalmentOutcome (a payment plan)', () => {
+  // A plan for inv-1 and inv-2 (NZD 750) agreed on MADE: NZD 250 on Friday 27 November, 250 on Friday
+  // 4 December, 250 on Friday 11 December.
+  const instalment = (latest: string) =>
+    ({ ...promise({ invoiceIds: ['inv-1', 'inv-2'], latest }), amount: '250.00' }) as const;
+
+  it('one payment is never counted twice: the first instalment paid leaves the second broken', () => {
+    const l = ledger((b) => b.payment('inv-1', '2026-11-27', '250.00'));
+    expect(instalmentOutcome(instalment(FRIDAY), '0', l, JUDGED, GRACE)).toMatchObject({
+      kind: 'kept',
+      paid: '250.0000',
+    });
+    expect(instalmentOutcome(instalment('2026-12-04'), '250.00', l, '2026-12-09', GRACE)).toMatchObject({
+      kind: 'broken',
+      paid: '0.0000',
+    });
+  });
+
+  it('an early or a larger payment carries forward to the next instalments', () => {
+    const l = ledger((b) => b.payment('inv-1', '2026-11-26', '500.00'));
+    expect(instalmentOutcome(instalment(FRIDAY), '0', l, JUDGED, GRACE).kind).toBe('kept');
+    expect(instalmentOutcome(instalment('2026-12-04'), '250.00', l, '2026-12-09', GRACE).kind).toBe('kept');
+    expect(instalmentOutcome(instalment('2026-12-11'), '500.00', l, '2026-12-16', GRACE)).toMatchObject({
+      kind: 'broken',
+      paid: '0.0000',
+    });
+  });
+
+  it('part of an instalment is part-kept, and what it received is only its own share', () => {
+    const l = ledger((b) => b.payment('inv-2', '2026-12-03', '350.00'));
+    expect(instalmentOutcome(instalment(FRIDAY), '0', l, JUDGED, GRACE).kind).toBe('broken');
+    expect(instalmentOutcome(instalment('2026-12-04'), '250.00', l, '2026-12-09', GRACE)).toMatchObject({
+      kind: 'part_kept',
+      paid: '100.0000',
+      needed: '250.0000',
+    });
   });
 });

@@ -138,3 +138,26 @@ export function shortfall(o: Extract<PromiseOutcome, { kind: JudgedOutcome }>): 
   const gap = dec(o.needed).minus(dec(o.paid));
   return toDecimal(minBig(maxZero(gap), dec(o.stillDue)));
 }
+
+/**
+ * A payment plan's instalment (#18 part 5). Payments count towards the plan as a whole, in order: the k-th
+ * instalment is kept once what was paid since the plan was agreed covers it and every instalment before it
+ * (`before`: their sum), so an early or a larger payment carries forward and no payment counts twice. What this
+ * instalment received is what is left of the payments after the earlier instalments, up to its amount.
+ */
+export function instalmentOutcome(
+  p: TrackedPromise & { readonly amount: Decimal },
+  before: Decimal,
+  ledger: Ledger,
+  asOf: IsoDate,
+  grace: PromiseGrace,
+): PromiseOutcome {
+  const earlier = dec(before);
+  const whole = promiseOutcome({ ...p, amount: toDecimal(earlier.plus(dec(p.amount))) }, ledger, asOf, grace);
+  if (whole.kind === 'pending') return whole;
+  const own = dec(p.amount);
+  const paid = minBig(maxZero(dec(whole.paid).minus(earlier)), own);
+  const needed = minBig(maxZero(dec(whole.needed).minus(earlier)), own);
+  const kind: JudgedOutcome = whole.kind === 'kept' ? 'kept' : paid.gt(0) ? 'part_kept' : 'broken';
+  return { ...whole, kind, paid: toDecimal(paid), needed: toDecimal(needed) };
+}

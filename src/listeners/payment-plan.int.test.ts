@@ -15,9 +15,11 @@ import {
 } from '../sandbox/slack/index.js';
 import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
+import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
-import { proposePaymentPlan, settlePlanAfterInstalment } from '../use-cases/payment-plans.js';
+import { proposePaymentPlan } from '../use-cases/payment-plans.js';
+import { wiring } from '../wiring.js';
 
 /**
  * Payment plans (#18 part 5) through Bolt's real receiver: a collector proposes instalments from the customer
@@ -263,48 +265,83 @@ describe('a payment plan', () => {
     expect(pauses).toHaveLength(1);
   });
 
-  it('completes when every instalment is kept, and breaks at the first one missed: instalments cancelled, pause released, managers told', async () => {
+  it('tracked by the morning from the ledger: an instalment paid keeps the plan running, the next one missed ends it (instalments cancelled, pause released, managers told once)', async () => {
     const modal = await openPlanModal();
-    await submitPlan(modal.id, '2026-11-30 250\n2026-12-30 250\n2027-01-30 250');
+    await submitPlan(modal.id, '2026-11-30 250\n2026-12-30 250\n2027-01-29 250');
     await app.drain();
     await clickOn(manager.id, proposalPost(), ACTION.planApprove);
     const plan = (await openPaymentPlan(database.db, DUNNING_ORG_ID, 'c-acme'))!;
-    const [first, second] = await planPromises();
-    const settle = (id: number | string, status: 'kept' | 'broken') =>
-      database.db
-        .updateTable('payment_promises')
-        .set({ status, settled_at: app.clock.now() })
-        .where('id', '=', Number(id))
-        .execute();
-    const afterInstalment = () =>
-      database.db.transaction().execute((trx) =>
-        settlePlanAfterInstalment(trx, {
-          orgId: DUNNING_ORG_ID,
-          planId: plan.id,
-          now: app.clock.now(),
-          slackDefaults: slackDefaults(app.ctx),
-        }),
-      );
+    const morning = async (iso: string) => {
+      const now = new Date(iso);
+      app.clock.set(now);
+      await wiring.runMorning(app.ctx, DUNNING_ORG_ID, now);
+      await app.drain();
+    };
 
-    await settle(first!.id, 'kept');
-    expect(await afterInstalment()).toBe('on_track');
+    // The first instalment is paid on its day; judged on Thursday 3 December, after two business days' grace.
+    await insertSyncedPayment(database.db, DUNNING_ORG_ID, {
+      invoiceId: 'i-a1',
+      date: '2026-11-30',
+      amount: '250.00',
+    });
+    await morning('2026-12-02T20:00:00Z');
+    expect((await planPromises()).map((p) => p.status)).toEqual(['kept', 'active', 'active']);
     expect((await openPaymentPlan(database.db, DUNNING_ORG_ID, 'c-acme'))!.status).toBe('approved');
-
-    await settle(second!.id, 'broken');
-    expect(await afterInstalment()).toBe('broken');
-    // Once: the plan is no longer running.
-    expect(await afterInstalment()).toBeNull();
-    expect((await planPromises()).map((p) => p.status)).toEqual(['kept', 'broken', 'cancelled']);
+    // Still paused: the plan runs, whatever the planner would otherwise do.
     expect(
-      (await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme')).filter((h) => h.kind === 'pause'),
-    ).toEqual([]);
-    await app.drain();
+      (await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme')).some((h) => h.id === plan.holdId),
+    ).toBe(true);
+
+    // Nothing for the second (Wednesday 30 December); its grace runs over New Year (31 December, then Monday 4
+    // January), so it is judged on Tuesday 5 January 2027.
+    await morning('2027-01-04T20:00:00Z');
+    await morning('2027-01-04T20:00:00Z'); // a second run (or instance) changes nothing
+    expect((await planPromises()).map((p) => p.status)).toEqual(['kept', 'broken', 'cancelled']);
+    expect(await openPaymentPlan(database.db, DUNNING_ORG_ID, 'c-acme')).toBeNull();
+    const [row] = await database.db.selectFrom('payment_plans').select(['status']).execute();
+    expect(row!.status).toBe('broken');
+    expect(
+      (await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme')).some((h) => h.id === plan.holdId),
+    ).toBe(false);
     const told = app.harness.sandbox
       .messages(ESCALATIONS)
       .filter((m) => m.text.includes('missed an instalment'));
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain('Acme Ltd missed an instalment of their payment plan (1 of 3 paid)');
+    // One escalation for the missed instalment: the plan's end, not also a broken promise.
+    expect(app.harness.sandbox.messages(ESCALATIONS).filter((m) => /broke|broken/i.test(m.text))).toEqual([]);
     expect((app.notes.get('c-acme') ?? []).filter((n) => n.startsWith('Payment plan ended'))).toHaveLength(1);
     expect(await listAuditEvents(database.db, { action: 'payment_plan.broken' })).toHaveLength(1);
+  });
+
+  it('completes when every instalment is kept', async () => {
+    const modal = await openPlanModal();
+    await submitPlan(modal.id, '2026-11-30 500\n2026-12-14 250');
+    await app.drain();
+    await clickOn(manager.id, proposalPost(), ACTION.planApprove);
+    await insertSyncedPayment(database.db, DUNNING_ORG_ID, {
+      invoiceId: 'i-a1',
+      date: '2026-11-27',
+      amount: '500.00',
+    });
+    await insertSyncedPayment(database.db, DUNNING_ORG_ID, {
+      invoiceId: 'i-a2',
+      date: '2026-12-14',
+      amount: '250.00',
+    });
+    for (const iso of ['2026-12-02T20:00:00Z', '2026-12-16T20:00:00Z']) {
+      app.clock.set(new Date(iso));
+      await wiring.runMorning(app.ctx, DUNNING_ORG_ID, new Date(iso));
+      await app.drain();
+    }
+    expect((await planPromises()).map((p) => p.status)).toEqual(['kept', 'kept']);
+    const [row] = await database.db.selectFrom('payment_plans').select(['status']).execute();
+    expect(row!.status).toBe('completed');
+    expect(
+      (await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme')).filter((h) => h.kind === 'pause'),
+    ).toEqual([]);
+    expect(
+      (app.notes.get('c-acme') ?? []).filter((n) => n.startsWith('Payment plan completed')),
+    ).toHaveLength(1);
   });
 });

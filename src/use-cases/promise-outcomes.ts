@@ -3,6 +3,7 @@ import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { contactName, latestReminderWithCard } from '../adapters/db/customer-replies.js';
 import { getDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
+import { getPaymentPlan, type PaymentPlan } from '../adapters/db/payment-plans.js';
 import {
   countBrokenPromises,
   listPaymentPromises,
@@ -25,9 +26,16 @@ import { localDateOf } from '../domain/calendar.js';
 import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
 import { ledgerAge } from '../domain/ledger-freshness.js';
-import { type PromiseOutcome, promiseOutcome, shortfall } from '../domain/promise-outcome.js';
+import { dec } from '../domain/money.js';
+import {
+  instalmentOutcome,
+  type PromiseOutcome,
+  promiseOutcome,
+  shortfall,
+} from '../domain/promise-outcome.js';
 import { slackDefaults } from './daily-digest.js';
 import { enqueueXeroNotes } from './decide-reminder.js';
+import { settlePlanAfterInstalment } from './payment-plans.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 export interface PromiseEvaluationDeps {
@@ -83,8 +91,21 @@ export async function evaluatePromises(
   let pending = 0;
   let alreadySettled = 0;
   let escalated = 0;
-  for (const p of active) {
-    const outcome = promiseOutcome(p, ledger, asOf, grace);
+  // A plan's instalments are judged together: each counts what the payments left after the ones before it.
+  const plans = new Map<number, PaymentPlan | null>();
+  const judge = async (p: PaymentPromiseRecord): Promise<PromiseOutcome> => {
+    if (p.planId === null || p.instalment === null || p.amount === null)
+      return promiseOutcome(p, ledger, asOf, grace);
+    if (!plans.has(p.planId)) plans.set(p.planId, await getPaymentPlan(db, input.orgId, p.planId));
+    const before = (plans.get(p.planId)?.instalments ?? [])
+      .slice(0, p.instalment - 1)
+      .reduce((t, l) => t.plus(dec(l.amount)), dec(0));
+    return instalmentOutcome({ ...p, amount: p.amount }, before.toString(), ledger, asOf, grace);
+  };
+  // Oldest first: a plan's earlier instalment is settled before a later one can end the plan.
+  const inOrder = [...active].sort((a, b) => a.latest.localeCompare(b.latest) || a.id - b.id);
+  for (const p of inOrder) {
+    const outcome = await judge(p);
     if (outcome.kind === 'pending') {
       pending++;
       continue;
@@ -156,6 +177,16 @@ async function settleOne(
       `promise:${p.id}:${o.kind}`,
       now,
     );
+    // A payment plan's instalment: the plan completes or breaks with it (payment-plans.ts), and says so itself.
+    const plan =
+      p.planId === null
+        ? null
+        : await settlePlanAfterInstalment(trx, {
+            orgId: p.orgId,
+            planId: p.planId,
+            now,
+            slackDefaults: deps.slackDefaults,
+          });
     if (!deps.slack) return 'settled';
     // 4. The verdict where the collector follows this customer.
     const settings = await getSlackSettings(trx, p.orgId, deps.slackDefaults);
@@ -179,7 +210,8 @@ async function settleOne(
         now,
       });
     }
-    if (o.kind !== 'broken' || !settings.escalationChannel) return 'settled';
+    // A missed instalment is escalated as the plan's end (one post), not also as a broken promise.
+    if (o.kind !== 'broken' || !settings.escalationChannel || plan === 'broken') return 'settled';
     // 5. Too many broken promises: a manager looks (the policy's threshold, counted from recorded outcomes).
     const broken = await countBrokenPromises(trx, p.orgId, p.contactId);
     if (broken < opts.threshold) return 'settled';

@@ -23,8 +23,9 @@ export interface PaymentPromiseRecord {
   readonly source: PaymentPromiseSource;
   readonly replyId: string | null;
   readonly holdId: number | null;
-  /** Set on a payment plan's instalments. */
+  /** Set on a payment plan's instalments: the plan, and the instalment's position in it (from 1). */
   readonly planId: number | null;
+  readonly instalment: number | null;
   readonly acceptedBy: string | null;
   readonly acceptedByName: string | null;
   readonly createdAt: Date;
@@ -55,6 +56,7 @@ function toRecord(r: Row): PaymentPromiseRecord {
     replyId: (r.reply_id as string | null) ?? null,
     holdId: r.hold_id === null ? null : Number(r.hold_id),
     planId: r.plan_id === null || r.plan_id === undefined ? null : Number(r.plan_id),
+    instalment: r.instalment === null || r.instalment === undefined ? null : Number(r.instalment),
     acceptedBy: (r.accepted_by as string | null) ?? null,
     acceptedByName: (r.accepted_by_name as string | null) ?? null,
     createdAt: r.created_at as Date,
