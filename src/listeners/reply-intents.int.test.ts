@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
+import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
+import { openPaymentPlan } from '../adapters/db/payment-plans.js';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { saveOnlineInvoice } from '../adapters/db/xero-online-invoices.js';
 import {
@@ -11,7 +13,8 @@ import {
   signInboundEmail,
 } from '../adapters/mail/inbound-email-route.js';
 import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
-import { ACTION } from '../adapters/slack/blocks/ids.js';
+import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
+import { PLAN_BLOCK, PLAN_INPUT } from '../adapters/slack/blocks/payment-plan.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import { createRouteServer, listen } from '../http/server.js';
@@ -363,5 +366,40 @@ describe('accepting a document request', () => {
     const draft = textOf(followUps(thread)[0]!);
     expect(draft).toContain('INV-A2: $250.00 (due 16 November 2026)');
     expect(draft).toContain('Link not yet fetched for INV-A2: attach the PDF from Xero.');
+  });
+});
+
+describe('a reply asking for a payment plan', () => {
+  it('offers "Propose a payment plan" on its card: the plan covers the invoices the reply names, and proposing it handles the reply', async () => {
+    const { card } = await replyAndCard(
+      'Hi, INV-A1 is a stretch for us this month. Could we pay it off over a few months instead?\n\nJo',
+    );
+    expect(textOf(card)).toContain('Asks for a payment plan');
+    await click(collector1.id, card, ACTION.planPropose);
+    const modal = app.harness.sandbox.openViews(collector1.id).at(-1)!;
+    expect(modal.view.callback_id).toBe(VIEW.paymentPlan);
+    // INV-A1 only (NZ$500.00), not Acme's whole balance: three months from a week out.
+    expect(JSON.stringify(modal.view.blocks)).toContain(
+      '2026-11-30 166.66\\n2026-12-30 166.66\\n2027-01-30 166.68',
+    );
+    const ok = await app.harness.slack.viewSubmission({
+      userId: collector1.id,
+      fromView: modal.id,
+      values: {
+        [PLAN_BLOCK]: { [PLAN_INPUT]: { type: 'plain_text_input', value: '2026-12-01 250\n2027-01-05 250' } },
+      },
+    });
+    expect(ok.status).toBe(200);
+    const plan = await openPaymentPlan(database.db, DUNNING_ORG_ID, 'c-acme');
+    expect(plan).toMatchObject({ status: 'proposed', invoiceIds: ['i-a1'], replyId: expect.any(String) });
+    // The reply no longer waits for anyone (its own hold released); the plan's pause holds the customer.
+    const [reply] = await listCustomerReplies(database.db, { orgId: DUNNING_ORG_ID });
+    expect(reply).toMatchObject({ status: 'handled', handledBy: collector1.id });
+    const holds = await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme');
+    expect(holds.map((h) => h.kind).sort()).toEqual(['pause']);
+    await app.drain();
+    expect(
+      app.harness.sandbox.messages(ESCALATIONS).filter((m) => m.text.startsWith('Payment plan for Acme')),
+    ).toHaveLength(1);
   });
 });

@@ -159,6 +159,7 @@ export async function readReplyForSuggestion(
     const message = buildSuggestionCard({
       orgId,
       replyId,
+      contactId,
       customerName,
       currency: invoices[0]?.currency ?? null,
       record,

@@ -17,6 +17,8 @@ import { actions, type Block, clip, context, escapeMrkdwn, type SlackMessage, se
 export interface SuggestionCardInput {
   readonly orgId: string;
   readonly replyId: string;
+  /** The customer the reply is from: a plan request offers to propose a plan for them. */
+  readonly contactId?: string;
   readonly customerName: string;
   readonly currency: string | null;
   readonly record: Pick<ReplyReadingRecord, 'reading' | 'source' | 'model' | 'fallbackReason'>;
@@ -75,6 +77,16 @@ export function buildSuggestionCard(i: SuggestionCardInput): SlackMessage {
       { text: 'Accept', actionId: ACTION.replyAccept, value, style: 'primary' },
       { text: 'Edit', actionId: ACTION.replyEdit, value },
       { text: 'Reject', actionId: ACTION.replyReject, value },
+      // Asked for a plan: answer with one (a manager approves it); proposing it handles the reply.
+      ...(r.intent === 'payment_plan_request' && i.contactId
+        ? [
+            {
+              text: 'Propose a payment plan',
+              actionId: ACTION.planPropose,
+              value: packValue([i.orgId, i.contactId, i.replyId]),
+            },
+          ]
+        : []),
     ]),
   );
   return {
