@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
+import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
 import { AGEING_BUCKETS } from '../domain/ageing.js';
 import { type Decimal, dec, sum } from '../domain/money.js';
 import { FX_AS_OF, fxLedger } from '../testing/fx-ledger-fixture.js';
@@ -176,6 +177,38 @@ describe("the ledger's age on every report", () => {
     // CSV stays bare for spreadsheets.
     const csv = await runPrioritiesCommand(deps(), { csv: true });
     expect(csv.text.startsWith('WARNING')).toBe(false);
+  });
+});
+
+describe('the CLI reads promises as Slack does', () => {
+  it('an active promise to pay moves the forecast: the promised money is expected on its date', async () => {
+    const ledger = await seed();
+    const acme = ledger.contacts.find((c) => c.name === 'Acme Ltd')!;
+    const big = ledger.invoices.find((i) => i.contactId === acme.id && i.total === '12000.00')!;
+    const before = (await runForecastCommand(deps(), { days: '7' })).json as {
+      next7Days: { expected: string };
+    };
+    await database.db.transaction().execute((trx) =>
+      recordPaymentPromise(trx, {
+        orgId: TEST_ORG_ID,
+        contactId: acme.id,
+        invoiceIds: [big.id],
+        earliest: '2026-04-03',
+        latest: '2026-04-03',
+        madeOn: '2026-04-01',
+        amount: '10000.00',
+        currency: 'NZD',
+        source: 'collector',
+        replyId: null,
+        holdId: null,
+        actor: { id: 'U1', name: 'colin' },
+        now: deps().clock.now(),
+      }),
+    );
+    const after = (await runForecastCommand(deps(), { days: '7' })).json as {
+      next7Days: { expected: string };
+    };
+    expect(Number(after.next7Days.expected)).toBeGreaterThan(Number(before.next7Days.expected) + 5_000);
   });
 });
 

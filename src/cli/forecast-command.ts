@@ -23,7 +23,7 @@ export async function runForecastCommand(
 ): Promise<CommandOutput> {
   const days = parsePositiveInt(options.days, '--days', 365) ?? 30;
   const scope = await resolveLedgerScope(deps, options);
-  const f = buildCashForecast(scope.ledger, scope.asOf, { horizonDays: days });
+  const f = buildCashForecast(scope.ledger, scope.asOf, { horizonDays: days, signals: scope.signals });
   const names = new Map(scope.ledger.contacts.map((c) => [c.id, c.name]));
   const dp = minorUnits(f.baseCurrency);
   const text = [

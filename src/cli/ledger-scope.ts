@@ -6,9 +6,11 @@ import { findOrganisation, type Organisation } from '../adapters/db/organisation
 import type { DB } from '../adapters/db/schema.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import { isIsoDate, localDateOf } from '../domain/calendar.js';
+import type { CollectionsSignals } from '../domain/collections-signals.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
 import { type LedgerAge, ledgerAge, ledgerAgeWarning } from '../domain/ledger-freshness.js';
 import { AppError } from '../errors.js';
+import { loadCollectionsSignals } from '../use-cases/collections-view.js';
 import { CliFailure, printJson, printLine } from './output.js';
 
 /** What the collections commands need from the context; tests pass a test database and a fixed clock. */
@@ -35,6 +37,8 @@ export interface LedgerScope {
   readonly asOf: IsoDate;
   /** How old the synced figures are (since the last complete sync); null when unknown. */
   readonly ledgerAge: LedgerAge | null;
+  /** Promises, disputes and pauses, as Slack's reports read them (the forecast counts active promises). */
+  readonly signals: CollectionsSignals;
 }
 
 export function parseIsoDateOption(value: string | undefined, flag: string): IsoDate | undefined {
@@ -81,15 +85,17 @@ export async function resolveLedgerScope(deps: CommandDeps, options: ScopeOption
     throw err;
   }
   const now = deps.clock.now();
-  const [sync, stored] = await Promise.all([
+  const [sync, stored, signals] = await Promise.all([
     getSyncState(deps.db, organisation.id, now.getTime()),
     getDunningPolicy(deps.db, organisation.id),
+    loadCollectionsSignals(deps.db, organisation.id, ledger.organisation.timezone),
   ]);
   return {
     organisation,
     ledger,
     asOf: explicit ?? localDateOf(now, ledger.organisation.timezone),
     ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now, stored.policy.staleLedgerHours),
+    signals,
   };
 }
 

@@ -56,7 +56,7 @@ export async function runPrioritiesCommand(
 ): Promise<CommandOutput> {
   const limit = parsePositiveInt(options.limit, '--limit', 1_000_000);
   const scope = await resolveLedgerScope(deps, options);
-  const list = listPriorities(scope.ledger, scope.asOf);
+  const list = listPriorities(scope.ledger, scope.asOf, { signals: scope.signals });
   const invoices = limit === undefined ? list.invoices : list.invoices.slice(0, limit);
   const shown = new Set(invoices.map((i) => i.contactId));
   const customers = list.customers.filter((c) => shown.has(c.contactId)).map(({ invoices: _i, ...c }) => c);

@@ -110,6 +110,16 @@ function signalOfPromise(p: PaymentPromiseRecord, timezone: string): PromiseToPa
   ];
 }
 
+/** An organisation's collections signals now (holds, promises, disputes), for reports outside Slack (the CLI). */
+export async function loadCollectionsSignals(
+  db: Queryable,
+  orgId: string,
+  timezone: string,
+): Promise<CollectionsSignals> {
+  const [holds, tracked] = await Promise.all([listActiveHolds(db, orgId), listSignalPromises(db, orgId)]);
+  return signalsFromHolds(holds, timezone, tracked);
+}
+
 /** The promises the surfaces read: active ones and judged ones (rescheduled and cancelled ones count for nothing). */
 export function listSignalPromises(db: Queryable, orgId: string): Promise<PaymentPromiseRecord[]> {
   return listPaymentPromises(db, orgId, { statuses: ['active', 'kept', 'part_kept', 'broken'] });
