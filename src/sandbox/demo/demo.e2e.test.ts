@@ -1,17 +1,22 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOrganisations } from '../../adapters/db/organisations.js';
+import { listPaymentPromises } from '../../adapters/db/payment-promises.js';
 import { parseConfig } from '../../config.js';
+import { addBusinessDays } from '../../domain/business-calendar.js';
 import { createLogger } from '../../logger.js';
 import { runXeroSync, syncRunDepsOf } from '../../use-cases/run-xero-sync.js';
 import { wiring } from '../../wiring.js';
 import { type DemoRuntime, startDemo } from './demo-mode.js';
 
 // The demo in a real browser (Debian's chromium): digest → customer card → edit the draft in the modal →
-// approve → the email in the outbox panel and the note in the Xero panel → next business day → next step.
+// approve → the email in the outbox panel and the note in the Xero panel → next business day → next step; then a
+// customer answers a reminder with a promise to pay, a collector accepts it, the customer pays in Xero, and a few
+// business days later the promise is judged kept.
 // `npm run screenshots` also writes the README's pictures to docs/.
 const SHOTS = process.env.SCREENSHOTS ? resolve(process.env.SCREENSHOTS) : null;
 
@@ -59,6 +64,11 @@ afterAll(async () => {
 const shot = async (name: string) => {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, name) });
 };
+/** The thread drawer scrolled to its newest message (for the pictures). */
+const toThreadEnd = () =>
+  page.locator('#thread').evaluate((t) => {
+    t.scrollTop = t.scrollHeight;
+  });
 
 describe('the demo workspace in a browser', () => {
   it('shows the morning digest with whom to chase first', async () => {
@@ -247,5 +257,97 @@ describe('the demo workspace in a browser', () => {
     expect(JSON.stringify(latest.blocks)).toMatch(/step \d of|courtesy reminder/);
     // Nothing is sent without an approval (assisted mode).
     expect(demo.mailbox.messages).toHaveLength(1);
+  });
+  it('a customer promises to pay in reply: suggestion card, Accept, payment in Xero, and the promise kept', async () => {
+    // A fresh card (the newest the mornings proposed) is approved, so its email goes out.
+    await page.getByRole('button', { name: /# ar-queue/ }).click();
+    const row = await demo.ctx.database.db
+      .selectFrom('reminders')
+      .select(['id', 'slack_ts', 'invoice_ids', 'contact_id'])
+      .where('status', '=', 'proposed')
+      .where('channel', '=', 'email')
+      .where('slack_ts', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    const card = page.locator(`#messages article[data-ts="${row.slack_ts}"]`);
+    await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(1);
+    await card.scrollIntoViewIfNeeded().catch(() => undefined);
+    const sent = demo.mailbox.messages.length;
+    await card.getByRole('button', { name: 'Approve & send' }).click();
+    await expect.poll(() => demo.mailbox.messages.length, { timeout: 30_000 }).toBe(sent + 1);
+    const reminder = demo.mailbox.messages.at(-1)!;
+
+    // The customer answers it with a promise three business days ahead (the page names only the kind of answer).
+    const today = DateTime.fromJSDate(demo.clock.now(), { zone: 'Pacific/Auckland' }).toISODate()!;
+    const calendar = { weekdays: [1, 2, 3, 4, 5], country: 'NZ', extraHolidays: [] };
+    const promised = addBusinessDays(today, 3, calendar);
+    const email = page.locator('#emails .email').first();
+    await expect
+      .poll(() => email.locator('summary').textContent(), { timeout: 20_000 })
+      .toBe(reminder.subject);
+    const replies = email.getByRole('group', { name: /Customer replies/ });
+    expect(await replies.textContent()).toContain('Customer replies…');
+    await replies.getByRole('button', { name: 'promises to pay' }).click();
+
+    // The page opens the card's thread: the suggestion card, with the customer's date.
+    const thread = page.locator('#thread');
+    await expect.poll(() => thread.textContent(), { timeout: 30_000 }).toContain('Suggested from');
+    expect(await thread.textContent()).toContain(`on ${promised}`);
+    expect(await page.locator('#thread-drawer').isVisible()).toBe(true);
+    await shot('demo-reply-suggestion.png');
+    await thread.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => thread.textContent(), { timeout: 30_000 }).toContain('accepted');
+    const org = (await listOrganisations(demo.ctx.database.db))[0]!;
+    const promisesOf = () => listPaymentPromises(demo.ctx.database.db, org.id, { contactId: row.contact_id });
+    const [promise] = await promisesOf();
+    expect(promise).toMatchObject({ status: 'active', earliest: promised, latest: promised });
+    await toThreadEnd();
+    await shot('demo-promise-accepted.png');
+
+    // The customer pays everything the promise covers, recorded in Xero (the sandbox plays Xero's own screens).
+    const invoiceIds = promise!.invoiceIds.length ? promise!.invoiceIds : row.invoice_ids;
+    for (const id of invoiceIds) {
+      const number = demo.xero.store.invoice(id).number;
+      const invoiceRow = page.locator('#xero tr', {
+        has: page.locator('td', { hasText: new RegExp(`^${number}$`) }),
+      });
+      await expect.poll(() => invoiceRow.count(), { timeout: 20_000 }).toBe(1);
+      await invoiceRow.getByRole('button', { name: 'Record payment' }).click();
+      await expect.poll(() => invoiceRow.count(), { timeout: 30_000 }).toBe(0);
+    }
+
+    // Business days pass: after the promised day and a grace of two business days, the ledger judges it kept.
+    const judgedAfter = addBusinessDays(promised, 2, calendar);
+    for (let day = 0; day < 10; day++) {
+      const label = await page.locator('#today').textContent();
+      await page.getByRole('button', { name: /Next business day/ }).click();
+      await expect.poll(() => page.locator('#today').textContent(), { timeout: 60_000 }).not.toBe(label);
+      const now = DateTime.fromJSDate(demo.clock.now(), { zone: 'Pacific/Auckland' }).toISODate()!;
+      if (now > judgedAfter) break;
+      expect(await thread.textContent()).not.toContain('kept their promise');
+    }
+    await expect.poll(() => thread.textContent(), { timeout: 30_000 }).toContain('kept their promise');
+    await expect
+      .poll(() => page.locator('#xero').textContent(), { timeout: 30_000 })
+      .toMatch(new RegExp(`Promise to pay .* by ${promised} kept`));
+    await toThreadEnd();
+    await shot('demo-promise-kept.png');
+    expect((await promisesOf()).find((p) => p.id === promise!.id)?.status).toBe('kept');
+  }, 600_000);
+  it('a customer who disputes, or says it is paid, gets a suggestion card of that kind', async () => {
+    // The first email of the day (oldest in the outbox), answered twice.
+    const email = page.locator('#emails .email').last();
+    const thread = page.locator('#thread');
+    const replies = email.getByRole('group', { name: /Customer replies/ });
+    await replies.getByRole('button', { name: 'disputes' }).click();
+    await expect.poll(() => thread.textContent(), { timeout: 30_000 }).toContain('reply: Dispute');
+    expect(await thread.textContent()).toContain('Dispute reason: quality');
+    await replies.getByRole('button', { name: "says it's paid" }).click();
+    await expect
+      .poll(() => thread.textContent(), { timeout: 30_000 })
+      .toContain('reply: Says it is paid already');
+    expect(await thread.textContent()).toMatch(/Paid on: \d{4}-\d{2}-\d{2}/);
+    await toThreadEnd();
+    await shot('demo-reply-paid.png');
   });
 });

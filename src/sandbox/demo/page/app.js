@@ -58,6 +58,15 @@ const EMOJI = {
   bust_in_silhouette: '👤',
   x: '❌',
   no_entry: '⛔',
+  no_entry_sign: '🚫',
+  incoming_envelope: '📨',
+  double_vertical_bar: '⏸️',
+  bulb: '💡',
+  memo: '📝',
+  link: '🔗',
+  pencil2: '✏️',
+  telephone_receiver: '📞',
+  grey_question: '❔',
 };
 const emoji = (s) => s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
 
@@ -501,7 +510,10 @@ function customerReplies(m) {
           text: label,
           onclick: () =>
             outside('customer-reply', { messageId: m.messageId, say }, 'The customer replied').then((r) => {
-              if (r?.thread) openThread(r.thread.channel, r.thread.ts);
+              if (!r?.thread) return;
+              // Straight to the card's thread, at its newest message: the suggestion card.
+              openThread(r.thread.channel, r.thread.ts);
+              $('#thread').scrollTop = $('#thread').scrollHeight;
             }),
         }),
       ),
