@@ -2,20 +2,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { openPaymentPlan } from '../adapters/db/payment-plans.js';
-import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
 import { PLAN_BLOCK, PLAN_INPUT } from '../adapters/slack/blocks/payment-plan.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import {
   SANDBOX_DEFAULTS,
   type SandboxMessage,
   validateMessageBlocks,
   validateView,
 } from '../sandbox/slack/index.js';
-import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
+import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import { proposePaymentPlan } from '../use-cases/payment-plans.js';
@@ -32,7 +30,7 @@ const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 
 let database: TestDatabase;
-let app: DunningApp;
+let app: ReplyApp;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -42,41 +40,13 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncateAll();
-  app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  await saveSlackSettings(
-    database.db,
-    {
-      orgId: DUNNING_ORG_ID,
-      digestChannel: SANDBOX_DEFAULTS.channels.digest.id,
-      queueChannel: QUEUE,
-      escalationChannel: ESCALATIONS,
-      managers: [manager.id],
-      collectors: [collector1.id, collector2.id],
-      digestTime: '08:30',
-      updatedBy: 'test',
-    },
-    app.clock.now(),
-  );
+  app = await startReplyApp(database);
 });
 afterEach(async () => {
   await app.close();
 });
 
 const textOf = (m: { blocks?: unknown[] }) => blocksAsText((m.blocks ?? []) as never);
-
-function buttonOf(m: { blocks?: unknown[] }, actionId: string) {
-  const block = (
-    (m.blocks ?? []) as {
-      type: string;
-      block_id: string;
-      elements?: { action_id: string; value: string }[];
-    }[]
-  ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-  expect(block).toBeDefined();
-  const el = block!.elements!.find((e) => e.action_id === actionId)!;
-  return { block_id: block!.block_id, action_id: actionId, type: 'button', value: el.value };
-}
 
 /** `/ar customer acme` as a collector, then "Propose a payment plan": the modal that opens. */
 async function openPlanModal(userId = collector1.id) {
@@ -111,11 +81,7 @@ const proposalPost = () => {
 };
 
 const clickOn = (userId: string, m: SandboxMessage, actionId: string) =>
-  app.harness.slack.blockAction({
-    userId,
-    fromMessage: { channel: m.channel, ts: m.ts },
-    actions: [buttonOf(m, actionId)],
-  });
+  clickButton(app, userId, m, actionId);
 
 const planPromises = () =>
   database.db

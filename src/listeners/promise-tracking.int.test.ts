@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
@@ -7,21 +6,12 @@ import {
   recordPaymentPromise,
   settlePaymentPromise,
 } from '../adapters/db/payment-promises.js';
-import { saveSlackSettings } from '../adapters/db/slack-settings.js';
-import {
-  INBOUND_EMAIL_PATH,
-  inboundEmailRoutes,
-  signInboundEmail,
-} from '../adapters/mail/inbound-email-route.js';
-import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
 import { ACTION } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
-import { createRouteServer, listen } from '../http/server.js';
 import { SANDBOX_DEFAULTS, type SandboxMessage, validateMessageBlocks } from '../sandbox/slack/index.js';
-import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
+import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
@@ -35,16 +25,13 @@ import { wiring } from '../wiring.js';
  * cited by the next card, a second promise rescheduling the first, and two instances judging at once.
  */
 
-const SECRET = 'inbound-secret-0123456789abcdef';
-const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
+const { collector1, collector2 } = SANDBOX_DEFAULTS.users;
 const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 /** 09:00 on Wednesday 2026-12-09 in Auckland: a promise for Friday 4 December, plus two business days, is due. */
 const WEDNESDAY_9AM = new Date('2026-12-08T20:00:00Z');
 
 let database: TestDatabase;
-let app: DunningApp;
-let server: Server;
-let url: string;
+let app: ReplyApp;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -54,30 +41,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncateAll();
-  app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  registerReplyHandlers(app.ctx, { claude: null });
-  await saveSlackSettings(
-    database.db,
-    {
-      orgId: DUNNING_ORG_ID,
-      digestChannel: SANDBOX_DEFAULTS.channels.digest.id,
-      queueChannel: SANDBOX_DEFAULTS.channels.queue.id,
-      escalationChannel: ESCALATIONS,
-      managers: [manager.id],
-      collectors: [collector1.id, collector2.id],
-      digestTime: '08:30',
-      updatedBy: 'test',
-    },
-    app.clock.now(),
-  );
-  server = createRouteServer(
-    inboundEmailRoutes({ ...app.ctx, config: { ...app.ctx.config, inboundEmail: { secret: SECRET } } }),
-  );
-  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  app = await startReplyApp(database);
 });
 afterEach(async () => {
-  await new Promise((r) => server.close(r));
   await app.close();
 });
 
@@ -94,11 +60,7 @@ async function promiseFromReply(contactId: string, text: string) {
     references: reminder.messageId,
     text,
   });
-  const res = await fetch(`${url}${INBOUND_EMAIL_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'message/rfc822', 'x-signature-sha256': signInboundEmail(SECRET, raw) },
-    body: raw,
-  });
+  const res = await app.postReply(raw);
   expect(res.status).toBe(200);
   await app.drain();
   const card = app.harness.sandbox
@@ -110,21 +72,8 @@ async function promiseFromReply(contactId: string, text: string) {
   return reminder;
 }
 
-function buttonOf(m: SandboxMessage, actionId: string) {
-  const block = (
-    m.blocks as { type: string; block_id: string; elements?: { action_id: string; value: string }[] }[]
-  ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-  expect(block).toBeDefined();
-  const el = block!.elements!.find((e) => e.action_id === actionId)!;
-  return { block_id: block!.block_id, action_id: actionId, type: 'button', value: el.value };
-}
-
-const click = (userId: string, m: SandboxMessage, actionId: string) =>
-  app.harness.slack.blockAction({
-    userId,
-    fromMessage: { channel: m.channel, ts: m.ts },
-    actions: [buttonOf(m, actionId)],
-  });
+const click = (userId: string, m: SandboxMessage, actionId: string, action = buttonOf(m, actionId)) =>
+  clickButton(app, userId, m, actionId, action);
 
 /** A payment as the next Xero sync stores it. */
 const syncPayment = (invoiceId: string, date: string, amount: string) =>

@@ -1,31 +1,22 @@
-import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { openPaymentPlan } from '../adapters/db/payment-plans.js';
-import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { saveOnlineInvoice } from '../adapters/db/xero-online-invoices.js';
-import {
-  INBOUND_EMAIL_PATH,
-  inboundEmailRoutes,
-  signInboundEmail,
-} from '../adapters/mail/inbound-email-route.js';
-import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
 import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
 import { PLAN_BLOCK, PLAN_INPUT } from '../adapters/slack/blocks/payment-plan.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
-import { createRouteServer, listen } from '../http/server.js';
 import {
   SANDBOX_DEFAULTS,
   type SandboxMessage,
   validateMessageBlocks,
   validateView,
 } from '../sandbox/slack/index.js';
-import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
+import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
+import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { prepareDailyDigest } from '../use-cases/daily-digest.js';
@@ -36,15 +27,12 @@ import { runDunning } from '../use-cases/run-dunning.js';
  * captured by the signed webhook, its card, signed clicks; then the holds, the thread, `/ar aging` and the plan.
  */
 
-const SECRET = 'inbound-secret-0123456789abcdef';
-const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
+const { collector1, collector2 } = SANDBOX_DEFAULTS.users;
 const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 const AR_CHANNEL = SANDBOX_DEFAULTS.channels.queue.id;
 
 let database: TestDatabase;
-let app: DunningApp;
-let server: Server;
-let url: string;
+let app: ReplyApp;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -54,30 +42,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncateAll();
-  app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  registerReplyHandlers(app.ctx, { claude: null });
-  await saveSlackSettings(
-    database.db,
-    {
-      orgId: DUNNING_ORG_ID,
-      digestChannel: SANDBOX_DEFAULTS.channels.digest.id,
-      queueChannel: SANDBOX_DEFAULTS.channels.queue.id,
-      escalationChannel: ESCALATIONS,
-      managers: [manager.id],
-      collectors: [collector1.id, collector2.id],
-      digestTime: '08:30',
-      updatedBy: 'test',
-    },
-    app.clock.now(),
-  );
-  server = createRouteServer(
-    inboundEmailRoutes({ ...app.ctx, config: { ...app.ctx.config, inboundEmail: { secret: SECRET } } }),
-  );
-  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  app = await startReplyApp(database);
 });
 afterEach(async () => {
-  await new Promise((r) => server.close(r));
   await app.close();
 });
 
@@ -96,11 +63,7 @@ async function replyAndCard(text: string, options: { threaded?: boolean } = {}) 
     ...(options.threaded ? { inReplyTo: reminder.messageId, references: reminder.messageId } : {}),
     text,
   });
-  const res = await fetch(`${url}${INBOUND_EMAIL_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'message/rfc822', 'x-signature-sha256': signInboundEmail(SECRET, raw) },
-    body: raw,
-  });
+  const res = await app.postReply(raw);
   expect(res.status).toBe(200);
   await app.drain();
   const thread = () => app.harness.sandbox.thread(reminder.channel, reminder.ts).slice(1);
@@ -110,22 +73,9 @@ async function replyAndCard(text: string, options: { threaded?: boolean } = {}) 
   return { card: card!, thread };
 }
 
-function buttonOf(m: SandboxMessage, actionId: string) {
-  const block = (
-    m.blocks as { type: string; block_id: string; elements?: { action_id: string; value: string }[] }[]
-  ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-  expect(block).toBeDefined();
-  const el = block!.elements!.find((e) => e.action_id === actionId)!;
-  return { block_id: block!.block_id, action_id: actionId, type: 'button', value: el.value };
-}
-
 /** A click on the card as it was when `m` was read (its buttons are read now: the sandbox updates in place). */
 const click = (userId: string, m: SandboxMessage, actionId: string, action = buttonOf(m, actionId)) =>
-  app.harness.slack.blockAction({
-    userId,
-    fromMessage: { channel: m.channel, ts: m.ts },
-    actions: [action],
-  });
+  clickButton(app, userId, m, actionId, action);
 
 const current = (m: SandboxMessage) =>
   app.harness.sandbox.thread(m.channel, m.thread_ts ?? m.ts).find((x) => x.ts === m.ts)!;
@@ -142,26 +92,9 @@ async function ask(text: string) {
   return textOf(mine[mine.length - 1]!);
 }
 
-async function payment(invoiceId: string, date: string, amount: string) {
-  const now = app.clock.now();
-  await database.db
-    .insertInto('xero_payments')
-    .values({
-      org_id: DUNNING_ORG_ID,
-      xero_updated_at: now,
-      synced_at: now,
-      payment_id: `p-${invoiceId}-${date}`,
-      invoice_id: invoiceId,
-      credit_id: null,
-      payment_type: 'ACCRECPAYMENT',
-      status: 'AUTHORISED',
-      date,
-      amount,
-      currency_rate: '1',
-      reference: null,
-    })
-    .execute();
-}
+/** A payment as the next Xero sync stores it. */
+const payment = (invoiceId: string, date: string, amount: string) =>
+  insertSyncedPayment(database.db, DUNNING_ORG_ID, { invoiceId, date, amount });
 
 describe('accepting a dispute', () => {
   it('with an end date: a hold on the invoices it names, escalated once, a drafted reply, still in ageing, marked', async () => {

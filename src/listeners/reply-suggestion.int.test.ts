@@ -1,28 +1,19 @@
-import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
-import { saveSlackSettings } from '../adapters/db/slack-settings.js';
-import {
-  INBOUND_EMAIL_PATH,
-  inboundEmailRoutes,
-  signInboundEmail,
-} from '../adapters/mail/inbound-email-route.js';
-import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
 import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import { RULES_READER_VERSION } from '../domain/reply-reading/reply-reader.js';
-import { createRouteServer, listen } from '../http/server.js';
 import {
   SANDBOX_DEFAULTS,
   type SandboxMessage,
   validateMessageBlocks,
   validateView,
 } from '../sandbox/slack/index.js';
-import { type DunningApp, OUTSIDER, startDunningApp } from '../testing/dunning-app.js';
+import { OUTSIDER } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
+import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { runDunning } from '../use-cases/run-dunning.js';
@@ -32,14 +23,11 @@ import { runDunning } from '../use-cases/run-dunning.js';
  * in the reminder card's thread, and Accept / Edit / Reject act through signed clicks on Bolt's real receiver.
  */
 
-const SECRET = 'inbound-secret-0123456789abcdef';
-const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
+const { collector1, collector2 } = SANDBOX_DEFAULTS.users;
 const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 
 let database: TestDatabase;
-let app: DunningApp;
-let server: Server;
-let url: string;
+let app: ReplyApp;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -49,30 +37,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncateAll();
-  app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  registerReplyHandlers(app.ctx, { claude: null });
-  await saveSlackSettings(
-    database.db,
-    {
-      orgId: DUNNING_ORG_ID,
-      digestChannel: SANDBOX_DEFAULTS.channels.digest.id,
-      queueChannel: SANDBOX_DEFAULTS.channels.queue.id,
-      escalationChannel: ESCALATIONS,
-      managers: [manager.id],
-      collectors: [collector1.id, collector2.id],
-      digestTime: '08:30',
-      updatedBy: 'test',
-    },
-    app.clock.now(),
-  );
-  server = createRouteServer(
-    inboundEmailRoutes({ ...app.ctx, config: { ...app.ctx.config, inboundEmail: { secret: SECRET } } }),
-  );
-  url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  app = await startReplyApp(database);
 });
 afterEach(async () => {
-  await new Promise((r) => server.close(r));
   await app.close();
 });
 
@@ -89,11 +56,7 @@ async function replyAndCard(contactId: string, from: string, text: string) {
     references: reminder.messageId,
     text,
   });
-  const res = await fetch(`${url}${INBOUND_EMAIL_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'message/rfc822', 'x-signature-sha256': signInboundEmail(SECRET, raw) },
-    body: raw,
-  });
+  const res = await app.postReply(raw);
   expect(res.status).toBe(200);
   const { replyId } = (await res.json()) as { replyId: string };
   await app.drain();
@@ -104,22 +67,8 @@ async function replyAndCard(contactId: string, from: string, text: string) {
   return { replyId, card: card!, reminder };
 }
 
-function buttonOf(m: SandboxMessage, actionId: string) {
-  const block = (
-    m.blocks as { type: string; block_id: string; elements?: { action_id: string; value: string }[] }[]
-  ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-  expect(block).toBeDefined();
-  const el = block!.elements!.find((e) => e.action_id === actionId)!;
-  return { block_id: block!.block_id, action_id: actionId, type: 'button', value: el.value };
-}
-
-const click = (
-  userId: string,
-  m: SandboxMessage,
-  actionId: string,
-  action: ReturnType<typeof buttonOf> = buttonOf(m, actionId),
-) =>
-  app.harness.slack.blockAction({ userId, fromMessage: { channel: m.channel, ts: m.ts }, actions: [action] });
+const click = (userId: string, m: SandboxMessage, actionId: string, action = buttonOf(m, actionId)) =>
+  clickButton(app, userId, m, actionId, action);
 
 const current = (m: SandboxMessage) =>
   app.harness.sandbox.thread(m.channel, m.thread_ts ?? m.ts).find((x) => x.ts === m.ts)!;

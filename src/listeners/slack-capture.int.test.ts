@@ -2,15 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
-import { saveSlackSettings } from '../adapters/db/slack-settings.js';
-import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
 import { LOG_REPLY } from '../adapters/slack/blocks/log-reply.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/slack/index.js';
 import { createSlackRequestClient } from '../sandbox/slack/signed-client.js';
-import { type DunningApp, OUTSIDER, startDunningApp } from '../testing/dunning-app.js';
+import { OUTSIDER } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
+import { type ReplyApp, startReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf } from '../testing/reply-fixtures.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
@@ -22,13 +20,13 @@ import { runDunning } from '../use-cases/run-dunning.js';
  * like an email: the customer is paused at once, the reading is queued, the suggestion follows in the thread.
  */
 
-const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
+const { collector1, collector2 } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 const TEAM = SANDBOX_DEFAULTS.team.id;
 const BOT = SANDBOX_DEFAULTS.bot;
 
 let database: TestDatabase;
-let app: DunningApp;
+let app: ReplyApp;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -38,23 +36,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await database.truncateAll();
-  app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  registerReplyHandlers(app.ctx, { claude: null });
-  await saveSlackSettings(
-    database.db,
-    {
-      orgId: DUNNING_ORG_ID,
-      digestChannel: SANDBOX_DEFAULTS.channels.digest.id,
-      queueChannel: QUEUE,
-      escalationChannel: SANDBOX_DEFAULTS.channels.escalations.id,
-      managers: [manager.id],
-      collectors: [collector1.id, collector2.id],
-      digestTime: '08:30',
-      updatedBy: 'test',
-    },
-    app.clock.now(),
-  );
+  app = await startReplyApp(database);
 });
 afterEach(async () => {
   await app.close();

@@ -238,7 +238,9 @@ export async function openInvoicesOf(
   db: Queryable,
   orgId: string,
   contactId: string,
-): Promise<{ invoiceId: string; number: string | null; amountDue: string; dueDate: string; currency: string }[]> {
+): Promise<
+  { invoiceId: string; number: string | null; amountDue: string; dueDate: string; currency: string }[]
+> {
   const rows = await db
     .selectFrom('xero_invoices')
     .select(['invoice_id', 'number', 'amount_due', 'due_date', 'currency'])
