@@ -9,7 +9,7 @@ import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
 import { MORNING_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
-import { AppError } from './errors.js';
+import { isAppError } from './errors.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
@@ -54,7 +54,7 @@ async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<vo
   try {
     await runMorningDunning(ctx, orgId, now);
   } catch (err) {
-    if (!(err instanceof AppError && err.code === 'LEDGER_STALE')) throw err;
+    if (!isAppError(err, 'LEDGER_STALE')) throw err;
     ctx.log.warn(
       { orgId, code: 'LEDGER_STALE', reason: err.message },
       'no reminders planned: the ledger is stale',

@@ -9,7 +9,7 @@ import { isIsoDate, localDateOf } from '../domain/calendar.js';
 import type { CollectionsSignals } from '../domain/collections-signals.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
 import { type LedgerAge, ledgerAge, ledgerAgeWarning } from '../domain/ledger-freshness.js';
-import { AppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import { loadCollectionsSignals } from '../use-cases/collections-view.js';
 import { CliFailure, printJson, printLine } from './output.js';
 
@@ -81,7 +81,7 @@ export async function resolveLedgerScope(deps: CommandDeps, options: ScopeOption
   try {
     ledger = await loadLedger(deps.db, organisation.id);
   } catch (err) {
-    if (err instanceof AppError && err.code === 'ORG_NOT_SYNCED') throw new CliFailure(err.message, 1);
+    if (isAppError(err, 'ORG_NOT_SYNCED')) throw new CliFailure(err.message, 1);
     throw err;
   }
   const now = deps.clock.now();

@@ -8,7 +8,7 @@ import {
   releaseImapLease,
 } from '../adapters/db/customer-replies.js';
 import type { DB } from '../adapters/db/schema.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type CaptureReplyDeps, captureReply, type InboundEmail } from './capture-reply.js';
 
@@ -183,7 +183,7 @@ export async function readReplyMailbox(
       await advance(db, Math.max(lastUid, inbox.uidNext - 1, 0));
     }
   } catch (err) {
-    if (err instanceof AppError && err.code === 'IMAP_LEASE_LOST') {
+    if (isAppError(err, 'IMAP_LEASE_LOST')) {
       return { listed: messages.length, stored, duplicates, skipped, leaseLost: true };
     }
     throw err;

@@ -17,7 +17,7 @@ import type { XeroTenantApi } from '../adapters/xero/xero-gateway.js';
 import type { AppContext } from '../context.js';
 import type { XeroCallLimits, XeroCallPurpose } from '../domain/xero-call-budget.js';
 import { areWebhooksActive, nextPollAt } from '../domain/xero-poll-cadence.js';
-import { AppError, errorMessage } from '../errors.js';
+import { AppError, errorMessage, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { reconcileXeroOrganisation, type XeroReconcileReport } from './reconcile-xero-organisation.js';
 import { syncXeroOrganisation, type XeroSyncOptions, type XeroSyncReport } from './sync-xero-organisation.js';
@@ -117,18 +117,17 @@ export async function runXeroSync(
       result = { kind: 'done', runKind: req.runKind, report };
     }
   } catch (err) {
-    result =
-      err instanceof AppError && err.code === 'SYNC_STOPPED'
-        ? { kind: 'stopped', runKind: req.runKind, detail: err.message }
-        : {
-            kind: 'failed',
-            runKind: req.runKind,
-            error: errorMessage(err),
-            code:
-              err instanceof AppError
-                ? err.code
-                : (((err as { code?: unknown }).code as string | undefined) ?? null),
-          };
+    result = isAppError(err, 'SYNC_STOPPED')
+      ? { kind: 'stopped', runKind: req.runKind, detail: err.message }
+      : {
+          kind: 'failed',
+          runKind: req.runKind,
+          error: errorMessage(err),
+          code:
+            err instanceof AppError
+              ? err.code
+              : (((err as { code?: unknown }).code as string | undefined) ?? null),
+        };
   } finally {
     clearInterval(heartbeat);
   }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { AppError, errorMessage } from '../../errors.js';
+import { errorMessage, isAppError } from '../../errors.js';
 import { getOrganisation, type Organisation } from '../db/organisations.js';
 import type { DB } from '../db/schema.js';
 import { XeroCallError } from './xero-errors.js';
@@ -55,7 +55,7 @@ export function createGatewayInvoiceEmailer(deps: {
           return { kind: 'retryable', error: err.message };
         }
         // Our own daily budget for this organisation is spent: a wait until it resets, not a failed attempt.
-        if (err instanceof AppError && err.code === 'XERO_DAILY_BUDGET') {
+        if (isAppError(err, 'XERO_DAILY_BUDGET')) {
           return { kind: 'rate-limited', retryAfterMs: BUDGET_WAIT_MS, error: err.message };
         }
         // Reconnect required, database hiccups: the outbox tries again (and its dead letter says why at the end).

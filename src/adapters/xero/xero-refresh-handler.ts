@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { AppError, errorMessage } from '../../errors.js';
+import { errorMessage, isAppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { refreshXeroEntities } from '../../use-cases/refresh-xero-entities.js';
 import type { Clock } from '../clock.js';
@@ -46,8 +46,7 @@ export function createXeroRefreshHandler(deps: {
       );
       return { status: 'done', result: { ...report } };
     } catch (err) {
-      if (err instanceof AppError && err.code === 'XERO_RECONNECT_REQUIRED')
-        return { status: 'failed', error: err.message };
+      if (isAppError(err, 'XERO_RECONNECT_REQUIRED')) return { status: 'failed', error: err.message };
       if (err instanceof XeroCallError && !isRetryable(err.failure))
         return { status: 'failed', error: err.message };
       return {

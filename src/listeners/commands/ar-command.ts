@@ -15,7 +15,7 @@ import {
 import { setupModal } from '../../adapters/slack/blocks/setup.js';
 import { disputedAsOf } from '../../domain/collections-signals.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
-import { AppError } from '../../errors.js';
+import { isAppError } from '../../errors.js';
 import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
@@ -65,10 +65,9 @@ export function registerArCommand(app: App, deps: ListenerDeps): void {
       await deps.afterAck(() => answer(deps, parsed, command, respond, client));
     } catch (err) {
       // Expected before the first complete sync: say why (which resource failed, and how) rather than apologise.
-      const text =
-        err instanceof AppError && err.code === 'ORG_NOT_SYNCED'
-          ? `${escapeMrkdwn(sentence(err.message))} No figures are shown until it completes; try again in a few minutes.`
-          : apologise(deps.log, err, `/ar ${parsed.kind}`);
+      const text = isAppError(err, 'ORG_NOT_SYNCED')
+        ? `${escapeMrkdwn(sentence(err.message))} No figures are shown until it completes; try again in a few minutes.`
+        : apologise(deps.log, err, `/ar ${parsed.kind}`);
       await respond({ response_type: 'ephemeral', text }).catch(() => undefined);
     }
   });
