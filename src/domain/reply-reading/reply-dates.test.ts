@@ -37,10 +37,13 @@ describe('promise windows: the grammar of finance-team replies', () => {
     ['this Friday', WED, '2026-03-13..2026-03-13'],
     ['on Friday', WED, '2026-03-13..2026-03-13'],
     ['Friday week', WED, '2026-03-20..2026-03-20'],
-    // after the 20th: from the 21st to the month's end ("later this month"); at least a week near the end
+    // after the 20th: from the 21st to the month's end ("later this month"); a week when under three days
+    // are left or the date ended a month
     ['we can pay after the 20th', WED, '2026-03-21..2026-03-31'],
     ['we will settle after 14 April', WED, '2026-04-15..2026-04-30'],
-    ['funds go out after the 28th', WED, '2026-03-29..2026-04-04'],
+    ['funds go out after the 28th', WED, '2026-03-29..2026-03-31'],
+    ['funds go out after the 30th', WED, '2026-03-31..2026-04-06'],
+    ['we can pay after 31 March', WED, '2026-04-01..2026-04-07'],
     // after a weekday or a week: the week after it (they name no month)
     ['after Friday', WED, '2026-03-14..2026-03-20'],
     ["we can't pay until the 20th", WED, '2026-03-20..2026-03-26'],
@@ -156,5 +159,35 @@ describe('past dates: when a payment was made', () => {
     ['paid this morning', WED, '2026-03-11..2026-03-11'],
   ])('%s (received %s) → %s', (text, received, want) => {
     expect(inThePast(text, received)).toBe(want);
+  });
+});
+
+describe('rules v4: weekdays beside numeric dates, either-or days, monthly days, phone-typed weekdays', () => {
+  // 2026-06-02 is a Tuesday.
+  const TUE = '2026-06-02T10:00:00Z';
+  it.each([
+    // a weekday with a numeric date is one date; the weekday settles an ambiguous order where only one fits
+    ['back Thurs 11/6', TUE, 'Europe/London', '2026-06-11..2026-06-11'],
+    ['we can do Mon 6/15', TUE, 'America/Chicago', '2026-06-15..2026-06-15'],
+    ['payment goes Thursday 6/11', TUE, 'Europe/London', '2026-06-11..2026-06-11'],
+    ['on Friday 12/6', TUE, 'America/Chicago', '2026-06-12..2026-06-12'],
+    // either of two days: the span of both
+    ['this afternoon or first thing tomorrow', TUE, 'Europe/London', '2026-06-02..2026-06-03'],
+    ['Thursday or Friday', TUE, 'Europe/London', '2026-06-04..2026-06-05'],
+    // a day of every month is the next such day
+    ['we pay on the 1st of the month', TUE, 'Europe/London', '2026-07-01..2026-07-01'],
+    ['suppliers get paid the 20th of each month', TUE, 'Europe/London', '2026-06-20..2026-06-20'],
+    ['on the 1st of this month', TUE, 'Europe/London', '2026-06-01..2026-06-01'],
+    // lower-case abbreviations after a preposition or a paying verb
+    ['will pay fri', TUE, 'Europe/London', '2026-06-05..2026-06-05'],
+    ['by thurs', TUE, 'Europe/London', '2026-06-02..2026-06-04'],
+  ])('%s (received %s, %s) → %s', (text, received, zone, want) => {
+    expect(promised(text, received, zone)).toBe(want);
+  });
+
+  it('leaves lower-case abbreviations that are ordinary words alone', () => {
+    const ctx = dateContextFor(TUE, 'Europe/London');
+    expect(findDateMentions('the invoice sat on my desk', ctx)).toEqual([]);
+    expect(findDateMentions('it sat in the queue', ctx)).toEqual([]);
   });
 });

@@ -319,14 +319,21 @@ function monthOf(word: string | undefined): number | null {
 }
 
 /** A weekday word, or null for an abbreviation written in lower case ("sat on my desk", "wed"). */
-function weekdayOfWord(word: string | undefined): number | null {
+function weekdayOfWord(word: string | undefined, lenient = false): number | null {
   if (!word) return null;
   const w = word.toLowerCase();
   const n = WEEKDAYS[w];
   if (n === undefined) return null;
-  if (!WEEKDAY_FULL.has(w) && word[0] !== word[0]?.toUpperCase()) return null;
+  if (!lenient && !WEEKDAY_FULL.has(w) && word[0] !== word[0]?.toUpperCase()) return null;
   return n;
 }
+
+/**
+ * Words after which a lower-case abbreviation is a weekday, as typed on a phone: "by fri", "on tues",
+ * "til wed", "mon or tues" (but "sat on my desk", "we wed" are not).
+ */
+const WEEKDAY_LEAD =
+  /(?:^|[^\p{L}])(?:on|by|til|till|until|before|after|from|or|and|thru|through|this|next|coming|say|maybe|prob|probably|latest)\s+$/iu;
 
 // ---------------------------------------------------------------------------------------------------------
 // Resolution of the phrase kinds
@@ -575,23 +582,33 @@ const RULES: readonly Rule[] = [
     const d = exactDate(Number(m[1]), Number(m[2]), Number(m[3]));
     return d ? { tense: 'either', resolve: () => day(d) } : null;
   }),
-  // 23/03/2026, 23/03, 3/20 (month first in the US), 23.03.2026
+  // 23/03/2026, 23/03, 3/20 (month first in the US), 23.03.2026; with a weekday in front ("Tues 29/9",
+  // "Wed 11/4"), which also settles the order of an ambiguous day and month when only one order fits it.
   scan(
-    '(?<![\\w$£€/.,:-])(\\d{1,2})([/.])(\\d{1,2})(?:\\2(\\d{4}|\\d{2}))?(?![\\w/%]|[.,:]\\d)',
+    `(?<![\\w$£€/.,:-])(?:${WEEKDAY},?\\s+(?:the\\s+)?)?(\\d{1,2})([/.])(\\d{1,2})(?:\\3(\\d{4}|\\d{2}))?(?![\\w/%]|[.,:]\\d)`,
     (m, ctx) => {
-      const a = Number(m[1]);
-      const b = Number(m[3]);
+      const wd = m[1] ? weekdayOfWord(m[1], true) : null;
+      const a = Number(m[2]);
+      const b = Number(m[4]);
       // "24/7" is a schedule, "1.5" a number: a dot needs a year, and a slash a plausible day and month.
-      if ((m[2] === '.' && !m[4]) || m[0] === '24/7') return null;
+      if ((m[3] === '.' && !m[5]) || /^24\/7$/.test(`${m[2]}/${m[4]}`)) return null;
+      const year = m[5] ? (m[5].length === 2 ? 2000 + Number(m[5]) : Number(m[5])) : null;
       let dd: number;
       let mm: number;
       if (a > 12 && b <= 12) [dd, mm] = [a, b];
       else if (b > 12 && a <= 12) [dd, mm] = [b, a];
-      else if (ctx.order === 'mdy') [dd, mm] = [b, a];
-      else [dd, mm] = [a, b];
+      else {
+        [dd, mm] = ctx.order === 'mdy' ? [b, a] : [a, b];
+        if (wd !== null && dd !== mm) {
+          const fits = (d: number, mo: number) => {
+            const r = resolveMonthDay(ctx, mo, d, year, wd, 'future');
+            return r !== null && weekdayOf(r.earliest) === wd;
+          };
+          if (!fits(dd, mm) && fits(mm, dd)) [dd, mm] = [mm, dd];
+        }
+      }
       if (mm < 1 || mm > 12 || dd < 1 || dd > 31) return null;
-      const year = m[4] ? (m[4].length === 2 ? 2000 + Number(m[4]) : Number(m[4])) : null;
-      return { tense: 'either', resolve: (dir) => resolveMonthDay(ctx, mm, dd, year, null, dir) };
+      return { tense: 'either', resolve: (dir) => resolveMonthDay(ctx, mm, dd, year, wd, dir) };
     },
   ),
   // Friday 13 March, Monday the 12th of October, 13th March 2026, le 25 mars, 25. März
@@ -640,7 +657,7 @@ const RULES: readonly Rule[] = [
   }),
   // the 15th, on the 1st, the 5th of next month; "15th" alone when it cannot be a floor or a reminder
   scan(
-    `${B}(?:(the)\\s+)?(\\d{1,2})(st|nd|rd|th)(?:\\s+of\\s+(this|next|the)\\s+month)?(?!\\s*(?:floor|century|party|reminder|notice|time|invoice|instal|payment|attempt|place|anniversary|birthday|edition|street|st\\b|avenue|ave\\b|road|rd\\b|week|day|of\\s+(?:the\\s+)?(?:week|year|quarter)))${E}`,
+    `${B}(?:(the)\\s+)?(\\d{1,2})(st|nd|rd|th)(?:\\s+of\\s+(this|next|the|each|every)\\s+month)?(?!\\s*(?:floor|century|party|reminder|notice|time|invoice|instal|payment|attempt|place|anniversary|birthday|edition|street|st\\b|avenue|ave\\b|road|rd\\b|week|day|of\\s+(?:the\\s+)?(?:week|year|quarter)))${E}`,
     (m, ctx) => {
       const n = Number(m[2]);
       if (n < 1 || n > 31) return null;
@@ -655,7 +672,9 @@ const RULES: readonly Rule[] = [
         const t = ymd(ctx.today);
         return { tense: 'future', resolve: () => day(dayInMonth(t.y, t.m + 1, n)) };
       }
-      if (which === 'this' || which === 'the') {
+      // "the 1st of the month", "the 20th of each month": a day the customer pays on every month, so the
+      // next one (as "the 20th" alone); "the 20th of this month" is this month's.
+      if (which === 'this') {
         const t = ymd(ctx.today);
         return { tense: 'either', resolve: () => day(dayInMonth(t.y, t.m, n)) };
       }
@@ -687,7 +706,17 @@ const RULES: readonly Rule[] = [
   scan(
     `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?day)\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
     (m, ctx) => {
-      const wd = weekdayOfWord(m[2]);
+      const lead = m.input.slice(Math.max(0, m.index - 12), m.index);
+      // After a paying verb a weekday abbreviation is a day too ("will pay fri"), but not sat/sun ("it sat").
+      const afterVerb =
+        /^(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri)$/i.test(m[2] ?? '') &&
+        /(?:^|[^\p{L}])(?:pay|paid|send|sent|transfer|transferred|it|out|through|done|sorted)\s+$/iu.test(
+          lead,
+        );
+      const wd = weekdayOfWord(
+        m[2],
+        Boolean(m[1] && m[1].toLowerCase() !== 'the') || WEEKDAY_LEAD.test(lead) || afterVerb,
+      );
       if (wd === null) return null;
       const pre = m[1]?.toLowerCase();
       const post = m[3]?.toLowerCase().replace(/\s+/g, ' ').replace(/^of /, '');
@@ -969,7 +998,7 @@ const RELATION_BEFORE =
   /(?:^|[^\p{L}])(by|before|after|until|untill|till|til|up\s+to|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|not\s+before|from|starting(?:\s+from)?|beginning|as\s+of|prior\s+to|ahead\s+of|on\s+or\s+after|later\s+than|par|avant|bis|hasta|antes\s+del?)\s+(?:(?:on|the|around|about|approximately|approx\.?|at\s+the\s+latest|le|el|la)\s+)*$/iu;
 
 const NEGATED_UNTIL =
-  /\b(?:can't|cannot|can\s+not|won't|will\s+not|unable\s+to|not\s+able\s+to|couldn't|not\s+(?:be\s+)?(?:paying|paid))\b[^.!?\n]{0,60}$/i;
+  /\b(?:can't|cant|cannot|can\s+not|won't|will\s+not|unable\s+to|not\s+able\s+to|couldn't|not\s+(?:be\s+)?(?:paying|paid))\b[^.!?\n]{0,60}$/i;
 
 function relationOf(text: string, start: number): Relation {
   const before = text.slice(Math.max(0, start - 40), start);
@@ -1028,15 +1057,26 @@ function mergeRanges(text: string, mentions: DateMention[]): DateMention[] {
     const b = mentions[i + 1];
     if (!a) continue;
     const opener = /(?:between|from)\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, a.start - 15), a.start));
-    if (b && opener && /^\s*(?:and|to|-|–|until|till)\s*(?:the\s+)?$/i.test(text.slice(a.end, b.start))) {
+    const gap = b ? text.slice(a.end, b.start) : '';
+    // "today or first thing tomorrow", "Thursday or Friday at the latest": either day, so the span of both.
+    const either =
+      /^\s*,?\s*(?:or|\/)\s+(?:(?:first\s+thing|early|latest|maybe|possibly|probably|perhaps|at\s+the\s+latest|on|the)\s+)*$/i.test(
+        gap,
+      );
+    if (b && ((opener && /^\s*(?:and|to|-|–|until|till)\s*(?:the\s+)?$/i.test(gap)) || either)) {
       const start = a.start;
       const end = b.end;
       out.push({
         start,
         end,
         text: text.slice(start, end),
-        tense: a.tense === b.tense ? a.tense : 'either',
-        relation: 'on',
+        tense:
+          a.tense === b.tense
+            ? a.tense
+            : either && (a.tense === 'future' || b.tense === 'future')
+              ? 'future'
+              : 'either',
+        relation: either ? a.relation : 'on',
         resolve: (dir) => {
           const ra = a.resolve(dir);
           const rb = b.resolve(dir);
@@ -1078,7 +1118,11 @@ export function promiseWindow(mention: DateMention, ctx: DateContext): DateRange
       const earliest = addDays(base.latest, 1);
       const week = addDays(earliest, 6);
       // A calendar date is written with a number ("the 20th", "14 May", "20/6"); a weekday or a week is not.
-      return range(earliest, /\d/.test(mention.text) ? maxIso(endOfMonth(earliest), week) : week);
+      // A calendar date runs to its month's end (fewer than three days left, or a date that ended a month:
+      // a week).
+      if (!/\d/.test(mention.text)) return range(earliest, week);
+      const monthEnd = endOfMonth(earliest);
+      return range(earliest, monthEnd < addDays(earliest, 2) || earliest.endsWith('-01') ? week : monthEnd);
     }
     case 'from':
       return range(base.earliest, addDays(base.earliest, 6));
