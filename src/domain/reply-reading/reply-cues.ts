@@ -53,6 +53,9 @@ const OUT_OF_OFFICE: readonly RegExp[] = [
   /\baway\s+from\s+(?:the|my)\s+(?:office|desk)\b/i,
   /\b(?:automatic|auto)[\s-]?(?:reply|response)\b/i,
   /\b(?:limited|no|intermittent)\s+access\s+to\s+(?:my\s+)?e-?mails?\b/i,
+  /\b(?:limited|no|intermittent|patchy|sporadic)\s+(?:e-?mail|internet|phone\s+reception|reception|signal|wifi|wi-fi)(?:\s+access)?\b/i,
+  // "I'll be back in the office on the 12th", "back at my desk from Monday", "Back on the 9th."
+  /\b(?:i'll|i’ll|i\s+will|ill|i'm|i’m|i\s+am|im)\s+(?:be\s+)?back\s+(?:in\s+(?:the\s+)?office\s+|at\s+(?:my\s+)?(?:desk|work)\s+|at\s+work\s+)?(?:on|from|after|next|monday|tuesday|wednesday|thursday|friday)\b|^\s*back\s+(?:in\s+(?:the\s+)?office\s+|at\s+(?:my\s+)?desk\s+)?(?:on|from)\b/i,
   /\be-?mails?\s+(?:are|is)\s+not\s+being\s+(?:monitored|read|forwarded)\b/i,
   /\bwill\s+not\s+be\s+forwarded\b/i,
   /\b(?:respond|reply|get\s+back\s+to\s+you)\s+(?:to\s+\w+\s+)?(?:when|once|on|upon)\s+(?:i\s+am|i'm|i’m|my)\s+(?:back|return)/i,
@@ -85,13 +88,20 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\b(?:pay(?:ing)?|paid|charg\w*|bill\w*|invoic\w*)\s+(?:us\s+)?(?:for\s+)?(?:it|this|that|them|the\s+same\s+\w+)\s+twice\b/i,
       // "these two invoices are for the same delivery", "both bills cover the same job"
       /\b(?:both|two|these|those)\s+(?:invoices|bills|charges)\s+(?:are\s+|were\s+)?(?:for|cover|relate\s+to|refer\s+to)\s+the\s+(?:same|one)\b/i,
+      // "it's the same delivery as INV-2210", "identical order to the one we paid in May"
+      /\b(?:exact\s+|very\s+)?(?:same|identical)\s+(?:\w+\s+){0,2}?(?:job|order|work|delivery|invoice|charge|items?|shipment|service|goods|bill|visit|consignment)\s+(?:as|to)\s+(?:INV|invoice|bill|the\s+one|one|our|your|the\s+(?:invoice|bill|charge)|an?\s+(?:earlier|previous|older|prior)|#?\d)/i,
+      // an old invoice sent again under a new date or number
+      /\bre-?dated\b|\bre-?numbered\b|\b(?:re-?sent|re-?issued|re-?billed|re-?invoiced)\s+(?:us\s+)?(?:for\s+)?(?:an?\s+|the\s+)?(?:old|earlier|previous|paid|same)\b/i,
     ],
   ],
   [
     'pricing',
     [
       /\b(?:we\s+were|i\s+was)\s+quoted\b/i,
-      /\b(?:the|our|your)\s+(?:quote|quotation|estimate)\s+(?:was|said|says|stated)\b/i,
+      /\b(?:the|our|your)\s+(?:quote|quotation|estimate)\s+(?:(?:that\s+)?(?:we|you|i|they)\s+(?:\w+\s+){1,3}?)?(?:was|said|says|stated|came\s+to)\b/i,
+      // a change of price nobody agreed: "no one told us about a variation", "extra charges we never approved"
+      /\b(?:nobody|no\s+one|no-one|never)\s+(?:told|advised|informed|notified|warned|asked)\s+(?:us|me)\s+(?:about|of|before)\s+(?:any\s+|the\s+|a\s+|an\s+)?(?:variations?|price\s+(?:changes?|increases?|rises?)|increases?|extras?|additional\s+(?:costs?|charges?|work)|changes?\s+(?:in|to)\s+(?:the\s+)?(?:price|rate|cost))\b/i,
+      /\b(?:variations?|extras?|additional\s+(?:costs?|charges?)|price\s+(?:changes?|increases?))\b[^.?!]{0,40}\b(?:(?:not|never)\s+(?:been\s+)?(?:agreed|approved|discussed|authori[sz]ed|signed\s+off)|without\s+(?:notice|telling|asking|approval|agreement))/i,
       /\bagreed\s+(?:price|rate|fee|amount|figure|pricing|cost)\b/i,
       /\b(?:price|rate|fee)\s+(?:we|that\s+was|you)\s+agreed\b/i,
       /\bnot\s+the\s+(?:rate|price|fee|amount)\s+(?:we|that\s+was|you)\s+(?:agreed|quoted)\b/i,
@@ -115,8 +125,13 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
   [
     'not_received',
     [
-      /\b(?:never|not\s+yet|not|haven't|hasn't|have\s+not|has\s+not|didn't|did\s+not)\s+(?:been\s+|yet\s+|even\s+)*(?:received|arrived|delivered|turned\s+up|shown\s+up|showed\s+up|got|gotten|come)\b/i,
-      /\b(?:never|didn't|did\s+not|hasn't|has\s+not|haven't|have\s+not)\s+(?:yet\s+)?(?:arrive|turn\s+up|show\s+up|receive|get)\b/i,
+      /\b(?:never|not\s+yet|not|haven't|hasn't|havent|hasnt|have\s+not|has\s+not|didn't|didnt|did\s+not)\s+(?:been\s+|yet\s+|even\s+)*(?:received|arrived|delivered|turned\s+up|shown\s+up|showed\s+up|got|gotten|come)\b/i,
+      /\b(?:never|didn't|didnt|did\s+not|hasn't|hasnt|has\s+not|haven't|havent|have\s+not)\s+(?:yet\s+)?(?:arrive|turn\s+up|show\s+up|receive|get)\b/i,
+      // part of a delivery: "only one of the three boxes turned up", "only half the order arrived",
+      // "we only got two of the four", "we'll pay for what we actually received"
+      /\bonly\s+(?:one|two|three|four|five|six|\d+|half|part|some|a\s+few|a\s+third)\s+(?:of\s+)?(?:(?:the|our|your|them|it|this)\s+)?(?:[\w-]+\s+){0,5}?(?:ever\s+|actually\s+)?(?:arrived|turned\s+up|showed\s+up|came(?:\s+through)?|got\s+here|made\s+it|(?:was|were|got|been|being)\s+delivered)\b/i,
+      /\b(?:we|i)\s+(?:have\s+|'ve\s+|’ve\s+)?only\s+(?:ever\s+)?(?:received|got|had\s+delivered)\s+(?:half|part|some|one|two|three|four|five|\d+|a\s+few)\s+(?:of\s+)?(?:the|our|your|it|them|what)\b/i,
+      /\bpay\s+for\s+what\s+(?:we|i)\s+(?:actually\s+|really\s+)?(?:got|received|have\s+received|took\s+delivery\s+of)\b/i,
       /\bno\s+record\s+of\s+(?:(?:the|these|this|those|our|any|them)\s+)?(?:\w+\s+){0,3}?(?:ever\s+)?(?:arriv\w*|receiv\w*|deliver\w*)/i,
       /\breturned\s+to\s+sender\b/i,
       /\bstill\s+waiting\s+(?:for|on)\s+(?:the|our|this)\s+(?:goods|order|delivery|parts|items|stock|shipment|parcel|equipment|product)/i,
@@ -205,8 +220,18 @@ const GOODS_NOUN =
 // --- payments made -----------------------------------------------------------------------------------------
 
 const PAID_CLAIMS: readonly RegExp[] = [
+  /\b(?:weve|ive|theyve)\s+(?:already\s+|just\s+)?(?:paid|transferred|wired|remitted|settled|sent\s+(?:it|the\s+payment|payment|the\s+money))\b/i,
+  // "this is paid", "that one's settled", "INV-2210 is all paid up" (not "is paid on the 20th of each month")
+  /(?<!\b(?:until|till|til|once|when|before|after|unless|if|whether|soon\s+as)\s+)\b(?:this|that|it|this\s+one|that\s+one|(?:the|this|that|your)\s+(?:invoice|bill|account)|inv[\s-]?\d+)\s*(?:is|'s|’s|s)\s+(?:now\s+|all\s+|already\s+|definitely\s+|fully\s+)*(?:paid|settled)(?:\s+(?:up|off|in\s+full))?\b(?!\s+(?:on\b|by\b|via|through|monthly|weekly|every|each|when|once|in\s+(?:instal|parts|arrears)|from|out\s+of|at\s+the|next|this|tomorrow|soon|later|after|upon))/i,
+  // "check your bank", "it's in your account": pointing at money already sent
+  /\bcheck\s+(?:your|ur|the)\s+bank\b(?!\s+(?:details|account\s+(?:details|number)|info))|\b(?:it|that|the\s+(?:money|funds|payment))\s*(?:is|'s|’s|should\s+be)\s+(?:already\s+)?in\s+your\s+(?:account|bank)(?:\s+(?:already|by\s+now|now))?\b(?!\s+(?:by|on|tomorrow|next|within|in\s+\d))/i,
+  // "we've put it through", "I pushed the payment through yesterday"
+  /(?:\b(?:we|i|they|weve|ive)(?:\s+have|'ve|’ve|\s+had)?\s+(?:already\s+|just\s+)?(?:put|pushed|ran|run)|^\s*(?:already\s+|just\s+)?pushed)\s+(?:it|this|that|the\s+(?:payment|transfer|invoice|bill))\s+through\b/i,
+  /\b(?:payment|money|funds|transfer)\s*(?:'s|’s|\s+has|\s+have)?\s+(?:already\s+)?(?:gone\s+(?:out|through|across)|left\s+(?:our|my|the)\s+(?:account|bank))\b/i,
+  // "cheque's in the mail", "the payment is in the post"
+  /\b(?:cheque|check|payment)(?:'s|’s|\s+is|\s+has\s+been)\s+(?:already\s+)?(?:in\s+the\s+(?:mail|post)|posted|mailed)\b/i,
   /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|'d\s+|\s+)(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
-  /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
+  /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|actioned|completed|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
   /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|(?:this|that)(?:\s+(?:one|invoice|bill))?|it|inv[\s-]?\d+)\s+(?:already\s+)?(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|across|issued|released|actioned|initiated)\b/i,
   /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
   /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
@@ -239,12 +264,16 @@ const PLAN_CUES: readonly RegExp[] = [
   /\bin\s+(?:two|three|four|five|six|\d+)\s+(?:parts|payments|lots|chunks|stages|tranches)\b/i,
   /\bpay\s+(?:it|this)\s+in\s+(?:parts|stages|bits|chunks)\b/i,
   // A sum per period is a schedule: "$400 a week", "£250 per month", "NZD 300 every fortnight", "$500/month".
-  /(?:(?:NZ|AU|A|US|C)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?k?\s*(?:a|per|each|every|\/)\s*(?:week|fortnight|month|wk|mth)\b/i,
+  /(?:(?:NZ|AU|A|US|C)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?k?\s*(?:a|per|each|every|\/)\s*(?:week|fortnight|month|wk|mth|mo|mos|mnth|fn)\b/i,
+  // "$1,500 monthly", "£200 weekly until it's cleared"
+  /(?:(?:NZ|AU|A|US|C)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?k?\s+(?:weekly|fortnightly|monthly)\b/i,
   /\b(?:weekly|fortnightly|monthly)\s+(?:amounts?\s+of\s+|payments?\s+of\s+|of\s+)?(?:[$£€]|NZ\$|A\$|US\$)\s?\d/i,
   // "pay it off weekly", "clear the balance monthly", "chip away at it fortnightly"
   /\b(?:pay|clear|chip\s+away\s+at)\s+(?:it|this|that|the\s+(?:balance|invoice|bill|amount|debt|account)\s*)?\s*(?:off\s+)?(?:weekly|fortnightly|monthly|bit\s+by\s+bit|gradually|week\s+by\s+week|month\s+by\s+month)\b/i,
 ];
 const PLAN_REQUEST_ONLY: readonly RegExp[] = [
+  // "could we do 400/wk", "would 250 a month work": a sum per period without its currency, asked for
+  /\b\d[\d,]*(?:\.\d{1,2})?k?\s*(?:\/|a|per|each|every)\s*(?:week|fortnight|month|wk|mth|mo|mnth)\b/i,
   /\bpart(?:ial)?[\s-]payments?\b/i,
   /\bmore\s+time\s+to\s+pay\b/i,
 ];
@@ -315,15 +344,19 @@ const REDIRECT_STRONG: readonly RegExp[] = [
   // "I'm in sales, not accounts", "not my department"
   /\b(?:i'm|i’m|i\s+am|we're|we’re|we\s+are)\s+(?:in|with|from)\s+(?:the\s+)?\w+(?:\s+\w+)?,?\s+not\s+(?:in\s+)?(?:accounts|billing|finance|payables|accounts\s+payable|ap|bookkeeping)\b|\bnot\s+my\s+(?:department|area|responsibility)\b/i,
   // "all that's handled by our head office now", "invoices are processed through our parent company"
-  /\b(?:is|are|that's|that’s|it's|it’s|all\s+that's|all\s+that’s)\s+(?:all\s+)?(?:now\s+)?(?:done|handled|dealt\s+with|processed|managed|paid|looked\s+after)\s+(?:through|by|via|at)\s+(?:our\s+|the\s+)?(?:head\s+office|parent\s+company|group\s+office|accounts?\s+(?:team|department|dept)|finance\s+(?:team|department|dept)|accountants?|bookkeepers?|shared\s+services|central\s+(?:accounts|finance))\b/i,
+  /(?:\b(?:is|are|that's|that’s|it's|it’s|all\s+that's|all\s+that’s)|(?<=\w)(?:'s|’s))\s+(?:all\s+)?(?:now\s+)?(?:done|handled|dealt\s+with|processed|managed|paid|looked\s+after)\s+(?:through|by|via|at)\s+(?:our\s+|the\s+)?(?:head\s+office|parent\s+company|group\s+office|accounts?\s+(?:team|department|dept)|finance\s+(?:team|department|dept)|accountants?|bookkeepers?|shared\s+services|central\s+(?:accounts|finance))\b/i,
   // "please contact our accounts team", "you'll need to speak to the finance department": a team, no address
   /(?:^|\bplease\s+|\byou(?:'ll|’ll|\s+will)?\s+(?:need|want|have|should)\s+(?:to\s+)?|\bbest\s+to\s+)(?:contact|email|e-mail|call|ring|get\s+in\s+touch\s+with|reach\s+out\s+to|speak\s+(?:to|with)|talk\s+to|direct\s+(?:this|these|your\s+\w+|any\s+\w+)\s+to|send\s+(?:this|it|them|these|invoices|reminders|statements)\s+to)\s+(?:our|the)\s+(?:accounts?|finance|billing|ap|accounts\s+payable|payables|head\s+office|bookkeeper|accountant|office\s+manager)(?:\s+(?:team|department|dept|office|people|manager|section|staff))?\b/i,
+  // "I've cc'd our AP team", "copying in our accounts department": the thread handed on to named people
+  /\b(?:cc(?:'|’)?d|cc(?:'|’)?ed|cc'ing|copied|copying|looped|looping|added)\s+(?:in\s+)?(?:our|the|my)\s+(?:accounts?|ap|finance|billing|payables|accounts\s+payable|bookkeeper|accountant|office\s+manager|head\s+office)(?:\s+(?:team|department|dept|people|manager|section|staff|person))?(?:\s+in)?\b/i,
 ];
 /** Pointing somewhere: a redirect when an address comes with it. */
 const REDIRECT_WITH_ADDRESS: readonly RegExp[] = [
   /\b(?:send|direct|forward|address|redirect|email|e-mail|route)\s+(?:all\s+|any\s+|future\s+|your\s+|these\s+|this\s+|the\s+)?(?:ap\s+|accounts?\s+|billing\s+|payment\s+|invoice\s+)?(?:correspondence|invoices?|reminders?|emails?|queries|inquiries|enquiries|statements?|this|it|them|billing|requests?|questions?)\b/i,
   /\b(?:reach\s+out|speak|talk|write)\s+to\b|\bcontact\s+\p{Lu}/iu,
   /\bshould\s+(?:now\s+)?(?:go|be\s+sent|be\s+addressed)\s+to\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b/i,
+  // "send anything to do with payments to…", "email everything billing-related to…"
+  /\b(?:send|direct|forward|email|e-mail|refer|pass)\s+(?:anything|everything|all\s+(?:of\s+)?(?:that|this|those|them)|any(?:thing)?\s+(?:to\s+do\s+with|about|regarding|re|relating\s+to|for))\b/i,
   /\bloop(?:ing|ed)?\s+in\b|\bcc(?:'|’)?(?:d|ed|ing)\b|\bcopying\s+in\b|\b(?:contact|email|address)\s+(?:is\s+)?now\b/i,
   /\b(?:handles?|looks?\s+after|takes?\s+care\s+of|manages?)\s+(?:our\s+|all\s+)?(?:billing|payments|accounts|invoices|ap|payables)\b/i,
 ];
@@ -344,10 +377,28 @@ const PAYMENT_WORDS =
 
 /** Words that commit to a future act (or ask us to wait). */
 const FUTURE_WORDS =
-  /\b(?:will|shall|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|eta|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
+  /\b(?:will|shall|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|eta|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bill\s+(?:pay|send|transfer|get|have|do|sort|make|put|pop|drop|deposit|wire|mail|clear|settle|fix)\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
+
+/**
+ * Money arriving, or the invoice put on the list to pay, said without a paying verb: "it should be with you
+ * Friday", "you'll have it by Tuesday", "it'll hit your account Monday", "you'll see it then", "it's on the
+ * schedule for the 4th", "that one's queued for Thursday". In a reply to a reminder, "it" is the payment.
+ */
+const MONEY_ARRIVES: readonly RegExp[] = [
+  /(?:^\s*|\b(?:it|this|that|they|payment|the\s+(?:payment|money|funds|transfer|cash)|funds|money)\s*)(?:should|will|'ll|’ll|would|ought\s+to|is\s+going\s+to|'s\s+going\s+to|’s\s+going\s+to)\s+(?:\w+\s+)?(?:be\s+(?:with\s+you|in\s+your\s+(?:account|bank)|in\s+the\s+bank|in\s+your\s+hands)|hit|reach|land\s+in|show\s+(?:up\s+)?in|clear\s+(?:into|in)|arrive\s+in)\b/i,
+  /\byou(?:'ll|’ll|\s+will|\s+should|ll)\s+(?:\w+\s+)?(?:have|see|get|receive)\s+(?:it|that|this|them|the\s+(?:money|funds|payment|cash|transfer))\b(?!\s+(?:tomorrow\s+)?(?:confirmed|checked|looked|signed|back\s+to\s+us))/i,
+  /\b(?:get|have|send)\s+(?:it|this|that|the\s+(?:money|funds|payment|balance|rest))\s+(?:over\s+|across\s+|through\s+)?to\s+you\b/i,
+  /\bon\s+(?:the|our|my|this\s+week's|next\s+week's|this\s+week’s|next\s+week’s)\s+(?:schedule|payment\s+list|pay\s+list|list|batch)\b/i,
+  /\b(?:it|this|that|this\s+one|that\s+one|(?:the|your|this)\s+invoice|inv[\s-]?\d+)\s*(?:is|'s|’s|has\s+been)\s+(?:now\s+|been\s+|all\s+)*(?:scheduled|queued(?:\s+up)?|booked\s+in|lined\s+up|in\s+the\s+(?:queue|system|batch))\b/i,
+];
 
 export function hasPaymentWords(text: string): boolean {
-  return PAYMENT_WORDS.test(text);
+  return PAYMENT_WORDS.test(text) || has(MONEY_ARRIVES, text);
+}
+
+/** Money arriving or put on the list to pay: a commitment without a future verb ("it's on the schedule for…"). */
+export function moneyArrives(text: string): boolean {
+  return has(MONEY_ARRIVES, text);
 }
 
 export function hasFutureWords(text: string): boolean {

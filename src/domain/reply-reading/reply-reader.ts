@@ -18,6 +18,7 @@ import {
   isPaidClaim,
   isPlanRequest,
   MONEY,
+  moneyArrives,
   REMAINDER_WORDS,
   REQUEST_TO_US,
   RETURN_WORDS,
@@ -42,7 +43,7 @@ import type {
 import { stripReply } from './reply-text.js';
 
 /** Bump when the rules change what they read: stored with every offline reading. */
-export const RULES_READER_VERSION = 'reply-rules-v3';
+export const RULES_READER_VERSION = 'reply-rules-v4';
 
 export interface ReplyToRead {
   /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
@@ -227,7 +228,19 @@ function settleAmounts(hits: readonly PromiseHit[], reply: ReplyToRead): (string
 }
 
 const NEGATED_PAYMENT =
-  /\b(?:can't|cannot|can\s+not|won't|wont|will\s+not|unable\s+to|not\s+able\s+to|couldn't|not\s+going\s+to)\b/i;
+  /\b(?:can't|cant|cannot|can\s+not|won't|wont|will\s+not|unable\s+to|not\s+able\s+to|couldn't|couldnt|not\s+going\s+to)\b/i;
+
+/** "Friday at the latest", "worst case the 30th": the last day of a promise already made. */
+function marksLatest(text: string, m: DateMention): boolean {
+  return (
+    /^[\s,]*(?:at\s+the\s+(?:very\s+)?(?:latest|outside)|latest|tops|max(?:imum)?)\b/i.test(
+      text.slice(m.end, m.end + 30),
+    ) ||
+    /\b(?:at\s+the\s+(?:very\s+)?latest|worst\s+case|latest|or\s+at\s+worst)[\s,:]*(?:on\s+|by\s+)?(?:the\s+)?$/i.test(
+      text.slice(Math.max(0, m.start - 30), m.start),
+    )
+  );
+}
 
 /**
  * The date phrase a clause promises by: the first ahead, or a narrower one inside it that pins it down
@@ -271,7 +284,13 @@ function promisesIn(
   const consider = (clause: Span, ahead: readonly DateMention[]) => {
     const pinned = pinnedMention(ahead, ctx);
     if (!pinned) return;
-    const { mention, window } = pinned;
+    const { mention } = pinned;
+    let { window } = pinned;
+    // "Wednesday, Friday at the latest": from the first day to the last.
+    const last = ahead.filter((m) => m.start > mention.start && marksLatest(text, m)).pop();
+    const lastWindow = last ? promiseWindow(last, ctx) : null;
+    if (lastWindow && lastWindow.latest > window.latest)
+      window = { earliest: window.earliest, latest: lastWindow.latest };
     if (NEGATED_PAYMENT.test(clause.text) && mention.relation !== 'from') return;
     // A promise is about the future: a window that ended before yesterday is something else.
     if (window.latest < addDays(ctx.today, -1)) return;
@@ -289,18 +308,32 @@ function promisesIn(
     if (paidSentence && !REMAINDER_WORDS.test(clause.text) && !moneyIn(clause.text)) continue;
     const ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
     if (ahead.length === 0) continue;
+    // "…for the 10th, the 12th at the very latest": a clause that only names a last day ends the promise
+    // before it.
+    const prev = hits[hits.length - 1];
+    const lastDay = ahead.find((m) => marksLatest(text, m));
+    if (prev && prev.amount.kind === 'unsaid' && lastDay && !moneyIn(clause.text)) {
+      const w = promiseWindow(lastDay, ctx);
+      if (w && w.latest > prev.range.latest)
+        hits[hits.length - 1] = { ...prev, range: { earliest: prev.range.earliest, latest: w.latest } };
+      continue;
+    }
     MONEY.lastIndex = 0;
     const aboutMoney =
       hasPaymentWords(clause.text) ||
       MONEY.test(clause.text) ||
       REMAINDER_WORDS.test(clause.text) ||
+      // "we'll do half on the 15th", "the lot by Friday": a share of the bill is money
+      HALF_WORDS.test(clause.text) ||
+      FULL_WORDS.test(clause.text) ||
       namesInvoice;
     MONEY.lastIndex = 0;
     const commits =
       sentenceCommits ||
       ahead.some((m) => m.tense === 'future' || m.relation !== 'on') ||
       // the scheduled present: "is booked for Friday", "goes out Friday"
-      /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b|\b(?:goes|go)\s+(?:out|through)\b/i.test(clause.text);
+      /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b|\b(?:goes|go)\s+(?:out|through)\b/i.test(clause.text) ||
+      moneyArrives(clause.text);
     if (aboutMoney && commits) consider(clause, ahead);
   }
   if (hits.length > 0 || !sentenceCommits || !hasPaymentWords(sentence.text) || isPaidClaim(sentence.text))
@@ -342,6 +375,50 @@ function onRunDay(
     const only = days.length === 1 ? days[0] : undefined;
     return only ? { ...h, range: { earliest: only, latest: only } } : h;
   });
+}
+
+/**
+ * A sentence that only names a last day ("Friday 11/6 at the very latest.", "Worst case the 30th.") moves
+ * the end of the promise made just before it, when that promise named no amount of its own.
+ */
+function extendedToLatest(
+  sentences: readonly Sentence[],
+  perSentence: readonly PromiseHit[][],
+  text: string,
+  mentions: readonly DateMention[],
+  ctx: DateContext,
+): PromiseHit[] {
+  const out: PromiseHit[] = [];
+  sentences.forEach((s, i) => {
+    const own = perSentence[i] ?? [];
+    if (own.length > 0) {
+      out.push(...own);
+      return;
+    }
+    const prev = out[out.length - 1];
+    if (!prev || prev.amount.kind !== 'unsaid') return;
+    const m = mentions.find((x) => within(x, s) && x.tense !== 'past' && marksLatest(text, x));
+    const w = m ? promiseWindow(m, ctx) : null;
+    if (w && w.latest > prev.range.latest)
+      out[out.length - 1] = { ...prev, range: { earliest: prev.range.earliest, latest: w.latest } };
+  });
+  return out;
+}
+
+/**
+ * "$1,000 tomorrow and the rest by the 30th": a later instalment promised "by" a day comes no earlier than
+ * the one before it.
+ */
+function afterEarlierInstalments(hits: readonly PromiseHit[]): PromiseHit[] {
+  const out: PromiseHit[] = [];
+  for (const h of hits) {
+    const prev = out[out.length - 1];
+    const deadline = h.mention.relation === 'by' || h.mention.relation === 'until';
+    if (prev && deadline && h.range.earliest < prev.range.earliest && prev.range.earliest <= h.range.latest)
+      out.push({ ...h, range: { earliest: prev.range.earliest, latest: h.range.latest } });
+    else out.push(h);
+  }
+  return out;
 }
 
 function paidOnIn(
@@ -411,7 +488,13 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
     ? dedupe(active.flatMap((s) => promisesIn(visible, s, mentions, ctx, reply, true)))
     : [];
   const plan = active.find((s) => isPlanRequest(s.text)) ?? (proposed.length >= 2 ? agreement : undefined);
-  const promiseHits = active.flatMap((s) => promisesIn(visible, s, mentions, ctx, reply));
+  const promiseHits = extendedToLatest(
+    active,
+    active.map((s) => promisesIn(visible, s, mentions, ctx, reply)),
+    visible,
+    mentions,
+    ctx,
+  );
   const emails = active.flatMap((s) => [...s.text.matchAll(EMAIL_ADDRESS)].map((m) => ({ s, email: m[0] })));
   const redirect =
     active.find((s) => redirectStrength(s.text) === 'strong') ??
@@ -460,7 +543,7 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
   if (because) evidence.intent = because.text;
 
   const keepPromises = intent === 'promise_to_pay' || intent === 'dispute' || intent === 'paid_already';
-  const hits = keepPromises ? onRunDay(dedupe(promiseHits), active, ctx) : [];
+  const hits = keepPromises ? afterEarlierInstalments(onRunDay(dedupe(promiseHits), active, ctx)) : [];
   const amounts = settleAmounts(hits, reply);
   const promises: PaymentPromise[] = hits.map((h, i) => ({ ...h.range, amount: amounts[i] ?? null }));
   if (promises.length > 0) evidence.promises = hits.map((h) => h.evidence.text);
@@ -518,6 +601,26 @@ function dedupe(hits: readonly PromiseHit[]): PromiseHit[] {
   for (const h of hits) {
     const same = out.find((o) => o.range.earliest === h.range.earliest && o.range.latest === h.range.latest);
     if (same && h.amount.kind === 'unsaid') continue;
+    // "releasing it tonight so it should be with you by Thursday": two overlapping days with no amount of
+    // their own are one payment, sent and arriving; it spans both.
+    const i = out.length - 1;
+    const last = out[i];
+    if (
+      last &&
+      h.amount.kind === 'unsaid' &&
+      last.amount.kind === 'unsaid' &&
+      h.range.earliest <= last.range.latest &&
+      last.range.earliest <= h.range.latest
+    ) {
+      out[i] = {
+        ...last,
+        range: {
+          earliest: last.range.earliest < h.range.earliest ? last.range.earliest : h.range.earliest,
+          latest: last.range.latest > h.range.latest ? last.range.latest : h.range.latest,
+        },
+      };
+      continue;
+    }
     out.push(h);
   }
   return out;
