@@ -15,6 +15,7 @@ import { registerOrgsCommand } from './cli/orgs-command.js';
 import { CliFailure } from './cli/output.js';
 import { registerPrioritiesCommand } from './cli/priorities-command.js';
 import { registerRepliesCommand } from './cli/replies-command.js';
+import { registerReportCommand } from './cli/report-command.js';
 import { registerSandboxCommand } from './cli/sandbox-command.js';
 import { registerXeroCommands } from './cli/xero-command.js';
 import { errorMessage } from './errors.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerPrioritiesCommand(program);
   registerForecastCommand(program);
   registerKpisCommand(program);
+  registerReportCommand(program);
   registerBacktestCommand(program);
   registerPolicyCommand(program);
   registerDunningCommand(program);
