@@ -1,11 +1,31 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFile } from './check-architecture.js';
+import { checkFile, importsOf } from './check-architecture.js';
 
 const root = resolve(import.meta.dirname, '..');
 const f = (p: string) => resolve(root, p);
 
 describe('import-direction rule', () => {
+  it('reads imports with the TypeScript parser: several lines, re-exports, type-only names, dynamic import()', () => {
+    const refs = importsOf(
+      'x.ts',
+      [
+        "import {\n  a,\n  b,\n} from './multi.js';",
+        "import { type A, type B } from './types.js';",
+        "export * from './all.js';",
+        "const m = await import('./later.js');",
+        "type T = import('./typed.js').T;",
+      ].join('\n'),
+    );
+    expect(refs).toEqual([
+      { spec: './multi.js', line: 1, typeOnly: false, dynamic: false },
+      { spec: './types.js', line: 5, typeOnly: true, dynamic: false },
+      { spec: './all.js', line: 6, typeOnly: false, dynamic: false },
+      { spec: './later.js', line: 7, typeOnly: false, dynamic: true },
+      { spec: './typed.js', line: 8, typeOnly: true, dynamic: false },
+    ]);
+  });
+
   it.each([
     ['src/domain/ageing.ts', "import { x } from '../adapters/db/database.js';", /domain\/ is pure/],
     ['src/domain/ageing.ts', "import pg from 'pg';", /package 'pg' is not allowed/],
@@ -26,10 +46,43 @@ describe('import-direction rule', () => {
     ['migrations/20260101-x.ts', "import { x } from '../src/domain/money.js';", /frozen/],
     ['src/main.ts', "import { startDemo } from './sandbox/demo/demo-mode.js';", /development tooling/],
     ['src/adapters/xero/x.ts', "import { startXeroSandbox } from '../../sandbox/xero/index.js';", /sandbox/],
+    // Written over several lines, as the formatter writes long imports: the regex this replaced never saw it.
+    [
+      'src/domain/ageing.ts',
+      "import {\n  loadLedger,\n  type Ledger,\n} from '../adapters/db/ledger-queries.js';",
+      /domain\/ is pure/,
+    ],
+    [
+      'src/domain/ageing.ts',
+      "export { loadLedger } from '../adapters/db/ledger-queries.js';",
+      /domain\/ is pure/,
+    ],
+    ['src/domain/ageing.ts', "import pg = require('pg');", /package 'pg' is not allowed/],
+    // Adapters depend on nothing above them.
+    [
+      'src/adapters/xero/x.ts',
+      "import { runXeroSync } from '../../use-cases/run-xero-sync.js';",
+      /nothing above/,
+    ],
+    [
+      'src/adapters/mail/x.ts',
+      "import {\n  pollMailbox,\n} from '../../jobs/reply-mailbox.js';",
+      /nothing above/,
+    ],
+    [
+      'src/adapters/slack/x.ts',
+      "import { registerListeners } from '../../listeners/index.js';",
+      /nothing above/,
+    ],
+    ['src/adapters/db/x.ts', "import { createContext } from '../../context.js';", /composes the app/],
+    // The root files: leaves stay leaves, the composition root is loaded only by composers.
+    ['src/errors.ts', "import { runDunning } from './use-cases/run-dunning.js';", /is a leaf/],
+    ['src/config.ts', "import { wiring } from './wiring.js';", /is a leaf|composes the app/],
+    ['src/use-cases/x.ts', "import { wiring } from '../wiring.js';", /composes the app|SDK adapters only/],
   ])('%s: %s is refused', (file, line, message) => {
     const v = checkFile(f(file), line);
-    expect(v).toHaveLength(1);
-    expect(v[0]?.message).toMatch(message);
+    expect(v.length).toBeGreaterThan(0);
+    expect(v.map((x) => x.message).join('\n')).toMatch(message);
   });
 
   it.each([
@@ -44,6 +97,13 @@ describe('import-direction rule', () => {
     ['src/cli/sandbox-command.ts', "import type { SandboxOrgSpec } from '../sandbox/xero/index.js';"],
     ['src/testing/slack-harness.ts', "import { startSlackSandbox } from '../sandbox/slack/index.js';"],
     ['src/main.ts', "const { startDemo } = await import('./sandbox/demo/demo-mode.js');"],
+    // A port a use-case declares, filled by an adapter: a type, not a dependency at run time.
+    ['src/adapters/mail/x.ts', "import type { ReplyInbox } from '../../use-cases/read-reply-mailbox.js';"],
+    ['src/adapters/mail/x.ts', "import { type InboundEmail } from '../../use-cases/capture-reply.js';"],
+    ['src/adapters/xero/x.ts', "import type { AppContext } from '../../context.js';"],
+    ['src/listeners/x.ts', "import { createContext } from '../context.js';"],
+    ['src/wiring.ts', "import { createContext } from './context.js';"],
+    ['src/config.ts', "import { parseImapUrl } from './adapters/mail/imap-url.js';"],
   ])('%s: %s is allowed', (file, line) => {
     expect(checkFile(f(file), line)).toEqual([]);
   });
