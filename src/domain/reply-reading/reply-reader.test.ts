@@ -6,6 +6,7 @@ import { ReplyInputSchema, ReplyReadingSchema } from './reply-reading.js';
 import {
   arePromiseAmountsRight,
   arePromiseDatesRight,
+  isInjectionCase,
   ReplyLabelSchema,
   scoreReadings,
 } from './reply-scoring.js';
@@ -148,7 +149,7 @@ describe('quoted text and signatures are never read', () => {
 });
 
 describe('customer text is data, never instructions', () => {
-  const injections = dev.filter((c) => /injection/i.test(c.label.note ?? ''));
+  const injections = dev.filter((c) => isInjectionCase(c.label.note));
 
   it('the dev set has injection cases, and every one of them changes nothing', () => {
     expect(injections.length).toBeGreaterThan(0);
@@ -566,5 +567,16 @@ describe('rules v4: more of the ways other people write', () => {
     );
     expect(injected.reading).toEqual(plain);
     expect(plain.intent).toBe('promise_to_pay');
+  });
+});
+
+describe('which labelled cases are injections', () => {
+  it('counts "injection" and "prompt injection: …", not a note saying a case is not one', () => {
+    expect(isInjectionCase('injection')).toBe(true);
+    expect(isInjectionCase('prompt injection: must change nothing')).toBe(true);
+    expect(
+      isInjectionCase("forwarded notice from the customer's AP system (genuine, not an injection)"),
+    ).toBe(false);
+    expect(isInjectionCase(undefined)).toBe(false);
   });
 });
