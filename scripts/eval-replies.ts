@@ -46,9 +46,11 @@ const SETS = [
   { name: 'blind', path: 'src/testing/fixtures/replies-blind.jsonl' },
   // Written by someone who never saw the reader (40 each). fresh-1 was read once (rules v1: intent 82.5%, promise
   // dates 53.8%) and then drove rules v2, so it is no longer unseen; fresh-2 was read once by v2 (intent 77.5%,
-  // promise dates 61.5%, one injection not set aside) and has not been tuned to since, bar that injection.
+  // promise dates 61.5%, one injection not set aside), fixed in v3 (the injection) and v4 (general rules).
   { name: 'fresh-1', path: 'src/testing/fixtures/replies-fresh-1.jsonl' },
   { name: 'fresh-2', path: 'src/testing/fixtures/replies-fresh-2.jsonl' },
+  // Fifty more by the same writer, read once by v4 (intent 80.0%, promise dates 82.4%); not tuned to since.
+  { name: 'fresh-3', path: 'src/testing/fixtures/replies-fresh-3.jsonl' },
 ];
 
 type Case = ReplyInput & { label: ReplyLabel };
