@@ -140,6 +140,22 @@ export function acceptancePlan(s: ReplySuggestion): AcceptancePlan {
   }
 }
 
+/**
+ * The History note when a reply arrives and is read: how it came, what it was read as, that chasing waits. No
+ * customer words (Xero's History is read by everyone with access to the organisation); the decision gets its own.
+ */
+export function replyReadNote(d: {
+  channel: 'imap' | 'webhook' | 'slack';
+  receivedOn: IsoDate;
+  summary: string;
+  readBy: 'rules' | 'claude';
+}): string {
+  const how = d.channel === 'slack' ? 'logged in Slack' : 'by email';
+  return clampNote(
+    `Customer replied ${how} on ${d.receivedOn}; read as ${d.summary} (${d.readBy === 'claude' ? 'by Claude, checked by the rules' : 'by the rules'}). Reminders wait until a collector decides (AR Copilot).`,
+  );
+}
+
 /** The History note on the customer's invoices and contact: what was decided, by whom. No customer words. */
 export function replyDecisionNote(d: {
   by: string;

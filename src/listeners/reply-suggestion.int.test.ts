@@ -148,6 +148,11 @@ describe('the suggestion card', () => {
       'Customer reply handled in Slack by Colin Collector: promise to pay 500.00 on 2026-12-04 (AR Copilot).';
     for (const doc of ['i-a1', 'i-a2', 'c-acme'])
       expect(app.notes.get(doc)?.filter((n) => n === note)).toHaveLength(1);
+    // The reply itself, and what it was read as, were noted once when it was read (no customer words).
+    const read =
+      'Customer replied by email on 2026-11-23; read as promise to pay 500.00 on 2026-12-04 (by the rules). Reminders wait until a collector decides (AR Copilot).';
+    for (const doc of ['i-a1', 'i-a2', 'c-acme'])
+      expect(app.notes.get(doc)?.filter((n) => n === read)).toHaveLength(1);
 
     // Quiet until the promise date (Friday 4 December) and through its grace of two business days (Monday 7 and
     // Tuesday 8, while the payment may still be on its way); from Wednesday 9, Acme is chased again.

@@ -16,6 +16,7 @@ import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { clip, context, escapeMrkdwn, section } from '../adapters/slack/blocks/kit.js';
 import { buildSuggestionCard } from '../adapters/slack/blocks/reply-suggestion.js';
 import type { OnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
+import { localDateOf } from '../domain/calendar.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { type ReplyInput, ReplyInputSchema } from '../domain/reply-reading/reply-reading.js';
 import {
@@ -23,6 +24,7 @@ import {
   acceptancePlan,
   type ReplySuggestion,
   replyDecisionNote,
+  replyReadNote,
   type SuggestionForm,
   suggestionFromForm,
   suggestionFromReading,
@@ -155,6 +157,19 @@ export async function readReplyForSuggestion(
         ignoredInstructions: record.ignoredInstructions.length,
       },
     });
+    // The reply and what it was read as, in Xero History once (the decision is noted when it is made).
+    await enqueueXeroNotes(
+      trx,
+      { orgId, contactId, invoiceIds: [...reply.invoiceIds] },
+      replyReadNote({
+        channel: reply.channel,
+        receivedOn: localDateOf(reply.receivedAt, org?.timezone ?? 'UTC'),
+        summary: acceptancePlan(suggestionFromReading(record.reading)).summary,
+        readBy: record.source === 'claude' ? 'claude' : 'rules',
+      }),
+      `reply:${replyId}:read`,
+      now,
+    );
     if (!deps.slack || reply.status === 'handled') return;
     const message = buildSuggestionCard({
       orgId,
