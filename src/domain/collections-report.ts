@@ -16,7 +16,15 @@ import type { IsoDate, Ledger } from './ledger.js';
 import { medianInPlace } from './median.js';
 import { Big, type Decimal, dec } from './money.js';
 import { formatUnits, toBaseUnits, type Units, unitsToBig } from './money-units.js';
-import { indexLedger, type LedgerIndex, positionAsOf, snapshotAsOf } from './point-in-time.js';
+import {
+  existsAsOf,
+  indexLedger,
+  type LedgerIndex,
+  type LedgerSnapshot,
+  paymentsDatedBetween,
+  positionAsOf,
+  snapshotAsOf,
+} from './point-in-time.js';
 import {
   instalmentOutcome,
   type PromiseGrace,
@@ -345,8 +353,9 @@ export function buildCollectionsReport(
   const signals = signalsOf(promises, disputes, timezone, asOf);
 
   // 2. The measures.
-  const kpis = kpiRows(index, withPrevious);
-  const ageing = ageingRows(index, withPrevious);
+  const ends = withPrevious.map((p) => snapshotAsOf(index, p.to));
+  const kpis = kpiRows(index, withPrevious, ends);
+  const ageing = ageingRows(index, withPrevious, ends);
   const hitRate = hitRateRows(index, reminders, disputes, periods, asOf);
   const promiseRows = promiseRowsOf(ledger, promises, input.grace, periods, asOf, timezone);
   const last = periods.length - 1;
@@ -473,45 +482,55 @@ function hitRateRows(
     if (list) list.push(r);
     else byDay.set(r.sentOn, [r]);
   }
-  // Every reminder sent (either purpose), by customer: who was contacted recently.
-  const sentDays = new Map<string, IsoDate[]>();
-  for (const r of reminders) {
-    const list = sentDays.get(r.contactId);
-    if (list) list.push(r.sentOn);
-    else sentDays.set(r.contactId, [r.sentOn]);
-  }
-  const contactedBetween = (contactId: string, from: IsoDate, to: IsoDate) =>
-    sentDays.get(contactId)?.some((d) => d >= from && d <= to) ?? false;
   const disputeSignals: CollectionsSignals = { promises: [], disputes: disputes.map(asDispute) };
+  const days = [...byDay.keys()].sort();
+  // Only invoices open at some point from the day before the first reminder day can be open on a reminder day:
+  // settlements only add up, so one settled in full before then is settled on every later day.
+  const firstBefore = days.length > 0 ? addDays(days[0]!, -1) : asOf;
+  const candidates = index.invoices.filter((e) => {
+    if (!existsAsOf(e.invoice, asOf)) return false;
+    const settledOn = positionAsOf(index, e.invoice.id, asOf)!.settledOn;
+    return settledOn === null || settledOn > firstBefore;
+  });
 
-  for (const [day, sent] of [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const day of days) {
+    const sent = byDay.get(day)!;
     const i = at(day);
-    HIT_RATE_WINDOWS.forEach((w, k) => {
+    const windowEnds = HIT_RATE_WINDOWS.map((w) => addDays(day, w - 1));
+    const measurable = windowEnds.map((end) => end <= asOf);
+    HIT_RATE_WINDOWS.forEach((_, k) => {
       acc[k]![i]!.reminders += sent.length;
-      if (addDays(day, w - 1) <= asOf) acc[k]![i]!.measured += sent.length;
+      if (measurable[k]) acc[k]![i]!.measured += sent.length;
     });
-    const measurable = HIT_RATE_WINDOWS.map((w) => addDays(day, w - 1) <= asOf);
     if (!measurable.some(Boolean)) continue;
     const reminded = new Set(sent.flatMap((r) => r.invoiceIds));
     const before = addDays(day, -1);
+    // Customers sent any reminder (either purpose) on `day` or in the quiet days before it.
+    const quietFrom = addDays(day, -COMPARISON_QUIET_DAYS);
+    const contacted = new Set(
+      reminders.filter((r) => r.sentOn >= quietFrom && r.sentOn <= day).map((r) => r.contactId),
+    );
     const disputedOn = openDisputesByContact(disputeSignals, day);
     const cells = HIT_RATE_WINDOWS.map(() => new Map<AgeingBucket, Cell>());
-    for (const p of snapshotAsOf(index, before).open) {
+    for (const e of candidates) {
+      const inv = e.invoice;
+      if (inv.dueDate >= day || inv.date > before) continue;
+      const p = positionAsOf(index, inv.id, before)!;
+      if (!p.isOpen) continue;
       const dpd = p.daysOverdue + 1; // days past due on `day`
-      if (dpd <= 0) continue;
-      const inv = p.invoice;
       const isReminded = reminded.has(inv.id);
       if (
         !isReminded &&
-        (contactedBetween(inv.contactId, addDays(day, -COMPARISON_QUIET_DAYS), day) ||
-          isInvoiceDisputed(disputedOn, inv.contactId, inv.id))
+        (contacted.has(inv.contactId) || isInvoiceDisputed(disputedOn, inv.contactId, inv.id))
       )
         continue;
       const bucket = ageingBucketOf(dpd);
       HIT_RATE_WINDOWS.forEach((w, k) => {
         if (!measurable[k]) return;
-        const later = positionAsOf(index, inv.id, addDays(day, w - 1))!;
-        const paidUnits = Math.min(Math.max(0, later.paidUnits - p.paidUnits), p.outstandingUnits);
+        let inWindow = 0;
+        for (const pay of paymentsDatedBetween(index, inv.id, before, addDays(day, w - 1)))
+          inWindow += pay.units;
+        const paidUnits = Math.min(inWindow, p.outstandingUnits);
         const paid = Math.min(
           toBaseUnits(paidUnits, inv.currencyRate, index.baseCurrency),
           p.outstandingBaseUnits,
@@ -764,10 +783,14 @@ function disputeRows(
 
 // ---- KPIs and ageing ----------------------------------------------------------------------------------------
 
-function kpiRows(index: LedgerIndex, periods: readonly ReportPeriod[]): KpiRow[] {
+function kpiRows(
+  index: LedgerIndex,
+  periods: readonly ReportPeriod[],
+  ends: readonly LedgerSnapshot[],
+): KpiRow[] {
   const rows: KpiRow[] = [];
-  for (const p of periods) {
-    const k = buildKpis(index, snapshotAsOf(index, p.to), { ceiPeriod: { from: p.from, to: p.to } });
+  for (const [i, p] of periods.entries()) {
+    const k = buildKpis(index, ends[i]!, { ceiPeriod: { from: p.from, to: p.to } });
     const prev = rows.at(-1);
     rows.push({
       period: p.period,
@@ -785,12 +808,16 @@ function kpiRows(index: LedgerIndex, periods: readonly ReportPeriod[]): KpiRow[]
   return rows;
 }
 
-function ageingRows(index: LedgerIndex, periods: readonly ReportPeriod[]): AgeingRow[] {
+function ageingRows(
+  index: LedgerIndex,
+  periods: readonly ReportPeriod[],
+  ends: readonly LedgerSnapshot[],
+): AgeingRow[] {
   const cur = index.baseCurrency;
-  return periods.map((p) => {
+  return periods.map((p, i) => {
     const sums = Object.fromEntries(AGEING_BUCKETS.map((b) => [b, 0])) as Record<AgeingBucket, Units>;
     let total = 0;
-    for (const pos of snapshotAsOf(index, p.to).open) {
+    for (const pos of ends[i]!.open) {
       sums[ageingBucketOf(pos.daysOverdue)] += pos.outstandingBaseUnits;
       total += pos.outstandingBaseUnits;
     }
