@@ -135,7 +135,7 @@ export async function loadCollectionsView(
   const asOf = localDateOf(now, ledger.organisation.timezone);
   const [holds, sync, stored, tracked] = await Promise.all([
     listActiveHolds(db, organisation.id),
-    getSyncState(db, organisation.id, Date.now()),
+    getSyncState(db, organisation.id, now.getTime()),
     getDunningPolicy(db, organisation.id),
     listSignalPromises(db, organisation.id),
   ]);

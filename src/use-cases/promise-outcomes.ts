@@ -78,7 +78,7 @@ export async function evaluatePromises(
   const active = await listPaymentPromises(db, input.orgId, { statuses: ['active'] });
   if (active.length === 0) return { kind: 'skipped', reason: 'no active promises' };
   const stored = await getDunningPolicy(db, input.orgId);
-  const sync = await getSyncState(db, input.orgId, Date.now());
+  const sync = await getSyncState(db, input.orgId, input.now.getTime());
   if (ledgerAge(sync?.lastCompleteAt ?? null, input.now, stored.policy.staleLedgerHours)?.stale)
     return { kind: 'skipped', reason: 'the ledger is stale: promises are judged after a sync completes' };
   const ledger = await loadLedger(db, input.orgId);

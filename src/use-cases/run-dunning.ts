@@ -208,7 +208,7 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   const { db } = deps;
   // 1. Load. A ledger a day old plans nothing: a customer may have paid since the last complete sync.
   const ledger = await loadLedger(db, input.orgId);
-  const sync = await getSyncState(db, input.orgId, Date.now());
+  const sync = await getSyncState(db, input.orgId, input.now.getTime());
   const inputs = await loadPlanInputs(db, input.orgId);
   const limitHours = inputs.policy.staleLedgerHours;
   const age = ledgerAge(sync?.lastCompleteAt ?? null, input.now, limitHours);
