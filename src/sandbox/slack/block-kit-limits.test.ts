@@ -271,3 +271,88 @@ describe('validateView', () => {
     expect(validateView({ type: 'home', blocks })).toEqual([]);
   });
 });
+
+describe('table blocks', () => {
+  const cell = (text: string) => ({ type: 'raw_text', text });
+  const table = (rows: unknown[][], extra: Record<string, unknown> = {}) => ({
+    type: 'table',
+    rows,
+    ...extra,
+  });
+
+  it('accepts raw_text, raw_number and rich_text cells within 100 rows of 20 cells', () => {
+    const rows = Array.from({ length: 100 }, (_, r) =>
+      Array.from({ length: 20 }, (_, c) =>
+        c === 0
+          ? cell(`row ${r}`)
+          : c === 1
+            ? { type: 'raw_number', value: r * 1.5, text: `${r * 1.5}` }
+            : c === 2
+              ? { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [] }] }
+              : cell('x'),
+      ),
+    );
+    expect(validateMessageBlocks([table(rows, { column_settings: [{ align: 'right' }, null] })])).toEqual([]);
+  });
+
+  it('rejects a 101st row, a 21st cell, an empty or unknown cell and a bad column setting', () => {
+    const tooMany = Array.from({ length: 101 }, () => [cell('a')]);
+    expect(validateMessageBlocks([table(tooMany)])).toContainEqual(
+      expect.objectContaining({ pointer: '/blocks/0/rows', message: 'no more than 100 items allowed' }),
+    );
+    const wide = [Array.from({ length: 21 }, () => cell('a'))];
+    expect(validateMessageBlocks([table(wide)])).toContainEqual(
+      expect.objectContaining({ pointer: '/blocks/0/rows/0', message: 'no more than 20 items allowed' }),
+    );
+    const bad = validateMessageBlocks([
+      table(
+        [
+          [
+            cell(''),
+            { type: 'mrkdwn', text: '*x*' },
+            { type: 'raw_number', value: 'NaN', text: '1' },
+            { type: 'raw_number', value: 1, text: '' },
+          ],
+        ],
+        { column_settings: [{ align: 'justify' }] },
+      ),
+    ]).map((v) => v.pointer);
+    expect(bad).toEqual([
+      '/blocks/0/rows/0/0/text',
+      '/blocks/0/rows/0/1/type',
+      '/blocks/0/rows/0/2/value',
+      '/blocks/0/rows/0/3/text',
+      '/blocks/0/column_settings/0/align',
+    ]);
+    expect(validateMessageBlocks([table([])])).toContainEqual(
+      expect.objectContaining({ pointer: '/blocks/0/rows', message: 'must provide at least 1 item' }),
+    );
+  });
+
+  it('allows one table a message, as Slack does (only_one_table_allowed)', () => {
+    const out = validateMessageBlocks([table([[cell('a')]]), table([[cell('b')]])]);
+    expect(out).toEqual([
+      { code: 'invalid_attachments', pointer: '/blocks/1', message: 'only_one_table_allowed' },
+    ]);
+  });
+
+  it('counts cell text in the cumulative budget', () => {
+    const rows = Array.from({ length: 100 }, () => Array.from({ length: 20 }, () => cell('x'.repeat(7))));
+    expect(validateMessageBlocks([table(rows)]).map((v) => v.code)).toEqual(['msg_blocks_too_long']);
+  });
+
+  it('refuses tables in modals and the Home tab', () => {
+    const out = validateView({
+      type: 'modal',
+      title: { type: 'plain_text', text: 'Report' },
+      blocks: [table([[cell('a')]])],
+    });
+    expect(out).toContainEqual(
+      expect.objectContaining({
+        pointer: '/view/blocks/0',
+        message: 'table blocks are only supported in messages',
+      }),
+    );
+    expect(validateView({ type: 'home', blocks: [table([[cell('a')]])] })).toHaveLength(1);
+  });
+});

@@ -34,6 +34,11 @@ export const BLOCK_KIT_LIMITS = {
   inputHint: 2000,
   textInputLength: 3000,
   markdownBlockText: 12_000,
+  /** Table block (@slack/types TableBlock): rows, cells a row, column_settings entries; one table a message. */
+  tableRows: 100,
+  tableCells: 20,
+  tableColumnSettings: 20,
+  tablesPerMessage: 1,
   viewTitle: 24,
   viewButton: 24,
   privateMetadata: 3000,
@@ -50,7 +55,12 @@ export const BLOCK_KIT_LIMITS = {
 } as const;
 
 /** `invalid_blocks` for a rule of one block; `msg_blocks_too_long` for the cumulative budget. */
-export type BlockKitErrorCode = 'invalid_blocks' | 'invalid_blocks_format' | 'msg_blocks_too_long';
+export type BlockKitErrorCode =
+  | 'invalid_blocks'
+  | 'invalid_blocks_format'
+  | 'msg_blocks_too_long'
+  /** Slack answers a second table in one message with `invalid_attachments` ("only_one_table_allowed"). */
+  | 'invalid_attachments';
 
 export interface BlockKitViolation {
   readonly code: BlockKitErrorCode;
@@ -71,6 +81,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 class Checker {
   readonly violations: BlockKitViolation[] = [];
   textTotal = 0;
+  tables = 0;
 
   add(pointer: string, message: string, code: BlockKitErrorCode = 'invalid_blocks'): void {
     this.violations.push({ code, pointer, message });
@@ -321,6 +332,17 @@ class Checker {
         this.maxLength(value.image_url, BLOCK_KIT_LIMITS.url, `${pointer}/image_url`);
         if (value.title !== undefined) this.text(value.title, `${pointer}/title`, 2000, { plainOnly: true });
         break;
+      case 'table':
+        if (surface !== 'message') {
+          this.add(pointer, 'table blocks are only supported in messages');
+          break;
+        }
+        this.tables += 1;
+        if (this.tables > BLOCK_KIT_LIMITS.tablesPerMessage) {
+          this.add(pointer, 'only_one_table_allowed', 'invalid_attachments');
+        }
+        this.table(value, pointer);
+        break;
       case 'divider':
       case 'rich_text':
       case 'file':
@@ -329,6 +351,72 @@ class Checker {
         break;
       default:
         this.add(`${pointer}/type`, `unsupported block type ${JSON.stringify(value.type)}`);
+    }
+  }
+
+  /** A table: 1–100 rows of 1–20 cells, each raw_text (text ≥ 1), raw_number (a number and its text) or rich_text. */
+  table(value: Json, pointer: string): void {
+    if (!Array.isArray(value.rows)) {
+      this.add(`${pointer}/rows`, 'must provide an array');
+      return;
+    }
+    if (value.rows.length === 0) this.add(`${pointer}/rows`, 'must provide at least 1 item');
+    this.maxItems(value.rows, BLOCK_KIT_LIMITS.tableRows, `${pointer}/rows`);
+    value.rows.forEach((row, r) => {
+      const rp = `${pointer}/rows/${r}`;
+      if (!Array.isArray(row)) {
+        this.add(rp, 'must provide an array');
+        return;
+      }
+      if (row.length === 0) this.add(rp, 'must provide at least 1 item');
+      this.maxItems(row, BLOCK_KIT_LIMITS.tableCells, rp);
+      row.forEach((cell, c) => {
+        this.tableCell(cell, `${rp}/${c}`);
+      });
+    });
+    if (value.column_settings !== undefined) {
+      if (!Array.isArray(value.column_settings)) {
+        this.add(`${pointer}/column_settings`, 'must provide an array');
+      } else {
+        this.maxItems(
+          value.column_settings,
+          BLOCK_KIT_LIMITS.tableColumnSettings,
+          `${pointer}/column_settings`,
+        );
+        value.column_settings.forEach((s, i) => {
+          if (s === null) return; // Slack allows null to keep a column's defaults
+          const sp = `${pointer}/column_settings/${i}`;
+          if (!isObject(s)) this.add(sp, 'must provide an object');
+          else if (s.align !== undefined && !['left', 'center', 'right'].includes(String(s.align)))
+            this.add(`${sp}/align`, 'must be one of [left, center, right]');
+        });
+      }
+    }
+  }
+
+  tableCell(cell: unknown, pointer: string): void {
+    if (!isObject(cell)) {
+      this.add(pointer, 'must provide an object');
+      return;
+    }
+    switch (cell.type) {
+      case 'raw_text':
+        if (typeof cell.text !== 'string') this.add(`${pointer}/text`, 'must provide a string');
+        else if (cell.text.length === 0) this.add(`${pointer}/text`, 'must be more than 0 characters');
+        else this.textTotal += cell.text.length;
+        break;
+      case 'raw_number':
+        if (typeof cell.value !== 'number' || !Number.isFinite(cell.value))
+          this.add(`${pointer}/value`, 'must provide a number');
+        if (typeof cell.text !== 'string') this.add(`${pointer}/text`, 'must provide a string');
+        else if (cell.text.length === 0) this.add(`${pointer}/text`, 'must be more than 0 characters');
+        else this.textTotal += cell.text.length;
+        break;
+      case 'rich_text':
+        if (!Array.isArray(cell.elements)) this.add(`${pointer}/elements`, 'must provide an array');
+        break;
+      default:
+        this.add(`${pointer}/type`, 'must be one of [raw_text, raw_number, rich_text]');
     }
   }
 
