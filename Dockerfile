@@ -18,6 +18,9 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/var/lib/ar-copilot
 WORKDIR /app
+# The report's chart images are drawn by resvg, which needs a font on the machine for their labels.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
