@@ -22,6 +22,7 @@ import * as m20261205T185835514Z from './20261205T185835514Z-hold-invoices.js';
 import * as m20261205T185913741Z from './20261205T185913741Z-payment-promises.js';
 import * as m20261205T190103224Z from './20261205T190103224Z-payment-plans.js';
 import * as m20261205T192320128Z from './20261205T192320128Z-reminder-card-lookup.js';
+import * as m20261205T195318164Z from './20261205T195318164Z-contact-group-tiers.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T185913741Z-payment-promises': m20261205T185913741Z,
   '20261205T190103224Z-payment-plans': m20261205T190103224Z,
   '20261205T192320128Z-reminder-card-lookup': m20261205T192320128Z,
+  '20261205T195318164Z-contact-group-tiers': m20261205T195318164Z,
 };

@@ -5,14 +5,17 @@ import { markSyncRequested } from './adapters/db/xero-sync-state.js';
 import { installDunning, runMorningDunning } from './adapters/outbox/dunning-handlers.js';
 import { registerReplyHandlers } from './adapters/outbox/reply-handlers.js';
 import { registerSlackOutboxHandlers } from './adapters/slack/slack-poster.js';
+import { createGatewayContactGroupWriter } from './adapters/xero/contact-groups.js';
 import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
 import { MORNING_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
 import { isAppError } from './errors.js';
+import { contactGroupTiersHandler } from './jobs/contact-group-tiers.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { registerDunningListeners } from './listeners/dunning.js';
 import { registerListeners } from './listeners/index.js';
+import { OUTBOX_CONTACT_GROUP_TIERS, queueContactGroupSync } from './use-cases/contact-group-tiers.js';
 import { runDailyDigest } from './use-cases/daily-digest.js';
 import { runPromiseEvaluation } from './use-cases/promise-outcomes.js';
 import { ensureFreshLedger, syncRunDepsOf } from './use-cases/run-xero-sync.js';
@@ -52,7 +55,9 @@ async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<vo
   // Plan first, so the digest that follows counts today's proposals. A stale ledger plans nothing, but the digest
   // still goes out, saying how old its figures are.
   try {
-    await runMorningDunning(ctx, orgId, now);
+    const run = await runMorningDunning(ctx, orgId, now);
+    // Today's tiers to Xero's contact groups (when the policy says so), after the scoring the plan just used.
+    await queueContactGroupSync(ctx.database.db, orgId, run.asOf, now);
   } catch (err) {
     if (!isAppError(err, 'LEDGER_STALE')) throw err;
     ctx.log.warn(
@@ -84,6 +89,19 @@ export const wiring = {
       await ctx.jobStore.runSoon(orgId, XERO_SYNC_JOB, ctx.clock.now());
       return { status: 'done', result: { scheduled: XERO_SYNC_JOB } };
     });
+    ctx.outboxHandlers.set(
+      OUTBOX_CONTACT_GROUP_TIERS,
+      contactGroupTiersHandler(
+        {
+          db: ctx.database.db,
+          writerFor: (org, signal) =>
+            createGatewayContactGroupWriter(ctx.xero.tenantApi(org, 'background', signal)),
+          limits: ctx.xero.limits,
+          wallMs: Date.now,
+        },
+        () => ctx.clock.now(),
+      ),
+    );
     installDunning(ctx, {
       xeroNotes: createGatewayNoteWriter({
         db: ctx.database.db,

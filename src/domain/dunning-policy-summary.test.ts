@@ -13,6 +13,7 @@ describe('describePolicy', () => {
       'Segment Standard (everyone else): 3d before due friendly [auto] → 3d overdue friendly [auto] → 14d overdue firm → 30d overdue final',
       'Escalate to a manager at NZD 10000 overdue, 60 days overdue, risk ≥ 80%, or 2 broken promises',
       'A promise to pay is judged 2 business days after its date: kept, part-kept or broken, from the ledger',
+      'Priority tiers written to Xero as contact groups (Collections: High/Medium/Low/Do not chase): off',
     ]);
   });
 

@@ -47,5 +47,8 @@ export function describePolicy(policy: DunningPolicy, baseCurrency = ''): string
   lines.push(
     `A promise to pay is judged ${policy.promiseGraceBusinessDays} business day${policy.promiseGraceBusinessDays === 1 ? '' : 's'} after its date: kept, part-kept or broken, from the ledger`,
   );
+  lines.push(
+    `Priority tiers written to Xero as contact groups (Collections: High/Medium/Low/Do not chase): ${policy.contactGroupTiers ? 'on' : 'off'}`,
+  );
   return lines;
 }

@@ -102,6 +102,13 @@ export const DunningPolicySchema = z
     doNotContact: z.array(z.string().min(1)).default([]),
     /** Also chase before the due date when a segment has negative offsets. */
     remindBeforeDue: z.boolean().default(true),
+    /**
+     * Write each customer's priority tier to Xero as membership of the `Collections: High | Medium | Low |
+     * Do not chase` contact groups (#19 part 5). Off unless a manager turns it on: it is a write to the
+     * organisation's own books that nobody asked for by connecting, visible to everyone in Xero and editable
+     * there, and it spends the daily Xero call budget (a move between tiers costs a call per customer).
+     */
+    contactGroupTiers: z.boolean().default(false),
     segments: z.array(SegmentSchema).min(1).max(20),
     escalation: z
       .object({
@@ -140,6 +147,7 @@ export const DEFAULT_POLICY_INPUT: DunningPolicyInput = {
   minDaysBetweenContacts: 5,
   doNotContact: [],
   remindBeforeDue: true,
+  contactGroupTiers: false,
   segments: [
     {
       name: 'High risk',

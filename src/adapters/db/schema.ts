@@ -533,6 +533,26 @@ export interface EscalationStatesTable {
   updated_at: Timestamp;
 }
 
+/** #19 part 5: the priority tier last written to Xero as contact-group membership. */
+export type ContactGroupTier = 'high' | 'medium' | 'low' | 'do_not_chase';
+
+export interface ContactGroupTiersTable {
+  org_id: string;
+  contact_id: string;
+  tier: ContactGroupTier;
+  /** The Xero ContactGroupID the contact was added to. */
+  group_id: string;
+  written_at: Timestamp;
+}
+
+/** Calls spent writing contact groups on one local day (the budget's share; a run resumes the next day). */
+export interface ContactGroupSyncsTable {
+  org_id: string;
+  day: CalendarDate;
+  calls: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -569,6 +589,8 @@ export interface DB {
   slack_posts: SlackPostsTable;
   slack_channel_pacing: SlackChannelPacingTable;
   escalation_states: EscalationStatesTable;
+  contact_group_tiers: ContactGroupTiersTable;
+  contact_group_syncs: ContactGroupSyncsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -93,6 +93,19 @@ export interface XeroTenantApi {
    * A 400 (daily email limit, invalid status, a Demo Company) is final; a 429 comes back at once for the outbox.
    */
   emailInvoice(invoiceId: string, idempotencyKey: string): Promise<void>;
+  /** The organisation's ACTIVE contact groups (GET /ContactGroups), without members. */
+  contactGroups(): Promise<ContactGroupRecord[]>;
+  /** Creates one contact group (PUT /ContactGroups); Xero refuses a name an active group already has (400). */
+  createContactGroup(name: string, idempotencyKey: string): Promise<ContactGroupRecord>;
+  /** Adds contacts to a group in one request (PUT /ContactGroups/{id}/Contacts). */
+  addContactsToGroup(groupId: string, contactIds: readonly string[], idempotencyKey: string): Promise<void>;
+  /** Removes one contact from a group (DELETE /ContactGroups/{id}/Contacts/{ContactID}, 204). */
+  removeContactFromGroup(groupId: string, contactId: string): Promise<void>;
+}
+
+export interface ContactGroupRecord {
+  readonly id: string;
+  readonly name: string;
 }
 
 export interface GatewayOrganisation {
@@ -184,6 +197,16 @@ const CREDIT_LISTS: Record<
     call: (api) => api.getPrepayments.bind(api),
   },
 };
+
+function groupsOf(body: unknown): ContactGroupRecord[] {
+  const rows =
+    (body as { contactGroups?: { contactGroupID?: unknown; name?: unknown }[] }).contactGroups ?? [];
+  return rows.flatMap((g) =>
+    typeof g.contactGroupID === 'string' && typeof g.name === 'string'
+      ? [{ id: g.contactGroupID, name: g.name }]
+      : [],
+  );
+}
 
 class TenantApi implements XeroTenantApi {
   readonly tenantId: string;
@@ -374,6 +397,58 @@ class TenantApi implements XeroTenantApi {
       (api) => api.emailInvoice(this.tenantId, invoiceId, {}, idempotencyKey) as Promise<XeroResult>,
       () => undefined,
       // The outbox waits out a 429 (Retry-After) without holding a worker, as it does for History notes.
+      { maxRetryAfterMs: 0, emptyBody: true },
+    );
+  }
+
+  contactGroups(): Promise<ContactGroupRecord[]> {
+    return this.#call(
+      'getContactGroups',
+      (api) => api.getContactGroups(this.tenantId) as Promise<XeroResult>,
+      (r) => groupsOf(r.body),
+    );
+  }
+
+  createContactGroup(name: string, idempotencyKey: string): Promise<ContactGroupRecord> {
+    return this.#call(
+      'createContactGroup',
+      (api) =>
+        api.createContactGroup(
+          this.tenantId,
+          { contactGroups: [{ name }] },
+          idempotencyKey,
+        ) as Promise<XeroResult>,
+      (r) => {
+        const g = groupsOf(r.body)[0];
+        if (!g)
+          throw new AppError('XERO_CONTACT_GROUP_UNREADABLE', 'Xero created a contact group without an id');
+        return g;
+      },
+      // Written from the outbox, which waits out a 429 itself.
+      { maxRetryAfterMs: 0 },
+    );
+  }
+
+  addContactsToGroup(groupId: string, contactIds: readonly string[], idempotencyKey: string): Promise<void> {
+    return this.#call(
+      'createContactGroupContacts',
+      (api) =>
+        api.createContactGroupContacts(
+          this.tenantId,
+          groupId,
+          { contacts: contactIds.map((contactID) => ({ contactID })) },
+          idempotencyKey,
+        ) as Promise<XeroResult>,
+      () => undefined,
+      { maxRetryAfterMs: 0 },
+    );
+  }
+
+  removeContactFromGroup(groupId: string, contactId: string): Promise<void> {
+    return this.#call(
+      'deleteContactGroupContact',
+      (api) => api.deleteContactGroupContact(this.tenantId, groupId, contactId) as Promise<XeroResult>,
+      () => undefined,
       { maxRetryAfterMs: 0, emptyBody: true },
     );
   }

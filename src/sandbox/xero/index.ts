@@ -89,6 +89,11 @@ export interface XeroSandbox {
   readonly store: SandboxStore;
   readonly faults: FaultInjector;
   readonly calls: readonly RecordedCall[];
+  /**
+   * The recorded calls counted per endpoint, ids replaced by `{id}`: e.g. `PUT /ContactGroups/{id}/Contacts`
+   * or `DELETE /ContactGroups/{id}/Contacts/{id}` (paths relative to the Accounting API).
+   */
+  callsByEndpoint(filter?: (c: RecordedCall) => boolean): Record<string, number>;
   clearCalls(): void;
   /** Consent answer of the authorize endpoint from now on. */
   setConsent(consent: 'approve' | 'deny'): void;
@@ -194,6 +199,18 @@ export async function startXeroSandbox(options: XeroSandboxOptions = {}): Promis
     store,
     faults,
     calls,
+    callsByEndpoint: (filter = () => true) => {
+      const out: Record<string, number> = {};
+      for (const c of calls) {
+        if (!filter(c)) continue;
+        const path = c.path
+          .replace(/^\/api\.xro\/2\.0/, '')
+          .replace(/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi, '/{id}');
+        const key = `${c.method} ${path}`;
+        out[key] = (out[key] ?? 0) + 1;
+      }
+      return out;
+    },
     clearCalls: () => {
       calls.length = 0;
     },
