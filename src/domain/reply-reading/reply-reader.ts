@@ -1,6 +1,8 @@
 import { weekdayOf } from '../business-calendar.js';
 import { addDays } from '../calendar.js';
 import { Big, dec } from '../money.js';
+import { INTENT_MODEL, MODEL_MIN_POSTERIOR } from './intent-model.generated.js';
+import { guessIntent, type IntentModel } from './intent-model.js';
 import {
   asksForAgreement,
   disputeCue,
@@ -43,7 +45,7 @@ import type {
 import { stripReply } from './reply-text.js';
 
 /** Bump when the rules change what they read: stored with every offline reading. */
-export const RULES_READER_VERSION = 'reply-rules-v4';
+export const RULES_READER_VERSION = 'reply-rules-v5';
 
 export interface ReplyToRead {
   /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
@@ -64,7 +66,17 @@ export interface OfflineReading {
   readonly visibleText: string;
   /** Passages addressed to a system ("ignore previous instructions…"), read as nothing. */
   readonly ignoredInstructions: readonly string[];
+  /** What the rules read (the visible text without the passages addressed to a system): what a model reads. */
+  readonly activeText: string;
+  /** Set when the rules found no cue and the intent model's guess was taken. */
+  readonly modelGuess: { readonly intent: ReplyIntent; readonly posterior: number } | null;
   readonly today: string;
+}
+
+export interface OfflineOptions {
+  /** The intent model consulted when the rules find no cue; null reads with the rules alone (training does). */
+  readonly model?: IntentModel | null;
+  readonly minPosterior?: number;
 }
 
 interface Span {
@@ -457,7 +469,9 @@ function backOnIn(text: string, sentence: Sentence, mentions: readonly DateMenti
 }
 
 /** Reads a reply with rules alone: no network, no model, the same answer every time. */
-export function readReplyOffline(reply: ReplyToRead): OfflineReading {
+export function readReplyOffline(reply: ReplyToRead, options: OfflineOptions = {}): OfflineReading {
+  const model = options.model === undefined ? INTENT_MODEL : options.model;
+  const minPosterior = options.minPosterior ?? MODEL_MIN_POSTERIOR;
   const ctx = dateContextFor(reply.received, reply.timezone);
   const { visible } = stripReply(reply.text);
   const mentionsAll = findDateMentions(visible, ctx);
@@ -531,6 +545,20 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
     because = document;
   }
 
+  // 3b. No cue at all: the intent model's second opinion, taken only when it is sure. It reads the same text
+  //     (never the passages addressed to a system), and the evidence is the sentence it finds most telling.
+  let modelGuess: OfflineReading['modelGuess'] = null;
+  if (intent === 'other' && model) {
+    const guess = guessIntent(model, active.map((s) => s.text).join('\n'));
+    // A promise names a day: "we'll pay when we can" promises nothing a collector can hold anyone to.
+    const dated = mentions.some((m) => m.tense !== 'past' && (m.resolve('future')?.earliest ?? '') >= ctx.today);
+    if (guess && guess.posterior >= minPosterior && (guess.intent !== 'promise_to_pay' || dated)) {
+      modelGuess = guess;
+      intent = guess.intent;
+      because = mostTelling(model, active, guess.intent);
+    }
+  }
+
   // 4. The fields that go with it, each with the words it came from.
   const evidence: {
     intent?: string;
@@ -547,6 +575,18 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
   const amounts = settleAmounts(hits, reply);
   const promises: PaymentPromise[] = hits.map((h, i) => ({ ...h.range, amount: amounts[i] ?? null }));
   if (promises.length > 0) evidence.promises = hits.map((h) => h.evidence.text);
+  // A promise the model found: the first day the reply names ahead, for the full amount (a collector checks).
+  if (modelGuess?.intent === 'promise_to_pay' && promises.length === 0) {
+    for (const m of mentions) {
+      const r = m.tense === 'past' ? null : m.resolve('future');
+      if (r && r.earliest >= ctx.today) {
+        promises.push({ earliest: r.earliest, latest: r.latest, amount: null });
+        const s = active.find((x) => within(m, x));
+        if (s) evidence.promises = [s.text];
+        break;
+      }
+    }
+  }
 
   if (intent === 'dispute' && disputeReason && because) evidence.dispute_reason = because.text;
 
@@ -593,7 +633,29 @@ export function readReplyOffline(reply: ReplyToRead): OfflineReading {
     new_contact: newContact,
     evidence: evidence as ReplyEvidence,
   };
-  return { reading, visibleText: visible, ignoredInstructions, today: ctx.today };
+  return {
+    reading,
+    visibleText: visible,
+    ignoredInstructions,
+    activeText: active.map((x) => x.text).join('\n'),
+    modelGuess,
+    today: ctx.today,
+  };
+}
+
+/** The sentence whose words speak most for `intent` (the model's evidence, quoted on the card). */
+function mostTelling(
+  model: IntentModel,
+  sentences: readonly Sentence[],
+  intent: ReplyIntent,
+): Sentence | undefined {
+  let best: { s: Sentence; p: number } | undefined;
+  for (const s of sentences) {
+    const g = guessIntent(model, s.text);
+    const p = g?.intent === intent ? g.posterior : 0;
+    if (!best || p > best.p) best = { s, p };
+  }
+  return best?.s;
 }
 
 function dedupe(hits: readonly PromiseHit[]): PromiseHit[] {
