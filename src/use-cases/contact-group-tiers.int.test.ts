@@ -15,6 +15,7 @@ import {
   type ContactGroupTierDeps,
   currentGroupTiers,
   OUTBOX_CONTACT_GROUP_TIERS,
+  queueContactGroupSync,
   syncContactGroupTiers,
 } from './contact-group-tiers.js';
 import { syncXeroOrganisation } from './sync-xero-organisation.js';
@@ -150,6 +151,13 @@ describe('priority tiers as Xero contact groups (xero-node → sandbox)', () => 
   it('policy off (the default): no call at all', async () => {
     expect((await getDunningPolicy(database.db, org.id)).policy.contactGroupTiers).toBe(false);
     expect((await run()).kind).toBe('off');
+    // The morning queues nothing when off, and one item per organisation and day when on.
+    expect(await queueContactGroupSync(database.db, org.id, '2026-11-20', clock.now())).toBeNull();
+    await turnOn();
+    const a = await queueContactGroupSync(database.db, org.id, '2026-11-20', clock.now());
+    const b = await queueContactGroupSync(database.db, org.id, '2026-11-20', clock.now());
+    expect(a?.kind).toBe(OUTBOX_CONTACT_GROUP_TIERS);
+    expect(b?.id).toBe(a?.id);
     expect(sandbox.calls.filter(api)).toHaveLength(0);
   });
 
