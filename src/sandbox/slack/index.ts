@@ -9,6 +9,7 @@ import {
   type SandboxCall,
   type SandboxChannel,
   type SandboxEphemeral,
+  type SandboxFile,
   type SandboxMessage,
   SandboxState,
   type SandboxTeam,
@@ -36,6 +37,8 @@ export type {
   SandboxChange,
   SandboxChannel,
   SandboxEphemeral,
+  SandboxFile,
+  SandboxFileRef,
   SandboxMessage,
   SandboxTeam,
   SandboxUser,
@@ -213,6 +216,8 @@ export interface SlackSandbox {
   /** The first message (any channel, replies included) matching the predicate. */
   findMessage(predicate: (m: SandboxMessage) => boolean): SandboxMessage | undefined;
   ephemerals(filter?: { channel?: string; user?: string }): SandboxEphemeral[];
+  /** Files uploaded through files.uploadV2's three steps, oldest first (bytes, name, title, alt text). */
+  files(): SandboxFile[];
   homeView(userId: string): SandboxView | undefined;
   view(viewId: string): SandboxView | undefined;
   /** Modals currently open (each user's stack, root first). */
@@ -428,8 +433,47 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     send(res, 200, { ok: true });
   }
 
+  /** files.getUploadURLExternal's upload URL: the file's bytes, raw or as multipart form data (web-api's way). */
+  async function handleUpload(id: string, req: IncomingMessage, res: ServerResponse) {
+    const file = state.files.get(id);
+    if (!file || file.completed) return send(res, 404, 'file not found');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let bytes = Buffer.concat(chunks);
+    const type = String(req.headers['content-type'] ?? '');
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Request('http://sandbox/upload', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: bytes,
+      }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      if (!part) return send(res, 400, 'no file in the form');
+      bytes = Buffer.from(await part.arrayBuffer());
+    }
+    file.bytes = bytes;
+    file.mimetype = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      ? 'image/png'
+      : 'application/octet-stream';
+    state.recordCall({
+      method: 'upload_url',
+      params: { file_id: id, bytes: bytes.length },
+      at: new Date(nowMs()),
+      httpStatus: 200,
+      ok: true,
+    });
+    send(res, 200, `OK - ${bytes.length}`);
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const upload = /^\/upload\/([A-Za-z0-9]+)$/.exec(url.pathname);
+    if (upload?.[1] && req.method === 'POST') {
+      handleUpload(upload[1], req, res).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { ok: false, error: 'sandbox_failure', detail: String(err) });
+      });
+      return;
+    }
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const respond = /^\/response_url\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     const task =
@@ -452,6 +496,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const { port } = server.address() as AddressInfo;
   const socketMode = new SocketModeHub(server, state.bot.appId);
   const baseUrl = `http://127.0.0.1:${port}`;
+  state.uploadBase = `${baseUrl}/upload/`;
 
   const timeline = (channel: string) =>
     state.messages(channel).filter((m) => !m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast);
@@ -517,6 +562,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
           (filter.channel === undefined || e.channel === filter.channel) &&
           (filter.user === undefined || e.user === filter.user),
       ),
+    files: () => [...state.files.values()],
     homeView: (userId) => {
       const id = state.homeViews.get(userId);
       return id ? state.views.get(id) : undefined;

@@ -62,6 +62,8 @@ export interface SandboxMessage {
   text: string;
   blocks?: unknown[];
   attachments?: unknown[];
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: SandboxFileRef[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** A thread reply also shown in the channel. */
   readonly reply_broadcast?: boolean;
@@ -71,6 +73,34 @@ export interface SandboxMessage {
   reply_count: number;
   reply_users: string[];
   latest_reply?: string;
+}
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface SandboxFile {
+  readonly id: string;
+  readonly name: string;
+  /** The length announced to files.getUploadURLExternal. */
+  readonly length: number;
+  readonly alt_text?: string;
+  title?: string;
+  bytes?: Buffer;
+  mimetype?: string;
+  /** Set by files.completeUploadExternal. */
+  completed: boolean;
+  channel?: string;
+  thread_ts?: string;
+  /** The message that shares it, when completed into a channel. */
+  message_ts?: string;
+}
+
+/** A file as a message carries it. */
+export interface SandboxFileRef {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly mimetype: string;
+  readonly size: number;
+  readonly alt_text?: string;
 }
 
 export interface SandboxEphemeral {
@@ -138,6 +168,10 @@ export class SandboxState {
   readonly modalStacks = new Map<string, string[]>();
   readonly homeViews = new Map<string, string>();
   readonly calls: SandboxCall[] = [];
+  readonly files = new Map<string, SandboxFile>();
+  /** `${url}/upload/` once the server listens: where files.getUploadURLExternal sends uploads. */
+  uploadBase = '';
+  private fileCounter = 0;
   private readonly emitter = new EventEmitter();
   private lastMicros = 0n;
   private viewCounter = 0;
@@ -159,6 +193,11 @@ export class SandboxState {
     this.lastMicros = micros > this.lastMicros ? micros : this.lastMicros + 1n;
     const s = this.lastMicros.toString().padStart(7, '0');
     return `${s.slice(0, -6)}.${s.slice(-6)}`;
+  }
+
+  nextFileId(): string {
+    this.fileCounter += 1;
+    return `F${String(this.fileCounter).padStart(10, '0')}`;
   }
 
   nextViewId(): string {

@@ -8,6 +8,8 @@ import {
 } from './block-kit-limits.js';
 import type {
   SandboxChannel,
+  SandboxFile,
+  SandboxFileRef,
   SandboxMessage,
   SandboxState,
   SandboxUser,
@@ -654,6 +656,88 @@ const methods: Record<string, Handler> = {
         user_count: g.users.length,
         ...(includeUsers ? { users: [...g.users] } : {}),
       })),
+    };
+  },
+
+  'files.getUploadURLExternal': (params, { state }) => {
+    const filename = str(params.filename);
+    const length = num(params.length, Number.NaN);
+    if (!filename)
+      return fail('invalid_arguments', { response_metadata: { messages: ['filename is required'] } });
+    if (!Number.isInteger(length) || length < 1)
+      return fail('invalid_arguments', {
+        response_metadata: { messages: ['length must be a positive integer'] },
+      });
+    const alt = str(params.alt_text);
+    if (alt !== undefined && alt.length > 1000) return fail('invalid_arguments');
+    const id = state.nextFileId();
+    state.files.set(id, { id, name: filename, length, ...(alt ? { alt_text: alt } : {}), completed: false });
+    return { ok: true, upload_url: `${state.uploadBase}${id}`, file_id: id };
+  },
+
+  'files.completeUploadExternal': (params, { state }) => {
+    const list = jsonParam(params.files);
+    if (!list.ok || !Array.isArray(list.value) || list.value.length === 0) return fail('invalid_arguments');
+    const entries = list.value as { id?: string; title?: string }[];
+    const files: SandboxFile[] = [];
+    for (const e of entries) {
+      const f = state.files.get(String(e.id ?? ''));
+      if (!f || f.completed) return fail('file_not_found');
+      if (!f.bytes) return fail('file_upload_not_found');
+      if (f.bytes.length !== f.length) return fail('file_size_mismatch');
+      files.push(f);
+    }
+    const channelRef = str(params.channel_id);
+    let channel: SandboxChannel | undefined;
+    let threadTs = str(params.thread_ts);
+    if (channelRef) {
+      const c = postableChannel(state, channelRef);
+      if (isResponse(c)) return c;
+      channel = c;
+      if (threadTs) {
+        const parent = state.findMessage(channel.id, threadTs);
+        if (!parent) return fail('thread_not_found');
+        threadTs = parent.thread_ts ?? parent.ts;
+      }
+    } else if (threadTs) {
+      return fail('invalid_arguments');
+    }
+    entries.forEach((e, i) => {
+      const f = files[i]!;
+      f.completed = true;
+      f.title = e.title ?? f.name;
+      if (channel) {
+        f.channel = channel.id;
+        if (threadTs) f.thread_ts = threadTs;
+      }
+    });
+    const refs: SandboxFileRef[] = files.map((f) => ({
+      id: f.id,
+      name: f.name,
+      title: f.title ?? f.name,
+      mimetype: f.mimetype ?? 'application/octet-stream',
+      size: f.bytes!.length,
+      ...(f.alt_text ? { alt_text: f.alt_text } : {}),
+    }));
+    if (channel) {
+      const message: SandboxMessage = {
+        channel: channel.id,
+        ts: state.nextTs(),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        user: state.bot.userId,
+        bot_id: state.bot.botId,
+        text: str(params.initial_comment) ?? '',
+        files: refs,
+        history: [],
+        reply_count: 0,
+        reply_users: [],
+      };
+      state.addMessage(message);
+      for (const f of files) f.message_ts = message.ts;
+    }
+    return {
+      ok: true,
+      files: refs.map((r) => ({ ...r, channels: channel ? [channel.id] : [] })),
     };
   },
 
