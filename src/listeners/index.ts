@@ -7,6 +7,7 @@ import { registerPaymentPlanActions } from './actions/payment-plan-actions.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
 import { registerPromiseActions } from './actions/promise-actions.js';
 import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
+import { registerReportShare } from './actions/report-share.js';
 import { registerArCommand } from './commands/ar-command.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerCardThreadReply } from './events/card-thread-reply.js';
@@ -20,6 +21,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerArCommand(app, deps);
   registerOpenCustomer(app, deps);
   registerPickCustomer(app, deps);
+  registerReportShare(app, deps);
   registerEscalationActions(app, deps);
   registerFallThroughActions(app, deps);
   registerReplySuggestionActions(app, deps);

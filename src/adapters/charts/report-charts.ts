@@ -1,5 +1,5 @@
 import { AGEING_BUCKET_LABELS, type AgeingBucket } from '../../domain/ageing.js';
-import type { CollectionsReport } from '../../domain/collections-report.js';
+import type { ChartedReport, ReportChart } from '../../domain/report-post.js';
 import { bandChartSvg, type ChartSvg, compactNumber, lineChartSvg } from './svg.js';
 
 /**
@@ -12,11 +12,11 @@ const num = (v: unknown): number | null => {
   const n = Number(v);
   return v === null || v === undefined || !Number.isFinite(n) ? null : n;
 };
-const periodWord = (r: CollectionsReport) => (r.periodKind === 'week' ? 'week' : 'month');
+const periodWord = (r: ChartedReport) => (r.periodKind === 'week' ? 'week' : 'month');
 const money = (v: number | null, currency: string) =>
   v === null ? 'n/a' : `${currency} ${compactNumber(v)}`;
 
-export function ageingChart(report: CollectionsReport, orgName: string): ChartSvg {
+export function ageingChart(report: ChartedReport, orgName: string): ChartSvg {
   const rows = report.ageing;
   const categories = rows.map((r) => r.period);
   const series = [
@@ -46,7 +46,7 @@ export function ageingChart(report: CollectionsReport, orgName: string): ChartSv
   );
 }
 
-export function forecastChart(report: CollectionsReport, orgName: string): ChartSvg {
+export function forecastChart(report: ChartedReport, orgName: string): ChartSvg {
   const rows = report.forecast;
   const c = report.baseCurrency;
   const title = `${orgName}: 30-day forecast against receipts`;
@@ -68,6 +68,10 @@ export function forecastChart(report: CollectionsReport, orgName: string): Chart
   );
 }
 
-export function reportCharts(report: CollectionsReport, orgName: string): ChartSvg[] {
-  return [ageingChart(report, orgName), forecastChart(report, orgName)];
+export function reportChart(chart: ReportChart, report: ChartedReport, orgName: string): ChartSvg {
+  return chart === 'ageing' ? ageingChart(report, orgName) : forecastChart(report, orgName);
+}
+
+export function chartFilename(chart: ReportChart, report: ChartedReport): string {
+  return `${chart}-${report.periodKind}-${report.asOf}.png`;
 }

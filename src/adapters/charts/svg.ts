@@ -58,7 +58,13 @@ export function escapeXml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .split('')
+    .filter((ch) => {
+      // XML 1.0 forbids control characters other than tab, newline and carriage return.
+      const code = ch.charCodeAt(0);
+      return code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+    })
+    .join('');
 }
 
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();

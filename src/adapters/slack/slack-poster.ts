@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
+import { OUTBOX_SLACK_CHART } from '../../domain/report-post.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { OUTBOX_SLACK_POST, type SlackPostPayload } from '../../use-cases/slack-posts.js';
@@ -8,6 +9,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost, reserveChannelSlot } from '../db/slack-surface-queries.js';
 import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
+import { createSlackChartHandler } from './chart-poster.js';
 import { findPostedMessage, postMetadata } from './post-once.js';
 
 /** Slack's chat.postMessage allowance: about one message per second per channel (slack-platform.md §4). */
@@ -146,7 +148,7 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
   };
 }
 
-/** Registers `slack.post` on the context's outbox handlers when Slack is configured. */
+/** Registers `slack.post` and `slack.chart` on the context's outbox handlers when Slack is configured. */
 export function registerSlackOutboxHandlers(
   ctx: {
     readonly database: { readonly db: Kysely<DB> };
@@ -166,6 +168,15 @@ export function registerSlackOutboxHandlers(
       clock: ctx.clock,
       log: ctx.log.child({ component: 'slack-poster' }),
       ...options,
+    }),
+  );
+  ctx.outboxHandlers.set(
+    OUTBOX_SLACK_CHART,
+    createSlackChartHandler({
+      db: ctx.database.db,
+      client: ctx.slack.client,
+      clock: ctx.clock,
+      log: ctx.log.child({ component: 'slack-charts' }),
     }),
   );
 }

@@ -16,6 +16,7 @@ import { setupModal } from '../../adapters/slack/blocks/setup.js';
 import { disputedAsOf } from '../../domain/collections-signals.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { isAppError } from '../../errors.js';
+import { loadSlackReport } from '../../use-cases/collections-report-slack.js';
 import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
@@ -24,6 +25,7 @@ import { listDisputesForSlack, listPromisesForSlack } from '../../use-cases/prom
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
 import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import { xeroUsage } from '../../use-cases/xero-usage.js';
+import { reportPresentation, shareReport } from '../actions/report-share.js';
 import { apologise, type ListenerDeps } from '../slack-context.js';
 import { runForCustomer } from './customer-subcommands.js';
 import { type ArCommand, parseArCommand } from './parse-ar-command.js';
@@ -175,6 +177,33 @@ async function answer(
         forecastMessage(organisation.name, deps.scoredViews(view).forecast(), names),
         cmd.share,
       );
+    }
+    case 'report': {
+      const data = await loadSlackReport(db, view, cmd.period, now());
+      if (cmd.share) {
+        const shared = await shareReport(deps, {
+          orgId: organisation.id,
+          orgName: organisation.name,
+          userId: command.user_id,
+          channel: command.channel_id,
+          data,
+        });
+        return reply(
+          noticeMessage(
+            shared
+              ? 'Posting the report in the channel, with its charts in the thread.'
+              : 'You already shared this report in this channel.',
+          ),
+        );
+      }
+      const m = reportPresentation(organisation.name, data, {
+        o: organisation.id,
+        p: cmd.period,
+        a: view.asOf,
+      });
+      await replyWithAge(m.main);
+      await reply(m.debtors);
+      return reply(m.promises);
     }
     case 'kpis':
       return replyWithAge(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);

@@ -86,4 +86,19 @@ describe('parseArCommand', () => {
     });
     expect(parseArCommand('dispute')).toMatchObject({ kind: 'disputes' });
   });
+
+  it('reads report with week (the default) or month, and refuses other periods with usage', () => {
+    expect(parseArCommand('report')).toEqual({ kind: 'report', period: 'week', orgRef: null, share: false });
+    expect(parseArCommand('report week')).toMatchObject({ kind: 'report', period: 'week' });
+    expect(parseArCommand('REPORT Month org:Demo share')).toEqual({
+      kind: 'report',
+      period: 'month',
+      orgRef: 'Demo',
+      share: true,
+    });
+    expect(parseArCommand('report quarter')).toEqual({
+      kind: 'help',
+      problem: '`report` takes week or month (got "quarter").',
+    });
+  });
 });

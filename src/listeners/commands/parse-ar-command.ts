@@ -12,6 +12,7 @@ export type ArSubcommand =
   | { readonly kind: 'customer'; readonly customer: string }
   | { readonly kind: 'forecast' }
   | { readonly kind: 'kpis' }
+  | { readonly kind: 'report'; readonly period: 'week' | 'month' }
   | { readonly kind: 'sync' }
   | { readonly kind: 'setup' }
   | { readonly kind: 'policy' }
@@ -72,6 +73,12 @@ export function parseArCommand(raw: string): ArCommand {
     case 'kpis':
     case 'kpi':
       return scoped({ kind: 'kpis' });
+    case 'report': {
+      const p = rest.toLowerCase();
+      if (p === '' || p === 'week' || p === 'weekly') return scoped({ kind: 'report', period: 'week' });
+      if (p === 'month' || p === 'monthly') return scoped({ kind: 'report', period: 'month' });
+      return { kind: 'help', problem: `\`report\` takes week or month (got "${rest.slice(0, 20)}").` };
+    }
     case 'sync':
       return scoped({ kind: 'sync' });
     case 'setup':

@@ -17,6 +17,7 @@ export const ACTION = {
   planPropose: 'ar_plan_propose',
   planApprove: 'ar_plan_approve',
   planReject: 'ar_plan_reject',
+  reportShare: 'ar_report_share',
 } as const;
 
 export const VIEW = {

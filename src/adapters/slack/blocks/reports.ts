@@ -267,6 +267,10 @@ export const HELP_LINES: readonly (readonly [string, string])[] = [
   ['/ar customer CUSTOMER', 'balance, open invoices, payment behaviour, last contacts, Xero link'],
   ['/ar forecast', 'cash expected over the next 30 days'],
   ['/ar kpis', 'DSO, best possible DSO, days delinquent, CEI'],
+  [
+    '/ar report [week|month]',
+    'the collections report: headline figures, ageing over 12 periods, top debtors, promises due; Share posts it with its charts',
+  ],
   ['/ar promises', "promises to pay: active ones, and this week's kept, part-kept and broken, largest first"],
   ['/ar disputes', 'open disputes with their reason and disputed balance, largest first'],
   [
