@@ -244,9 +244,16 @@ describe('accepting "paid already"', () => {
     expect(textOf(current(card))).toContain('A matching payment in the ledger is shown in the thread');
     const [audited] = await listAuditEvents(database.db, { action: 'reply.follow_up' });
     expect(audited?.payload).toMatchObject({ paymentFound: [{ invoiceId: 'i-a1', date: '2026-11-21' }] });
-    // Noted once on the invoice and the contact, as every accept is.
-    for (const doc of ['i-a1', 'c-acme'])
-      expect(app.notes.get(doc)?.filter((n) => n.includes('says it is paid already'))).toHaveLength(1);
+    // The decision noted once on the invoice and the contact, as every accept is (beside the note of the reading).
+    for (const doc of ['i-a1', 'c-acme']) {
+      const notes = app.notes.get(doc) ?? [];
+      expect(
+        notes.filter(
+          (n) => n.startsWith('Customer reply handled in Slack') && n.includes('says it is paid already'),
+        ),
+      ).toHaveLength(1);
+      expect(notes.filter((n) => n.startsWith('Customer replied by email'))).toHaveLength(1);
+    }
   });
 
   it('no payment matches: the card says so, and accepting drafts a request for the remittance details', async () => {
