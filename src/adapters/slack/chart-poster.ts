@@ -9,7 +9,6 @@ import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost } from '../db/slack-surface-queries.js';
 import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
-import { escapeMrkdwn } from './blocks/kit.js';
 import { postMetadata } from './post-once.js';
 
 /** Upload attempts before the thread is told the chart could not be drawn. */

@@ -551,7 +551,9 @@ export function readReplyOffline(reply: ReplyToRead, options: OfflineOptions = {
   if (intent === 'other' && model) {
     const guess = guessIntent(model, active.map((s) => s.text).join('\n'));
     // A promise names a day: "we'll pay when we can" promises nothing a collector can hold anyone to.
-    const dated = mentions.some((m) => m.tense !== 'past' && (m.resolve('future')?.earliest ?? '') >= ctx.today);
+    const dated = mentions.some(
+      (m) => m.tense !== 'past' && (m.resolve('future')?.earliest ?? '') >= ctx.today,
+    );
     if (guess && guess.posterior >= minPosterior && (guess.intent !== 'promise_to_pay' || dated)) {
       modelGuess = guess;
       intent = guess.intent;
