@@ -23,6 +23,7 @@ import * as m20261205T185913741Z from './20261205T185913741Z-payment-promises.js
 import * as m20261205T190103224Z from './20261205T190103224Z-payment-plans.js';
 import * as m20261205T192320128Z from './20261205T192320128Z-reminder-card-lookup.js';
 import * as m20261205T195318164Z from './20261205T195318164Z-contact-group-tiers.js';
+import * as m20261205T201210024Z from './20261205T201210024Z-weekly-report-schedule.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T190103224Z-payment-plans': m20261205T190103224Z,
   '20261205T192320128Z-reminder-card-lookup': m20261205T192320128Z,
   '20261205T195318164Z-contact-group-tiers': m20261205T195318164Z,
+  '20261205T201210024Z-weekly-report-schedule': m20261205T201210024Z,
 };

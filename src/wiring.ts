@@ -9,7 +9,8 @@ import { createGatewayContactGroupWriter } from './adapters/xero/contact-groups.
 import { createGatewayNoteWriter } from './adapters/xero/history-notes.js';
 import type { AppContext } from './context.js';
 import { nextDigestAfter } from './domain/digest-schedule.js';
-import { MORNING_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
+import { MORNING_JOB, WEEKLY_REPORT_JOB, XERO_SYNC_JOB } from './domain/job-names.js';
+import { nextWeeklyReportAfter, type WeeklyReportSchedule } from './domain/weekly-report-schedule.js';
 import { isAppError } from './errors.js';
 import { contactGroupTiersHandler } from './jobs/contact-group-tiers.js';
 import type { Scheduler } from './jobs/scheduler.js';
@@ -20,8 +21,9 @@ import { runDailyDigest } from './use-cases/daily-digest.js';
 import { runPromiseEvaluation } from './use-cases/promise-outcomes.js';
 import { ensureFreshLedger, syncRunDepsOf } from './use-cases/run-xero-sync.js';
 import { OUTBOX_XERO_SYNC_REQUEST } from './use-cases/slack-admin.js';
+import { runWeeklyReport } from './use-cases/weekly-report.js';
 
-export { MORNING_JOB };
+export { MORNING_JOB, WEEKLY_REPORT_JOB };
 const DEFAULT_DIGEST_TIME = '08:30';
 
 /**
@@ -33,6 +35,34 @@ const digestTimes = new Map<string, string>();
 
 /** A digest and a plan are never built on a ledger older than this (the poll may be up to 2 hours apart). */
 export const MORNING_FRESHNESS_MS = 15 * 60_000;
+
+/** Each organisation's weekly report day and time, as last read by its weekly run (Monday 09:00 until then). */
+const weeklySchedules = new Map<string, WeeklyReportSchedule>();
+const DEFAULT_WEEKLY: WeeklyReportSchedule = { weeklyReportDay: 1, weeklyReportTime: '09:00' };
+
+/**
+ * The weekly report: the morning's fresh-ledger check first (a report on a day-old ledger is skipped), then the
+ * report queued once per ISO week; the next run comes from the settings read now, so a changed day applies from
+ * the next run (a run that fires before this week's new slot posts nothing and moves to it).
+ */
+async function runWeekly(ctx: AppContext, orgId: string, now: Date): Promise<{ nextRunAt: Date }> {
+  const org = await getOrganisation(ctx.database.db, orgId);
+  if (org?.status === 'active' && ctx.config.xero.credentials) {
+    try {
+      await ensureFreshLedger(syncRunDepsOf(ctx, 'service'), org, MORNING_FRESHNESS_MS);
+    } catch (err) {
+      ctx.log.warn({ orgId, err }, 'weekly report: the ledger could not be refreshed');
+    }
+  }
+  const { run, schedule } = await runWeeklyReport(ctx, orgId, now);
+  weeklySchedules.set(orgId, schedule);
+  if (run.kind === 'skipped') {
+    ctx.log.info({ orgId, code: 'WEEKLY_REPORT_SKIPPED', reason: run.reason }, 'weekly report not posted');
+  } else {
+    ctx.log.info({ orgId, ...run }, 'weekly report queued');
+  }
+  return { nextRunAt: nextWeeklyReportAfter(org ?? { timezone: 'UTC' }, schedule, now) };
+}
 
 async function runMorning(ctx: AppContext, orgId: string, now: Date): Promise<void> {
   const org = await getOrganisation(ctx.database.db, orgId);
@@ -118,6 +148,16 @@ export const wiring = {
       run: (ctx, org, now) => runMorning(ctx, org.id, now),
       localTime: true,
     });
+    // Once a week at the organisation's weekly report day and time (its own zone): the report in the
+    // escalation channel. The lease and the report's per-week outbox key keep it to one post with many instances.
+    scheduler.registerJob({
+      name: WEEKLY_REPORT_JOB,
+      nextRunAfter: (org, after) =>
+        nextWeeklyReportAfter(org, weeklySchedules.get(org.id) ?? DEFAULT_WEEKLY, after),
+      run: (ctx, org, now) => runWeekly(ctx, org.id, now),
+      localTime: true,
+    });
   },
   runMorning,
+  runWeekly,
 };

@@ -5,3 +5,4 @@
 export const XERO_SYNC_JOB = 'xero.sync';
 export const XERO_RECONCILE_JOB = 'xero.reconcile';
 export const MORNING_JOB = 'collections.morning';
+export const WEEKLY_REPORT_JOB = 'collections.weekly_report';

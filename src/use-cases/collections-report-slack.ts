@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../adapters/db/schema.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
-import type { PromiseDue, TopDebtor } from '../adapters/slack/blocks/report.js';
+import { type PromiseDue, reportMessages, type TopDebtor } from '../adapters/slack/blocks/report.js';
 import type { CollectionsReport, PeriodKind } from '../domain/collections-report.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { dec } from '../domain/money.js';
@@ -83,10 +83,37 @@ export async function shareCollectionsReport(
   input: ShareReportInput,
 ): Promise<{ shared: boolean }> {
   const base = `report:${input.orgId}:${input.periodKind}:${input.asOf}:${input.channel}:${input.userId}`;
+  const { posted } = await enqueueReportPost(db, { ...input, keyBase: base });
+  return { shared: posted };
+}
+
+export interface ReportPostInput {
+  readonly orgId: string;
+  readonly orgName: string;
+  readonly channel: string;
+  /** Every part's outbox key starts with this: the same base queues nothing the second time. */
+  readonly keyBase: string;
+  /** Posted in order: the first in the channel, the others in its thread. */
+  readonly messages: readonly SlackMessage[];
+  /** The report the charts are drawn from (ageing over the periods, forecast against receipts). */
+  readonly report: CollectionsReport;
+  readonly now: Date;
+}
+
+/**
+ * The one path that puts a report in a channel (Share in channel and the weekly post): its messages, then the
+ * two chart images (`slack.chart` jobs) in the first message's thread, in order, in one transaction; nothing when
+ * the first part's key was queued before.
+ */
+export async function enqueueReportPost(
+  db: Kysely<DB>,
+  input: ReportPostInput,
+): Promise<{ posted: boolean }> {
+  const base = input.keyBase;
   return db.transaction().execute(async (tx) => {
     const mainKey = `${base}:0`;
     const [first, ...rest] = input.messages;
-    if (!first) return { shared: false };
+    if (!first) return { posted: false };
     const created = await enqueueSlackPost(tx, {
       orgId: input.orgId,
       key: mainKey,
@@ -94,7 +121,7 @@ export async function shareCollectionsReport(
       message: first,
       now: input.now,
     });
-    if (!created) return { shared: false };
+    if (!created) return { posted: false };
     let after = mainKey;
     for (const [i, m] of rest.entries()) {
       const key = `${base}:${i + 1}`;
@@ -129,6 +156,12 @@ export async function shareCollectionsReport(
       });
       after = key;
     }
-    return { shared: true };
+    return { posted: true };
   });
+}
+
+/** The report's messages as a channel gets them (Share and the weekly post): charts follow in the thread. */
+export function channelReportMessages(orgName: string, data: SlackReportData): SlackMessage[] {
+  const m = reportMessages({ orgName, ...data, chartsNote: 'Charts follow in the thread.' });
+  return [m.main, m.debtors, m.promises];
 }

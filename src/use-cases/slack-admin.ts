@@ -16,6 +16,9 @@ export interface SetupChange {
   readonly managers: readonly string[];
   readonly collectors: readonly string[];
   readonly digestTime: string;
+  /** The weekly report's ISO weekday (Monday = 1) and 'HH:MM'; kept as stored when not given. */
+  readonly weeklyReportDay?: number;
+  readonly weeklyReportTime?: string;
 }
 
 export type SetupOutcome =
@@ -35,6 +38,13 @@ export async function saveSlackSetup(
   const c = input.change;
   if (!HH_MM.test(c.digestTime))
     return { kind: 'invalid', field: 'digestTime', reason: 'Use a time like 08:30.' };
+  if (
+    c.weeklyReportDay !== undefined &&
+    !(Number.isInteger(c.weeklyReportDay) && c.weeklyReportDay >= 1 && c.weeklyReportDay <= 7)
+  )
+    return { kind: 'invalid', field: 'weeklyReportDay', reason: 'Pick a day of the week.' };
+  if (c.weeklyReportTime !== undefined && !HH_MM.test(c.weeklyReportTime))
+    return { kind: 'invalid', field: 'weeklyReportTime', reason: 'Use a time like 09:00.' };
   return db.transaction().execute(async (trx) => {
     const before = await getSlackSettings(trx, input.orgId, defaults);
     const keepGroups = (list: readonly string[]) => list.filter(isGroup);
@@ -51,6 +61,8 @@ export async function saveSlackSetup(
       managers,
       collectors: [...new Set([...keepGroups(before.collectors), ...c.collectors])],
       digestTime: c.digestTime,
+      weeklyReportDay: c.weeklyReportDay ?? before.weeklyReportDay,
+      weeklyReportTime: c.weeklyReportTime ?? before.weeklyReportTime,
       updatedBy: input.actor.id,
     };
     await saveSlackSettings(trx, after, input.now);

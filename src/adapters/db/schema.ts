@@ -424,6 +424,10 @@ export interface SlackSettingsTable {
   managers: Json<string[]>;
   collectors: Json<string[]>;
   digest_time: Generated<string>;
+  /** ISO weekday of the weekly report, Monday = 1. */
+  weekly_report_day: Generated<number>;
+  /** Local time of the weekly report, 'HH:MM'. */
+  weekly_report_time: Generated<string>;
   updated_by: string | null;
   updated_at: Timestamp;
 }

@@ -12,6 +12,10 @@ export interface SlackSettings {
   readonly collectors: readonly string[];
   /** Local time of the daily digest, 'HH:MM' in the organisation's time zone. */
   readonly digestTime: string;
+  /** Day of the weekly report (#19): ISO weekday, Monday = 1, in the organisation's time zone. */
+  readonly weeklyReportDay: number;
+  /** Local time of the weekly report, 'HH:MM' in the organisation's time zone. */
+  readonly weeklyReportTime: string;
   readonly updatedBy: string | null;
   readonly updatedAt: Date | null;
   /** True until someone saves settings: the values come from configuration. */
@@ -25,6 +29,9 @@ export interface SlackDefaults {
   readonly queueChannel: string | null;
   readonly escalationChannel: string | null;
 }
+
+export const DEFAULT_WEEKLY_REPORT_DAY = 1;
+export const DEFAULT_WEEKLY_REPORT_TIME = '09:00';
 
 export const NO_SLACK_DEFAULTS: SlackDefaults = {
   managers: [],
@@ -54,6 +61,8 @@ export async function getSlackSettings(
       managers: defaults.managers,
       collectors: defaults.collectors,
       digestTime: '08:30',
+      weeklyReportDay: DEFAULT_WEEKLY_REPORT_DAY,
+      weeklyReportTime: DEFAULT_WEEKLY_REPORT_TIME,
       updatedBy: null,
       updatedAt: null,
       fromDefaults: true,
@@ -67,6 +76,8 @@ export async function getSlackSettings(
     managers: row.managers,
     collectors: row.collectors,
     digestTime: row.digest_time,
+    weeklyReportDay: row.weekly_report_day,
+    weeklyReportTime: row.weekly_report_time,
     updatedBy: row.updated_by,
     updatedAt: row.updated_at,
     fromDefaults: false,
@@ -75,7 +86,8 @@ export async function getSlackSettings(
 
 export async function saveSlackSettings(
   db: Queryable,
-  s: Omit<SlackSettings, 'updatedAt' | 'fromDefaults'>,
+  s: Omit<SlackSettings, 'updatedAt' | 'fromDefaults' | 'weeklyReportDay' | 'weeklyReportTime'> &
+    Partial<Pick<SlackSettings, 'weeklyReportDay' | 'weeklyReportTime'>>,
   now: Date,
 ): Promise<void> {
   const values = {
@@ -85,6 +97,9 @@ export async function saveSlackSettings(
     managers: JSON.stringify(s.managers),
     collectors: JSON.stringify(s.collectors),
     digest_time: s.digestTime,
+    // Left as stored (or the column default) when the caller does not set them.
+    ...(s.weeklyReportDay === undefined ? {} : { weekly_report_day: s.weeklyReportDay }),
+    ...(s.weeklyReportTime === undefined ? {} : { weekly_report_time: s.weeklyReportTime }),
     updated_by: s.updatedBy,
     updated_at: now,
   };

@@ -4,6 +4,7 @@ import { type ReportMessages, reportMessages } from '../../adapters/slack/blocks
 import type { PeriodKind } from '../../domain/collections-report.js';
 import type { IsoDate } from '../../domain/ledger.js';
 import {
+  channelReportMessages,
   loadSlackReport,
   type SlackReportData,
   shareCollectionsReport,
@@ -54,14 +55,13 @@ export async function shareReport(
   deps: ListenerDeps,
   input: { orgId: string; orgName: string; userId: string; channel: string; data: SlackReportData },
 ): Promise<boolean> {
-  const m = reportPresentation(input.orgName, input.data);
   const { shared } = await shareCollectionsReport(deps.ctx.database.db, {
     orgId: input.orgId,
     userId: input.userId,
     channel: input.channel,
     periodKind: input.data.report.periodKind,
     asOf: input.data.report.asOf,
-    messages: [m.main, m.debtors, m.promises],
+    messages: channelReportMessages(input.orgName, input.data),
     report: input.data.report,
     orgName: input.orgName,
     now: deps.ctx.clock.now(),

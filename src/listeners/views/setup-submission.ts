@@ -9,9 +9,24 @@ type Values = Record<
   string,
   Record<
     string,
-    { selected_conversation?: string | null; selected_users?: string[]; selected_time?: string | null }
+    {
+      selected_conversation?: string | null;
+      selected_users?: string[];
+      selected_time?: string | null;
+      selected_option?: { value: string } | null;
+    }
   >
 >;
+
+function weekly(
+  day: string | undefined,
+  time: string | null | undefined,
+): { weeklyReportDay?: number; weeklyReportTime?: string } {
+  return {
+    ...(day ? { weeklyReportDay: Number(day) } : {}),
+    ...(time ? { weeklyReportTime: time } : {}),
+  };
+}
 
 /** `/ar setup` saved: managers only (checked again here), validated, audited; errors stay in the modal. */
 export function registerSetupSubmission(app: App, deps: ListenerDeps): void {
@@ -40,6 +55,11 @@ export function registerSetupSubmission(app: App, deps: ListenerDeps): void {
           managers: pick(SETUP_BLOCK.managers)?.selected_users ?? [],
           collectors: pick(SETUP_BLOCK.collectors)?.selected_users ?? [],
           digestTime: pick(SETUP_BLOCK.digestTime)?.selected_time ?? '',
+          // Kept as stored when the modal sends no value for them.
+          ...weekly(
+            pick(SETUP_BLOCK.weeklyReportDay)?.selected_option?.value,
+            pick(SETUP_BLOCK.weeklyReportTime)?.selected_time,
+          ),
         },
       });
       if (out.kind === 'forbidden') {

@@ -11,6 +11,9 @@ export interface SetupValues {
   readonly managers: readonly string[];
   readonly collectors: readonly string[];
   readonly digestTime: string;
+  /** The weekly report's day (ISO weekday, Monday = 1) and local time; Monday 09:00 when not given. */
+  readonly weeklyReportDay?: number;
+  readonly weeklyReportTime?: string;
   /** Xero's daily call budget and the syncs, for the manager who wonders why figures lag. */
   readonly xero?: SetupXeroStatus;
 }
@@ -57,7 +60,15 @@ export const SETUP_BLOCK = {
   managers: 'setup_managers',
   collectors: 'setup_collectors',
   digestTime: 'setup_digest_time',
+  weeklyReportDay: 'setup_weekly_report_day',
+  weeklyReportTime: 'setup_weekly_report_time',
 } as const;
+
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+const dayOption = (day: number) => ({
+  text: { type: 'plain_text', text: WEEKDAY_NAMES[day - 1] ?? 'Monday' },
+  value: String(day),
+});
 export const SETUP_INPUT = 'value';
 
 const isUser = (id: string) => /^[UW][A-Z0-9_]+$/.test(id);
@@ -134,6 +145,27 @@ export function setupModal(v: SetupValues): Record<string, unknown> {
         block_id: SETUP_BLOCK.digestTime,
         label: { type: 'plain_text', text: 'Digest time (organisation time zone)' },
         element: { type: 'timepicker', action_id: SETUP_INPUT, initial_time: v.digestTime },
+      },
+      {
+        type: 'input',
+        block_id: SETUP_BLOCK.weeklyReportDay,
+        label: { type: 'plain_text', text: 'Weekly report day' },
+        hint: {
+          type: 'plain_text',
+          text: 'The weekly report goes to the escalation channel (or the queue channel).',
+        },
+        element: {
+          type: 'static_select',
+          action_id: SETUP_INPUT,
+          options: WEEKDAY_NAMES.map((_, i) => dayOption(i + 1)),
+          initial_option: dayOption(v.weeklyReportDay ?? 1),
+        },
+      },
+      {
+        type: 'input',
+        block_id: SETUP_BLOCK.weeklyReportTime,
+        label: { type: 'plain_text', text: 'Weekly report time (organisation time zone)' },
+        element: { type: 'timepicker', action_id: SETUP_INPUT, initial_time: v.weeklyReportTime ?? '09:00' },
       },
     ],
   };
