@@ -178,6 +178,18 @@ export function planChases(input: PlanChasesInput): {
   }
   const contacts = new Map(ledger.contacts.map((c) => [c.id, c]));
   const holdsByContact = groupByContact(holds);
+  // A promise is judged the business day after its grace (promise-outcomes.ts); chasing waits until then. Promise
+  // dates repeat across customers, and a business-day walk reads the holiday calendar: once per date.
+  const calendar = calendarOf(policy);
+  const quietThrough = new Map<IsoDate, IsoDate>();
+  const promiseQuietThrough = (until: IsoDate): IsoDate => {
+    let q = quietThrough.get(until);
+    if (q === undefined) {
+      q = addBusinessDays(until, policy.promiseGraceBusinessDays, calendar);
+      quietThrough.set(until, q);
+    }
+    return q;
+  };
   const customers = priorities.customers.map((cp) =>
     customerState(
       cp,
@@ -189,8 +201,7 @@ export function planChases(input: PlanChasesInput): {
       snoozedUntil,
       asOf,
       ledger.organisation.timezone,
-      // A promise is judged the business day after its grace (promise-outcomes.ts); chasing waits until then.
-      (until) => addBusinessDays(until, policy.promiseGraceBusinessDays, calendarOf(policy)),
+      promiseQuietThrough,
     ),
   );
   const plan = planDunning({ asOf, baseCurrency: ledger.organisation.baseCurrency, policy, customers });
@@ -585,7 +596,9 @@ function customerState(
   // A promise keeps the customer quiet through its grace: the ledger has until then to show the payment (a
   // transfer made on the day lands a day or two later), and the morning judges it the business day after.
   const promise = mine
-    .filter((h) => h.kind === 'promise' && h.until && promiseQuietThrough(h.until) >= asOf)
+    .filter(
+      (h) => h.kind === 'promise' && h.until && (h.until >= asOf || promiseQuietThrough(h.until) >= asOf),
+    )
     .reduce<IsoDate | null>((m, h) => (m === null || h.until! > m ? h.until! : m), null);
   return {
     contactId: cp.contactId,
