@@ -8,8 +8,6 @@ import {
   findRemindersByMessageId,
   findReplyByMessageId,
   insertCustomerReply,
-  latestReminderWithCard,
-  reminderCardMessage,
   setReplyHold,
 } from '../adapters/db/customer-replies.js';
 import { addCustomerHold } from '../adapters/db/dunning-queries.js';
@@ -28,7 +26,7 @@ import {
   threadMessageIds,
 } from '../domain/reply-matching.js';
 import { enqueueReplyRead } from './reply-suggestions.js';
-import { enqueueSlackPost } from './slack-posts.js';
+import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
 /** An email as the inbound parser read it (adapters/mail/inbound-email.ts). */
 export interface InboundEmail {
@@ -243,31 +241,16 @@ export async function storeReply(
         const customerName = (await contactName(trx, matched.orgId, matched.contactId)) ?? 'this customer';
         const message = buildReplyNotice({ ...notice, customerName, matchNote: match.note });
         // In the thread of the card the customer answered, else of their latest card, else the queue channel.
-        const card = matched.reminderId
-          ? await reminderCardMessage(trx, matched.reminderId)
-          : await latestReminderWithCard(trx, matched.orgId, matched.contactId);
-        if (card) {
+        const where = await customerThread(trx, matched.orgId, matched, deps.slackDefaults);
+        if (where) {
           await enqueueSlackPost(trx, {
             orgId: matched.orgId,
             key: `reply:${replyId}:notice`,
-            channel: card.channel,
-            threadTs: card.ts,
+            ...where,
             message,
             now: input.now,
           });
-          posted = 'thread';
-        } else {
-          const settings = await getSlackSettings(trx, matched.orgId, deps.slackDefaults);
-          if (settings.queueChannel) {
-            await enqueueSlackPost(trx, {
-              orgId: matched.orgId,
-              key: `reply:${replyId}:notice`,
-              channel: settings.queueChannel,
-              message,
-              now: input.now,
-            });
-            posted = 'queue';
-          }
+          posted = where.threadTs ? 'thread' : 'queue';
         }
       }
     } else if (deps.slack) {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
-import { contactName, getCustomerReply, latestReminderWithCard } from '../adapters/db/customer-replies.js';
+import { contactName, getCustomerReply } from '../adapters/db/customer-replies.js';
 import { addCustomerHold } from '../adapters/db/dunning-queries.js';
 import { openInvoicesOf } from '../adapters/db/ledger-queries.js';
 import {
@@ -17,7 +17,6 @@ import {
 import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
 import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
-import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import {
   type PlanPostInput,
   planNotice,
@@ -37,7 +36,7 @@ import {
 } from '../domain/payment-plan.js';
 import { type Actor, enqueueXeroNotes } from './decide-reminder.js';
 import { handleCustomerReplyIn } from './handle-reply.js';
-import { enqueueSlackPost } from './slack-posts.js';
+import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
 /**
  * Payment plans (#18 part 5). A collector proposes instalments for a customer's balance (from a reply asking for a
@@ -443,17 +442,13 @@ async function tellCustomerThread(
   now: Date,
   what: { readonly text: string; readonly slackDefaults: SlackDefaults },
 ): Promise<void> {
-  const card = await latestReminderWithCard(trx, target.orgId, target.contactId);
-  const channel =
-    card?.channel ?? (await getSlackSettings(trx, target.orgId, what.slackDefaults)).queueChannel;
-  if (!channel) return;
-  const message: SlackMessage = planNotice(what.text);
+  const where = await customerThread(trx, target.orgId, target, what.slackDefaults);
+  if (!where) return;
   await enqueueSlackPost(trx, {
     orgId: target.orgId,
     key: `${key}:notice`,
-    channel,
-    ...(card ? { threadTs: card.ts } : {}),
-    message,
+    ...where,
+    message: planNotice(what.text),
     now,
   });
 }

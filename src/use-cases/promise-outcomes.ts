@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
-import { contactName, latestReminderWithCard } from '../adapters/db/customer-replies.js';
+import { contactName } from '../adapters/db/customer-replies.js';
 import { getDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { getPaymentPlan, type PaymentPlan } from '../adapters/db/payment-plans.js';
@@ -36,7 +36,7 @@ import {
 import { slackDefaults } from './daily-digest.js';
 import { enqueueXeroNotes } from './decide-reminder.js';
 import { settlePlanAfterInstalment } from './payment-plans.js';
-import { enqueueSlackPost } from './slack-posts.js';
+import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
 export interface PromiseEvaluationDeps {
   readonly db: Kysely<DB>;
@@ -190,14 +190,12 @@ async function settleOne(
     if (!deps.slack) return 'settled';
     // 4. The verdict where the collector follows this customer.
     const settings = await getSlackSettings(trx, p.orgId, deps.slackDefaults);
-    const card = await latestReminderWithCard(trx, p.orgId, p.contactId);
-    const channel = card?.channel ?? settings.queueChannel;
-    if (channel) {
+    const where = await customerThread(trx, p.orgId, p, deps.slackDefaults);
+    if (where) {
       await enqueueSlackPost(trx, {
         orgId: p.orgId,
         key: `promise:${p.id}:outcome`,
-        channel,
-        ...(card ? { threadTs: card.ts } : {}),
+        ...where,
         message: promiseOutcomeMessage({
           orgId: p.orgId,
           promiseId: p.id,

@@ -1,14 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
-import {
-  type CustomerReply,
-  latestReminderWithCard,
-  reminderCardMessage,
-} from '../adapters/db/customer-replies.js';
+import { type CustomerReply, latestReminderWithCard } from '../adapters/db/customer-replies.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import type { DB } from '../adapters/db/schema.js';
-import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
+import type { SlackDefaults } from '../adapters/db/slack-settings.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import {
   linkFindingLine,
@@ -33,7 +29,7 @@ import {
 import type { ReplyReading } from '../domain/reply-reading/reply-reading.js';
 import type { ReplySuggestion } from '../domain/reply-suggestion.js';
 import { cachedOnlineInvoiceLinks, onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
-import { enqueueSlackPost } from './slack-posts.js';
+import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
 type Queryable = Kysely<DB> | Transaction<DB>;
 
@@ -49,23 +45,6 @@ type Queryable = Kysely<DB> | Transaction<DB>;
 
 /** Links fetched from Xero for one document request at most (the rest say "not yet fetched"). */
 export const LINK_FETCHES_PER_REPLY = 5;
-
-/** Where the reply's suggestion card is: the answered reminder card's thread, the customer's latest, the queue. */
-export async function suggestionThread(
-  db: Queryable,
-  orgId: string,
-  reply: Pick<CustomerReply, 'reminderId' | 'contactId'>,
-  slackDefaults: SlackDefaults,
-): Promise<{ channel: string; threadTs?: string } | null> {
-  const card = reply.reminderId
-    ? await reminderCardMessage(db, reply.reminderId)
-    : reply.contactId
-      ? await latestReminderWithCard(db, orgId, reply.contactId)
-      : null;
-  if (card) return { channel: card.channel, threadTs: card.ts };
-  const queue = (await getSlackSettings(db, orgId, slackDefaults)).queueChannel;
-  return queue ? { channel: queue } : null;
-}
 
 /** The customer's payments in the window, on any of their invoices (the ledger as last synced). */
 export async function loadContactPayments(
@@ -290,7 +269,7 @@ export async function enqueueReplyFollowUp(
       out = drafted('remittance', f, remittanceRequestDraft(f));
     }
   }
-  const where = await suggestionThread(trx, orgId, reply, input.slackDefaults);
+  const where = await customerThread(trx, orgId, reply, input.slackDefaults);
   if (where) {
     await enqueueSlackPost(trx, {
       orgId,

@@ -1,11 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
-import {
-  contactName,
-  getCustomerReply,
-  latestReminderWithCard,
-  reminderCardMessage,
-} from '../adapters/db/customer-replies.js';
+import { contactName, getCustomerReply } from '../adapters/db/customer-replies.js';
 import { addCustomerHold } from '../adapters/db/dunning-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { getReplyReading, insertReplyReading, replyInvoiceRefs } from '../adapters/db/reply-readings.js';
@@ -35,7 +30,7 @@ import { handleCustomerReplyIn } from './handle-reply.js';
 import { readCustomerReply } from './read-customer-reply.js';
 import { recordReplyPromises } from './record-promises.js';
 import { enqueueReplyFollowUp, type ReplyFollowUp, replyFindings } from './reply-intents.js';
-import { enqueueSlackPost } from './slack-posts.js';
+import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
 /** Reads a captured reply after capture's transaction (Claude may take seconds) and posts the suggestion card. */
 export const OUTBOX_REPLY_READ = 'reply.read';
@@ -180,19 +175,9 @@ export async function readReplyForSuggestion(
       record,
       findings,
     });
-    const card = reply.reminderId
-      ? await reminderCardMessage(trx, reply.reminderId)
-      : await latestReminderWithCard(trx, orgId, contactId);
-    const channel = card?.channel ?? (await getSlackSettings(trx, orgId, deps.slackDefaults)).queueChannel;
-    if (!channel) return;
-    await enqueueSlackPost(trx, {
-      orgId,
-      key: `reply:${replyId}:suggestion`,
-      channel,
-      ...(card ? { threadTs: card.ts } : {}),
-      message,
-      now,
-    });
+    const where = await customerThread(trx, orgId, reply, deps.slackDefaults);
+    if (!where) return;
+    await enqueueSlackPost(trx, { orgId, key: `reply:${replyId}:suggestion`, ...where, message, now });
     posted = true;
   });
   return { kind: 'read', posted };

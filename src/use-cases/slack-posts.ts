@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../adapters/db/schema.js';
+import { latestReminderWithCard, reminderCardMessage } from '../adapters/db/customer-replies.js';
+import type { DB, Queryable } from '../adapters/db/schema.js';
+import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 
@@ -49,4 +51,30 @@ export async function enqueueSlackPost(
     ...(input.notBefore ? { notBefore: input.notBefore } : {}),
   });
   return created;
+}
+
+/** Where a post about a customer goes: `threadTs` set when it is a card's thread, absent for the queue channel. */
+export interface CustomerThread {
+  readonly channel: string;
+  readonly threadTs?: string;
+}
+
+/**
+ * Where collectors follow a customer: the thread of the reminder card named (the one a reply answered), else of
+ * the customer's latest card, else the queue channel; null when none is set up.
+ */
+export async function customerThread(
+  db: Queryable,
+  orgId: string,
+  customer: { readonly contactId: string | null; readonly reminderId?: string | null },
+  slackDefaults: SlackDefaults,
+): Promise<CustomerThread | null> {
+  const card = customer.reminderId
+    ? await reminderCardMessage(db, customer.reminderId)
+    : customer.contactId
+      ? await latestReminderWithCard(db, orgId, customer.contactId)
+      : null;
+  if (card) return { channel: card.channel, threadTs: card.ts };
+  const queue = (await getSlackSettings(db, orgId, slackDefaults)).queueChannel;
+  return queue ? { channel: queue } : null;
 }
