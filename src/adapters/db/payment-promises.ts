@@ -69,24 +69,26 @@ function toRecord(r: Row): PaymentPromiseRecord {
   };
 }
 
-export interface NewPaymentPromise {
-  readonly orgId: string;
-  readonly contactId: string;
-  readonly invoiceIds: readonly string[];
-  readonly earliest: IsoDate;
-  readonly latest: IsoDate;
-  readonly madeOn: IsoDate;
-  readonly amount: Decimal | null;
-  readonly currency: string | null;
-  readonly source: PaymentPromiseSource;
-  readonly replyId: string | null;
-  readonly holdId: number | null;
+/** A promise as recorded: what the customer promised (the record's own fields), who accepted it and when. */
+export type NewPaymentPromise = Pick<
+  PaymentPromiseRecord,
+  | 'orgId'
+  | 'contactId'
+  | 'invoiceIds'
+  | 'earliest'
+  | 'latest'
+  | 'madeOn'
+  | 'amount'
+  | 'currency'
+  | 'source'
+  | 'replyId'
+  | 'holdId'
+> &
   /** An approved payment plan's instalment (#18 part 5): the plan and the instalment's position in it, from 1. */
-  readonly planId?: number | null;
-  readonly instalment?: number | null;
-  readonly actor: { readonly id: string | null; readonly name: string | null };
-  readonly now: Date;
-}
+  Partial<Pick<PaymentPromiseRecord, 'planId' | 'instalment'>> & {
+    readonly actor: { readonly id: string | null; readonly name: string | null };
+    readonly now: Date;
+  };
 
 /**
  * Records a promise; the customer's active promises it replaces are marked 'rescheduled' (superseded by this one)
