@@ -151,7 +151,7 @@ export async function enqueueReportPost(
         orgId: input.orgId,
         kind: OUTBOX_SLACK_CHART,
         idempotencyKey: key,
-        payload: payload as unknown as Record<string, unknown>,
+        payload,
         now: input.now,
       });
       after = key;

@@ -90,7 +90,7 @@ export async function enqueueContactGroupSync(
   /** The local day (and, for a continuation, its part): the idempotency key. */
   key: string,
   now: Date,
-  payload: Record<string, unknown> = { asOf: key },
+  payload: { readonly asOf: string; readonly part?: number } = { asOf: key },
 ) {
   return enqueueOutbox(db, {
     orgId,

@@ -216,8 +216,8 @@ export async function enqueueXeroNotes(
   now: Date,
 ): Promise<void> {
   const targets = [
-    ...reminder.invoiceIds.map((id) => ({ documentType: 'invoice', documentId: id })),
-    { documentType: 'contact', documentId: reminder.contactId },
+    ...reminder.invoiceIds.map((id) => ({ documentType: 'invoice' as const, documentId: id })),
+    { documentType: 'contact' as const, documentId: reminder.contactId },
   ];
   for (const t of targets) {
     await enqueueOutbox(db, {

@@ -46,7 +46,7 @@ export async function enqueueSlackPost(
     orgId: input.orgId,
     kind: OUTBOX_SLACK_POST,
     idempotencyKey: input.key,
-    payload: payload as unknown as Record<string, unknown>,
+    payload,
     now: input.now,
     ...(input.notBefore ? { notBefore: input.notBefore } : {}),
   });

@@ -1,4 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { type OutboxKind, type OutboxPayloadIn, parseOutboxPayload } from '../../domain/outbox-kinds.js';
+import { AppError } from '../../errors.js';
 import type { DB, OutboxRow, OutboxStatus } from '../db/schema.js';
 
 /** A side effect waiting to happen: a Xero History note, a Slack post, an email. */
@@ -39,11 +41,11 @@ function toItem(row: OutboxRow): OutboxItem {
   };
 }
 
-export interface EnqueueInput {
+export interface EnqueueInput<K extends OutboxKind = OutboxKind> {
   readonly orgId: string | null;
-  readonly kind: string;
+  readonly kind: K;
   readonly idempotencyKey: string;
-  readonly payload: Record<string, unknown>;
+  readonly payload: OutboxPayloadIn<K>;
   readonly now: Date;
   readonly notBefore?: Date;
   readonly maxAttempts?: number;
@@ -53,10 +55,13 @@ export interface EnqueueInput {
  * Call inside the transaction that changes the state the side effect reports on. A second enqueue with the
  * same key is a no-op that returns the existing row (`created: false`).
  */
-export async function enqueueOutbox(
+export async function enqueueOutbox<K extends OutboxKind>(
   db: Queryable,
-  input: EnqueueInput,
+  input: EnqueueInput<K>,
 ): Promise<{ item: OutboxItem; created: boolean }> {
+  // The types check every caller; this catches what they cannot (a NaN, an empty id) before it is stored.
+  const checked = parseOutboxPayload(input.kind, input.payload);
+  if (!checked.ok) throw new AppError('OUTBOX_PAYLOAD_INVALID', checked.error);
   const inserted = await db
     .insertInto('outbox')
     .values({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type OutboxKind, type OutboxPayload, parseOutboxPayload } from '../../domain/outbox-kinds.js';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from '../../domain/retry-backoff.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -29,6 +30,25 @@ export type HandlerOutcome =
   | { readonly status: 'failed'; readonly error: string };
 
 export type OutboxHandler = (item: OutboxItem, signal: AbortSignal) => Promise<HandlerOutcome>;
+
+/** An item whose payload the worker has checked against its kind's schema (domain/outbox-kinds.ts). */
+export type KindItem<K extends OutboxKind> = Omit<OutboxItem, 'kind' | 'payload'> & {
+  readonly kind: K;
+  readonly payload: OutboxPayload<K>;
+};
+export type KindHandler<K extends OutboxKind> = (
+  item: KindItem<K>,
+  signal: AbortSignal,
+) => Promise<HandlerOutcome>;
+/** The handlers a process runs, one per kind it can do. */
+export type OutboxHandlerTable = { readonly [K in OutboxKind]?: KindHandler<K> };
+
+/** The table as the worker takes it. Sound because the worker validates each payload before its handler runs. */
+export function handlerMap(table: OutboxHandlerTable): ReadonlyMap<string, OutboxHandler> {
+  return new Map(
+    Object.entries(table).filter((e): e is [string, OutboxHandler] => typeof e[1] === 'function'),
+  );
+}
 
 export interface OutboxWorkerOptions {
   readonly db: Kysely<DB>;
@@ -172,10 +192,14 @@ export class OutboxWorker {
     const itemLog = log.child({ outboxId: item.id, kind: item.kind, attempt: item.attempts });
     const handler = this.#o.handlers.get(item.kind);
     let outcome: HandlerOutcome;
+    const checked = parseOutboxPayload(item.kind, item.payload);
     if (!handler) {
       outcome = { status: 'failed', error: `no handler for outbox kind ${item.kind}` };
+    } else if (!checked.ok) {
+      // A retry cannot mend a payload: straight to the dead letter, with what was wrong.
+      outcome = { status: 'failed', error: checked.error };
     } else {
-      outcome = await this.#runHandler(handler, item);
+      outcome = await this.#runHandler(handler, { ...item, payload: checked.payload });
     }
     const now = clock.now();
     try {
