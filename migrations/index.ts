@@ -24,6 +24,7 @@ import * as m20261205T190103224Z from './20261205T190103224Z-payment-plans.js';
 import * as m20261205T192320128Z from './20261205T192320128Z-reminder-card-lookup.js';
 import * as m20261205T195318164Z from './20261205T195318164Z-contact-group-tiers.js';
 import * as m20261205T201210024Z from './20261205T201210024Z-weekly-report-schedule.js';
+import * as m20261205T220840491Z from './20261205T220840491Z-customer-overrides.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T192320128Z-reminder-card-lookup': m20261205T192320128Z,
   '20261205T195318164Z-contact-group-tiers': m20261205T195318164Z,
   '20261205T201210024Z-weekly-report-schedule': m20261205T201210024Z,
+  '20261205T220840491Z-customer-overrides': m20261205T220840491Z,
 };

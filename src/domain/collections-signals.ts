@@ -1,3 +1,4 @@
+import type { TierOverrideSignal } from './customer-overrides.js';
 import type { IsoDate } from './ledger.js';
 import type { Decimal } from './money.js';
 
@@ -48,6 +49,8 @@ export interface CollectionsSignals {
   readonly disputes: readonly Dispute[];
   /** Chasing paused for a contact until (and including) this date. */
   readonly pausedUntil?: Readonly<Record<string, IsoDate>>;
+  /** A manager's priority tier per contact, in force until cleared (customer-overrides.ts). */
+  readonly tierOverrides?: Readonly<Record<string, TierOverrideSignal>>;
 }
 
 export const NO_SIGNALS: CollectionsSignals = Object.freeze({ promises: [], disputes: [] });

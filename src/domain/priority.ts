@@ -5,6 +5,7 @@ import {
   openDisputesByContact,
   pausedUntilOf,
 } from './collections-signals.js';
+import { effectiveTier, type TierOverrideMark } from './customer-overrides.js';
 import type { InvoiceRisk } from './late-payment-risk.js';
 import type { IsoDate } from './ledger.js';
 import { type Decimal, dec } from './money.js';
@@ -84,6 +85,8 @@ export interface CustomerPriority {
   readonly contactName: string;
   readonly score: Decimal;
   readonly tier: PriorityTier;
+  /** Set when a manager chose `tier` by hand (customer-overrides.ts): who, and the tier the score gave. */
+  readonly tierOverride?: TierOverrideMark;
   readonly balanceBase: Decimal;
   readonly overdueBase: Decimal;
   readonly cashAtRiskBase: Decimal;
@@ -248,7 +251,8 @@ export function prioritise(
       finalScoreOf[i] = roundUnits(scaleUnits(scoreOf[i]!, factor), baseCurrency);
       score += finalScoreOf[i]!;
     }
-    const tier = tierOf(score, thresholds);
+    // A manager's tier, when set, stands for the computed one until cleared; the rank stays the score's.
+    const { tier, mark } = effectiveTier(tierOf(score, thresholds), signals.tierOverrides?.[contactId]);
     let overdueCount = 0;
     let oldestDpd = 0;
     let nextDue = Number.POSITIVE_INFINITY;
@@ -346,6 +350,7 @@ export function prioritise(
         contactName,
         score: formatUnits(score, baseCurrency),
         tier,
+        ...(mark ? { tierOverride: mark } : {}),
         balanceBase: formatUnits(balance[slot]!, baseCurrency),
         overdueBase: formatUnits(overdue[slot]!, baseCurrency),
         cashAtRiskBase: formatUnits(atRiskSum[slot]!, baseCurrency),

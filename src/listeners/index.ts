@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../context.js';
+import { registerCustomerOverrideActions } from './actions/customer-override-actions.js';
 import { registerEscalationActions } from './actions/escalation-actions.js';
 import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
@@ -27,6 +28,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerReplySuggestionActions(app, deps);
   registerPromiseActions(app, deps);
   registerPaymentPlanActions(app, deps);
+  registerCustomerOverrideActions(app, deps);
   registerSetupSubmission(app, deps);
   registerAppHomeOpened(app, deps);
   registerCardThreadReply(app, deps);

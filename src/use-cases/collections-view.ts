@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { type CustomerOverride, listActiveOverrides } from '../adapters/db/customer-overrides.js';
 import { type ActiveHold, getDunningPolicy, listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
@@ -12,6 +13,7 @@ import type {
   DisputeReason,
   PromiseToPay,
 } from '../domain/collections-signals.js';
+import { tierOverrideSignals } from '../domain/customer-overrides.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
 import { type LedgerAge, ledgerAge } from '../domain/ledger-freshness.js';
 import { DISPUTE_REASONS } from '../domain/reply-reading/reply-reading.js';
@@ -26,6 +28,8 @@ export interface CollectionsView {
   readonly asOf: IsoDate;
   readonly holds: readonly ActiveHold[];
   readonly signals: CollectionsSignals;
+  /** Priority tiers set by managers, in force (customer-overrides.ts); also in `signals`. */
+  readonly tierOverrides?: readonly CustomerOverride[];
   /** How old the figures are (since the last complete sync); null when unknown. */
   readonly ledgerAge?: LedgerAge | null;
 }
@@ -45,6 +49,8 @@ export function signalsFromHolds(
   holds: readonly ActiveHold[],
   timezone: string,
   tracked: readonly PaymentPromiseRecord[] = [],
+  /** Managers' tiers in force: the priority list shows and plans with them (customer-overrides.ts). */
+  overrides: readonly CustomerOverride[] = [],
 ): CollectionsSignals {
   const promises: PromiseToPay[] = tracked.flatMap((p) => signalOfPromise(p, timezone));
   const trackedHolds = new Set(tracked.map((p) => p.holdId).filter((id) => id !== null));
@@ -85,7 +91,12 @@ export function signalsFromHolds(
       });
     }
   }
-  return { promises, disputes, pausedUntil };
+  return {
+    promises,
+    disputes,
+    pausedUntil,
+    ...(overrides.length > 0 ? { tierOverrides: tierOverrideSignals(overrides) } : {}),
+  };
 }
 
 function signalOfPromise(p: PaymentPromiseRecord, timezone: string): PromiseToPay[] {
@@ -116,8 +127,12 @@ export async function loadCollectionsSignals(
   orgId: string,
   timezone: string,
 ): Promise<CollectionsSignals> {
-  const [holds, tracked] = await Promise.all([listActiveHolds(db, orgId), listSignalPromises(db, orgId)]);
-  return signalsFromHolds(holds, timezone, tracked);
+  const [holds, tracked, overrides] = await Promise.all([
+    listActiveHolds(db, orgId),
+    listSignalPromises(db, orgId),
+    listActiveOverrides(db, orgId),
+  ]);
+  return signalsFromHolds(holds, timezone, tracked, overrides);
 }
 
 /** The promises the surfaces read: active ones and judged ones (rescheduled and cancelled ones count for nothing). */
@@ -133,18 +148,20 @@ export async function loadCollectionsView(
 ): Promise<CollectionsView> {
   const ledger = await load(organisation.id);
   const asOf = localDateOf(now, ledger.organisation.timezone);
-  const [holds, sync, stored, tracked] = await Promise.all([
+  const [holds, sync, stored, tracked, overrides] = await Promise.all([
     listActiveHolds(db, organisation.id),
     getSyncState(db, organisation.id, now.getTime()),
     getDunningPolicy(db, organisation.id),
     listSignalPromises(db, organisation.id),
+    listActiveOverrides(db, organisation.id),
   ]);
   return {
     organisation,
     ledger,
     asOf,
     holds,
-    signals: signalsFromHolds(holds, ledger.organisation.timezone, tracked),
+    signals: signalsFromHolds(holds, ledger.organisation.timezone, tracked, overrides),
+    tierOverrides: overrides,
     ledgerAge: ledgerAge(sync?.lastCompleteAt ?? null, now, stored.policy.staleLedgerHours),
   };
 }

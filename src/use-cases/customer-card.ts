@@ -48,8 +48,12 @@ export async function loadCustomerDetail(
     limit: CONTACTS_SHOWN,
   });
   const tz = ledger.organisation.timezone;
-  const holds: CustomerHoldLine[] = view.holds
-    .filter((h) => h.contactId === contactId)
+  const mine = view.holds.filter((h) => h.contactId === contactId);
+  // A manager's exclusion (a do-not-contact hold) is shown on its own, with the button that resumes chasing.
+  const excluded = mine.filter((h) => h.kind === 'do_not_contact');
+  const override = (view.tierOverrides ?? []).filter((o) => o.contactId === contactId).at(-1);
+  const holds: CustomerHoldLine[] = mine
+    .filter((h) => h.kind !== 'do_not_contact')
     .map((h) => ({
       kind: h.kind.replace(/_/g, ' '),
       until: h.until && h.until !== OPEN_ENDED ? h.until : null,
@@ -79,5 +83,15 @@ export async function loadCustomerDetail(
       : null,
     lastContacts: reminders.map((r) => describeReminder(r, tz)),
     holds,
+    tierOverride: override
+      ? { tier: override.tier, setByName: override.setByName, setOn: localDateOf(override.setAt, tz) }
+      : null,
+    exclusion: excluded[0]
+      ? {
+          byName: excluded[0].createdByName,
+          since: localDateOf(excluded[0].createdAt, tz),
+          reason: excluded[0].reason,
+        }
+      : null,
   };
 }

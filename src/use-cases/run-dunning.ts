@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import { type CustomerOverride, listActiveOverrides } from '../adapters/db/customer-overrides.js';
 import {
   type ActiveHold,
   addDraftVersion,
@@ -46,13 +47,13 @@ import {
 import type { DunningPolicy } from '../domain/dunning-policy.js';
 import type { Contact, IsoDate, Ledger } from '../domain/ledger.js';
 import { describeAge, ledgerAge } from '../domain/ledger-freshness.js';
+import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
 import type { CustomerPriority, PriorityList } from '../domain/priority.js';
 import type { BrokenPromiseFact, DraftFacts, TemplateKey } from '../domain/reminder-draft.js';
 import { AppError } from '../errors.js';
 import { listPriorities } from './collections-reports.js';
 import { listSignalPromises, OPEN_ENDED, signalsFromHolds } from './collections-view.js';
 import { composeReminderDraft } from './compose-reminder-draft.js';
-import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 import { type OnlineLinkBudget, onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
 import { XERO_EMAIL_DRAFT_NOTE } from './send-xero-email.js';
 
@@ -121,6 +122,8 @@ export interface PlanChasesInput {
   readonly priorities?: PriorityList;
   /** Tracked promises to pay (active and judged): broken ones count towards escalation. */
   readonly promises?: readonly PaymentPromiseRecord[];
+  /** Managers' priority tiers in force: they replace the computed tier, so the sequence follows them. */
+  readonly tierOverrides?: readonly CustomerOverride[];
 }
 
 /** What planning reads besides the ledger, loaded in one go. */
@@ -130,7 +133,7 @@ export type PlanInputs = Omit<PlanChasesInput, 'ledger' | 'asOf' | 'priorities' 
 };
 
 export async function loadPlanInputs(db: Kysely<DB>, orgId: string): Promise<PlanInputs> {
-  const [stored, holds, history, overrides, open, refused, promises] = await Promise.all([
+  const [stored, holds, history, overrides, open, refused, promises, tierOverrides] = await Promise.all([
     getDunningPolicy(db, orgId),
     listActiveHolds(db, orgId),
     loadContactHistory(db, orgId),
@@ -138,6 +141,7 @@ export async function loadPlanInputs(db: Kysely<DB>, orgId: string): Promise<Pla
     listOpenReminders(db, orgId),
     listRefusedRecipients(db, orgId),
     listSignalPromises(db, orgId),
+    listActiveOverrides(db, orgId),
   ]);
   return {
     policy: stored.policy,
@@ -148,6 +152,7 @@ export async function loadPlanInputs(db: Kysely<DB>, orgId: string): Promise<Pla
     open,
     refused,
     promises,
+    tierOverrides,
   };
 }
 
@@ -165,7 +170,12 @@ export function planChases(input: PlanChasesInput): {
   const priorities =
     input.priorities ??
     listPriorities(ledger, asOf, {
-      signals: signalsFromHolds(holds, ledger.organisation.timezone, input.promises ?? []),
+      signals: signalsFromHolds(
+        holds,
+        ledger.organisation.timezone,
+        input.promises ?? [],
+        input.tierOverrides ?? [],
+      ),
     });
   const dnc = holds.filter((h) => h.kind === 'do_not_contact').map((h) => h.contactId);
   const policy: DunningPolicy = { ...input.policy, doNotContact: [...input.policy.doNotContact, ...dnc] };

@@ -557,6 +557,20 @@ export interface ContactGroupSyncsTable {
   updated_at: Timestamp;
 }
 
+/** #19 part 4: a manager's priority tier for a customer, in place of the computed one until removed. */
+export interface CustomerOverridesTable {
+  id: BigSerial;
+  org_id: string;
+  contact_id: string;
+  tier: 'high' | 'medium' | 'low';
+  reason: string | null;
+  set_by: string;
+  set_by_name: string;
+  set_at: Timestamp;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -595,6 +609,7 @@ export interface DB {
   escalation_states: EscalationStatesTable;
   contact_group_tiers: ContactGroupTiersTable;
   contact_group_syncs: ContactGroupSyncsTable;
+  customer_overrides: CustomerOverridesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

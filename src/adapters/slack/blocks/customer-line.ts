@@ -21,6 +21,8 @@ export function customerLine(
     .join('\n');
   const oldest =
     c.oldestDaysOverdue !== null && c.oldestDaysOverdue > 0 ? ` · oldest ${c.oldestDaysOverdue}d late` : '';
+  // A tier a manager set by hand says so (customer-overrides.ts).
+  const setBy = c.tierOverride ? ` (set by ${escapeMrkdwn(clip(c.tierOverride.setByName, 60))})` : '';
   const paused = c.pausedUntil ? ` · paused until ${c.pausedUntil}` : '';
   // Disputed invoices stay in the customer's figures, marked (and are not chased: run-dunning.ts).
   const held = c.invoices.filter((i) => i.disputed);
@@ -31,7 +33,7 @@ export function customerLine(
         .join(', ')}${held.length > 3 ? ` +${held.length - 3}` : ''}`
     : '';
   const text =
-    `*${c.rank}. ${escapeMrkdwn(clip(c.contactName, 120))}* · ${TIER_LABEL[c.tier]}\n` +
+    `*${c.rank}. ${escapeMrkdwn(clip(c.contactName, 120))}* · ${TIER_LABEL[c.tier]}${setBy}\n` +
     `${money(c.overdueBase, currency)} overdue of ${money(c.balanceBase, currency)} · ${plural(c.overdueCount, 'overdue invoice')}${oldest}${paused}${disputed}` +
     (reasons ? `\n${reasons}` : '');
   return {

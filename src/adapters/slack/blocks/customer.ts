@@ -1,11 +1,20 @@
 import type { CustomerAgeing } from '../../../domain/ageing.js';
+import {
+  OVERRIDE_REASON_MAX,
+  OVERRIDE_TIERS,
+  type OverrideTier,
+  TIER_NAMES,
+  type TierOverrideMark,
+  tierLabel,
+} from '../../../domain/customer-overrides.js';
 import type { IsoDate } from '../../../domain/ledger.js';
 import { dec } from '../../../domain/money.js';
 import { type CustomerPriority, hasSomethingOverdue } from '../../../domain/priority.js';
-import { ACTION, packValue } from './ids.js';
+import { ACTION, packValue, VIEW } from './ids.js';
 import {
   actions,
   type Block,
+  button,
   clip,
   context,
   divider,
@@ -54,6 +63,22 @@ export interface CustomerDetail {
   readonly behaviour: CustomerBehaviourLine | null;
   readonly lastContacts: readonly CustomerContactLine[];
   readonly holds: readonly CustomerHoldLine[];
+  /** A priority tier set by a manager, in force until cleared. */
+  readonly tierOverride?: CustomerTierOverrideLine | null;
+  /** A manager excluded the customer from chasing (a do-not-contact hold), until someone resumes. */
+  readonly exclusion?: CustomerExclusionLine | null;
+}
+
+export interface CustomerTierOverrideLine {
+  readonly tier: OverrideTier;
+  readonly setByName: string;
+  readonly setOn: IsoDate;
+}
+
+export interface CustomerExclusionLine {
+  readonly byName: string | null;
+  readonly since: IsoDate;
+  readonly reason: string | null;
 }
 
 const INVOICES_LISTED = 15;
@@ -65,12 +90,14 @@ const TREND = {
 };
 
 /** The customer card: `/ar customer`, the digest's "Open" button and App Home all show this. */
-export function customerMessage(c: CustomerDetail): SlackMessage {
+export function customerMessage(c: CustomerDetail, options: { notice?: string } = {}): SlackMessage {
   const cur = c.baseCurrency;
   const p = c.priority;
   const a = c.ageing;
   const blocks: Block[] = [
     header(clip(c.contactName, 150)),
+    // What the last click did (an override set, refused, already so), above the card it changed.
+    ...(options.notice ? [section(`:information_source: ${escapeMrkdwn(clip(options.notice, 500))}`)] : []),
     context(
       [
         escapeMrkdwn(c.orgName),
@@ -86,7 +113,7 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
       `*Overdue*\n${money(p?.overdueBase ?? '0', cur)}`,
       `*Oldest overdue*\n${a?.oldestDaysOverdue ? `${a.oldestDaysOverdue} days` : '—'}`,
       // The number /ar top and the digest show; they list only customers with something overdue.
-      `*Priority*\n${p ? (hasSomethingOverdue(p) ? `#${p.rank} · ${p.tier}` : `${p.tier} · nothing overdue`) : '—'}`,
+      `*Priority*\n${priorityText(p, c.tierOverride ?? null)}`,
       `*Cash at risk (30 days)*\n${money(p?.cashAtRiskBase ?? '0', cur)}`,
       `*Promises broken / disputes*\n${p ? `${p.brokenPromises} / ${p.openDisputes}` : '0 / 0'}`,
     ]),
@@ -121,6 +148,22 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
       `*Last contacts*\n${c.lastContacts.length ? c.lastContacts.map((l) => `• ${l.when}: ${escapeMrkdwn(clip(l.what, 200))}`).join('\n') : '_No reminders sent yet._'}`,
     ),
   );
+  if (c.tierOverride) {
+    const o = c.tierOverride;
+    blocks.push(
+      section(
+        `*Priority set by hand*\n${TIER_NAMES[o.tier]}, by ${escapeMrkdwn(clip(o.setByName, 80))} on ${o.setOn}: planning and the contact groups in Xero use it until it is cleared.`,
+      ),
+    );
+  }
+  if (c.exclusion) {
+    const x = c.exclusion;
+    blocks.push(
+      section(
+        `*:no_entry: Excluded from chasing*\nSince ${x.since}${x.byName ? ` by ${escapeMrkdwn(clip(x.byName, 80))}` : ''}${x.reason ? `: ${escapeMrkdwn(clip(x.reason, OVERRIDE_REASON_MAX))}` : ''}. No reminders until someone resumes chasing.`,
+      ),
+    );
+  }
   if (c.holds.length) {
     blocks.push(
       section(
@@ -156,6 +199,7 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
       : []),
   ];
   if (buttons.length > 0) blocks.push(divider(), actions(undefined, buttons));
+  blocks.push(overrideActions(c));
   return { text: `${escapeMrkdwn(c.contactName)}: ${money(a?.base.total ?? '0', cur)} open`, blocks };
 }
 
@@ -166,4 +210,101 @@ export function customerMessage(c: CustomerDetail): SlackMessage {
 export function xeroContactUrl(shortCode: string | null, contactId: string): string | null {
   if (!shortCode) return null;
   return `https://go.xero.com/organisationlogin/default.aspx?shortcode=${encodeURIComponent(shortCode)}&redirecturl=/Contacts/View/${encodeURIComponent(contactId)}`;
+}
+
+function priorityText(p: CustomerPriority | null, o: CustomerTierOverrideLine | null): string {
+  if (!p) return o ? `${tierLabel(o.tier, null)} (set by ${escapeMrkdwn(clip(o.setByName, 60))})` : '—';
+  const mark: TierOverrideMark | null = p.tierOverride
+    ? { ...p.tierOverride, setByName: escapeMrkdwn(clip(p.tierOverride.setByName, 60)) }
+    : null;
+  const tier = tierLabel(p.tier, mark);
+  return hasSomethingOverdue(p) ? `#${p.rank} · ${tier}` : `${tier} · nothing overdue`;
+}
+
+/** The "clear" option of Set priority. */
+export const CLEAR_TIER = 'clear';
+
+/**
+ * A manager's controls, offered to everyone (the click checks the role): Set priority (High, Medium, Low, or
+ * Clear back to the computed tier) and Exclude from chasing / Resume chasing.
+ */
+function overrideActions(c: CustomerDetail): Block {
+  const option = (value: string, text: string) => ({
+    text: { type: 'plain_text', text, emoji: true },
+    value: packValue([c.orgId, c.contactId, value]),
+  });
+  const options = [
+    ...OVERRIDE_TIERS.map((t) => option(t, TIER_NAMES[t])),
+    option(CLEAR_TIER, 'Clear (computed tier)'),
+  ];
+  const current = c.tierOverride?.tier;
+  const value = packValue([c.orgId, c.contactId]);
+  return {
+    type: 'actions',
+    block_id: 'ar_customer_overrides',
+    elements: [
+      {
+        type: 'static_select',
+        action_id: ACTION.customerSetTier,
+        placeholder: { type: 'plain_text', text: 'Set priority' },
+        options,
+        ...(current ? { initial_option: option(current, TIER_NAMES[current]) } : {}),
+      },
+      c.exclusion
+        ? button({ text: 'Resume chasing', actionId: ACTION.customerResume, value })
+        : button({ text: 'Exclude from chasing', actionId: ACTION.customerExclude, value, style: 'danger' }),
+    ],
+  };
+}
+
+export const EXCLUDE_BLOCK = 'exclude_reason';
+export const EXCLUDE_INPUT = 'exclude_reason_input';
+
+/** "Exclude from chasing" asks why: the reason goes to the audit trail and the Xero contact's History. */
+export function excludeModal(input: {
+  orgId: string;
+  contactId: string;
+  customerName: string;
+  /** The customer card's modal to refresh after, when the card is one. */
+  cardViewId: string | null;
+}): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: VIEW.customerExclude,
+    private_metadata: JSON.stringify({
+      orgId: input.orgId,
+      contactId: input.contactId,
+      ...(input.cardViewId ? { cardViewId: input.cardViewId } : {}),
+    }),
+    title: { type: 'plain_text', text: 'Exclude from chasing' },
+    submit: { type: 'plain_text', text: 'Exclude' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(
+        `No reminders go to *${escapeMrkdwn(clip(input.customerName, 120))}* until someone resumes chasing. The reason is kept in the audit trail and noted on the contact's History in Xero.`,
+      ),
+      {
+        type: 'input',
+        block_id: EXCLUDE_BLOCK,
+        label: { type: 'plain_text', text: 'Reason' },
+        element: {
+          type: 'plain_text_input',
+          action_id: EXCLUDE_INPUT,
+          multiline: true,
+          max_length: OVERRIDE_REASON_MAX,
+        },
+      },
+    ],
+  };
+}
+
+/** The customer card as a modal ("Open" from the digest, /ar top or App Home). */
+export function customerModal(blocks: readonly Block[]): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: 'ar_customer_card',
+    title: { type: 'plain_text', text: 'Customer' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks,
+  };
 }

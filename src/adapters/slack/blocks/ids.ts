@@ -18,6 +18,9 @@ export const ACTION = {
   planApprove: 'ar_plan_approve',
   planReject: 'ar_plan_reject',
   reportShare: 'ar_report_share',
+  customerSetTier: 'ar_customer_set_tier',
+  customerExclude: 'ar_customer_exclude',
+  customerResume: 'ar_customer_resume',
 } as const;
 
 export const VIEW = {
@@ -26,6 +29,7 @@ export const VIEW = {
   finishCallTask: 'ar_finish_call_task',
   replyEdit: 'ar_reply_edit',
   paymentPlan: 'ar_payment_plan',
+  customerExclude: 'ar_customer_exclude',
 } as const;
 
 /** Button values: short, `|`-separated ids (no customer text: a value is visible to every client). */
