@@ -545,3 +545,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!result.ok) throw new ConfigError(result.issues);
   return result.config;
 }
+
+/** The sending mailbox's domain for Message-IDs, and the name drafts are signed with, from MAIL_FROM. */
+export interface SenderIdentity {
+  readonly messageDomain: string;
+  readonly senderName: string;
+}
+
+export function senderIdentity(config: Pick<Config, 'mail' | 'publicUrl'>): SenderIdentity {
+  const from = config.mail?.from ?? '';
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const domain = address.includes('@') ? address.split('@')[1]!.trim() : new URL(config.publicUrl).hostname;
+  const display = /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim();
+  return { messageDomain: domain, senderName: display || 'Accounts team' };
+}

@@ -6,19 +6,29 @@ import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
 import { createScheduledJobStore, type ScheduledJobStore } from './adapters/db/scheduled-jobs.js';
-import { hashDraftInputs } from './adapters/llm/reminder-drafter.js';
-import type { OutboxHandler } from './adapters/outbox/outbox-worker.js';
+import {
+  createAnthropicDrafter,
+  hashDraftInputs,
+  type ReminderDrafter,
+} from './adapters/llm/reminder-drafter.js';
+import { type ClaudeReplyReader, createClaudeReplyReader } from './adapters/llm/reply-reader.js';
+import { createImapSentMailbox, type SentMailbox } from './adapters/mail/sent-mailbox.js';
+import { createSmtpSender, type MailSender } from './adapters/mail/smtp-sender.js';
 import { SLACK_REQUEST_TIMEOUT_MS } from './adapters/slack/bolt-app.js';
 import { boltLevelFor, createBoltLogger } from './adapters/slack/bolt-logger.js';
 import { createUserDirectory, type UserDirectory } from './adapters/slack/user-directory.js';
-import { createXeroRefreshHandler } from './adapters/xero/xero-refresh-handler.js';
-import { XERO_REFRESH_KIND } from './adapters/xero/xero-routes.js';
+import { createGatewayNoteWriter, type XeroNoteWriter } from './adapters/xero/history-notes.js';
+import { createGatewayInvoiceEmailer, type XeroInvoiceEmailer } from './adapters/xero/invoice-email.js';
+import {
+  createGatewayOnlineInvoiceFetcher,
+  type OnlineInvoiceFetcher,
+} from './adapters/xero/online-invoices.js';
 import {
   createXeroServices,
   type XeroServiceOptions,
   type XeroServices,
 } from './adapters/xero/xero-services.js';
-import type { Config } from './config.js';
+import { type Config, type SenderIdentity, senderIdentity } from './config.js';
 import type { DraftFacts } from './domain/reminder-draft.js';
 import { createRequestGauge, type RequestGauge } from './http/request-gauge.js';
 import { createLogger, type Logger } from './logger.js';
@@ -32,8 +42,25 @@ export interface AppContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly secrets: SecretBox;
-  /** Outbox handlers by kind; adapters register theirs when the context is built. */
-  readonly outboxHandlers: Map<string, OutboxHandler>;
+  /** The SMTP sender (SMTP_URL); null: reminders fail with a clear reason on their card. */
+  readonly mail: MailSender | null;
+  /** Where an interrupted send is looked up (IMAP_URL's Sent folder); null: a person decides on the card. */
+  readonly sentMailbox: SentMailbox | null;
+  /** Drafts reminders with Claude (ANTHROPIC_API_KEY); null: templates. */
+  readonly drafter: ReminderDrafter | null;
+  /** Reads customers' replies with Claude beside the rules (ANTHROPIC_API_KEY); null: the rules alone. */
+  readonly replyReader: ClaudeReplyReader | null;
+  /** Xero History notes through the gateway. */
+  readonly xeroNotes: XeroNoteWriter;
+  /** Xero's own invoice email for xero_email steps; null without Xero credentials. */
+  readonly xeroEmail: XeroInvoiceEmailer | null;
+  /**
+   * Online-invoice links for one run (a new fetcher each time: it keeps each tenant's API for the run); background
+   * work, so its calls stop at the daily reserve kept for History notes and people's requests. Null without Xero.
+   */
+  onlineInvoices(): OnlineInvoiceFetcher | null;
+  /** The Message-ID domain and the name drafts are signed with, from MAIL_FROM. */
+  readonly sender: SenderIdentity;
   /** Web API client for posts made outside a request (digests, cards, alerts); null without Slack. */
   readonly slack: { readonly client: WebClient; readonly users: UserDirectory } | null;
   /** Xero OAuth, tokens, the per-tenant gateway and the ledger store. */
@@ -55,6 +82,12 @@ export interface ContextOverrides {
   slackClient?: WebClient;
   /** Xero call tuning (timeouts, retries, limits) for tests and the bench. */
   xeroOptions?: XeroServiceOptions;
+  mail?: MailSender | null;
+  sentMailbox?: SentMailbox | null;
+  drafter?: ReminderDrafter | null;
+  replyReader?: ClaudeReplyReader | null;
+  xeroNotes?: XeroNoteWriter;
+  xeroEmail?: XeroInvoiceEmailer | null;
 }
 
 export function clockFor(config: Config): Clock {
@@ -97,17 +130,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     log,
     options: { holder: instanceId, ...overrides.xeroOptions },
   });
-  const outboxHandlers = new Map<string, OutboxHandler>([
-    [
-      XERO_REFRESH_KIND,
-      createXeroRefreshHandler({
-        db: database.db,
-        xero,
-        clock,
-        log: log.child({ component: 'xero-refresh' }),
-      }),
-    ],
-  ]);
+  const withXero = config.xero.credentials !== null;
+  const mail =
+    overrides.mail !== undefined ? overrides.mail : config.mail ? createSmtpSender(config.mail) : null;
+  const imap = config.imap;
+  const anthropic = config.anthropic;
 
   let destroyed: Promise<void> | undefined;
   return {
@@ -118,14 +145,69 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     log,
     secrets,
     slack: slackClient ? { client: slackClient, users: createUserDirectory(slackClient, clock) } : null,
-    outboxHandlers,
+    mail,
+    sentMailbox:
+      overrides.sentMailbox !== undefined
+        ? overrides.sentMailbox
+        : imap
+          ? createImapSentMailbox({
+              address: imap.address,
+              folder: imap.sentFolder,
+              copies: imap.sentCopies,
+              log: log.child({ component: 'sent-mailbox' }),
+            })
+          : null,
+    drafter:
+      overrides.drafter !== undefined
+        ? overrides.drafter
+        : anthropic
+          ? createAnthropicDrafter({
+              apiKey: anthropic.apiKey,
+              model: anthropic.model,
+              baseURL: anthropic.baseUrl,
+              log: log.child({ component: 'reminder-drafter' }),
+            })
+          : null,
+    replyReader:
+      overrides.replyReader !== undefined
+        ? overrides.replyReader
+        : anthropic
+          ? createClaudeReplyReader({
+              apiKey: anthropic.apiKey,
+              model: anthropic.model,
+              baseURL: anthropic.baseUrl,
+              log: log.child({ component: 'reply-reader' }),
+            })
+          : null,
+    // Notes and invoice emails follow a person's decision: the interactive share of the day's Xero budget.
+    xeroNotes:
+      overrides.xeroNotes ??
+      createGatewayNoteWriter({ db: database.db, tenantApi: (org) => xero.tenantApi(org, 'interactive') }),
+    xeroEmail:
+      overrides.xeroEmail !== undefined
+        ? overrides.xeroEmail
+        : withXero
+          ? createGatewayInvoiceEmailer({
+              db: database.db,
+              tenantApi: (org) => xero.tenantApi(org, 'interactive'),
+            })
+          : null,
+    onlineInvoices: () =>
+      withXero
+        ? createGatewayOnlineInvoiceFetcher({
+            db: database.db,
+            tenantApi: (org) => xero.tenantApi(org, 'background'),
+          })
+        : null,
+    sender: senderIdentity(config),
     xero,
     jobStore: createScheduledJobStore(database.db),
     requests: createRequestGauge(),
     hashDraftInputs,
     destroy() {
       destroyed ??= (async () => {
-        // A database passed in by the caller (tests) is the caller's to close.
+        // What the context built, it closes; what a caller passed in (tests) is the caller's to close.
+        if (overrides.mail === undefined) mail?.close();
         if (!overrides.database) await database.destroy();
       })();
       return destroyed;

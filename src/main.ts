@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   } else {
     const ctx = await createContext(config);
     log = ctx.log;
-    wiring.registerHandlers(ctx);
     const service = await startService(ctx, {
+      outboxHandlers: wiring.outboxHandlers(ctx),
       registerSlackListeners: (app) => wiring.registerSlackListeners(app, ctx),
       registerJobs: wiring.registerJobs,
     });

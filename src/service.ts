@@ -6,7 +6,7 @@ import { NO_SLACK_DEFAULTS } from './adapters/db/slack-settings.js';
 import { openImapInbox } from './adapters/mail/imap-inbox.js';
 import { parseInboundEmail } from './adapters/mail/inbound-email.js';
 import { inboundEmailRoutes } from './adapters/mail/inbound-email-route.js';
-import { OutboxWorker } from './adapters/outbox/outbox-worker.js';
+import { type OutboxHandler, OutboxWorker } from './adapters/outbox/outbox-worker.js';
 import { type BoltAppOptions, type BoltService, createBoltApp } from './adapters/slack/bolt-app.js';
 import { xeroRoutes } from './adapters/xero/xero-routes.js';
 import type { AppContext } from './context.js';
@@ -17,6 +17,7 @@ import { createRouteServer, listen } from './http/server.js';
 import { ReplyMailboxPoller } from './jobs/reply-mailbox.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { registerXeroJobs } from './jobs/xero-jobs.js';
+import { createOutboxHandlers } from './outbox-handlers.js';
 import { reportDeadOutboxItem } from './use-cases/dead-letter.js';
 
 export interface RunningService {
@@ -42,6 +43,8 @@ export interface ServiceOptions {
   slack?: Pick<BoltAppOptions, 'processBeforeResponse' | 'clientOptions'>;
   /** Scheduled jobs beyond the Xero ones (digest, dunning). */
   registerJobs?: (scheduler: Scheduler) => void;
+  /** The outbox handlers this process runs (default: only Xero's webhook refreshes; main.ts passes them all). */
+  outboxHandlers?: ReadonlyMap<string, OutboxHandler>;
   /** More HTTP routes on the same server (the demo workspace). */
   extraRoutes?: readonly HttpRoute[];
 }
@@ -96,7 +99,7 @@ export async function startService(ctx: AppContext, options: ServiceOptions = {}
     db: ctx.database.db,
     clock: ctx.clock,
     log: ctx.log.child({ component: 'outbox' }),
-    handlers: ctx.outboxHandlers,
+    handlers: options.outboxHandlers ?? createOutboxHandlers(ctx, { only: ['xero.refresh'] }),
     onDead: (item, error) =>
       reportDeadOutboxItem(
         {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import type { AppContext } from '../context.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { organisationForDigest, prepareDailyDigest, runDailyDigest } from '../use-cases/daily-digest.js';
 import { CliFailure, printLine } from './output.js';
 import { withContext } from './runtime.js';
@@ -34,12 +34,11 @@ export async function runDigestCommand(ctx: AppContext, options: DigestOptions):
   if (!ctx.slack)
     throw new CliFailure('Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): use --dry-run', 2);
   const run = await runDailyDigest(ctx, found.organisation.id, now);
-  registerSlackOutboxHandlers(ctx);
   const summary = await new OutboxWorker({
     db,
     clock: ctx.clock,
     log: ctx.log,
-    handlers: new Map([...ctx.outboxHandlers].filter(([kind]) => kind.startsWith('slack.'))),
+    handlers: createOutboxHandlers(ctx, { only: ['slack.post', 'slack.chart'] }),
   }).drain();
   const what =
     run.kind === 'enqueued'

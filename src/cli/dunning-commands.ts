@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { findOrganisation, type Organisation } from '../adapters/db/organisations.js';
 import type { OutboxStatus } from '../adapters/db/schema.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
-import { installDunning, onlineInvoiceFetcherFor } from '../adapters/outbox/dunning-handlers.js';
 import { listOutbox, requeueDeadOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import type { AppContext } from '../context.js';
 import type { PlanResult } from '../domain/dunning-planner.js';
 import { formatMoneyForTeam } from '../domain/money.js';
+import type { OutboxKind } from '../domain/outbox-kinds.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { showPolicy, updatePolicy } from '../use-cases/manage-policy.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 import { parseIsoDateOption } from './ledger-scope.js';
@@ -139,6 +140,13 @@ export function formatPlan(plan: PlanResult, baseCurrency: string): string {
   return lines.join('\n');
 }
 
+const CLI_DUNNING_KINDS: readonly OutboxKind[] = [
+  'slack.reminder_card',
+  'reminder.send',
+  'promise.thank_you',
+  'xero.refresh',
+];
+
 export function registerDunningCommand(program: Command): void {
   program
     .command('dunning')
@@ -151,22 +159,20 @@ export function registerDunningCommand(program: Command): void {
       const asOf = parseIsoDateOption(opts.asOf, '--as-of');
       await withContext(async (ctx) => {
         const org = await resolveOrg(ctx, opts.org);
-        const runtime = installDunning(ctx);
-        try {
+        {
           const result = await runDunning(
             {
               db: ctx.database.db,
-              drafter: opts.dryRun ? null : runtime.drafter,
+              drafter: opts.dryRun ? null : ctx.drafter,
               hashInputs: hashDraftInputs,
-              onlineInvoices: opts.dryRun ? null : onlineInvoiceFetcherFor(ctx),
+              onlineInvoices: opts.dryRun ? null : ctx.onlineInvoices(),
             },
             {
               orgId: org.id,
               now: ctx.clock.now(),
               ...(asOf ? { asOf } : {}),
               dryRun: opts.dryRun ?? false,
-              messageDomain: runtime.messageDomain,
-              senderName: runtime.senderName,
+              ...ctx.sender,
             },
           );
           let delivered = null;
@@ -176,7 +182,8 @@ export function registerDunningCommand(program: Command): void {
               db: ctx.database.db,
               clock: ctx.clock,
               log: ctx.log,
-              handlers: ctx.outboxHandlers,
+              // The cards, the sends and their thank-yous; History notes and the rest wait for the service.
+              handlers: createOutboxHandlers(ctx, { only: CLI_DUNNING_KINDS }),
             });
             delivered = await worker.drain(20);
           }
@@ -188,8 +195,6 @@ export function registerDunningCommand(program: Command): void {
               `\n${created} new reminder(s), ${result.reminders.length - created} already proposed, ${result.resurfaced} back from snooze, ${result.plan.escalations.length} escalation(s) for the digest; outbox: ${delivered?.done ?? 0} done, ${delivered?.retried ?? 0} to retry, ${delivered?.dead ?? 0} failed`,
             );
           }
-        } finally {
-          runtime.close();
         }
       });
     });

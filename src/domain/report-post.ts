@@ -3,9 +3,8 @@
  * figures it needs; the handler (adapters/slack/chart-poster.ts) draws it (SVG → PNG) and uploads it with
  * files.uploadV2 under the report's first message, or says in the thread that it could not be drawn.
  */
-export const OUTBOX_SLACK_CHART = 'slack.chart';
-
 import type { CollectionsReport } from './collections-report.js';
+import type { OutboxPayload } from './outbox-kinds.js';
 
 /** What a chart reads of the report. */
 export type ChartedReport = Pick<
@@ -15,13 +14,4 @@ export type ChartedReport = Pick<
 export const REPORT_CHARTS = ['ageing', 'forecast'] as const;
 export type ReportChart = (typeof REPORT_CHARTS)[number];
 
-export interface SlackChartPayload {
-  readonly channel: string;
-  /** Idempotency key of the report message the image goes under. */
-  readonly threadKey: string;
-  /** Idempotency key of the part posted just before (the images follow the tables). */
-  readonly afterKey: string | null;
-  readonly chart: ReportChart;
-  readonly orgName: string;
-  readonly report: ChartedReport;
-}
+export type SlackChartPayload = OutboxPayload<'slack.chart'>;

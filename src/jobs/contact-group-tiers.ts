@@ -1,4 +1,4 @@
-import type { OutboxHandler } from '../adapters/outbox/outbox-worker.js';
+import type { KindHandler } from '../adapters/outbox/outbox-worker.js';
 import {
   type ContactGroupTierDeps,
   enqueueContactGroupSync,
@@ -12,10 +12,9 @@ import {
 export function contactGroupTiersHandler(
   deps: Omit<ContactGroupTierDeps, 'signal'>,
   now: () => Date,
-): OutboxHandler {
+): KindHandler<'xero.contact_groups.sync'> {
   return async (item, signal) => {
-    const orgId = typeof item.payload.orgId === 'string' ? item.payload.orgId : item.orgId;
-    if (!orgId) return { status: 'failed', error: 'contact-group sync without an organisation' };
+    const { orgId } = item.payload;
     const at = now();
     const r = await syncContactGroupTiers({ ...deps, signal }, { orgId, now: at });
     switch (r.kind) {
@@ -34,8 +33,8 @@ export function contactGroupTiersHandler(
           },
         };
       case 'more': {
-        const part = Number(item.payload.part ?? 1) + 1;
-        const asOf = String(item.payload.asOf ?? '');
+        const part = (item.payload.part ?? 1) + 1;
+        const { asOf } = item.payload;
         const next = await enqueueContactGroupSync(deps.db, orgId, `${asOf}:${part}`, at, { asOf, part });
         return { status: 'done', result: { ...r, continuedIn: next.item.id } };
       }

@@ -6,8 +6,8 @@ import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { openImapInbox } from '../adapters/mail/imap-inbox.js';
 import { parseImapUrl } from '../adapters/mail/imap-url.js';
 import { parseInboundEmail } from '../adapters/mail/inbound-email.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import { createLogger } from '../logger.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { type Dovecot, startDovecot } from '../testing/dovecot.js';
 import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
@@ -34,7 +34,11 @@ let dovecot: Dovecot;
 beforeAll(async () => {
   database = await openTestDatabase();
   app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
+  for (const [kind, handler] of createOutboxHandlers(app.ctx, {
+    minPostIntervalMs: 0,
+    only: ['slack.post', 'slack.chart'],
+  }))
+    app.handlers.set(kind, handler);
   dovecot = await startDovecot({ users: ['ar'] });
 });
 

@@ -4,9 +4,10 @@ import { FixedClock } from '../adapters/clock.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
-import { XERO_REFRESH_KIND, xeroRoutes } from '../adapters/xero/xero-routes.js';
+import { xeroRoutes } from '../adapters/xero/xero-routes.js';
 import type { AppContext } from '../context.js';
 import { MORNING_JOB } from '../domain/job-names.js';
+import { XERO_REFRESH_KIND } from '../domain/outbox-kinds.js';
 import { createRouteServer, listen } from '../http/server.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
@@ -57,7 +58,6 @@ beforeEach(async () => {
     clock,
     xeroOptions: { ...FAST_XERO, nowMs: () => clock.now().getTime() },
   });
-  wiring.registerHandlers(ctx);
   server = createRouteServer(xeroRoutes(ctx));
   webhookUrl = `http://127.0.0.1:${await listen(server, 0)}/xero/webhooks`;
   [org] = (await connectSandbox(ctx, sandbox)) as [Organisation];
@@ -82,7 +82,7 @@ async function runDay(during?: (minute: number) => Promise<boolean>): Promise<Da
     db: database.db,
     clock: ctx.clock,
     log: ctx.log,
-    handlers: new Map([[XERO_REFRESH_KIND, ctx.outboxHandlers.get(XERO_REFRESH_KIND)!]]),
+    handlers: wiring.outboxHandlers(ctx, { only: [XERO_REFRESH_KIND] }),
   });
   await scheduler.tick(clock.now()); // the first (full) sync, made due by the connection
   expect((await getSyncState(database.db, org.id, Date.now()))?.last?.ok).toBe(true);

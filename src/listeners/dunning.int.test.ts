@@ -12,17 +12,17 @@ import {
   type ReminderDrafter,
 } from '../adapters/llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
-import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { claimOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
-import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
+import { type OutboxHandler, OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import { slackTime } from '../adapters/slack/blocks/kit.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import type { NoteWriteOutcome, XeroNoteWriter } from '../adapters/xero/history-notes.js';
 import { parseConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
 import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
+import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE, type OutboxKind } from '../domain/outbox-kinds.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
 import { createLogger } from '../logger.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/slack/index.js';
@@ -31,7 +31,6 @@ import { insertLedger } from '../testing/ledger-fixtures.js';
 import { HARNESS_SIGNING_SECRET, type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { reportDeadOutboxItem } from '../use-cases/dead-letter.js';
-import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../use-cases/decide-reminder.js';
 import { MAIL_NOT_CONFIGURED } from '../use-cases/deliver-reminder.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 import { handleArPolicy } from './commands/policy-command.js';
@@ -136,8 +135,15 @@ async function buildContext(options: { withMail?: boolean; sentFolder?: boolean 
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   clock = new FixedClock(MONDAY_9AM_AUCKLAND);
+  xero = new RecordingXero();
+  mail?.close();
+  mail = createSmtpSender({ smtpUrl: sink.url, from: 'ar@harbour.example', replyTo: null });
   const context = await createContext(parsed.config, {
     database,
+    mail: parsed.config.mail ? mail : null,
+    xeroNotes: xero,
+    // The sink files what it accepts, as Gmail does: its Sent folder is where interrupted sends are looked up.
+    sentMailbox: options.sentFolder === false ? null : sink.sentMailbox(),
     clock,
     log,
     secrets: createSecretBox(Buffer.alloc(32, 7)),
@@ -147,20 +153,21 @@ async function buildContext(options: { withMail?: boolean; sentFolder?: boolean 
       retryConfig: { retries: 0 },
     }),
   });
-  xero = new RecordingXero();
-  mail?.close();
-  mail = createSmtpSender({ smtpUrl: sink.url, from: 'ar@harbour.example', replyTo: null });
-  // Channel posts (escalations, alerts) as production wires them.
-  registerSlackOutboxHandlers(context, { minIntervalMs: 0 });
-  registerDunningHandlers(context, {
-    mail: parsed.config.mail ? mail : null,
-    xeroNotes: xero,
-    // The sink files what it accepts, as Gmail does: its Sent folder is where interrupted sends are looked up.
-    sentMailbox: options.sentFolder === false ? null : sink.sentMailbox(),
-    minPostIntervalMs: 0,
-  });
+  // The dunning loop's side effects and channel posts (escalations, alerts), as production wires them.
+  handlers = createOutboxHandlers(context, { minPostIntervalMs: 0, only: DUNNING_KINDS });
   return context;
 }
+
+const DUNNING_KINDS: readonly OutboxKind[] = [
+  'slack.post',
+  'slack.chart',
+  'slack.reminder_card',
+  'reminder.send',
+  'xero.history_note',
+  'promise.thank_you',
+  'xero.refresh',
+];
+let handlers: ReadonlyMap<string, OutboxHandler>;
 
 let currentCtx: AppContext | undefined;
 let registered = false;
@@ -191,7 +198,7 @@ function worker(id = 'w1') {
     db: database.db,
     clock,
     log,
-    handlers: ctx.outboxHandlers,
+    handlers,
     workerId: id,
     random: () => 0,
     onDead: (item, error) =>
@@ -205,7 +212,7 @@ function worker(id = 'w1') {
 
 /** Runs the outbox until nothing it can handle is waiting, moving the clock past retry delays. */
 async function settle(w = worker(), stepMs = 2 * 60_000, rounds = 40) {
-  const kinds = new Set(ctx.outboxHandlers.keys());
+  const kinds = new Set(handlers.keys());
   for (let i = 0; i < rounds; i++) {
     await w.runOnce();
     const waiting = (await listOutbox(database.db, { statuses: ['pending', 'running'] })).filter((x) =>
@@ -360,13 +367,10 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
       },
       close() {},
     };
-    const handlersBefore = new Map(ctx.outboxHandlers);
-    registerDunningHandlers(ctx, {
-      mail: dying,
-      xeroNotes: xero,
-      sentMailbox: null,
-      minPostIntervalMs: 0,
-    });
+    const dyingSend = createOutboxHandlers(
+      { ...ctx, mail: dying, sentMailbox: null },
+      { only: [OUTBOX_SEND_REMINDER] },
+    ).get(OUTBOX_SEND_REMINDER)!;
     const id = reminderIdOf(beta);
     await click(collector1.id, beta, REMINDER_ACTIONS.approve);
     const [claimed] = await claimOutbox(database.db, {
@@ -376,14 +380,11 @@ describe('plan → card → approve → email → Xero note, exactly once', () =
       limit: 1,
       kinds: [OUTBOX_SEND_REMINDER],
     });
-    await ctx.outboxHandlers.get(OUTBOX_SEND_REMINDER)!(claimed!, new AbortController().signal).catch(
-      () => {},
-    );
+    await dyingSend(claimed!, new AbortController().signal).catch(() => {});
     expect(sink.messages).toHaveLength(1);
     expect((await getReminder(database.db, id))?.status).toBe('sending');
 
     // A new process: the lease runs out, another worker re-claims the item and checks the Sent folder.
-    for (const [k, h] of handlersBefore) ctx.outboxHandlers.set(k, h);
     clock.advance(61_000);
     await settle(worker('w2'));
     expect(sink.messages).toHaveLength(1);

@@ -5,7 +5,7 @@ import { addCustomerHold } from '../adapters/db/dunning-queries.js';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { ACTION, VIEW } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import {
   SANDBOX_DEFAULTS,
   type SandboxMessage,
@@ -40,7 +40,8 @@ beforeEach(async () => {
   await database.truncateAll();
   app = await startDunningApp(database);
   // The digest's posts (the dunning app registers the cards' handlers only).
-  registerSlackOutboxHandlers(app.ctx);
+  for (const [kind, handler] of createOutboxHandlers(app.ctx, { only: ['slack.post', 'slack.chart'] }))
+    app.handlers.set(kind, handler);
   await saveSlackSettings(
     database.db,
     {

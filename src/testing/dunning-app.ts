@@ -1,19 +1,19 @@
 import { WebClient } from '@slack/web-api';
 import { FixedClock } from '../adapters/clock.js';
 import { createSecretBox } from '../adapters/crypto/secret-box.js';
-import { createSmtpSender } from '../adapters/mail/smtp-sender.js';
-import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
-import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
+import { type OutboxHandler, OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import { createBoltLogger } from '../adapters/slack/bolt-logger.js';
 import type { XeroNoteWriter } from '../adapters/xero/history-notes.js';
 import { xeroRoutes } from '../adapters/xero/xero-routes.js';
 import { parseConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
+import type { OutboxKind } from '../domain/outbox-kinds.js';
 import { healthRoutes } from '../http/health-routes.js';
 import type { HttpRoute } from '../http/routes.js';
 import { registerDunningListeners } from '../listeners/dunning.js';
 import { registerListeners } from '../listeners/index.js';
 import { createLogger, type Logger } from '../logger.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { runDunning } from '../use-cases/run-dunning.js';
@@ -39,10 +39,23 @@ export interface DunningApp {
   readonly sink: SmtpSink;
   /** History notes as written, by document id. */
   readonly notes: Map<string, string[]>;
+  /**
+   * The kinds the app's outbox worker runs: the dunning loop's (cards, sends, notes, thank-yous, webhook refreshes);
+   * a harness built on this one adds what it needs (startReplyApp adds Slack posts and reply reading).
+   */
+  readonly handlers: Map<string, OutboxHandler>;
   /** Runs the outbox until nothing it can handle is waiting. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
+
+const DUNNING_APP_KINDS: readonly OutboxKind[] = [
+  'slack.reminder_card',
+  'reminder.send',
+  'xero.history_note',
+  'promise.thank_you',
+  'xero.refresh',
+];
 
 /**
  * The whole product around the dunning fixtures, as production wires it: every Slack listener on Bolt's real
@@ -86,7 +99,16 @@ export async function startDunningApp(
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const clock = new FixedClock(MONDAY_9AM_AUCKLAND);
+  const notes = new Map<string, string[]>();
+  const xeroNotes: XeroNoteWriter = {
+    async addNotes(_org, _type, documentId, details) {
+      notes.set(documentId, [...(notes.get(documentId) ?? []), ...details]);
+      return { kind: 'written' as const };
+    },
+  };
   const ctx = await createContext(parsed.config, {
+    xeroNotes,
+    sentMailbox: sink.sentMailbox(),
     database,
     clock,
     log,
@@ -98,20 +120,7 @@ export async function startDunningApp(
     }),
   });
   routes.push(...healthRoutes(ctx), ...xeroRoutes(ctx));
-  const notes = new Map<string, string[]>();
-  const xeroNotes: XeroNoteWriter = {
-    async addNotes(_org, _type, documentId, details) {
-      notes.set(documentId, [...(notes.get(documentId) ?? []), ...details]);
-      return { kind: 'written' as const };
-    },
-  };
-  const mail = createSmtpSender(parsed.config.mail!);
-  registerDunningHandlers(ctx, {
-    mail,
-    xeroNotes,
-    sentMailbox: sink.sentMailbox(),
-    minPostIntervalMs: 0,
-  });
+  const handlers = new Map(createOutboxHandlers(ctx, { minPostIntervalMs: 0, only: DUNNING_APP_KINDS }));
   registerListeners(harness.app, ctx);
   registerDunningListeners(harness.app, ctx);
   await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
@@ -128,7 +137,7 @@ export async function startDunningApp(
     db: database.db,
     clock,
     log: ctx.log,
-    handlers: ctx.outboxHandlers,
+    handlers,
     random: () => 0,
   });
   const drain = async () => {
@@ -145,9 +154,9 @@ export async function startDunningApp(
     clock,
     sink,
     notes,
+    handlers,
     drain,
     async close() {
-      mail.close();
       await ctx.destroy();
       await harness.close();
       await sink.close();

@@ -6,9 +6,8 @@ import {
   inboundEmailRoutes,
   signInboundEmail,
 } from '../adapters/mail/inbound-email-route.js';
-import { registerReplyHandlers } from '../adapters/outbox/reply-handlers.js';
-import { registerSlackOutboxHandlers } from '../adapters/slack/slack-poster.js';
 import { createRouteServer, listen } from '../http/server.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import type { ActionInput } from '../sandbox/slack/signed-client.js';
 import { type DunningApp, startDunningApp } from './dunning-app.js';
@@ -33,8 +32,12 @@ export interface ReplyApp extends DunningApp {
  */
 export async function startReplyApp(database: TestDatabase): Promise<ReplyApp> {
   const app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
-  registerReplyHandlers(app.ctx, { claude: null });
+  // Slack posts and reply reading besides the dunning loop's kinds; the rules reader (the app has no Claude key).
+  const more = createOutboxHandlers(app.ctx, {
+    minPostIntervalMs: 0,
+    only: ['slack.post', 'slack.chart', 'reply.read'],
+  });
+  for (const [kind, handler] of more) app.handlers.set(kind, handler);
   await saveSlackSettings(
     database.db,
     {

@@ -6,7 +6,8 @@ import { type PromiseDue, reportMessages, type TopDebtor } from '../adapters/sla
 import type { CollectionsReport, PeriodKind } from '../domain/collections-report.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { dec } from '../domain/money.js';
-import { OUTBOX_SLACK_CHART, REPORT_CHARTS, type SlackChartPayload } from '../domain/report-post.js';
+import { OUTBOX_SLACK_CHART } from '../domain/outbox-kinds.js';
+import { REPORT_CHARTS, type SlackChartPayload } from '../domain/report-post.js';
 import { loadCollectionsReport } from './collections-report.js';
 import { buildAgingReport } from './collections-reports.js';
 import type { CollectionsView } from './collections-view.js';

@@ -2,11 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FixedClock } from '../adapters/clock.js';
 import { addCustomerHold, getDunningPolicy, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { getOrganisation, type Organisation } from '../adapters/db/organisations.js';
-import type { OutboxItem } from '../adapters/outbox/outbox-store.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import type { KindItem } from '../adapters/outbox/outbox-worker.js';
 import { createGatewayContactGroupWriter } from '../adapters/xero/contact-groups.js';
 import type { AppContext } from '../context.js';
 import { GROUP_NAMES, type GroupTier } from '../domain/contact-group-tiers.js';
+import { OUTBOX_CONTACT_GROUP_TIERS } from '../domain/outbox-kinds.js';
 import { contactGroupTiersHandler } from '../jobs/contact-group-tiers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
@@ -14,7 +15,6 @@ import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing
 import {
   type ContactGroupTierDeps,
   currentGroupTiers,
-  OUTBOX_CONTACT_GROUP_TIERS,
   queueContactGroupSync,
   syncContactGroupTiers,
 } from './contact-group-tiers.js';
@@ -258,7 +258,7 @@ describe('priority tiers as Xero contact groups (xero-node → sandbox)', () => 
       payload: { orgId: org.id, asOf: '2026-11-20' },
       now: clock.now(),
     });
-    const today = await handler(item as OutboxItem, new AbortController().signal);
+    const today = await handler(item as KindItem<'xero.contact_groups.sync'>, new AbortController().signal);
     expect(today.status).toBe('done');
     const result = (today as { result: Record<string, unknown> }).result;
     expect(result).toMatchObject({ kind: 'budget', added: 1, removed: 1, pending: 2, calls: 3 });

@@ -27,18 +27,11 @@ import {
   type TierMove,
   tierChanges,
 } from '../domain/contact-group-tiers.js';
+import { OUTBOX_CONTACT_GROUP_TIERS } from '../domain/outbox-kinds.js';
 import type { PriorityTier } from '../domain/priority.js';
 import type { XeroCallLimits } from '../domain/xero-call-budget.js';
 import { loadPlanInputs, planChases } from './run-dunning.js';
 
-/**
- * Priority tiers in Xero (#19 part 5): after the morning's scoring, each customer's tier is written as membership
- * of the `Collections: High | Medium | Low | Do not chase` contact groups: only customers whose tier changed since
- * the last write, adds batched per group, inside the day's background budget and this feature's own daily share.
- * Nothing else in Xero is written: no contact field, no other group. Runs from the outbox (one claimant at a time,
- * a heartbeat lease), once per organisation and local day.
- */
-export const OUTBOX_CONTACT_GROUP_TIERS = 'xero.contact_groups.sync';
 /** At most this many calls a day go on contact groups, whatever else is left (Starter: 1,000 a day in all). */
 export const CONTACT_GROUP_CALLS_PER_DAY = 200;
 /**

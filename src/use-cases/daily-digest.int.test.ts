@@ -5,6 +5,8 @@ import { claimOutbox, findOutboxByKey, listOutbox } from '../adapters/outbox/out
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import { runDigestCommand } from '../cli/digest-command.js';
 import type { AppContext } from '../context.js';
+import { OUTBOX_SLACK_POST } from '../domain/outbox-kinds.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { validateMessageBlocks } from '../sandbox/slack/block-kit-limits.js';
 import { type SlackSandbox, startSlackSandbox } from '../sandbox/slack/index.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
@@ -12,7 +14,7 @@ import { insertLedger } from '../testing/ledger-fixtures.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { digestKey, runDailyDigest } from './daily-digest.js';
-import { enqueueSlackPost, OUTBOX_SLACK_POST } from './slack-posts.js';
+import { enqueueSlackPost } from './slack-posts.js';
 
 const TODAY = '2026-11-23';
 
@@ -177,7 +179,7 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
       limit: 1,
       kinds: [OUTBOX_SLACK_POST],
     });
-    const handler = ctx.outboxHandlers.get(OUTBOX_SLACK_POST)!;
+    const handler = createOutboxHandlers(ctx, { only: [OUTBOX_SLACK_POST] }).get(OUTBOX_SLACK_POST)!;
     expect((await handler(claimed!, new AbortController().signal)).status).toBe('done');
     expect(posts()).toHaveLength(1);
     (ctx.clock as AnchoredClock).advance(2_000);

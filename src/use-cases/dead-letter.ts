@@ -3,11 +3,15 @@ import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import type { OutboxItem } from '../adapters/outbox/outbox-store.js';
 import { escapeMrkdwn, section } from '../adapters/slack/blocks/kit.js';
+import {
+  OUTBOX_REMINDER_CARD,
+  OUTBOX_SEND_REMINDER,
+  OUTBOX_SLACK_POST,
+  OUTBOX_XERO_NOTE,
+} from '../domain/outbox-kinds.js';
 import type { Logger } from '../logger.js';
-import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from './decide-reminder.js';
 import { markFailed } from './send-reminder.js';
-import { enqueueSlackPost, OUTBOX_SLACK_POST } from './slack-posts.js';
-
+import { enqueueSlackPost } from './slack-posts.js';
 export interface DeadLetterDeps {
   readonly db: Kysely<DB>;
   readonly defaults: SlackDefaults;

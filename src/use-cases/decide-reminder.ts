@@ -24,6 +24,7 @@ import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { fixedUnits, toBaseUnits, unitsOf } from '../domain/money-units.js';
+import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../domain/outbox-kinds.js';
 import {
   CARD_BODY_BUDGET,
   cardBodyLength,
@@ -35,10 +36,6 @@ import {
 import { TEMPLATE_VERSION } from './compose-reminder-draft.js';
 import { cachedOnlineInvoiceLinks } from './online-invoice-links.js';
 import { enqueueSlackPost } from './slack-posts.js';
-
-export const OUTBOX_SEND_REMINDER = 'reminder.send';
-export const OUTBOX_XERO_NOTE = 'xero.history_note';
-export const OUTBOX_REMINDER_CARD = 'slack.reminder_card';
 
 export interface Actor {
   readonly id: string;

@@ -5,9 +5,9 @@ import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import { clampNote } from '../domain/audit-notes.js';
 import { addDays } from '../domain/calendar.js';
 import type { IsoDate } from '../domain/ledger.js';
+import { OUTBOX_XERO_NOTE } from '../domain/outbox-kinds.js';
 import { pauseCustomer } from './customer-pause.js';
-import { type Actor, OUTBOX_XERO_NOTE } from './decide-reminder.js';
-
+import type { Actor } from './decide-reminder.js';
 export type EscalationDecision = 'acknowledge' | 'pause' | 'plan_call';
 
 export const ESCALATION_PAUSE_DAYS = 14;

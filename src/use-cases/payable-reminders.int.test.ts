@@ -11,7 +11,6 @@ import {
 import { getOrganisation, type Organisation } from '../adapters/db/organisations.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
-import { registerDunningHandlers } from '../adapters/outbox/dunning-handlers.js';
 import { enqueueOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
 import { createGatewayNoteWriter } from '../adapters/xero/history-notes.js';
@@ -21,10 +20,12 @@ import type { XeroServiceOptions } from '../adapters/xero/xero-services.js';
 import type { AppContext } from '../context.js';
 import { checkDraftAgainstLedger } from '../domain/draft-vouching.js';
 import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
+import { OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
+import { createOutboxHandlers } from '../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
-import { type Actor, decideReminder, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
+import { type Actor, decideReminder } from './decide-reminder.js';
 import { onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
 import { type RunDunningResult, runDunning } from './run-dunning.js';
 import { syncXeroOrganisation } from './sync-xero-organisation.js';
@@ -145,24 +146,19 @@ async function useXeroEmail() {
   await saveDunningPolicy(database.db, org.id, parsed.policy, {}, 'test', clock.now());
 }
 
-/** The send and History handlers as production registers them (no Slack: card posts wait in the outbox). */
+/**
+ * The send and History handlers as production builds them, through the context's Xero gateway (no Slack: card
+ * posts wait in the outbox; no SMTP).
+ */
 function worker(context = ctx, id = 'w1') {
-  registerDunningHandlers(context, {
-    mail: null,
-    xeroNotes: createGatewayNoteWriter({
-      db: database.db,
-      tenantApi: (o) => context.xero.tenantApi(o, 'interactive'),
-    }),
-    xeroEmail: createGatewayInvoiceEmailer({
-      db: database.db,
-      tenantApi: (o) => context.xero.tenantApi(o, 'interactive'),
-    }),
-  });
   return new OutboxWorker({
     db: database.db,
     clock,
     log: context.log,
-    handlers: context.outboxHandlers,
+    handlers: createOutboxHandlers(
+      { ...context, mail: null },
+      { only: ['reminder.send', 'xero.history_note', 'promise.thank_you', 'xero.refresh'] },
+    ),
     workerId: id,
     random: () => 0,
   });

@@ -16,16 +16,9 @@ import type { MailSender } from '../adapters/mail/smtp-sender.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import { money } from '../adapters/slack/blocks/kit.js';
+import { OUTBOX_PROMISE_THANK_YOU } from '../domain/outbox-kinds.js';
 import type { Actor } from './decide-reminder.js';
 import { recipientsFor } from './run-dunning.js';
-
-/**
- * "Send thank-you" on a kept promise (#18 part 4). The smallest honest path: not a reminder (a thank-you is not a
- * step of the sequence, and must not count as a chase for pacing), but a short fixed email through the same SMTP
- * sender, queued in the outbox. At most once: the first click claims it on the promise row, and the outbox makes
- * one attempt (a crash mid-send leaves it unsent rather than risk a second thank-you).
- */
-export const OUTBOX_PROMISE_THANK_YOU = 'promise.thank_you';
 
 export type ThankYouRequest =
   | { readonly kind: 'queued'; readonly customerName: string; readonly promise: PaymentPromiseRecord }

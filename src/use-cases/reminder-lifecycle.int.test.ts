@@ -9,9 +9,10 @@ import {
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
+import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../domain/outbox-kinds.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { type Actor, decideReminder, OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from './decide-reminder.js';
+import { type Actor, decideReminder } from './decide-reminder.js';
 import { sendApprovedReminder } from './send-reminder.js';
 
 let database: TestDatabase;

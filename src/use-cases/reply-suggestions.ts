@@ -13,6 +13,7 @@ import { buildSuggestionCard } from '../adapters/slack/blocks/reply-suggestion.j
 import type { OnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
 import { localDateOf } from '../domain/calendar.js';
 import type { IsoDate } from '../domain/ledger.js';
+import { OUTBOX_REPLY_READ } from '../domain/outbox-kinds.js';
 import { type ReplyInput, ReplyInputSchema } from '../domain/reply-reading/reply-reading.js';
 import {
   type AcceptancePlan,
@@ -31,9 +32,6 @@ import { readCustomerReply } from './read-customer-reply.js';
 import { recordReplyPromises } from './record-promises.js';
 import { enqueueReplyFollowUp, type ReplyFollowUp, replyFindings } from './reply-intents.js';
 import { customerThread, enqueueSlackPost } from './slack-posts.js';
-
-/** Reads a captured reply after capture's transaction (Claude may take seconds) and posts the suggestion card. */
-export const OUTBOX_REPLY_READ = 'reply.read';
 
 export async function enqueueReplyRead(
   trx: Transaction<DB>,

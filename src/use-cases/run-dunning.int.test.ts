@@ -9,13 +9,13 @@ import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { createAnthropicDrafter, hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { DEFAULT_POLICY_INPUT, type DunningPolicyInput, parsePolicy } from '../domain/dunning-policy.js';
+import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
 import { type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
 
 let database: TestDatabase;

@@ -16,8 +16,8 @@ import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
 import { interruptedSendVerdict } from '../domain/interrupted-send.js';
-import { enqueueXeroNotes, OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from './decide-reminder.js';
-
+import { OUTBOX_REMINDER_CARD, OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
+import { enqueueXeroNotes } from './decide-reminder.js';
 export interface SendDeps {
   readonly db: Kysely<DB>;
   readonly mail: MailSender;

@@ -17,7 +17,8 @@ import type { HandlerOutcome } from '../adapters/outbox/outbox-worker.js';
 import type { XeroInvoiceEmailer } from '../adapters/xero/invoice-email.js';
 import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
-import { enqueueXeroNotes, OUTBOX_REMINDER_CARD } from './decide-reminder.js';
+import { OUTBOX_REMINDER_CARD } from '../domain/outbox-kinds.js';
+import { enqueueXeroNotes } from './decide-reminder.js';
 import { stopIfReplyWaiting } from './send-reminder.js';
 
 /**

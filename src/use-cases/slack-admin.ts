@@ -3,10 +3,8 @@ import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults, saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
+import { OUTBOX_XERO_SYNC_REQUEST } from '../domain/outbox-kinds.js';
 import type { Actor } from './decide-reminder.js';
-
-/** The Xero helper registers the handler for this kind: it runs an incremental sync of the organisation. */
-export const OUTBOX_XERO_SYNC_REQUEST = 'xero.sync_request';
 
 export interface SetupChange {
   readonly digestChannel: string | null;

@@ -4,21 +4,10 @@ import type { DB, Queryable } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
+import { OUTBOX_SLACK_POST, type OutboxPayload } from '../domain/outbox-kinds.js';
 
 /** A channel message posted by the outbox (digests, escalations): paced per channel, at most once per key. */
-export const OUTBOX_SLACK_POST = 'slack.post';
-
-export interface SlackPostPayload {
-  readonly channel: string;
-  readonly text: string;
-  readonly blocks: readonly unknown[];
-  /** Idempotency key of the message this one replies to in its thread. */
-  readonly threadKey: string | null;
-  /** The ts of a message posted outside `slack_posts` (a reminder card) this one replies to in its thread. */
-  readonly threadTs?: string | null;
-  /** Idempotency key of the message that must be posted before this one (the previous part of a thread). */
-  readonly afterKey?: string | null;
-}
+export type SlackPostPayload = OutboxPayload<'slack.post'>;
 
 export async function enqueueSlackPost(
   db: Kysely<DB> | Transaction<DB>,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import { REMINDER_ACTIONS } from '../../domain/reminder-actions.js';
 import { createRouteServer, listen } from '../../http/server.js';
+import { createOutboxHandlers } from '../../outbox-handlers.js';
 import { SANDBOX_DEFAULTS } from '../../sandbox/slack/index.js';
 import { type DunningApp, startDunningApp } from '../../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../../testing/dunning-fixtures.js';
@@ -14,7 +15,6 @@ import { sendApprovedReminder } from '../../use-cases/send-reminder.js';
 import { listAuditEvents } from '../db/audit-events.js';
 import { listCustomerReplies } from '../db/customer-replies.js';
 import { getReminder, listActiveHolds } from '../db/dunning-queries.js';
-import { registerSlackOutboxHandlers } from '../slack/slack-poster.js';
 import { INBOUND_EMAIL_PATH, inboundEmailRoutes, signInboundEmail } from './inbound-email-route.js';
 import type { MailSender } from './smtp-sender.js';
 
@@ -46,7 +46,11 @@ async function post(body: Buffer, signature: string | null, target = url) {
 beforeAll(async () => {
   database = await openTestDatabase();
   app = await startDunningApp(database);
-  registerSlackOutboxHandlers(app.ctx, { minIntervalMs: 0 });
+  for (const [kind, handler] of createOutboxHandlers(app.ctx, {
+    minPostIntervalMs: 0,
+    only: ['slack.post', 'slack.chart'],
+  }))
+    app.handlers.set(kind, handler);
   server = createRouteServer(inboundEmailRoutes(withSecret(app.ctx, SECRET)));
   url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
 });

@@ -1,6 +1,5 @@
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
-import type { SlackChartPayload } from '../../domain/report-post.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { renderChartPng } from '../charts/png.js';
@@ -8,7 +7,7 @@ import { chartFilename, reportChart } from '../charts/report-charts.js';
 import type { Clock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost } from '../db/slack-surface-queries.js';
-import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
+import type { HandlerOutcome, KindHandler } from '../outbox/outbox-worker.js';
 import { postMetadata } from './post-once.js';
 
 /** Upload attempts before the thread is told the chart could not be drawn. */
@@ -26,10 +25,10 @@ export function createSlackChartHandler(o: {
   readonly clock: Clock;
   readonly log: Logger;
   readonly render?: typeof renderChartPng;
-}): OutboxHandler {
+}): KindHandler<'slack.chart'> {
   const render = o.render ?? renderChartPng;
   return async (item): Promise<HandlerOutcome> => {
-    const p = item.payload as unknown as SlackChartPayload;
+    const p = item.payload;
     if (await findSlackPost(o.db, item.idempotencyKey)) return { status: 'done', result: { reused: true } };
     const parent = await findSlackPost(o.db, p.threadKey);
     if (!parent)

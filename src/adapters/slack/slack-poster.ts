@@ -1,15 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Kysely } from 'kysely';
-import { OUTBOX_SLACK_CHART } from '../../domain/report-post.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { OUTBOX_SLACK_POST, type SlackPostPayload } from '../../use-cases/slack-posts.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { findSlackPost, recordSlackPost, reserveChannelSlot } from '../db/slack-surface-queries.js';
-import type { HandlerOutcome, OutboxHandler } from '../outbox/outbox-worker.js';
-import { createSlackChartHandler } from './chart-poster.js';
+import type { HandlerOutcome, KindHandler } from '../outbox/outbox-worker.js';
 import { findPostedMessage, postMetadata } from './post-once.js';
 
 /** Slack's chat.postMessage allowance: about one message per second per channel (slack-platform.md §4). */
@@ -49,11 +46,11 @@ export interface SlackPosterOptions {
  * Slack returns its ts, and a retried or re-claimed item with a recorded post completes without posting. The
  * only window left is a crash between Slack's reply and that insert (milliseconds).
  */
-export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
+export function createSlackPostHandler(o: SlackPosterOptions): KindHandler<'slack.post'> {
   const interval = o.minIntervalMs ?? CHANNEL_POST_INTERVAL_MS;
   const wall = o.wallClock ?? systemClock;
   return async (item, signal): Promise<HandlerOutcome> => {
-    const p = item.payload as unknown as SlackPostPayload;
+    const p = item.payload;
     const already = await findSlackPost(o.db, item.idempotencyKey);
     if (already)
       return { status: 'done', result: { channel: already.channel, ts: already.ts, reused: true } };
@@ -146,37 +143,4 @@ export function createSlackPostHandler(o: SlackPosterOptions): OutboxHandler {
       return { status: 'retry', error: errorMessage(err) };
     }
   };
-}
-
-/** Registers `slack.post` and `slack.chart` on the context's outbox handlers when Slack is configured. */
-export function registerSlackOutboxHandlers(
-  ctx: {
-    readonly database: { readonly db: Kysely<DB> };
-    readonly clock: Clock;
-    readonly log: Logger;
-    readonly outboxHandlers: Map<string, OutboxHandler>;
-    readonly slack: { readonly client: WebClient } | null;
-  },
-  options: { minIntervalMs?: number } = {},
-): void {
-  if (!ctx.slack) return;
-  ctx.outboxHandlers.set(
-    OUTBOX_SLACK_POST,
-    createSlackPostHandler({
-      db: ctx.database.db,
-      client: ctx.slack.client,
-      clock: ctx.clock,
-      log: ctx.log.child({ component: 'slack-poster' }),
-      ...options,
-    }),
-  );
-  ctx.outboxHandlers.set(
-    OUTBOX_SLACK_CHART,
-    createSlackChartHandler({
-      db: ctx.database.db,
-      client: ctx.slack.client,
-      clock: ctx.clock,
-      log: ctx.log.child({ component: 'slack-charts' }),
-    }),
-  );
 }

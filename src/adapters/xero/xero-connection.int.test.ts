@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { createRouteServer, listen } from '../../http/server.js';
 import { createLogger } from '../../logger.js';
+import { createOutboxHandlers } from '../../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
 import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { connectSandbox, syncDeps, xeroTestContext } from '../../testing/xero-harness.js';
@@ -313,7 +314,12 @@ describe('webhooks', () => {
     expect(queued).toHaveLength(1);
 
     sandbox.clearCalls();
-    const worker = new OutboxWorker({ db: database.db, clock, log: ctx.log, handlers: ctx.outboxHandlers });
+    const worker = new OutboxWorker({
+      db: database.db,
+      clock,
+      log: ctx.log,
+      handlers: createOutboxHandlers(ctx, { only: ['xero.refresh'] }),
+    });
     expect(await worker.drain()).toMatchObject({ done: 1 });
     const apiCalls = sandbox.calls.filter((c) => c.path.startsWith('/api.xro'));
     expect(apiCalls.map((c) => [c.path, c.query.IDs])).toEqual([['/api.xro/2.0/Invoices', inv.id]]);
@@ -339,7 +345,12 @@ describe('webhooks', () => {
     expect(events.map((e) => e.resourceId)).toEqual([payment.id]);
     expect((await sandbox.sendWebhooks(`${baseUrl}/xero/webhooks`, events)).status).toBe(200);
     sandbox.clearCalls();
-    const worker = new OutboxWorker({ db: database.db, clock, log: ctx.log, handlers: ctx.outboxHandlers });
+    const worker = new OutboxWorker({
+      db: database.db,
+      clock,
+      log: ctx.log,
+      handlers: createOutboxHandlers(ctx, { only: ['xero.refresh'] }),
+    });
     expect(await worker.drain()).toMatchObject({ done: 1 });
     const apiCalls = sandbox.calls.filter((c) => c.path.startsWith('/api.xro'));
     expect(apiCalls.map((c) => c.path)).toEqual([`/api.xro/2.0/Payments/${payment.id}`]);

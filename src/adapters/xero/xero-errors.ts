@@ -1,3 +1,5 @@
+import { errorMessage } from '../../errors.js';
+import type { HandlerOutcome } from '../outbox/outbox-worker.js';
 /**
  * One shape for the three ways a Xero call fails (reference/xero-api.md §11):
  * - xero-node API methods reject with a JSON *string* of `{ response: { statusCode, body, headers }, body }`
@@ -150,4 +152,18 @@ export class XeroCallError extends Error {
     super(`${operation} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`);
     this.name = 'XeroCallError';
   }
+}
+
+/** Where a failed Xero call leaves an outbox item: a refusal is final; a 429 waits for Retry-After; the rest retries. */
+export function xeroFailureOutcome(err: unknown): HandlerOutcome {
+  if (err instanceof XeroCallError && !isRetryable(err.failure))
+    return { status: 'failed', error: err.message };
+  return {
+    status: 'retry',
+    error: errorMessage(err),
+    ...(err instanceof XeroCallError && err.failure.retryAfterMs
+      ? { retryAfterMs: err.failure.retryAfterMs }
+      : {}),
+    ...(err instanceof XeroCallError && err.failure.kind === 'rate-limited' ? { rateLimited: true } : {}),
+  };
 }

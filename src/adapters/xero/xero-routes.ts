@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { isUuid } from '../../domain/ids.js';
+import { XERO_REFRESH_KIND } from '../../domain/outbox-kinds.js';
 import { errorMessage } from '../../errors.js';
 import { type HttpRoute, readRawBody, sendText } from '../../http/routes.js';
 import { consumeOauthState } from '../db/oauth-state-uses.js';
@@ -14,7 +15,6 @@ import { isValidWebhookSignature } from './webhook-signature.js';
 import { completeXeroConnect } from './xero-connect.js';
 import type { XeroServices } from './xero-services.js';
 
-export const XERO_REFRESH_KIND = 'xero.refresh';
 const NONCE_COOKIE = 'xero_oauth_nonce';
 /** Xero's webhook bodies are small; anything much larger is not Xero. */
 const MAX_WEBHOOK_BYTES = 1_000_000;

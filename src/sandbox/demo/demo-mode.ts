@@ -12,6 +12,7 @@ import {
   INBOUND_SIGNATURE_HEADER,
   signInboundEmail,
 } from '../../adapters/mail/inbound-email-route.js';
+import type { OutboxHandler } from '../../adapters/outbox/outbox-worker.js';
 import type { Config } from '../../config.js';
 import { type AppContext, createContext } from '../../context.js';
 import { nextBusinessDay } from '../../domain/business-calendar.js';
@@ -20,6 +21,7 @@ import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
 import { type RunningService, startService } from '../../service.js';
 import { runXeroSync, syncRunDepsOf } from '../../use-cases/run-xero-sync.js';
+import { runWeeklyReport } from '../../use-cases/weekly-report.js';
 import { type SmtpSink, startSmtpSink } from '../mail/smtp-sink.js';
 import { SANDBOX_DEFAULTS as SLACK, type SlackSandbox, startSlackSandbox } from '../slack/index.js';
 import { createSlackRequestClient, type SlackRequestClient } from '../slack/signed-client.js';
@@ -40,11 +42,11 @@ export interface DemoHooks {
   /** Slack listeners (commands, actions, views, events). */
   registerSlackListeners?: (app: App, ctx: AppContext) => void;
   /** Outbox handlers (cards, sends, notes, digest posts). */
-  registerHandlers?: (ctx: AppContext) => void;
+  outboxHandlers?: (ctx: AppContext) => ReadonlyMap<string, OutboxHandler>;
   /** Scheduled jobs beyond Xero sync (digest, dunning). */
   registerJobs?: (scheduler: Scheduler) => void;
   /** What a business morning does for an organisation: plan reminders, post the digest. */
-  runMorning?: (ctx: AppContext, orgId: string, now: Date) => Promise<void>;
+  runMorning?: (ctx: AppContext, orgId: string, now: Date) => Promise<unknown>;
 }
 
 export interface DemoRuntime {
@@ -149,7 +151,6 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
   });
 
   const ctx = await createContext(config, { clock, log });
-  hooks.registerHandlers?.(ctx);
   let client: SlackRequestClient | null = null;
   const panel = () => xeroPanel(xero, clock, mailbox);
   const changes = new Set<() => void>();
@@ -185,6 +186,7 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
     // The demo's page drives a simulated workspace: it listens on this machine only unless HOST says otherwise.
     host: base.host ?? '127.0.0.1',
     extraRoutes: routes,
+    ...(hooks.outboxHandlers ? { outboxHandlers: hooks.outboxHandlers(ctx) } : {}),
     ...(hooks.registerSlackListeners
       ? { registerSlackListeners: (app: App) => hooks.registerSlackListeners!(app, ctx) }
       : {}),
@@ -292,6 +294,17 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
   await runDueWork(clock.now());
   for (const org of await listOrganisations(ctx.database.db))
     await hooks.runMorning?.(ctx, org.id, clock.now());
+  // This week's collections report, as the weekly job posts it (Monday 09:00 unless /ar setup says otherwise; the
+  // demo starts after it): the headline and ageing table in the escalation channel, the top debtors, the promises
+  // due and the two charts (PNG through files.uploadV2) in its thread. Once per ISO week, so the job that runs next
+  // Monday posts next week's.
+  if (hooks.outboxHandlers) {
+    for (const org of await listOrganisations(ctx.database.db)) {
+      const { run } = await runWeeklyReport(ctx, org.id, clock.now());
+      if (run.kind === 'skipped')
+        log.info({ orgId: org.id, reason: run.reason }, 'demo: this week’s report not posted');
+    }
+  }
   await runDueWork(clock.now());
 
   Object.assign(runtime, {
