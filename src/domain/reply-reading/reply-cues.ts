@@ -47,7 +47,8 @@ const OUT_OF_OFFICE: readonly RegExp[] = [
   /\bOOO\b/,
   /\bon\s+(?:annual\s+|parental\s+|maternity\s+|paternity\s+|sick\s+|long\s+service\s+|study\s+|personal\s+)?leave\b/i,
   /\bannual\s+leave\b/i,
-  /\b(?:on|for\s+the)\s+(?:holiday|holidays|vacation|christmas\s+break|summer\s+break)\b/i,
+  // (not a holiday that is over, "been on holiday", nor the business closing, "before we closed for the holidays")
+  /(?<!\b(?:been|was|were|back\s+from|(?:we|i|they)\s+(?:closed|close|shut))\s+)\b(?:on|for\s+the)\s+(?:holiday|holidays|vacation|christmas\s+break|summer\s+break)\b/i,
   /\b(?:currently|presently)\s+(?:away|out)\b/i,
   /\b(?:i\s+am|i'm|i’m)\s+(?:away|out)\s+(?:until|till|from|on|this|next|for)\b/i,
   /\baway\s+from\s+(?:the|my)\s+(?:office|desk)\b/i,
@@ -62,12 +63,23 @@ const OUT_OF_OFFICE: readonly RegExp[] = [
   /\babsent\s+(?:from|until)\b/i,
 ];
 
+/**
+ * "Our offices are closed for the Christmas break", "the yard is shut until 5 January": a closure notice, when
+ * the sentence says nothing about paying ("we're closed from the 23rd but will pay before then" promises).
+ */
+const CLOSURE =
+  /\b(?:office|offices|we|business|premises|accounts\s+team|workshop|shop|yard|factory|site|store|warehouse|depot|clinic|practice|studio|plant|showroom)\s*(?:is|are|will\s+be|'re|’re|remain|remains)\s+(?:now\s+)?(?:closed|shut)\s+(?:for|from|until|till|over)\b/i;
+
 export function isOutOfOffice(text: string): boolean {
-  return has(OUT_OF_OFFICE, text);
+  return has(OUT_OF_OFFICE, text) || (CLOSURE.test(text) && !PAYMENT_WORDS.test(text));
 }
 
 /** Words that put a date on the return: "back on", "returning", "until". */
-export const RETURN_WORDS = /\b(?:back|return|returning|returns|until|till|from|resume|in\s+the\s+office)\b/i;
+export const RETURN_WORDS =
+  /\b(?:back|return|returning|returns|until|till|from|resume|resuming|re-?open|re-?opens|re-?opening|in\s+the\s+office)\b/i;
+/** Words that name the day someone is back (not the day they left, "from 21 December"). */
+export const BACK_WORDS =
+  /\b(?:back|return|returning|returns|resume|resuming|re-?open|re-?opens|re-?opening)\b/i;
 
 // --- disputes ---------------------------------------------------------------------------------------------
 
@@ -81,6 +93,8 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\b(?:billed|charged|invoiced|sent|paid)\s+(?:us\s+|you\s+)?(?:twice|two\s+times|double)\b/i,
       /\bdouble[\s-]?(?:billed|charged|invoiced|billing|charging|counted)\b/i,
       /\btwice\s+for\s+the\s+same\b/i,
+      // "6019 and 6011 are the same load", "they're both for the same job"
+      /\b(?:are|were|'re|’re)\s+(?:both\s+)?(?:for\s+)?the\s+(?:exact\s+|very\s+)?same\s+(?:load|job|order|delivery|work|shipment|consignment|service|visit|invoice|charge|goods|items?|booking|trip|run)\b/i,
       /\bsame\s+(?:invoice|shipment|order|delivery|work|job|items?|charge|service)\s+twice\b/i,
       /\balready\s+(?:been\s+)?(?:invoiced|billed|charged)\b/i,
       /\bidentical\s+(?:line\s+items|invoices?|charges|amounts)\b/i,
@@ -112,6 +126,10 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bdiscount\s+(?:wasn't|was\s+not|hasn't\s+been|has\s+not\s+been|isn't|not)\s+(?:been\s+)?applied\b/i,
       /\bmore\s+than\s+(?:we\s+were\s+|was\s+)?(?:quoted|agreed)\b/i,
       /\boverpriced\b/i,
+      // "we agreed the rush fee would be waived", "the call-out charge was to be written off"
+      /\b(?:fee|charge|surcharge|cost|freight|delivery|call-?out|penalty)\b[^.?!]{0,40}\b(?:would|was\s+to|were\s+to|should|to|will)\s+be\s+(?:waived|removed|dropped|written\s+off|credited|left\s+off)\b|\bagreed\b[^.?!]{0,60}\bwaive[sd]?\b/i,
+      // "this invoice is at full list price", "charged at the standard rate" (a discount or a deal left off)
+      /\b(?:is|was|are|were|at|charged|billed|invoiced)\s+(?:at\s+)?(?:the\s+)?(?:full\s+|normal\s+)?(?:full|list|standard|retail|normal|undiscounted)\s+(?:list\s+)?(?:price|rate|pricing|fee)s?\b/i,
       /\b(?:meant|supposed|agreed|promised)\s+to\s+be\s+(?:free|included|complimentary|no\s+charge|discounted|waived|at\s+cost)\b/i,
       /\bfree\s+(?:delivery|shipping|freight|of\s+charge)\b/i,
       /\bshould(?:n't|\s+not)\s+(?:have\s+)?been\s+charged\b|\bnot\s+(?:supposed|meant)\s+to\s+(?:be\s+)?charged?\b/i,
@@ -134,6 +152,8 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\bpay\s+for\s+what\s+(?:we|i)\s+(?:actually\s+|really\s+)?(?:got|received|have\s+received|took\s+delivery\s+of)\b/i,
       /\bno\s+record\s+of\s+(?:(?:the|these|this|those|our|any|them)\s+)?(?:\w+\s+){0,3}?(?:ever\s+)?(?:arriv\w*|receiv\w*|deliver\w*)/i,
       /\breturned\s+to\s+sender\b/i,
+      // "nothing arrived here", "nothing has turned up"
+      /\bnothing\s+(?:has\s+|had\s+|ever\s+)?(?:arrived|turned\s+up|showed\s+up|came|come|was\s+delivered|got\s+delivered|been\s+delivered)\b/i,
       /\bstill\s+waiting\s+(?:for|on)\s+(?:the|our|this)\s+(?:goods|order|delivery|parts|items|stock|shipment|parcel|equipment|product)/i,
       /\b(?:lost\s+in\s+transit|undelivered|never\s+showed|short[\s-]?shipped)\b/i,
     ],
@@ -149,6 +169,14 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\b(?:INV[\s-]?\d+|this(?:\s+invoice)?|it)\s+(?:is|are)\s+(?:wrong|incorrect)\b/i,
       /\bincorrect(?:ly)?\s+(?:amount|total|charged|billed|invoiced|calculated)\b/i,
       /\bdiscrepanc(?:y|ies)\b/i,
+      // "GST has been added twice", "the freight's been charged twice": a line counted twice inflates the total
+      /\b(?:gst|vat|tax|freight|delivery|fee|surcharge|levy|markup|mark-up)(?:'s|’s)?\s+(?:has\s+been\s+|have\s+been\s+|was\s+|were\s+|been\s+|is\s+)?(?:added|charged|applied|included|counted|calculated)\s+(?:on\s+)?twice\b/i,
+      // "$1,150.00, not $1,322.50": the right figure against the billed one
+      /(?:[$£€]|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?\s*,?\s+not\s+(?:[$£€]|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d/i,
+      // "charged for 24 children who did not attend", "only 96 attended"
+      /\b(?:charged|billed|invoiced)\s+(?:us\s+)?for\s+\d+\s+(?:\w+\s+){0,2}?(?:who|that|which)\s+(?:did\s+not|didn't|never|weren't|were\s+not|was\s+not|wasn't|were\s+never|was\s+never)\b|\bonly\s+\d+\s+(?:\w+\s+){0,2}?(?:attended|came|turned\s+up|showed\s+up|were\s+(?:delivered|used|supplied|present))\b/i,
+      // "Timesheets your bloke signed say 34", "our dockets show 14 loads": the customer's own record of a figure
+      /\b(?:timesheets?|time\s+sheets?|dockets?|delivery\s+notes?|our\s+records|register|logbooks?|sign-?in\s+sheets?|job\s+cards?)\b[^.?!]{0,40}\b(?:say|says|said|show|shows|showed|record|records|recorded)\s+(?:only\s+|just\s+)?\d/i,
       /\bshould\s+(?:only\s+)?(?:be|have\s+been)\s+(?:[$£€]|NZ\$|A\$|US\$)?\s?\d/i,
       // "the hours don't match our timesheets", "the quantity doesn't agree with the delivery docket"
       /\b(?:hours|amount|total|quantity|quantities|qty|figures?|charges?|units|count|rate|invoice|lines?)\b[^.?!]{0,40}\b(?:don't|do\s+not|doesn't|does\s+not|didn't|did\s+not)\s+(?:match|agree\s+with|tally|line\s+up|reconcile\s+with)\b/i,
@@ -159,11 +187,18 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
   [
     'quality',
     [
-      /\b(?:faulty|defective|damaged|broken|cracked|chipped|smashed|shattered|torn|stained|warped|scratched|dented|leaking|mouldy|moldy|spoiled|spoilt|rotten|substandard|sub-standard|shoddy|unusable|unfit)\b/i,
+      // (not the idiom "it's smashed us", "that's broken me")
+      /\b(?:faulty|defective|damaged|broken|cracked|chipped|smashed|shattered|torn|stained|warped|scratched|dented|leaking|mouldy|moldy|spoiled|spoilt|rotten|substandard|sub-standard|shoddy|unusable|unfit)\b(?!\s+(?:us|me|them|him|her)\b)/i,
       /\bpoor(?:ly)?\s+(?:quality|workmanship|done|finished|made|executed|installed)\b/i,
       /\bnot\s+(?:up\s+)?to\s+(?:standard|spec|scratch|code)\b/i,
       /\bnot\s+what\s+(?:we|i)\s+(?:agreed|ordered|asked\s+for|expected|were\s+promised|signed\s+up\s+for)\b/i,
-      /\b(?:it|they|unit|units|machine|product|system|software|app|device|part|parts|equipment|item|items)\s+(?:doesn't|don't|does\s+not|do\s+not|didn't|did\s+not)\s+work\b|\bstopped\s+working\b|\b(?:is|are|was|were)\s+not\s+working\b/i,
+      /\b(?:it|they|unit|units|machine|product|system|software|app|device|part|parts|equipment|item|items)\s+(?:still\s+|just\s+)?(?:doesn't|don't|does\s+not|do\s+not|didn't|did\s+not|won't|will\s+not)\s+(?:work|power\s+on|turn\s+on|switch\s+on|start)\b|\bstopped\s+working\b|\b(?:is|are|was|were)\s+(?:still\s+)?not\s+working\b/i,
+      // a finish failing: peeling, flaking, rusting; goods dead on arrival or malfunctioning
+      /\b(?:peeling|flaking|blistering|rusting|rusted|corroded|malfunction(?:s|ing|ed)?|dead\s+on\s+arrival|DOA)\b|\b(?:won't|will\s+not|doesn't|does\s+not|didn't|did\s+not|don't|do\s+not)\s+(?:even\s+)?(?:power|turn|switch|boot)\s+(?:on|up)\b/i,
+      // "not paying until it's redone / fixed / replaced"
+      /\buntil\s+(?:it(?:'s|’s|\s+is|\s+has\s+been)|they(?:'re|’re|\s+are|\s+have\s+been))\s+(?:been\s+)?(?:redone|re-done|fixed|repaired|replaced|rectified|put\s+right|made\s+good)\b/i,
+      // "until it works as specified", "until the system is working properly"
+      /\buntil\s+(?:it|they|the\s+\w+)\s+(?:works?|is\s+working|are\s+working|runs?\s+properly|performs?)\b/i,
       /\bwrong\s+(?:shade|colou?r|size|item|items|product|model|part|parts|spec|specification|finish)\b/i,
       /\bneeds?\s+to\s+be\s+(?:redone|replaced|fixed|repaired|re-done)\b|\bre-?work\b/i,
       /\b(?:unhappy|not\s+happy|dissatisfied|not\s+satisfied)\s+with\b/i,
@@ -189,7 +224,8 @@ const HEDGE = /\b(?:think|thought|may|might|maybe|perhaps|possibly|not\s+sure|wo
 
 /** Words that dispute without saying why. */
 const DISPUTE_GENERIC: readonly RegExp[] = [
-  /\bdisput(?:e|ed|es|ing)\b/i,
+  // (not "we dispute nothing", "we're not disputing it")
+  /(?<!\b(?:not|no|don't|never|aren't|isn't)\s+)\bdisput(?:e|ed|es|ing)\b(?!\s+(?:nothing|none\s+of|it\s+not))/i,
   /\bwithhold(?:ing)?\s+(?:payment|the\s+payment)\b/i,
   /\b(?:won't|will\s+not|wont)\s+be\s+paying\b|\bnot\s+paying\s+(?:this|for|until)\b|\brefuse\s+to\s+pay\b/i,
   /\bon\s+hold\s+until\b.{0,60}\b(?:resolved|sorted|fixed|credit|corrected)\b/i,
@@ -207,6 +243,8 @@ export function disputeCue(sentence: string): DisputeCue | null {
     if (!hit) continue;
     // "We never received the invoice" asks for a document; it does not dispute a delivery.
     if (reason === 'not_received' && DOCUMENT_NOUN.test(sentence) && !GOODS_NOUN.test(sentence)) continue;
+    // "Has it not arrived?" after "we mailed the cheque": a question about our money, not their goods.
+    if (reason === 'not_received' && /\?\s*$/.test(sentence) && !GOODS_NOUN.test(sentence)) continue;
     return { reason };
   }
   if (SERVICE_NEVER_GIVEN.test(sentence) && SERVICE_NOUN.test(sentence)) return { reason: 'not_received' };
@@ -215,14 +253,14 @@ export function disputeCue(sentence: string): DisputeCue | null {
 }
 
 const GOODS_NOUN =
-  /\b(?:goods|order|orders|delivery|deliveries|parcel|pallets?|items?|shipment|stock|parts|equipment|product|products|materials?|units|courier|consignment|package|tiles|boxes|service|work)\b/i;
+  /\b(?:goods|order|orders|delivery|deliveries|parcel|pallets?|items?|shipment|stock|parts|equipment|product|products|materials?|units|courier|consignment|package|tiles|boxes|service|work|licen[cs]es?|keys|seats|subscriptions?|software|access|logins?|credentials|reports?|samples?|supplies)\b/i;
 
 // --- payments made -----------------------------------------------------------------------------------------
 
 const PAID_CLAIMS: readonly RegExp[] = [
   /\b(?:weve|ive|theyve)\s+(?:already\s+|just\s+)?(?:paid|transferred|wired|remitted|settled|sent\s+(?:it|the\s+payment|payment|the\s+money))\b/i,
   // "this is paid", "that one's settled", "INV-2210 is all paid up" (not "is paid on the 20th of each month")
-  /(?<!\b(?:until|till|til|once|when|before|after|unless|if|whether|soon\s+as)\s+)\b(?:this|that|it|this\s+one|that\s+one|(?:the|this|that|your)\s+(?:invoice|bill|account)|inv[\s-]?\d+)\s*(?:is|'s|’s|s)\s+(?:now\s+|all\s+|already\s+|definitely\s+|fully\s+)*(?:paid|settled)(?:\s+(?:up|off|in\s+full))?\b(?!\s+(?:on\b|by\b|via|through|monthly|weekly|every|each|when|once|in\s+(?:instal|parts|arrears)|from|out\s+of|at\s+the|next|this|tomorrow|soon|later|after|upon))/i,
+  /(?<!\b(?:until|till|til|once|when|before|after|unless|if|whether|soon\s+as|make\s+sure|makes\s+sure|ensure|see\s+that|check\s+that)\s+)\b(?:this|that|it|this\s+one|that\s+one|(?:the|this|that|your)\s+(?:invoice|bill|account)|inv[\s-]?\d+)\s*(?:is|'s|’s|s)\s+(?:now\s+|all\s+|already\s+|definitely\s+|fully\s+)*(?:paid|settled)(?:\s+(?:up|off|in\s+full))?\b(?!\s+(?:on\b|by\b|before\b|via|through|monthly|weekly|every|each|when|once|in\s+(?:instal|parts|arrears)|from|out\s+of|at\s+the|next|this|tomorrow|soon|later|after|upon))/i,
   // "check your bank", "it's in your account": pointing at money already sent
   /\bcheck\s+(?:your|ur|the)\s+bank\b(?!\s+(?:details|account\s+(?:details|number)|info))|\b(?:it|that|the\s+(?:money|funds|payment))\s*(?:is|'s|’s|should\s+be)\s+(?:already\s+)?in\s+your\s+(?:account|bank)(?:\s+(?:already|by\s+now|now))?\b(?!\s+(?:by|on|tomorrow|next|within|in\s+\d))/i,
   // "we've put it through", "I pushed the payment through yesterday"
@@ -230,10 +268,11 @@ const PAID_CLAIMS: readonly RegExp[] = [
   /\b(?:payment|money|funds|transfer)\s*(?:'s|’s|\s+has|\s+have)?\s+(?:already\s+)?(?:gone\s+(?:out|through|across)|left\s+(?:our|my|the)\s+(?:account|bank))\b/i,
   // "cheque's in the mail", "the payment is in the post"
   /\b(?:cheque|check|payment)(?:'s|’s|\s+is|\s+has\s+been)\s+(?:already\s+)?(?:in\s+the\s+(?:mail|post)|posted|mailed)\b/i,
-  /\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|'d\s+|\s+)(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
-  /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|mailed|posted|processed|released|issued|lodged|initiated|actioned|completed|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|your\s+|our\s+|full\s+)?(?:payment|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
-  /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|(?:this|that)(?:\s+(?:one|invoice|bill))?|it|inv[\s-]?\d+)\s+(?:already\s+)?(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|across|issued|released|actioned|initiated)\b/i,
-  /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
+  // (not a supposition: "would it be OK if we paid $500 now")
+  /(?<!\b(?:if|once|when|until|unless|whether)\s+)\b(?:we|i|they|our\s+(?:bank|accounts?|finance|ap|accounts\s+payable|payables)(?:\s+team)?)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|'d\s+|\s+)(?:already\s+|just\s+|actually\s+)?(?:paid|transferred|wired|remitted|settled|deposited)\b/i,
+  /\b(?:we|i|they)(?:\s+have\s+|'ve\s+|’ve\s+|\s+had\s+|\s+)(?:already\s+|just\s+)?(?:sent|made|did|mailed|posted|processed|released|issued|lodged|initiated|actioned|completed|scheduled\s+and\s+sent)\s+(?:the\s+|a\s+|an\s+|your\s+|our\s+|full\s+)?(?:bank\s+|online\s+|electronic\s+|direct\s+)?(?:payment|deposit|funds|money|transfer|cheque|check|remittance|it\b|this\b|amount|balance|[$£€]|NZ\$|A\$|US\$)/i,
+  /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|(?:this|that)(?:\s+(?:one|invoice|bill))?|it|inv[\s-]?\d+)\s+(?:already\s+)?(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|across|issued|released|actioned|initiated|sorted|taken\s+care\s+of)\b/i,
+  /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:(?:just|already)\s+)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
   /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
   // "cheque mailed Monday", "payment sent yesterday", "transfer went through this morning": the verb without "was"
   /(?<!\b(?:have|has|had|get|gets|getting|got|be|being|been|once|when|until|till)\s+(?:the\s+|a\s+|your\s+|our\s+|this\s+|that\s+)?)\b(?:cheque|check|payment|transfer|remittance|funds|eft|bacs|ach|wire|bpay)\s+(?:already\s+)?(?:mailed|posted|sent|released|processed|lodged|went\s+(?:out|through))\b(?!\s+(?:to\s+the\s+wrong|tomorrow|next|soon|later|by\b|once|when|as\s+soon))/i,
@@ -253,12 +292,16 @@ export function isPaidClaim(text: string): boolean {
 // --- payment plans -----------------------------------------------------------------------------------------
 
 const PLAN_CUES: readonly RegExp[] = [
-  /\bpayment\s+(?:plan|arrangement|schedule)\b|\barrangement\s+to\s+pay\b/i,
+  /\b(?:re)?payment\s+(?:plan|arrangement|schedule)\b|\barrangement\s+to\s+pay\b/i,
+  // "can we talk about a plan", "set up some sort of arrangement"
+  /\b(?:talk\s+about|discuss|set\s+up|arrange|agree(?:\s+on)?|work\s+out|organi[sz]e|put\s+in\s+place|come\s+to)\s+(?:a|an|some\s+(?:kind|sort)\s+of)\s+(?:repayment\s+|payment\s+)?(?:plan|schedule|arrangement)\b/i,
+  // "the rest over the next two months", "the balance spread across the following weeks"
+  /\b(?:rest|balance|remainder|remaining\s+(?:balance|amount))\s+(?:spread\s+|split\s+)?(?:over|across)\s+(?:the\s+)?(?:next|following|coming)\s+(?:few\s+|couple\s+(?:of\s+)?|two\s+|three\s+|four\s+|five\s+|six\s+|\d+\s+)?(?:months|weeks|fortnights|pay\s+runs|pay\s+periods)\b/i,
   /\binstal(?:l)?ments?\b/i,
   /\bsplit\s+(?:this|it|that|the\s+(?:payment|balance|amount|bill|invoice|cost|total))?\s*(?:into|over|in|across)\b/i,
   /\bspread\s+(?:this|it|that|the\s+(?:payment|payments|balance|amount|cost|total))?\s*(?:over|across|out)\b/i,
   /\b(?:monthly|weekly|fortnightly)\s+(?:payments?|amounts|sums|instal)/i,
-  /\bpay\s+(?:it|this|that|the\s+balance)?\s*off\s+(?:in|over|at|by)\b/i,
+  /\bpay\s+(?:it|this|that|them|these|those|the\s+balance|the\s+invoices?)?\s*off\s+(?:in|over|at|by)\b/i,
   /\b(?:a|per|each|every)\s+(?:month|week|fortnight)\s+(?:for|over|until)\b/i,
   /\bhalf\s+now\b/i,
   /\bin\s+(?:two|three|four|five|six|\d+)\s+(?:parts|payments|lots|chunks|stages|tranches)\b/i,
@@ -269,7 +312,7 @@ const PLAN_CUES: readonly RegExp[] = [
   /(?:(?:NZ|AU|A|US|C)?\$|£|€|\b(?:NZD|AUD|USD|GBP|EUR|CAD)\s?)\s?\d[\d,]*(?:\.\d{1,2})?k?\s+(?:weekly|fortnightly|monthly)\b/i,
   /\b(?:weekly|fortnightly|monthly)\s+(?:amounts?\s+of\s+|payments?\s+of\s+|of\s+)?(?:[$£€]|NZ\$|A\$|US\$)\s?\d/i,
   // "pay it off weekly", "clear the balance monthly", "chip away at it fortnightly"
-  /\b(?:pay|clear|chip\s+away\s+at)\s+(?:it|this|that|the\s+(?:balance|invoice|bill|amount|debt|account)\s*)?\s*(?:off\s+)?(?:weekly|fortnightly|monthly|bit\s+by\s+bit|gradually|week\s+by\s+week|month\s+by\s+month)\b/i,
+  /\b(?:pay(?:ing)?|clear(?:ing)?|chip(?:ping)?\s+away\s+at)\s+(?:it|this|that|the\s+(?:balance|invoice|bill|amount|debt|account)\s*)?\s*(?:off\s+)?(?:weekly|fortnightly|monthly|bit\s+by\s+bit|gradually|week\s+by\s+week|month\s+by\s+month)\b/i,
 ];
 const PLAN_REQUEST_ONLY: readonly RegExp[] = [
   // "could we do 400/wk", "would 250 a month work": a sum per period without its currency, asked for
@@ -288,6 +331,7 @@ const REQUEST_FRAMING =
 const AGREEMENT_QUESTION: readonly RegExp[] = [
   /\bwould\s+you\s+(?:be\s+)?(?:accept|agree|consider|ok|okay|happy|willing|open)\b/i,
   /\bwould\s+(?:that|this|it)\s+(?:work|suit|do|be\s+(?:ok|okay|acceptable|alright|all\s+right|possible|fine|agreeable))\b/i,
+  /\bis\s+it\s+(?:ok|okay|alright|all\s+right|possible|acceptable|fine)\s+(?:if|to)\b/i,
   /\b(?:is|are)\s+(?:that|this|you)\s+(?:ok|okay|acceptable|alright|all\s+right|fine|agreeable|possible)(?:\s+(?:with|for)\s+(?:you|that|this)\w*)?[^.?!]{0,20}\?/i,
   /\b(?:does|will)\s+(?:that|this)\s+(?:work|suit)(?:\s+for\s+you\w*)?[^.?!]{0,20}\?/i,
   /\b(?:can|could)\s+we\s+(?:do|agree|arrange|set\s+up|go\s+with)\b/i,
@@ -308,7 +352,11 @@ export function isPlanRequest(text: string): boolean {
 const DOCUMENT_CUES: readonly RegExp[] = [
   /\bre-?send\b|\bre-?issue\b/i,
   /\bsend\s+(?:us\s+|me\s+)?(?:over\s+|through\s+|across\s+)?(?:a\s+|the\s+|an\s+|one\s+)?(?:copy|copies|invoice|statement|pdf|receipt|credit\s+note|w-?9|w-?8|remittance|proof|breakdown|timesheets?|details|documentation)\b/i,
-  /\bcop(?:y|ies)\s+of\s+(?:the\s+|this\s+|that\s+|our\s+|your\s+)?(?:invoice|statement|bill|receipt|contract|po|purchase\s+order|timesheet)/i,
+  /\bcop(?:y|ies)\s+of\s+(?:the\s+|this\s+|that\s+|our\s+|your\s+)?(?:signed\s+)?(?:invoice|statement|bill|receipt|contract|po|purchase\s+order|timesheet|quot(?:e|ation)|estimate|delivery\s+(?:order|docket|note)|job\s+sheet|work\s+order|day\s+sheet)/i,
+  // "kindly furnish / provide / forward the signed delivery order", "please share the job sheet"
+  /\b(?:furnish|provide|forward|share|supply)\s+(?:us\s+|me\s+)?(?:with\s+)?(?:a\s+|the\s+|an\s+|your\s+)?(?:signed\s+|updated\s+|corrected\s+|original\s+)?(?:copy|copies|invoice|statement|receipt|quot(?:e|ation)|estimate|delivery\s+(?:order|docket|note)|job\s+sheet|work\s+order|timesheets?|breakdown|proof|documentation|paperwork|credit\s+note)\b/i,
+  // "which site does this relate to?", "what does this invoice refer to?"
+  /\b(?:which|what)\s+(?:\w+\s+)?(?:does|do|did)\s+(?:this|it|these|that)\s+(?:invoice\s+|bill\s+|charge\s+)?(?:relate|refer|apply|pertain|belong)\s+to\b|\bwhich\s+(?:site|address|location|branch|store|project|contract|visit)\b/i,
   /\bstatement(?:\s+of\s+account)?\b/i,
   /\bproof\s+of\s+delivery\b|\bPOD\b/i,
   /\bw-?9\b|\bw-?8(?:ben)?\b|\btax\s+invoice\b|\bABN\b|\bVAT\s+(?:number|invoice|receipt|reg)/i,
@@ -357,6 +405,8 @@ const REDIRECT_WITH_ADDRESS: readonly RegExp[] = [
   /\bshould\s+(?:now\s+)?(?:go|be\s+sent|be\s+addressed)\s+to\b|\bgoing\s+forward\b|\bfrom\s+now\s+on\b/i,
   // "send anything to do with payments to…", "email everything billing-related to…"
   /\b(?:send|direct|forward|email|e-mail|refer|pass)\s+(?:anything|everything|all\s+(?:of\s+)?(?:that|this|those|them)|any(?:thing)?\s+(?:to\s+do\s+with|about|regarding|re|relating\s+to|for))\b/i,
+  // "not me, try sam@…", "our accounts email is accounts@…"
+  /\btry\s+(?=[\w.+-]+@)|\bnot\s+me\b|\b(?:accounts?|billing|finance|ap|payables|invoices?|invoicing)\s+(?:e-?mail|address|inbox)\s+is\b/i,
   /\bloop(?:ing|ed)?\s+in\b|\bcc(?:'|’)?(?:d|ed|ing)\b|\bcopying\s+in\b|\b(?:contact|email|address)\s+(?:is\s+)?now\b/i,
   /\b(?:handles?|looks?\s+after|takes?\s+care\s+of|manages?)\s+(?:our\s+|all\s+)?(?:billing|payments|accounts|invoices|ap|payables)\b/i,
 ];

@@ -39,9 +39,10 @@ export interface DateMention {
   resolve(direction: 'future' | 'past'): DateRange | null;
 }
 
-// Zones whose people write month first. Canada writes both; it keeps the day-first default.
+// Zones whose people write month first: the United States, and Canada (which writes both, but its
+// English-language accounts teams mostly as the US does; a day above 12 or a weekday beside it settles it).
 const MONTH_FIRST_ZONES =
-  /^(?:America\/(?:New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Detroit|Boise|Juneau|Adak|Nome|Sitka|Yakutat|Metlakatla|Menominee|Indiana\/.+|Kentucky\/.+|North_Dakota\/.+|Puerto_Rico)|US\/.+|Pacific\/Honolulu)$/;
+  /^(?:America\/(?:New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Detroit|Boise|Juneau|Adak|Nome|Sitka|Yakutat|Metlakatla|Menominee|Indiana\/.+|Kentucky\/.+|North_Dakota\/.+|Puerto_Rico|Toronto|Montreal|Vancouver|Edmonton|Calgary|Winnipeg|Regina|Swift_Current|Halifax|Moncton|Glace_Bay|Goose_Bay|St_Johns|Whitehorse|Dawson|Dawson_Creek|Fort_Nelson|Creston|Yellowknife|Inuvik|Iqaluit|Rankin_Inlet|Resolute|Cambridge_Bay|Atikokan|Nipigon|Thunder_Bay|Rainy_River|Pangnirtung)|US\/.+|Canada\/.+|Pacific\/Honolulu)$/;
 
 export function dateContextFor(received: string | Date, timeZone: string): DateContext {
   const instant = typeof received === 'string' ? new Date(received) : received;
@@ -294,6 +295,24 @@ const ORDINAL_WORDS: Record<string, number> = {
   final: -1,
 };
 
+/** Days of the month written as words: "the first", "the twenty-first". */
+const ORDINAL_DAYS: Record<string, number> = (() => {
+  const units = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+  const teens = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth'];
+  const more = ['seventeenth', 'eighteenth', 'nineteenth', 'twentieth'];
+  const out: Record<string, number> = {};
+  units.forEach((w, i) => {
+    out[w] = i + 1;
+    out[`twenty ${w}`] = 21 + i;
+  });
+  [...teens, ...more].forEach((w, i) => {
+    out[w] = 10 + i;
+  });
+  out.thirtieth = 30;
+  out['thirty first'] = 31;
+  return out;
+})();
+
 const alt = (words: Iterable<string>) =>
   [...words]
     .sort((a, b) => b.length - a.length)
@@ -302,7 +321,13 @@ const alt = (words: Iterable<string>) =>
 
 const MONTH = `(${alt(Object.keys(MONTHS))})\\.?`;
 const MONTH_FULL = `(${alt(Object.keys(MONTHS).filter((w) => !AMBIGUOUS_MONTH_WORDS.has(w)))})`;
+/**
+ * Any month word, "May" and "Jun" included, where the words before it already make it a month ("end of May",
+ * "first week of Sept", "mid-Jan"); not "…of may be", "…of may have" (the verb).
+ */
+const MONTH_AFTER_PART = `(${alt(Object.keys(MONTHS))})\\.?(?!\\s+(?:be|have|not|need|want|take|get|also|still|well|as|i|we|you|they|it)\\b)`;
 const WEEKDAY = `(${alt(Object.keys(WEEKDAYS))})`;
+const ORDINAL_DAY = alt(Object.keys(ORDINAL_DAYS)).replace(/ /g, '[\\s-]+');
 const NUM = `(\\d{1,3}|${alt(Object.keys(NUMBER_WORDS))})`;
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|er|\\.)?';
 const YEAR = '(?:,?\\s+(\\d{4}))?';
@@ -472,9 +497,10 @@ function monthPart(
     case 'late':
       r = range(at(21), last);
       break;
-    // "end of the month": the last week; a payment on the 25th meets it as well as one on the 31st.
+    // "end of the month": the 25th to its last day (a payment on the 25th meets it as well as one on the 31st;
+    // the labelled sets take the same days whatever the month's length).
     case 'end':
-      r = range(addDays(last, -6), last);
+      r = range(at(25), last);
       break;
     case 'later':
       r = range(addDays(ctx.today, 1), last);
@@ -690,14 +716,17 @@ const RULES: readonly Rule[] = [
       return { tense: 'either', resolve: (dir) => resolveDayOfMonth(ctx, n, dir) };
     },
   ),
-  // today, tonight, this morning/arvo, end of day, close of business; tomorrow (and its typos); yesterday
+  // today, tonight, this morning/arvo, end of day, close of business; tomorrow (and its typos, and "COB
+  // tomorrow"); yesterday
   scan(
-    `${B}(?:(the\\s+day\\s+after\\s+(?:tomorrow|tomorow|tommorow|tommorrow))|(the\\s+day\\s+before\\s+yesterday)|(today|todya|tday|tonight|this\\s+(?:morning|afternoon|arvo|evening)|later\\s+today|end\\s+of\\s+(?:the\\s+)?day|eod|cob|close\\s+of\\s+(?:business|play)(?:\\s+today)?)|(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro)(?:\\s+(?:morning|afternoon|arvo))?|(yesterday|yday|last\\s+night))${E}`,
+    `${B}(?:(the\\s+day\\s+after\\s+(?:tomorrow|tomorow|tommorow|tommorrow))|(the\\s+day\\s+before\\s+yesterday)|((?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:business\\s+)?day)\\s+(?:on\\s+)?(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro))|(today|todya|tday|tonight|this\\s+(?:morning|afternoon|arvo|evening)|later\\s+today|end\\s+of\\s+(?:the\\s+)?day|eod|cob|close\\s+of\\s+(?:business|play)(?:\\s+today)?)|(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro)(?:\\s+(?:morning|afternoon|arvo))?|(yesterday|yday|last\\s+night))${E}`,
     (m, ctx) => {
       if (m[1]) return { tense: 'future', resolve: () => day(addDays(ctx.today, 2)) };
       if (m[2]) return { tense: 'past', resolve: () => day(addDays(ctx.today, -2)) };
-      if (m[3]) return { tense: 'either', resolve: () => day(ctx.today) };
-      if (m[4]) return { tense: 'future', resolve: () => day(addDays(ctx.today, 1)) };
+      // "close of business tomorrow": tomorrow (tried before "close of business" alone, which is today)
+      if (m[3]) return { tense: 'future', resolve: () => day(addDays(ctx.today, 1)) };
+      if (m[4]) return { tense: 'either', resolve: () => day(ctx.today) };
+      if (m[5]) return { tense: 'future', resolve: () => day(addDays(ctx.today, 1)) };
       return { tense: 'past', resolve: () => day(addDays(ctx.today, -1)) };
     },
   ),
@@ -779,6 +808,100 @@ const RULES: readonly Rule[] = [
       };
     },
   ),
+  // end of week, EOW, end of the working week: its Friday (the coming one at the weekend)
+  scan(`${B}(?:eow|eotw|end\\s+of\\s+(?:the\\s+)?(?:working\\s+|work\\s+)?(?:week|wk))${E}`, (_m, ctx) => ({
+    tense: 'either',
+    resolve: () => weekRange(ctx, 'this', 'end'),
+  })),
+  // the weekend, this weekend, over the weekend: its Saturday and Sunday ("by the weekend", "before the
+  // weekend": its Friday, the end of the working week); next weekend: the one after
+  // ("for the weekend", "have a good weekend" say when someone is away, not when money moves)
+  scan(`${B}(?:(this|next|the|this\\s+coming|the\\s+coming)\\s+)weekend${E}`, (m, ctx) => {
+    const which = (m[1] ?? '').toLowerCase();
+    const lead = m.input.slice(Math.max(0, m.index - 12), m.index);
+    if (/^the/.test(which) && !/\b(?:by|before|over|at|on|during|after|until|till)\s+$/i.test(lead))
+      return null;
+    const deadline = /\b(?:by|before)\s+$/i.test(lead);
+    const sunday = weekdayOf(ctx.today) === 7;
+    // At the weekend "this weekend" is the one under way; on a Sunday it ends today.
+    const saturday = addDays(mondayOf(ctx.today), 5 + (which === 'next' ? 7 : 0));
+    const sat = sunday && which !== 'next' ? addDays(ctx.today, -1) : saturday;
+    return {
+      tense: 'future',
+      resolve: () =>
+        deadline ? day(maxIso(addDays(sat, -1), ctx.today)) : range(maxIso(sat, ctx.today), addDays(sat, 1)),
+    };
+  }),
+  // the next few days, the coming days (without "in" or "within", which the duration rule reads)
+  scan(`${B}(?:the\\s+)?(?:next|coming)\\s+(?:(few|couple(?:\\s+of)?)\\s+)?days${E}`, (m, ctx) => ({
+    tense: 'future',
+    resolve: () => range(ctx.today, addDays(ctx.today, m[1] ? (/few/i.test(m[1]) ? 3 : 2) : 5)),
+  })),
+  // on the first, by the fifteenth, the twentieth of next month, the first of April: ordinals in words, only
+  // where they cannot be "the first invoice" (after a preposition with nothing after them, or "of" a month)
+  scan(
+    `${B}(?:(?<=${B}(?:on|by|before|after|until|till|from)\\s+)the\\s+(${ORDINAL_DAY})(?:\\s+of\\s+(this|next|the)\\s+month)?(?![\\s-]*\\p{L})|(?:the\\s+)?(${ORDINAL_DAY})\\s+of\\s+(?:(this|next|the)\\s+month|${MONTH_AFTER_PART}))${E}`,
+    (m, ctx) => {
+      const n = ORDINAL_DAYS[(m[1] ?? m[3] ?? '').toLowerCase().replace(/[\s-]+/g, ' ')];
+      if (!n) return null;
+      const which = (m[2] ?? m[4])?.toLowerCase();
+      const month = monthOf(m[5]);
+      const t = ymd(ctx.today);
+      if (month !== null)
+        return { tense: 'either', resolve: (dir) => resolveMonthDay(ctx, month, n, null, null, dir) };
+      if (which === 'next') return { tense: 'future', resolve: () => day(dayInMonth(t.y, t.m + 1, n)) };
+      if (which === 'this') return { tense: 'either', resolve: () => day(dayInMonth(t.y, t.m, n)) };
+      return { tense: 'either', resolve: (dir) => resolveDayOfMonth(ctx, n, dir) };
+    },
+  ),
+  // the week after next (the whole week; "the week after next" names no day in it)
+  scan(`${B}(?:the\\s+)?week\\s+after\\s+next${E}`, (_m, ctx) => ({
+    tense: 'future',
+    resolve: () => weekRange(ctx, 'after-next', 'whole'),
+  })),
+  // the new year, after New Year, early in the new year, the first week of the new year; Christmas, Xmas:
+  // the coming 1 January (this year's, said in its first days) and the coming 25 December
+  scan(
+    `${B}(?:(early|earlier|late|mid|middle|start|beginning|first\\s+week|first\\s+couple\\s+of\\s+weeks|first\\s+few\\s+weeks)\\s+(?:of\\s+|in\\s+)?)?(in\\s+)?(?:the\\s+)?(new\\s+year(?:'s|’s|s)?(?:\\s+(?:day|break|holidays?))?|christmas(?:\\s+(?:day|eve))?|xmas|boxing\\s+day)${E}`,
+    (m, ctx) => {
+      const t = ymd(ctx.today);
+      const partWord = (m[1] ?? '').toLowerCase();
+      const inWord = Boolean(m[2]);
+      const what = (m[3] ?? '').toLowerCase();
+      // A holiday alone is a date only after a word that makes it one ("before Christmas", "after New Year"),
+      // not "closed for Christmas", "Happy New Year".
+      const lead = m.input.slice(Math.max(0, m.index - 16), m.index);
+      if (
+        !partWord &&
+        !inWord &&
+        !/\b(?:by|before|after|until|till|over|around|at|on|from|since|post|pre|straight\s+after|just\s+after)\s+$/i.test(
+          lead,
+        )
+      )
+        return null;
+      if (/^(?:christmas|xmas|boxing)/.test(what)) {
+        const d =
+          exactDate(t.y, 12, what.startsWith('boxing') ? 26 : /eve$/.test(what) ? 24 : 25) ?? ctx.today;
+        return { tense: 'either', resolve: () => day(d) };
+      }
+      // The coming 1 January; in the first fortnight of January, that January.
+      const jan1 = t.m === 1 && t.d <= 15 ? firstOfMonth(t.y, 1) : firstOfMonth(t.y + 1, 1);
+      const week = range(jan1, addDays(jan1, 6));
+      const fortnight = range(jan1, addDays(jan1, 14));
+      return {
+        tense: 'future',
+        resolve: () =>
+          partWord.startsWith('first week')
+            ? week
+            : partWord || inWord
+              ? // "early in the new year", "in the new year": the first half of January
+                partWord.startsWith('mid') || partWord.startsWith('late')
+                ? monthPart(ctx, jan1, partWord.startsWith('mid') ? 'mid' : 'late', 'future')
+                : fortnight
+              : day(jan1),
+      };
+    },
+  ),
   // later in the week
   scan(`${B}later\\s+in\\s+the\\s+week${E}`, (_m, ctx) => ({
     tense: 'future',
@@ -811,9 +934,17 @@ const RULES: readonly Rule[] = [
                   ? 'end'
                   : 'whole';
       const first = firstOfMonth(t.y, t.m + which);
+      // "mid-month", "the start of the month" said after that part of this month is over: next month's (a
+      // month the customer did not name, so "this month" keeps its own).
+      const rolls = which === 0 && (Boolean(standalone) || whichWord === 'the');
       return {
         tense: which < 0 ? 'past' : which > 0 ? 'future' : 'either',
-        resolve: (dir) => monthPart(ctx, first, part, dir),
+        resolve: (dir) => {
+          const r = monthPart(ctx, first, part, dir);
+          return rolls && dir === 'future' && r.latest < ctx.today
+            ? monthPart(ctx, firstOfMonth(t.y, t.m + 1), part, dir)
+            : r;
+        },
       };
     },
   ),
@@ -838,7 +969,7 @@ const RULES: readonly Rule[] = [
   ),
   // the first week of January, the last week of June, first week of next month
   scan(
-    `${B}(?:the\\s+)?(first|second|third|last|final|1st|2nd|3rd)\\s+week\\s+(?:of|in)\\s+(?:(next|this|the)\\s+month|${MONTH_FULL}(?:\\s+(\\d{4}))?)${E}`,
+    `${B}(?:the\\s+)?(first|second|third|last|final|1st|2nd|3rd)\\s+week\\s+(?:of|in)\\s+(?:(next|this|the)\\s+month|${MONTH_AFTER_PART}(?:\\s+(\\d{4}))?)${E}`,
     (m, ctx) => {
       const nth = ORDINAL_WORDS[(m[1] ?? '').toLowerCase()];
       if (nth === undefined) return null;
@@ -858,7 +989,7 @@ const RULES: readonly Rule[] = [
   ),
   // end of April, mid-June, early July, late May, the beginning of August
   scan(
-    `${B}(early|late|mid|middle\\s+of|(?:the\\s+)?(?:end|start|beginning)\\s+of)[\\s-]+${MONTH_FULL}(?:\\s+(\\d{4}))?${E}`,
+    `${B}(early|late|mid|middle\\s+of|(?:the\\s+)?(?:end|start|beginning)\\s+of)[\\s-]+${MONTH_AFTER_PART}(?:\\s+(\\d{4}))?${E}`,
     (m, ctx) => {
       const month = monthOf(m[2]);
       if (month === null) return null;
@@ -878,10 +1009,13 @@ const RULES: readonly Rule[] = [
       };
     },
   ),
-  // in April, by June, starting April, from September: a whole month (not "may", which is also a verb)
+  // in April, by June, starting April, from September: a whole month (not "may", which is also a verb; "May",
+  // capitalised, is the month)
   scan(
-    `(?<=${B}(?:in|from|by|until|till|starting|before|after|during|since|over)\\s+)${MONTH_FULL}(?:\\s+(\\d{4}))?(?!\\s*\\d)${E}`,
+    `(?<=${B}(?:in|from|by|until|till|starting|before|after|during|since|over)\\s+)${MONTH_AFTER_PART}(?:\\s+(\\d{4}))?(?!\\s*\\d)${E}`,
     (m, ctx) => {
+      const word = (m[1] ?? '').toLowerCase();
+      if (AMBIGUOUS_MONTH_WORDS.has(word) && !/^\p{Lu}/u.test(m[1] ?? '')) return null;
       const month = monthOf(m[1]);
       if (month === null) return null;
       const year = m[2] ? Number(m[2]) : null;
@@ -894,13 +1028,18 @@ const RULES: readonly Rule[] = [
   // in two weeks, in a fortnight, within 10 business days, in the next 2-3 days, over the next month;
   // "in a fortnight or so", "in about three weeks": from that day to a few days after (people run late, not early)
   scan(
-    `${B}(within|in|over)\\s+(?:the\\s+)?(next\\s+)?(?:(about|around|approximately|approx\\.?|roughly|maybe|perhaps)\\s+)?(?:${NUM}(?:\\s*(?:-|–|to|or)\\s*${NUM})?\\s+)?(business\\s+|working\\s+|calendar\\s+|bank\\s+)?(days?|weeks?|fortnights?|months?)(?:'s|’s|')?(?:\\s+time)?(\\s+or\\s+so|[\\s-]?ish)?${E}`,
+    `${B}(within|in|over)\\s+(?:the\\s+)?(next\\s+)?(?:(about|around|approximately|approx\\.?|roughly|maybe|perhaps)\\s+)?(?:${NUM}(?:\\s*(?:-|–|to|or)\\s*${NUM})?\\s+)?(business\\s+|working\\s+|calendar\\s+|bank\\s+)?(days?|weeks?|fortnights?|months?|hours?|hrs?)(?:\\s+or\\s+(two|three|four|\\d{1,2}))?(?:'s|’s|')?(?:\\s+time)?(\\s+or\\s+so|[\\s-]?ish)?${E}`,
     (m, ctx) => {
-      const [, kindWord, nextWord, about, fromWord, toWord, businessWord, unitWord, orSo] = m;
+      const [, kindWord, nextWord, about, fromWord, toWord, businessWord, rawUnit, orWord, orSo] = m;
       const approx = Boolean(about || orSo);
       const kind = (kindWord ?? '').toLowerCase();
-      const nFrom = fromWord ? numberOf(fromWord) : 1;
-      const nTo = toWord ? numberOf(toWord) : nFrom;
+      // Hours are days begun: "within 48 hours" is within two days.
+      const hours = /^h/i.test(rawUnit ?? '');
+      const inDays = (n: number | null) => (n === null ? null : hours ? Math.max(1, Math.ceil(n / 24)) : n);
+      const unitWord = hours ? 'days' : rawUnit;
+      const nFrom = inDays(fromWord ? numberOf(fromWord) : 1);
+      // "a day or two", "a week or two": up to the second number
+      const nTo = orWord ? inDays(numberOf(orWord)) : toWord ? inDays(numberOf(toWord)) : nFrom;
       if (nFrom === null || nTo === null || nTo > 400) return null;
       // Without a number only "(with)in the next week" is a duration: "in the week", "in next week's run" are not.
       if (!fromWord && !/fortnight/i.test(unitWord ?? '') && !/\bthe\s+next\b/i.test(m[0])) return null;
@@ -1040,8 +1179,12 @@ function pickNonOverlapping(found: Found[]): Found[] {
   for (const f of sorted) {
     const last = out[out.length - 1];
     if (last && f.start < last.end) {
-      // A longer phrase starting inside the previous one replaces it ("on Friday 13 March" over "Friday").
-      if (f.end - f.start > last.end - last.start && f.start === last.start) out[out.length - 1] = f;
+      // A longer phrase starting inside the previous one replaces it ("on Friday 13 March" over "Friday"), and
+      // so does a longer one that reaches past its end ("the 15th of April" over "the 15th").
+      if (f.end - f.start > last.end - last.start && (f.start === last.start || f.end > last.end)) {
+        const before = out[out.length - 2];
+        if (!before || f.start >= before.end) out[out.length - 1] = f;
+      }
       continue;
     }
     out.push(f);

@@ -5,6 +5,7 @@ import { INTENT_MODEL, MODEL_MIN_POSTERIOR } from './intent-model.generated.js';
 import { guessIntent, type IntentModel } from './intent-model.js';
 import {
   asksForAgreement,
+  BACK_WORDS,
   disputeCue,
   EMAIL_ADDRESS,
   EXTENSION_REQUEST,
@@ -45,7 +46,7 @@ import type {
 import { stripReply } from './reply-text.js';
 
 /** Bump when the rules change what they read: stored with every offline reading. */
-export const RULES_READER_VERSION = 'reply-rules-v5';
+export const RULES_READER_VERSION = 'reply-rules-v6';
 
 export interface ReplyToRead {
   /** When the reply arrived (an instant with its offset, e.g. 2026-03-04T21:15:00Z). */
@@ -213,10 +214,11 @@ function amountCue(clause: string, sentence: string, reply: ReplyToRead): Amount
  * total after the figures named before it, "half" as half the total. The full amount is null (the
  * labelling convention), so a figure equal to the whole total becomes null too.
  */
-function settleAmounts(hits: readonly PromiseHit[], reply: ReplyToRead): (string | null)[] {
+function settleAmounts(hits: readonly PromiseHit[], reply: ReplyToRead, alreadyPaid: Big): (string | null)[] {
   const invoices = reply.reminder?.invoices ?? [];
   const total = invoices.length > 0 ? invoices.reduce((t, i) => t.plus(dec(i.amount)), new Big(0)) : null;
-  let named = new Big(0);
+  // "We paid $700 on the 4th and will pay the remainder on the 20th": the rest is after what was paid too.
+  let named = alreadyPaid;
   return hits.map((h) => {
     let value: Big | null = null;
     switch (h.amount.kind) {
@@ -298,10 +300,11 @@ function promisesIn(
     if (!pinned) return;
     const { mention } = pinned;
     let { window } = pinned;
-    // "Wednesday, Friday at the latest": from the first day to the last.
+    // "Wednesday, Friday at the latest": from the first day to the last; "early in the new year, the 5th at
+    // the latest": the last day caps a vaguer window too.
     const last = ahead.filter((m) => m.start > mention.start && marksLatest(text, m)).pop();
     const lastWindow = last ? promiseWindow(last, ctx) : null;
-    if (lastWindow && lastWindow.latest > window.latest)
+    if (lastWindow && lastWindow.latest >= window.earliest)
       window = { earliest: window.earliest, latest: lastWindow.latest };
     if (NEGATED_PAYMENT.test(clause.text) && mention.relation !== 'from') return;
     // A promise is about the future: a window that ended before yesterday is something else.
@@ -313,12 +316,26 @@ function promisesIn(
   // Beside a claim of payment, a later date is about the money arriving ("allow 1-2 days to clear"), unless
   // it names what is still to come ("paid $500 today, the rest next Friday").
   const paidSentence = isPaidClaim(sentence.text);
+  // "£400 this Friday and the balance by the 30th": a clause that commits (a deadline, a future day) carries
+  // the verbless instalment beside it.
+  const siblingCommits = clauses.some((c) =>
+    mentions.some((m) => within(m, c) && m.tense !== 'past' && (m.tense === 'future' || m.relation !== 'on')),
+  );
   for (const clause of clauses) {
     if (isPaidClaim(clause.text)) continue;
     // Money paid to the customer ("our client pays us on the 20th") is when they can pay, not a promise.
     if (INCOMING_MONEY.test(clause.text)) continue;
     if (paidSentence && !REMAINDER_WORDS.test(clause.text) && !moneyIn(clause.text)) continue;
-    const ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
+    let ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
+    // "we close on the 23rd so I'll make sure it's paid before then": "then" is the day named before it.
+    const then = /\b(before|by|until|till)\s+then\b/i.exec(clause.text);
+    const named = then
+      ? mentions.filter((m) => m.end <= clause.start && m.start >= sentence.start).pop()
+      : undefined;
+    if (ahead.length === 0 && then && named && named.tense !== 'past') {
+      const word = (then[1] ?? '').toLowerCase();
+      ahead = [{ ...named, relation: word === 'before' ? 'before' : word === 'by' ? 'by' : 'until' }];
+    }
     if (ahead.length === 0) continue;
     // "…for the 10th, the 12th at the very latest": a clause that only names a last day ends the promise
     // before it.
@@ -326,7 +343,8 @@ function promisesIn(
     const lastDay = ahead.find((m) => marksLatest(text, m));
     if (prev && prev.amount.kind === 'unsaid' && lastDay && !moneyIn(clause.text)) {
       const w = promiseWindow(lastDay, ctx);
-      if (w && w.latest > prev.range.latest)
+      // a later last day extends the promise; an earlier one inside it caps it
+      if (w && w.latest >= prev.range.earliest)
         hits[hits.length - 1] = { ...prev, range: { earliest: prev.range.earliest, latest: w.latest } };
       continue;
     }
@@ -345,7 +363,9 @@ function promisesIn(
       ahead.some((m) => m.tense === 'future' || m.relation !== 'on') ||
       // the scheduled present: "is booked for Friday", "goes out Friday"
       /\b(?:is|are)\s+(?:scheduled|due|booked|set)\b|\b(?:goes|go)\s+(?:out|through)\b/i.test(clause.text) ||
-      moneyArrives(clause.text);
+      moneyArrives(clause.text) ||
+      (siblingCommits &&
+        (moneyIn(clause.text) !== null || REMAINDER_WORDS.test(clause.text) || HALF_WORDS.test(clause.text)));
     if (aboutMoney && commits) consider(clause, ahead);
   }
   if (hits.length > 0 || !sentenceCommits || !hasPaymentWords(sentence.text) || isPaidClaim(sentence.text))
@@ -411,7 +431,7 @@ function extendedToLatest(
     if (!prev || prev.amount.kind !== 'unsaid') return;
     const m = mentions.find((x) => within(x, s) && x.tense !== 'past' && marksLatest(text, x));
     const w = m ? promiseWindow(m, ctx) : null;
-    if (w && w.latest > prev.range.latest)
+    if (w && w.latest >= prev.range.earliest)
       out[out.length - 1] = { ...prev, range: { earliest: prev.range.earliest, latest: w.latest } };
   });
   return out;
@@ -440,7 +460,8 @@ function paidOnIn(
   ctx: DateContext,
 ): DateRange | null {
   const clauses = splitClauses(text, sentence, mentions).filter((c) => isPaidClaim(c.text));
-  const scope: Span[] = clauses.length > 0 ? clauses : [sentence];
+  // The claim's own clauses first; then the sentence ("This has been settled - it was in our EFT last Thursday").
+  const scope: Span[] = clauses.length > 0 ? [...clauses, sentence] : [sentence];
   for (const s of scope) {
     for (const m of mentions.filter((x) => within(x, s) && x.tense !== 'future')) {
       const r = m.resolve('past');
@@ -454,7 +475,9 @@ function paidOnIn(
 function backOnIn(text: string, sentence: Sentence, mentions: readonly DateMention[]): string | null {
   const ms = mentions.filter((m) => within(m, sentence) && m.tense !== 'past');
   const preceded = (m: DateMention) => RETURN_WORDS.test(text.slice(Math.max(0, m.start - 25), m.start));
-  const m = ms.find(preceded) ?? ms[0];
+  // "closed from 21 December and reopen on 4 January": the day named as the return, before any other.
+  const back = (m: DateMention) => BACK_WORDS.test(text.slice(Math.max(0, m.start - 25), m.start));
+  const m = ms.find(back) ?? ms.find(preceded) ?? ms[0];
   if (!m) return null;
   const r = m.resolve('future');
   if (!r) return null;
@@ -574,7 +597,12 @@ export function readReplyOffline(reply: ReplyToRead, options: OfflineOptions = {
 
   const keepPromises = intent === 'promise_to_pay' || intent === 'dispute' || intent === 'paid_already';
   const hits = keepPromises ? afterEarlierInstalments(onRunDay(dedupe(promiseHits), active, ctx)) : [];
-  const amounts = settleAmounts(hits, reply);
+  // Money the reply says was paid already, in its claims of payment ("we paid $700 on the 4th").
+  let alreadyPaid = new Big(0);
+  for (const s of paid)
+    for (const c of splitClauses(visible, s, mentions))
+      if (isPaidClaim(c.text)) alreadyPaid = alreadyPaid.plus(moneyIn(c.text) ?? 0);
+  const amounts = settleAmounts(hits, reply, alreadyPaid);
   const promises: PaymentPromise[] = hits.map((h, i) => ({ ...h.range, amount: amounts[i] ?? null }));
   if (promises.length > 0) evidence.promises = hits.map((h) => h.evidence.text);
   // A promise the model found: the first day the reply names ahead, for the full amount (a collector checks).
