@@ -3,6 +3,7 @@ import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { type AuthorizeDeps, authorizeSlack, NO_LONGER_CONNECTED } from '../use-cases/authorize-slack.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import type { Actor } from '../use-cases/decide-reminder.js';
 import {
@@ -11,8 +12,6 @@ import {
   type LedgerLoader,
   type ScoredViewCache,
 } from '../use-cases/ledger-cache.js';
-import { recordAccessDenied } from '../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../use-cases/slack-scope.js';
 
 /** What every listener needs from the context, checked once at registration. */
 export interface ListenerDeps {
@@ -93,9 +92,19 @@ export interface CollectorScope {
   readonly actor: Actor;
 }
 
+/** The deps `authorizeSlack` needs, from the listeners' own. */
+export function authorizeDeps(deps: ListenerDeps): AuthorizeDeps {
+  return {
+    db: deps.ctx.database.db,
+    users: deps.users,
+    defaults: deps.defaults,
+    now: () => deps.ctx.clock.now(),
+  };
+}
+
 /**
- * The organisation a button value or a modal names, and the clicking user's role there. Null (and said through
- * `tell`) when the organisation is gone or the user is not a collector or manager; the refusal is audited.
+ * The organisation a button value or a modal names, and the clicking user's role there (authorizeSlack). Null,
+ * and said through `tell`, when the organisation is gone or the user lacks the role; the refusal is audited.
  */
 export async function collectorScope(
   deps: ListenerDeps,
@@ -103,24 +112,16 @@ export async function collectorScope(
   userId: string,
   what: string,
   tell: (text: string) => Promise<unknown>,
+  role: 'collector' | 'manager' = 'collector',
 ): Promise<CollectorScope | null> {
-  const db = deps.ctx.database.db;
-  const found = orgRef ? await resolveSlackOrg(db, deps.defaults, { orgRef }) : null;
-  if (!found || found.kind !== 'found') {
-    await tell('That organisation is no longer connected.');
+  if (!orgRef) {
+    await tell(NO_LONGER_CONNECTED);
     return null;
   }
-  const actor = await actorFor(deps.users, found.settings, userId);
-  if (!actor.isCollector) {
-    await recordAccessDenied(db, {
-      orgId: found.organisation.id,
-      actor,
-      what,
-      needed: 'collector',
-      now: deps.ctx.clock.now(),
-    });
-    await tell(`You are not on the AR team for ${found.organisation.name}; this attempt was recorded.`);
+  const auth = await authorizeSlack(authorizeDeps(deps), { orgRef, userId, role, what });
+  if (auth.kind === 'refused') {
+    await tell(auth.message);
     return null;
   }
-  return { orgId: found.organisation.id, timezone: found.organisation.timezone, actor };
+  return { orgId: auth.org.id, timezone: auth.org.timezone, actor: auth.actor };
 }
