@@ -114,6 +114,19 @@ describe('promises', () => {
     expect(r.promises.map((p) => `${p.earliest}..${p.latest}`)).toEqual(['2026-12-08..2026-12-24']);
   });
 
+  it('"then" is the day named before it, with its own word ("after the 18th … then")', () => {
+    const after = read('Our rent rebate lands after the 18th, so we can square this up then.');
+    expect(after.promises.map((p) => `${p.earliest}..${p.latest}`)).toEqual(['2026-09-19..2026-09-30']);
+    const due = read("It's on 45 days EOM terms, due 31 October; we'll pay then.");
+    expect(due.promises.map((p) => `${p.earliest}..${p.latest}`)).toEqual(['2026-10-31..2026-10-31']);
+  });
+
+  it('"expect" commits: "Expect the transfer around the 22nd"', () => {
+    const r = read('Expect the transfer around the 22nd.');
+    expect(r.intent).toBe('promise_to_pay');
+    expect(r.promises.map((p) => `${p.earliest}..${p.latest}`)).toEqual(['2026-09-22..2026-09-22']);
+  });
+
   it('a verbless instalment beside a committed one', () => {
     const r = read('£200 on Friday, then the balance by the 30th.');
     expect(r.promises.map((p) => `${p.earliest}..${p.latest} ${p.amount}`)).toEqual([

@@ -173,6 +173,15 @@ const ROWS: readonly Row[] = [
   ['in a day or two', WED, LON, '2026-03-12..2026-03-13'],
   ['in the next day or two', WED, LON, '2026-03-11..2026-03-13'],
   ['over the coming days', WED, LON, '2026-03-11..2026-03-18'],
+  // British "a week today", end of play, within the month, quarter and financial year ends
+  ['two weeks today', WED, LON, '=2026-03-25..2026-03-25'],
+  ['a week tomorrow', WED, LON, '=2026-03-19..2026-03-19'],
+  ['by end of play Thursday', WED, LON, '=2026-03-11..2026-03-12'],
+  ['within the month', WED, LON, '=2026-03-11..2026-03-31'],
+  ['at the end of the quarter', '2026-05-11T09:00:00Z', LON, '2026-06-24..2026-06-30'],
+  ['by the end of the financial year', '2026-05-11T01:00:00Z', 'Australia/Sydney', '=2026-05-11..2026-06-30'],
+  ['at EOFY', '2026-02-10T01:00:00Z', 'Pacific/Auckland', '2026-03-24..2026-03-31'],
+  ['by the end of the financial year', '2026-05-11T09:00:00Z', LON, null],
   // Christmas
   ['before Christmas', DEC_THU, LON, '=2026-12-17..2026-12-24'],
   ['after Christmas', DEC_THU, LON, '2026-12-26..2027-01-08'],
@@ -251,6 +260,7 @@ describe('words that are not dates', () => {
     "I'm heading off for the weekend",
     'we are closed for Christmas',
     'Happy New Year to you all',
+    'we are on 60 days EOM terms',
   ])('%s', (text) => {
     expect(findDateMentions(text, dateContextFor(WED, LON)).map((m) => m.text)).toEqual([]);
   });

@@ -21,6 +21,8 @@ export interface DateContext {
   readonly today: IsoDate;
   /** How a numeric date like 04/08 is read: month first in the United States, day first elsewhere. */
   readonly order: DateOrder;
+  /** The month the financial year ends where the customer is, when the country has one (AU 6, NZ 3). */
+  readonly yearEndMonth?: number;
 }
 
 /** What a phrase itself says about time: "yesterday" is past, "in two weeks" future, "13 March" either. */
@@ -50,6 +52,11 @@ export function dateContextFor(received: string | Date, timeZone: string): DateC
   return {
     today: localDateOf(instant, timeZone),
     order: MONTH_FIRST_ZONES.test(timeZone) ? 'mdy' : 'dmy',
+    yearEndMonth: /^Australia\//.test(timeZone)
+      ? 6
+      : /^Pacific\/(?:Auckland|Chatham)$/.test(timeZone)
+        ? 3
+        : undefined,
   };
 }
 
@@ -719,7 +726,7 @@ const RULES: readonly Rule[] = [
   // today, tonight, this morning/arvo, end of day, close of business; tomorrow (and its typos, and "COB
   // tomorrow"); yesterday
   scan(
-    `${B}(?:(the\\s+day\\s+after\\s+(?:tomorrow|tomorow|tommorow|tommorrow))|(the\\s+day\\s+before\\s+yesterday)|((?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:business\\s+)?day)\\s+(?:on\\s+)?(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro))|(today|todya|tday|tonight|this\\s+(?:morning|afternoon|arvo|evening)|later\\s+today|end\\s+of\\s+(?:the\\s+)?day|eod|cob|close\\s+of\\s+(?:business|play)(?:\\s+today)?)|(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro)(?:\\s+(?:morning|afternoon|arvo))?|(yesterday|yday|last\\s+night))${E}`,
+    `${B}(?:(the\\s+day\\s+after\\s+(?:tomorrow|tomorow|tommorow|tommorrow))|(the\\s+day\\s+before\\s+yesterday)|((?:cob|cop|eod|eop|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:business\\s+day|day|play))\\s+(?:on\\s+)?(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro))|(today|todya|tday|tonight|this\\s+(?:morning|afternoon|arvo|evening)|later\\s+today|end\\s+of\\s+(?:the\\s+)?(?:day|play)|eod|eop|cob|close\\s+of\\s+(?:business|play)(?:\\s+today)?)|(tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2moro)(?:\\s+(?:morning|afternoon|arvo))?|(yesterday|yday|last\\s+night))${E}`,
     (m, ctx) => {
       if (m[1]) return { tense: 'future', resolve: () => day(addDays(ctx.today, 2)) };
       if (m[2]) return { tense: 'past', resolve: () => day(addDays(ctx.today, -2)) };
@@ -733,7 +740,7 @@ const RULES: readonly Rule[] = [
   // Friday, this Friday, next Friday, last Tuesday, Friday week, the Friday after next, Tuesday next week,
   // close of play Friday. Not "every Friday" or "each Monday": a schedule, not a date.
   scan(
-    `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?day)\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
+    `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|eop|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:day|play))\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
     (m, ctx) => {
       const lead = m.input.slice(Math.max(0, m.index - 12), m.index);
       // After a paying verb a weekday abbreviation is a day too ("will pay fri"), but not sat/sun ("it sat").
@@ -854,6 +861,44 @@ const RULES: readonly Rule[] = [
       return { tense: 'either', resolve: (dir) => resolveDayOfMonth(ctx, n, dir) };
     },
   ),
+  // a week today, two weeks tomorrow (British): that many weeks after today or tomorrow
+  scan(`${B}${NUM}\\s+weeks?\\s+(today|tomorrow)${E}`, (m, ctx) => {
+    const n = numberOf(m[1]);
+    if (n === null || n > 12) return null;
+    const from = /tomorrow/i.test(m[2] ?? '') ? addDays(ctx.today, 1) : ctx.today;
+    return { tense: 'future', resolve: () => day(addDays(from, 7 * n)) };
+  }),
+  // within the month, during the week, in the week: by the end of this month or this working week
+  scan(`${B}(?:within|during|inside)\\s+(?:the|this)\\s+(week|month)${E}`, (m, ctx) => ({
+    tense: 'future',
+    resolve: () =>
+      /week/i.test(m[1] ?? '')
+        ? range(ctx.today, maxIso(weekRange(ctx, 'this', 'end').latest, ctx.today))
+        : range(ctx.today, endOfMonth(ctx.today)),
+  })),
+  // the end of the quarter, end of Q2, quarter-end: the last days of the calendar quarter's last month
+  scan(
+    `${B}(?:(?:the\\s+)?end\\s+of\\s+(?:the\\s+|this\\s+)?(?:quarter|q([1-4]))|quarter[\\s-]end|eoq)${E}`,
+    (m, ctx) => {
+      const t = ymd(ctx.today);
+      const q = m[1] ? Number(m[1]) : Math.ceil(t.m / 3);
+      const year = q * 3 < t.m ? t.y + 1 : t.y;
+      const first = firstOfMonth(year, q * 3);
+      return { tense: 'future', resolve: (dir) => monthPart(ctx, first, 'end', dir) };
+    },
+  ),
+  // the end of the financial year, EOFY: 30 June in Australia, 31 March in New Zealand (elsewhere it varies by
+  // company, so no date)
+  scan(
+    `${B}(?:(?:the\\s+)?end\\s+of\\s+(?:the\\s+|this\\s+|our\\s+)?(?:financial|fiscal|tax)\\s+year|eofy)${E}`,
+    (_m, ctx) => {
+      const month = ctx.yearEndMonth;
+      if (!month) return null;
+      const t = ymd(ctx.today);
+      const first = firstOfMonth(month >= t.m ? t.y : t.y + 1, month);
+      return { tense: 'future', resolve: (dir) => monthPart(ctx, first, 'end', dir) };
+    },
+  ),
   // the week after next (the whole week; "the week after next" names no day in it)
   scan(`${B}(?:the\\s+)?week\\s+after\\s+next${E}`, (_m, ctx) => ({
     tense: 'future',
@@ -914,6 +959,13 @@ const RULES: readonly Rule[] = [
       const t = ymd(ctx.today);
       const partWord = m[1]?.toLowerCase().replace(/^the\s+/, '') ?? '';
       const standalone = m[3]?.toLowerCase();
+      // "60 days EOM", "EOM + 20", "on EOM terms": payment terms, not a date
+      if (
+        standalone &&
+        (/\bdays?\s*(?:from\s+|after\s+)?$/i.test(m.input.slice(Math.max(0, m.index - 12), m.index)) ||
+          /^\s*(?:\+|plus\b|terms\b)/i.test(m.input.slice(m.index + m[0].length)))
+      )
+        return null;
       const whichWord = (m[2] ?? 'this').toLowerCase();
       if (whichWord === 'the' && !partWord) return null;
       const which =

@@ -328,13 +328,23 @@ function promisesIn(
     if (paidSentence && !REMAINDER_WORDS.test(clause.text) && !moneyIn(clause.text)) continue;
     let ahead = mentions.filter((m) => within(m, clause) && m.tense !== 'past');
     // "we close on the 23rd so I'll make sure it's paid before then": "then" is the day named before it.
-    const then = /\b(before|by|until|till)\s+then\b/i.exec(clause.text);
+    // ("we will pay then." too: a "then" that ends the clause is a time, not "then the rest")
+    const then = /\b(?:(before|by|until|till|on)\s+then\b|then\s*[.!]*\s*$)/i.exec(clause.text);
     const named = then
       ? mentions.filter((m) => m.end <= clause.start && m.start >= sentence.start).pop()
       : undefined;
     if (ahead.length === 0 && then && named && named.tense !== 'past') {
       const word = (then[1] ?? '').toLowerCase();
-      ahead = [{ ...named, relation: word === 'before' ? 'before' : word === 'by' ? 'by' : 'until' }];
+      // "after the 25th, so we can pay you then": a bare "then" keeps the word in front of the day named
+      const relation =
+        word === 'before'
+          ? 'before'
+          : word === 'by'
+            ? 'by'
+            : word === 'on' || !word
+              ? named.relation
+              : 'until';
+      ahead = [{ ...named, relation }];
     }
     if (ahead.length === 0) continue;
     // "…for the 10th, the 12th at the very latest": a clause that only names a last day ends the promise
@@ -608,8 +618,9 @@ export function readReplyOffline(reply: ReplyToRead, options: OfflineOptions = {
   // A promise the model found: the first day the reply names ahead, for the full amount (a collector checks).
   if (modelGuess?.intent === 'promise_to_pay' && promises.length === 0) {
     for (const m of mentions) {
-      const r = m.tense === 'past' ? null : m.resolve('future');
-      if (r && r.earliest >= ctx.today) {
+      // the window the phrase promises ("after the 18th": the 19th to the month's end), as for the rules
+      const r = m.tense === 'past' ? null : promiseWindow(m, ctx);
+      if (r && r.latest >= ctx.today) {
         promises.push({ earliest: r.earliest, latest: r.latest, amount: null });
         const s = active.find((x) => within(m, x));
         if (s) evidence.promises = [s.text];
