@@ -1,3 +1,4 @@
+// Over 300 lines: every figure of DESIGN.md §7 measured by one command, one section each.
 /**
  * `npm run bench`: measured figures against the budgets in DESIGN.md §7. Each section runs on its own
  * embedded database (or DATABASE_URL when set) and prints what it measured next to its budget.

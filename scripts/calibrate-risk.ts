@@ -1,3 +1,4 @@
+// Over 300 lines: one offline script: reads the public CSV, fits, checks reproduction and writes the weights and their report.
 /**
  * `npx tsx scripts/calibrate-risk.ts [--csv PATH] [--check]`: fits the late-payment risk weights OFFLINE on
  * public data (IBM's AR sample, never Xero data: Xero's developer terms forbid training on it) and writes

@@ -1,3 +1,4 @@
+// Over 300 lines: the only reader of process.env: one schema for every variable, so one error can list every bad one.
 import { z } from 'zod';
 import { type ImapAddress, parseImapUrl } from './adapters/mail/imap-url.js';
 import type { SentCopies } from './domain/interrupted-send.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the fault suite's cases, each a scenario with its own trials and tallies.
 import { DateTime } from 'luxon';
 import { REMINDER_ACTIONS } from '../../src/domain/reminder-actions.js';
 import { SANDBOX_DEFAULTS as SLACK } from '../../src/sandbox/slack/index.js';

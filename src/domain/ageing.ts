@@ -1,3 +1,4 @@
+// Over 300 lines: ageing by bucket, customer and currency with credits and part-payments: one calculation the digest, /ar aging and the report share.
 import { daysBetween } from './calendar.js';
 import type { CreditKind, IsoDate } from './ledger.js';
 import { type Big, type Decimal, minorUnits } from './money.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the 30-day forecast (behaviour, promises, plans, disputes, band) is one model; its parts only make sense together.
 import { daysOverdue } from './ageing.js';
 import { addDays } from './calendar.js';
 import {

@@ -1,3 +1,4 @@
+// Over 300 lines: vouching every figure, date and name in a draft against the ledger is one allow-list and its explanations.
 import type { IsoDate } from './ledger.js';
 import { dec, formatMoney, minorUnits } from './money.js';
 import { type DraftFacts, formatLongDate, type ReminderDraft, totalsByCurrency } from './reminder-draft.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the planner decides each customer's next step against policy, holds, calendars and promises in one pass.
 import { type BusinessCalendarSpec, businessDayStatus } from './business-calendar.js';
 import { daysBetween } from './calendar.js';
 import type { DunningMode, DunningPolicy, DunningStep, Segment, Tier } from './dunning-policy.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: each customer's payment behaviour (lateness, trend, promises, disputes) from the ledger as of a date, one model.
 import { daysOverdue } from './ageing.js';
 import { addDays } from './calendar.js';
 import {

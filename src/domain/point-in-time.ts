@@ -1,3 +1,4 @@
+// Over 300 lines: the ledger as of any date (invoices, credits, allocations, payments) is one reconstruction; splitting it would split its invariants.
 import { dayNumber } from './calendar.js';
 import type { Contact, Credit, Invoice, InvoiceStatus, IsoDate, Ledger, Settlement } from './ledger.js';
 import type { Big } from './money.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: scoring, tiers, reasons and overrides for every customer are one ranking function and its explanation.
 import {
   type CollectionsSignals,
   isInvoiceDisputed,

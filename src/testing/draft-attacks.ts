@@ -1,3 +1,4 @@
+// Over 300 lines: the catalogue of lying and honest drafts three suites share; it is data.
 import type { DraftFacts, ReminderDraft } from '../domain/reminder-draft.js';
 
 /**

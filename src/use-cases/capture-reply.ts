@@ -1,3 +1,4 @@
+// Over 300 lines: storing a reply from any channel: matching, pausing, triage and queueing the reading happen in one transaction.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {

@@ -1,3 +1,4 @@
+// Over 300 lines: the four manager overrides (tier set and cleared, exclusion and resumption) share one lock, audit and note path.
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {

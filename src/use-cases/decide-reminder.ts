@@ -1,3 +1,4 @@
+// Over 300 lines: every decision on a reminder (approve, skip, snooze, escalate, edit) is claimed and recorded under the same lock and checks.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { loadContactCredits } from '../adapters/db/contact-credits.js';

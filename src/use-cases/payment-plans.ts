@@ -1,3 +1,4 @@
+// Over 300 lines: proposing, approving, rejecting and tracking a payment plan share the plan's records and its notes.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { contactName, getCustomerReply } from '../adapters/db/customer-replies.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: accepting each reply intent (out-of-office, redirect, document, paid-already, dispute) shares one transaction shape and its notes.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { type CustomerReply, latestReminderWithCard } from '../adapters/db/customer-replies.js';

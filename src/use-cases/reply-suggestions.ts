@@ -1,3 +1,4 @@
+// Over 300 lines: reading a reply, storing the reading, and accepting, editing or rejecting its suggestion share the same records.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { contactName, getCustomerReply } from '../adapters/db/customer-replies.js';

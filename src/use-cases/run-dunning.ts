@@ -1,3 +1,4 @@
+// Over 300 lines: the morning's planning run: load inputs, plan, draft, vouch and queue cards in one idempotent pass.
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: a sync run's lease, budget, resume cursor and freshness checks are one flow shared by the scheduler, the CLI and /ar sync.
 import type { Kysely } from 'kysely';
 import type { Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: sending exactly once: the attempt record, the Sent-folder check, the send and the outcome are one guarded sequence.
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {

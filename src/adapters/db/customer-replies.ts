@@ -1,3 +1,4 @@
+// Over 300 lines: the query module of customer replies, their readings and matches (db first).
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CustomerRef, InvoiceHit, ThreadHit } from '../../domain/reply-matching.js';
 import type { DB, ReplyChannel, ReplyMatchMethod, ReplyStatus } from './schema.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the synced ledger's writes and reads (upserts per resource, cursors, point-in-time loads) behind one store.
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type {
   ContactRecord,

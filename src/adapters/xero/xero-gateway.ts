@@ -1,3 +1,4 @@
+// Over 300 lines: every Xero call goes through this one gateway: budget, rate limits, retries, tokens and call logging.
 import { AccountingApi } from 'xero-node';
 import { type BackoffPolicy, backoffDelayMs } from '../../domain/retry-backoff.js';
 import type { XeroCallPurpose } from '../../domain/xero-call-budget.js';

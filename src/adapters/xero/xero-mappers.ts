@@ -1,3 +1,4 @@
+// Over 300 lines: zod schemas and mappers for every Xero resource we read: one boundary where Xero data is validated.
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { z } from 'zod';
 import type { PaymentTerms, PaymentTermsType } from '../../domain/ledger.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the three Xero HTTP routes (connect, callback, webhook) share their request parsing and the webhook's signed-batch handling.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';

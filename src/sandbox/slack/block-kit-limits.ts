@@ -1,3 +1,4 @@
+// Over 300 lines: Slack's Block Kit limits, one checker for every block type the product sends.
 /**
  * Slack's Block Kit limits as a pure checker. The Slack sandbox rejects what Slack would reject, and our own
  * Block Kit builders' unit tests assert against the same function, so a digest that passes its tests cannot

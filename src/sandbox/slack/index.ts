@@ -1,3 +1,4 @@
+// Over 300 lines: the simulated Slack server: routing, auth, rate limits and faults around the Web API methods.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,3 +1,4 @@
+// Over 300 lines: the simulated workspace's whole state (team, users, channels, messages, views, files) in one place tests can read.
 import { EventEmitter } from 'node:events';
 
 /** What the simulated workspace holds. Field names follow Slack's wire names where a payload carries them. */

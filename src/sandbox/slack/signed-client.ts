@@ -1,3 +1,4 @@
+// Over 300 lines: sends every kind of request Slack sends (commands, actions, views, events, shortcuts), signed as Slack signs them.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EnvelopeType, SlackSandbox } from './index.js';
 

@@ -1,3 +1,4 @@
+// Over 300 lines: the Web API methods the product calls, as the sandbox answers them.
 import { createHash } from 'node:crypto';
 import {
   BLOCK_KIT_LIMITS,

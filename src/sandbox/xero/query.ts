@@ -1,3 +1,4 @@
+// Over 300 lines: Xero's where/order/paging language as the sandbox serves it: one parser and evaluator.
 import type { ContactRec, CreditRec, InvoiceRec, PaymentRec } from './model.js';
 import type { ResourceName } from './store.js';
 import { centsToAmount } from './wire-format.js';

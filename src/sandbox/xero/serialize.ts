@@ -1,3 +1,4 @@
+// Over 300 lines: the wire shape of every Xero resource the sandbox serves, in one place so the contract tests check one file.
 import type {
   AllocationRec,
   ContactGroupRec,

@@ -1,3 +1,4 @@
+// Over 300 lines: the sandbox's HTTP surface for the Xero API subset we use, with its OAuth and fault hooks.
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultInjector } from './faults.js';

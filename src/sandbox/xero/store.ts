@@ -1,3 +1,4 @@
+// Over 300 lines: the simulated organisation's records and their invariants (allocations, statuses, history) in one store.
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { findIana } from 'windows-iana';

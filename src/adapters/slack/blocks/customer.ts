@@ -1,3 +1,4 @@
+// Over 300 lines: the customer card with its sections and the manager's controls is one Block Kit builder.
 import type { CustomerAgeing } from '../../../domain/ageing.js';
 import {
   OVERRIDE_REASON_MAX,

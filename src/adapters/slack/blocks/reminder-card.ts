@@ -1,3 +1,4 @@
+// Over 300 lines: the approval card in every state (proposed, approved, sent, unconfirmed, redrafted) is one Block Kit builder.
 import { reminderLabel } from '../../../domain/audit-notes.js';
 import { type Decimal, formatMoneyForTeam, sum } from '../../../domain/money.js';
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
