@@ -1,3 +1,4 @@
+// Over 300 lines: the demo organisation's generated ledger (customers, behaviours, invoices, payments) from one seeded generator.
 import type { ContactRec, InvoiceRec, PaymentTermsType, TermsRec } from './model.js';
 import { createRng, type Rng } from './prng.js';
 import type { SandboxStore } from './store.js';
