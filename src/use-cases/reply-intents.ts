@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { type CustomerReply, latestReminderWithCard } from '../adapters/db/customer-replies.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
-import type { DB } from '../adapters/db/schema.js';
+import type { DB, Queryable } from '../adapters/db/schema.js';
 import type { SlackDefaults } from '../adapters/db/slack-settings.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import {
@@ -31,8 +31,6 @@ import type { ReplyReading } from '../domain/reply-reading/reply-reading.js';
 import type { ReplySuggestion } from '../domain/reply-suggestion.js';
 import { cachedOnlineInvoiceLinks, onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
 import { customerThread, enqueueSlackPost } from './slack-posts.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
 
 /**
  * What accepting a dispute, a "paid already" or a document request adds (#18 part 3): the ledger's answer on the

@@ -1,8 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Credit, InvoiceStatus, Settlement, SettlementKind } from '../../domain/ledger.js';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 /**
  * One customer's credit documents with their allocations (as settlements) and cash refunds, as `loadLedger` holds

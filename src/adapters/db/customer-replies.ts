@@ -1,9 +1,7 @@
 // Over 300 lines: the query module of customer replies, their readings and matches (db first).
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { CustomerRef, InvoiceHit, ThreadHit } from '../../domain/reply-matching.js';
-import type { DB, ReplyChannel, ReplyMatchMethod, ReplyStatus } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable, ReplyChannel, ReplyMatchMethod, ReplyStatus } from './schema.js';
 
 /**
  * Customer replies (issue #18) and the IMAP cursor. A reply is stored once per organisation and Message-ID; its

@@ -5,9 +5,7 @@ import { type DunningPolicy, defaultPolicy, parsePolicy } from '../../domain/dun
 import type { IsoDate } from '../../domain/ledger.js';
 import type { ReminderTemplate, TemplateKey } from '../../domain/reminder-draft.js';
 import { AppError } from '../../errors.js';
-import type { DB, HoldKind, ReminderStatus } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, HoldKind, Queryable, ReminderStatus } from './schema.js';
 
 export interface StoredPolicy {
   readonly policy: DunningPolicy;

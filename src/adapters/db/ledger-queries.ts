@@ -13,9 +13,7 @@ import type {
   SettlementKind,
 } from '../../domain/ledger.js';
 import { AppError } from '../../errors.js';
-import type { DB, XeroContactsTable } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable, XeroContactsTable } from './schema.js';
 
 /** Postgres hands numeric back as '12.3400'; domain values keep that exact string. */
 const num = (v: string | null): string | null => (v === null ? null : v);

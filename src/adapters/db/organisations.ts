@@ -1,8 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { isUuid } from '../../domain/ids.js';
-import type { DB, OrganisationRow, OrganisationStatus } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, OrganisationRow, OrganisationStatus, Queryable } from './schema.js';
 
 export interface Organisation {
   readonly id: string;

@@ -1,9 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { IsoDate } from '../../domain/ledger.js';
 import type { ReminderCardFacts } from '../../domain/reminder-card-facts.js';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 export type { CardInvoice, ReminderCardFacts } from '../../domain/reminder-card-facts.js';
 

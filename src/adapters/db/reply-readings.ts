@@ -1,8 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ReplyReading } from '../../domain/reply-reading/reply-reading.js';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 /** What a reply says, as read once (#18 part 3): the reading with who read it and the hash of what was read. */
 export interface StoredReplyReading {

@@ -1,8 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { IsoDate } from '../../domain/ledger.js';
-import type { DB, ReminderStatus } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable, ReminderStatus } from './schema.js';
 
 export interface DigestSnapshot {
   readonly orgId: string;

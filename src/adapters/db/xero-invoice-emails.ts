@@ -1,7 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 /** One invoice Xero was asked to email for a reminder, as the journal holds it. */
 export interface XeroInvoiceEmailAttempt {

@@ -7,9 +7,7 @@ import type {
   OrganisationRecord,
   PaymentRecord,
 } from '../xero/xero-records.js';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 /**
  * Writes Xero records into the xero_* ledger tables. Every write is an idempotent upsert, and a row only moves

@@ -1,7 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from './schema.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
+import type { DB, Queryable } from './schema.js';
 
 /** What we know of an invoice's online link: the link, or Xero's refusal and when it was asked. */
 export interface CachedOnlineInvoice {

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type OutboxKind, type OutboxPayloadIn, parseOutboxPayload } from '../../domain/outbox-kinds.js';
 import { AppError } from '../../errors.js';
-import type { DB, OutboxRow, OutboxStatus } from '../db/schema.js';
+import type { DB, OutboxRow, OutboxStatus, Queryable } from '../db/schema.js';
 
 /** A side effect waiting to happen: a Xero History note, a Slack post, an email. */
 export interface OutboxItem {
@@ -20,8 +20,6 @@ export interface OutboxItem {
   readonly createdAt: Date;
   readonly completedAt: Date | null;
 }
-
-type Queryable = Kysely<DB> | Transaction<DB>;
 
 function toItem(row: OutboxRow): OutboxItem {
   return {

@@ -4,10 +4,8 @@ import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { DB } from '../db/schema.js';
+import type { DB, Queryable } from '../db/schema.js';
 import type { TokenResult, XeroOAuthClient, XeroTokenSet } from './oauth-client.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
 
 /**
  * Xero token sets, encrypted at rest (AES-256-GCM, the token-set id as associated data so a ciphertext copied
