@@ -13,8 +13,6 @@ import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { hashDraftInputs } from '../adapters/llm/reminder-drafter.js';
 import { enqueueOutbox, listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OutboxWorker } from '../adapters/outbox/outbox-worker.js';
-import { createGatewayNoteWriter } from '../adapters/xero/history-notes.js';
-import { createGatewayInvoiceEmailer } from '../adapters/xero/invoice-email.js';
 import { createGatewayOnlineInvoiceFetcher } from '../adapters/xero/online-invoices.js';
 import type { XeroServiceOptions } from '../adapters/xero/xero-services.js';
 import type { AppContext } from '../context.js';

@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { Credit, InvoiceStatus, Settlement, SettlementKind } from '../../domain/ledger.js';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 /**
  * One customer's credit documents with their allocations (as settlements) and cash refunds, as `loadLedger` holds

@@ -1,5 +1,5 @@
 // Over 300 lines: the query module of customer replies, their readings and matches (db first).
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CustomerRef, InvoiceHit, ThreadHit } from '../../domain/reply-matching.js';
 import type { DB, Queryable, ReplyChannel, ReplyMatchMethod, ReplyStatus } from './schema.js';
 

@@ -1,5 +1,5 @@
 // Over 300 lines: the query module of reminders, drafts, holds and policies (db first), which the dunning use-cases share.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { ContactRecord } from '../../domain/dunning-planner.js';
 import { type DunningPolicy, defaultPolicy, parsePolicy } from '../../domain/dunning-policy.js';
 import type { IsoDate } from '../../domain/ledger.js';

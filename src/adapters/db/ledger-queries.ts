@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type {
   Contact,
   ContactStatus,
@@ -13,7 +13,7 @@ import type {
   SettlementKind,
 } from '../../domain/ledger.js';
 import { AppError } from '../../errors.js';
-import type { DB, Queryable, XeroContactsTable } from './schema.js';
+import type { Queryable, XeroContactsTable } from './schema.js';
 
 /** Postgres hands numeric back as '12.3400'; domain values keep that exact string. */
 const num = (v: string | null): string | null => (v === null ? null : v);

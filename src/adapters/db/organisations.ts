@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import { isUuid } from '../../domain/ids.js';
-import type { DB, OrganisationRow, OrganisationStatus, Queryable } from './schema.js';
+import type { OrganisationRow, OrganisationStatus, Queryable } from './schema.js';
 
 export interface Organisation {
   readonly id: string;

@@ -1,7 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { IsoDate } from '../../domain/ledger.js';
 import type { ReminderCardFacts } from '../../domain/reminder-card-facts.js';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 export type { CardInvoice, ReminderCardFacts } from '../../domain/reminder-card-facts.js';
 

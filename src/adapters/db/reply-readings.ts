@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { ReplyReading } from '../../domain/reply-reading/reply-reading.js';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 /** What a reply says, as read once (#18 part 3): the reading with who read it and the hash of what was read. */
 export interface StoredReplyReading {

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 export interface SlackSettings {
   readonly orgId: string;

@@ -1,6 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { IsoDate } from '../../domain/ledger.js';
-import type { DB, Queryable, ReminderStatus } from './schema.js';
+import type { Queryable, ReminderStatus } from './schema.js';
 
 export interface DigestSnapshot {
   readonly orgId: string;

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 /** One invoice Xero was asked to email for a reminder, as the journal holds it. */
 export interface XeroInvoiceEmailAttempt {

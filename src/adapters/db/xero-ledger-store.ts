@@ -1,5 +1,5 @@
 // Over 300 lines: the synced ledger's writes and reads (upserts per resource, cursors, point-in-time loads) behind one store.
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type {
   ContactRecord,
   CreditRecord,

@@ -1,5 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, Queryable } from './schema.js';
+import type { Queryable } from './schema.js';
 
 /** What we know of an invoice's online link: the link, or Xero's refusal and when it was asked. */
 export interface CachedOnlineInvoice {

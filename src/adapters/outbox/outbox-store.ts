@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type OutboxKind, type OutboxPayloadIn, parseOutboxPayload } from '../../domain/outbox-kinds.js';
 import { AppError } from '../../errors.js';
 import type { DB, OutboxRow, OutboxStatus, Queryable } from '../db/schema.js';
