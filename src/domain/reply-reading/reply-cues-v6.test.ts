@@ -89,6 +89,23 @@ describe('plans, documents, redirects and absences', () => {
     expect(read(text).intent).toBe(intent);
   });
 
+  it.each([
+    ['Nobody here authorised that work, so we will not be paying it.', 'dispute'],
+    ['We cancelled the booking in March - why are we being charged?', 'dispute'],
+    ['The fitting was only partially done; we will pay for what is finished.', 'dispute'],
+    ['Have paid this now, sorry for the delay.', 'paid_already'],
+    ['The company has entered liquidation and all claims should go to the liquidators.', 'redirect'],
+    ["I'm unwell at the moment and will deal with it once I get back.", 'out_of_office'],
+  ])('%s → %s', (text, intent) => {
+    expect(read(text).intent).toBe(intent);
+  });
+
+  it('someone else who has been off sick is not an absence notice', () => {
+    expect(read('Our bookkeeper has been off sick. It will be paid on Monday.').intent).toBe(
+      'promise_to_pay',
+    );
+  });
+
   it('a holiday that is over is not an absence', () => {
     expect(read("Sorry, I've been on holiday. Paying it tomorrow.").intent).toBe('promise_to_pay');
   });

@@ -61,6 +61,10 @@ const OUT_OF_OFFICE: readonly RegExp[] = [
   /\bwill\s+not\s+be\s+forwarded\b/i,
   /\b(?:respond|reply|get\s+back\s+to\s+you)\s+(?:to\s+\w+\s+)?(?:when|once|on|upon)\s+(?:i\s+am|i'm|i’m|my)\s+(?:back|return)/i,
   /\babsent\s+(?:from|until)\b/i,
+  // "I'm off sick this week", "off work until Monday"
+  // (the writer, now: not "our accounts person has been off sick")
+  /\b(?:i'm|i’m|i\s+am|im)\s+(?:currently\s+)?(?:off\s+(?:sick|work|ill)|sick|unwell|ill|in\s+hospital)\b/i,
+  /\b(?:look\s+at|deal\s+with|action|sort|pick\s+up|attend\s+to)\s+(?:it|this|that|them|your\s+\w+)\s+(?:when|once|on|upon)\s+(?:i\s+am|i'm|i’m|im|i\s+get)\s+back\b/i,
 ];
 
 /**
@@ -204,7 +208,7 @@ const DISPUTE_CUES: ReadonlyArray<readonly [DisputeReason, readonly RegExp[]]> =
       /\b(?:unhappy|not\s+happy|dissatisfied|not\s+satisfied)\s+with\b/i,
       /\bnot\s+fit\s+for\s+purpose\b/i,
       /\b(?:work|job|project|installation|site|build|renovation|it)\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not|has\s+not\s+been|hasn't\s+been)\s+(?:yet\s+)?(?:finished|complete|completed|done)\b/i,
-      /\bhalf[\s-](?:done|finished|complete)\b|\bunfinished\b|\bincomplete\b/i,
+      /\bhalf[\s-](?:done|finished|complete)\b|\bunfinished\b|\bincomplete\b|\b(?:only\s+)?partially\s+(?:completed|complete|done|finished|installed|fitted|built)\b/i,
       /\b(?:complaint|defects?)\b/i,
       /\b(?:deliverables?|work|job|installation|service)\s+(?:was|were|is|are)\s+(?:not|never)\s+(?:what|completed|finished|done|delivered\s+as)/i,
     ],
@@ -230,6 +234,9 @@ const DISPUTE_GENERIC: readonly RegExp[] = [
   /\b(?:won't|will\s+not|wont)\s+be\s+paying\b|\bnot\s+paying\s+(?:this|for|until)\b|\brefuse\s+to\s+pay\b/i,
   /\bon\s+hold\s+until\b.{0,60}\b(?:resolved|sorted|fixed|credit|corrected)\b/i,
   /\b(?:don't|do\s+not)\s+agree\s+with\s+(?:this|the)\s+(?:invoice|charge|amount|bill)\b/i,
+  // "we never ordered this", "nobody here authorised that work", "we cancelled this order in January"
+  /\b(?:never|didn't|did\s+not|nobody\s+(?:here\s+)?|no\s+one\s+(?:here\s+)?)\s*(?:ever\s+)?(?:ordered|authori[sz]ed|approved|requested|agreed\s+to|signed\s+(?:up\s+for|off\s+on))\s+(?:this|that|these|those|it|them|anything|any\s+(?:work|goods|of\s+this)|the\s+(?:work|order|goods|service|extras?))\b|\b(?:never|didn't|did\s+not)\s+order\s+(?:this|that|these|those|it|them|anything|from\s+you)\b/i,
+  /\b(?:we|i)\s+(?:had\s+|have\s+|'ve\s+|’ve\s+)?cancell?ed\s+(?:this|that|the|our)\s+(?:order|job|booking|contract|subscription|service|work)\b|\bwhy\s+(?:are|were|have)\s+(?:we|i)\s+(?:being\s+|been\s+)?(?:invoiced|charged|billed)\b/i,
 ];
 
 export interface DisputeCue {
@@ -274,6 +281,8 @@ const PAID_CLAIMS: readonly RegExp[] = [
   /\b(?:payment|funds?|money|the\s+(?:transfer|amount|balance|money|invoice|bill)|a\s+transfer|cheque|check(?:\s*(?:#|no\.?|number)\s*\d+)?|remittance|(?:this|that)(?:\s+(?:one|invoice|bill))?|it|inv[\s-]?\d+)\s+(?:already\s+)?(?:was|were|has\s+been|have\s+been|had\s+been|'s\s+been|’s\s+been|went|got|has\s+already\s+been|was\s+already|is\s+already)\s+(?:already\s+)?(?:paid|sent|transferred|wired|remitted|mailed|posted|made|processed|settled|cleared|lodged|deposited|out|through|across|issued|released|actioned|initiated|sorted|taken\s+care\s+of)\b/i,
   /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:(?:just|already)\s+)?(?:paid|transferred|settled|sent)\b(?!\s+(?:on\s+time|attention|to\s+the\s+wrong))/i,
   /\balready\s+(?:been\s+)?(?:paid|settled|cleared)\b/i,
+  // the subject dropped, as typed: "Have transferred £500 today", "Have paid this now"
+  /^\s*(?:(?:hi|hello|hey|morning)\b[^,.!]{0,20}[,.!-]\s*)?(?:have|'ve|’ve)\s+(?:just\s+|already\s+|now\s+)?(?:paid|transferred|sent|wired|remitted|settled|deposited)\b/i,
   // "cheque mailed Monday", "payment sent yesterday", "transfer went through this morning": the verb without "was"
   /(?<!\b(?:have|has|had|get|gets|getting|got|be|being|been|once|when|until|till)\s+(?:the\s+|a\s+|your\s+|our\s+|this\s+|that\s+)?)\b(?:cheque|check|payment|transfer|remittance|funds|eft|bacs|ach|wire|bpay)\s+(?:already\s+)?(?:mailed|posted|sent|released|processed|lodged|went\s+(?:out|through))\b(?!\s+(?:to\s+the\s+wrong|tomorrow|next|soon|later|by\b|once|when|as\s+soon))/i,
   /\b(?:remittance|proof\s+of\s+payment|payment\s+confirmation|transfer\s+(?:receipt|confirmation))\s+(?:advice\s+)?(?:is\s+)?(?:attached|below|enclosed|sent)\b|\b(?:see|attached)\s+(?:the\s+|our\s+)?remittance\b/i,
@@ -387,6 +396,8 @@ const REDIRECT_STRONG: readonly RegExp[] = [
   /\b(?:is|am|i'm|i’m)\s+not\s+the\s+(?:right|correct|best|appropriate)\s+(?:person|contact)\b|\bwrong\s+(?:person|contact)\b/i,
   /\b(?:i|we)\s+only\s+(?:handle|deal\s+with|look\s+after|do)\b/i,
   /\bplease\s+update\s+your\s+(?:records|contact\s+details|contacts)\b/i,
+  // an insolvency: the administrators or liquidators answer for the company now
+  /\b(?:in|into|entered|gone\s+into|under)\s+(?:voluntary\s+)?(?:administration|receivership|liquidation)\b[^.?!]{0,80}\b(?:queries|claims|correspondence|creditors?|contact|go|direct|refer)\b|\b(?:queries|claims|correspondence)\s+(?:should\s+)?(?:go|be\s+sent|be\s+directed|be\s+referred)\s+to\s+the\s+(?:administrators?|liquidators?|receivers?)\b/i,
   // "I don't handle the accounts any more", "I don't do the invoices now"
   /\b(?:don't|do\s+not|doesn't|does\s+not|don’t|doesn’t)\s+(?:look\s+after|handle|deal\s+with|do|manage|process|pay|work\s+on|take\s+care\s+of)\s+(?:the\s+|our\s+|any\s+)?(?:accounts?|billing|payments?|invoices?|payables|finances?|bills|ap|books|bookkeeping)\b[^.?!]{0,30}\b(?:any\s?more|now|these\s+days)\b/i,
   // "I'm in sales, not accounts", "not my department"
