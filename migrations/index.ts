@@ -25,6 +25,7 @@ import * as m20261205T192320128Z from './20261205T192320128Z-reminder-card-looku
 import * as m20261205T195318164Z from './20261205T195318164Z-contact-group-tiers.js';
 import * as m20261205T201210024Z from './20261205T201210024Z-weekly-report-schedule.js';
 import * as m20261205T220840491Z from './20261205T220840491Z-customer-overrides.js';
+import * as m20261205T224144630Z from './20261205T224144630Z-report-snapshots.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T195318164Z-contact-group-tiers': m20261205T195318164Z,
   '20261205T201210024Z-weekly-report-schedule': m20261205T201210024Z,
   '20261205T220840491Z-customer-overrides': m20261205T220840491Z,
+  '20261205T224144630Z-report-snapshots': m20261205T224144630Z,
 };

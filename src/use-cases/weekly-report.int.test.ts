@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PNG_SIGNATURE } from '../adapters/charts/png.js';
+import { listReportSnapshots } from '../adapters/db/report-snapshots.js';
 import { getSlackSettings, NO_SLACK_DEFAULTS, saveSlackSettings } from '../adapters/db/slack-settings.js';
 import type { AppContext } from '../context.js';
 import { WEEKLY_REPORT_JOB } from '../domain/job-names.js';
@@ -15,6 +16,7 @@ import {
 } from '../testing/slack-surfaces-fixture.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { wiring } from '../wiring.js';
+import { loadCollectionsReport } from './collections-report.js';
 import { saveSlackSetup } from './slack-admin.js';
 import { runWeeklyReport } from './weekly-report.js';
 
@@ -96,6 +98,23 @@ describe('the weekly report through the scheduler, the outbox and the Slack sand
     expect(files).toHaveLength(2);
     for (const f of files) expect(f.bytes!.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(sandbox.messages('C_QUEUE')).toHaveLength(0);
+  });
+
+  it('keeps the report as posted, once per week, and the figures recomputed as of that day match it', async () => {
+    expect((await runWeeklyReport(ctx, TEST_ORG_ID, SURFACES_NOW)).run.kind).toBe('posted');
+    // A re-run the same week (another instance) keeps the first copy.
+    await runWeeklyReport(ctx, TEST_ORG_ID, new Date(SURFACES_NOW.getTime() + HOUR));
+    const stored = await listReportSnapshots(database.db, TEST_ORG_ID, 'week');
+    expect(stored.map((s) => [s.periodKey, s.asOf])).toEqual([['2026-W48', '2026-11-23']]);
+    expect(stored[0]!.createdAt).toEqual(SURFACES_NOW);
+    // The stored copy is the measures as of its day: recomputing them as of that day gives the same figures.
+    const recomputed = await loadCollectionsReport(database.db, {
+      orgId: TEST_ORG_ID,
+      asOf: '2026-11-23',
+      periodKind: 'week',
+    });
+    expect(stored[0]!.report).toEqual(JSON.parse(JSON.stringify(recomputed)));
+    expect(stored[0]!.report.periods.length).toBeGreaterThan(0);
   });
 
   it('a day moved later in settings: the Monday run posts nothing and moves to Thursday', async () => {

@@ -1,4 +1,5 @@
 import { getOrganisation } from '../adapters/db/organisations.js';
+import { saveReportSnapshot } from '../adapters/db/report-snapshots.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
 import type { AppContext } from '../context.js';
 import {
@@ -53,6 +54,15 @@ export async function runWeeklyReport(
     return skip('the ledger is stale (no complete Xero sync within the policy’s hours)');
   const week = isoWeekOf(organisation, now);
   const data = await loadSlackReport(db, view, 'week', now);
+  // The report as the managers read it this week, kept (the first post of the week wins, as the post itself).
+  await saveReportSnapshot(db, {
+    orgId,
+    periodKind: 'week',
+    periodKey: week,
+    asOf: data.report.asOf,
+    report: data.report,
+    now,
+  });
   const { posted } = await enqueueReportPost(db, {
     orgId,
     orgName: organisation.name,

@@ -572,6 +572,17 @@ export interface CustomerOverridesTable {
   removed_by: string | null;
 }
 
+/** #19 part 1: the collections report as it was posted, one per organisation and period. */
+export interface ReportSnapshotsTable {
+  id: BigSerial;
+  org_id: string;
+  period_kind: 'week' | 'month';
+  period_key: string;
+  as_of: CalendarDate;
+  report: Json<unknown>;
+  created_at: Timestamp;
+}
+
 export interface DB {
   oauth_token_sets: OauthTokenSetsTable;
   organisations: OrganisationsTable;
@@ -611,6 +622,7 @@ export interface DB {
   contact_group_tiers: ContactGroupTiersTable;
   contact_group_syncs: ContactGroupSyncsTable;
   customer_overrides: CustomerOverridesTable;
+  report_snapshots: ReportSnapshotsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
