@@ -438,7 +438,7 @@ const PAYMENT_WORDS =
 
 /** Words that commit to a future act (or ask us to wait). */
 const FUTURE_WORDS =
-  /\b(?:will|shall|expect|anticipate|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|eta|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bill\s+(?:pay|send|transfer|get|have|do|sort|make|put|pop|drop|deposit|wire|mail|clear|settle|fix)\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
+  /\b(?:will|shall|expect|expected|anticipate|anticipated|going\s+to|gonna|plan(?:ning)?\s+to|intend(?:ing)?\s+to|aim(?:ing)?\s+to|expect(?:ing)?\s+to|hope\s+to|hoping\s+to|should|scheduled|booked|approved|lined\s+up|queued|due\s+to|can|could|happy\s+to|able\s+to|paying|transferring|transfering|sending|releasing|processing|to\s+follow|will\s+follow|eta|sera|seront|será|wird|werden|zal)\b|'ll\b|’ll\b|\bill\s+(?:pay|send|transfer|get|have|do|sort|make|put|pop|drop|deposit|wire|mail|clear|settle|fix)\b|\bwe're\b|\bwe’re\b|\byou'll\s+be\s+in\b|\bwait\b/i;
 
 /**
  * Money arriving, or the invoice put on the list to pay, said without a paying verb: "it should be with you

@@ -182,6 +182,14 @@ const ROWS: readonly Row[] = [
   ['by the end of the financial year', '2026-05-11T01:00:00Z', 'Australia/Sydney', '=2026-05-11..2026-06-30'],
   ['at EOFY', '2026-02-10T01:00:00Z', 'Pacific/Auckland', '2026-03-24..2026-03-31'],
   ['by the end of the financial year', '2026-05-11T09:00:00Z', LON, null],
+  // fortnights on a weekday, the week after, month's end, business days of a month
+  ['Friday fortnight', WED, LON, '=2026-03-27..2026-03-27'],
+  ['a fortnight on Monday', WED, LON, '=2026-03-30..2026-03-30'],
+  ['next week or the week after', WED, LON, '2026-03-16..2026-03-27'],
+  ['end of next week or early the week after', WED, LON, '2026-03-20..2026-03-25'],
+  ["by month's end", WED, LON, '=2026-03-11..2026-03-31'],
+  ['on the last business day of the month', '2026-05-11T09:00:00Z', LON, '=2026-05-29..2026-05-29'],
+  ['the first working day of next month', '2026-07-20T09:00:00Z', LON, '=2026-08-03..2026-08-03'],
   // Christmas
   ['before Christmas', DEC_THU, LON, '=2026-12-17..2026-12-24'],
   ['after Christmas', DEC_THU, LON, '2026-12-26..2027-01-08'],

@@ -740,7 +740,7 @@ const RULES: readonly Rule[] = [
   // Friday, this Friday, next Friday, last Tuesday, Friday week, the Friday after next, Tuesday next week,
   // close of play Friday. Not "every Friday" or "each Monday": a schedule, not a date.
   scan(
-    `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|eop|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:day|play))\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
+    `${B}(?<!\\b(?:every|each)\\s+)(?:(?:cob|cop|eod|eop|close\\s+of\\s+(?:business|play)|end\\s+of\\s+(?:the\\s+)?(?:day|play))\\s+(?:on\\s+)?)?(?:(this|next|last|coming|following|the)\\s+)?${WEEKDAY}(?:\\s+(week|fortnight|after\\s+next|(?:of\\s+)?next\\s+week))?${E}`,
     (m, ctx) => {
       const lead = m.input.slice(Math.max(0, m.index - 12), m.index);
       // After a paying verb a weekday abbreviation is a day too ("will pay fri"), but not sat/sun ("it sat").
@@ -756,6 +756,9 @@ const RULES: readonly Rule[] = [
       if (wd === null) return null;
       const pre = m[1]?.toLowerCase();
       const post = m[3]?.toLowerCase().replace(/\s+/g, ' ').replace(/^of /, '');
+      // "Friday fortnight": two weeks after this Friday
+      if (post === 'fortnight')
+        return { tense: 'future', resolve: () => day(addDays(nextWeekday(ctx.today, wd), 14)) };
       const modifier: WeekdayModifier =
         post === 'week'
           ? 'week'
@@ -899,11 +902,61 @@ const RULES: readonly Rule[] = [
       return { tense: 'future', resolve: (dir) => monthPart(ctx, first, 'end', dir) };
     },
   ),
-  // the week after next (the whole week; "the week after next" names no day in it)
-  scan(`${B}(?:the\\s+)?week\\s+after\\s+next${E}`, (_m, ctx) => ({
-    tense: 'future',
-    resolve: () => weekRange(ctx, 'after-next', 'whole'),
-  })),
+  // the week after next (the whole week; "the week after next" names no day in it); "early the week after"
+  // (said after "next week … or"): a part of that week
+  scan(
+    `${B}(?:(early|earlier|late|later|mid|middle\\s+of|(?:the\\s+)?(?:end|start|beginning)\\s+of)[\\s-]+(?:in\\s+)?)?(?:the\\s+)?week\\s+after(?:\\s+next|\\s+that)?(?![\\s-]+(?:the\\s+|that\\s+|we\\b|you\\b|I\\b|our\\b|\\d))${E}`,
+    (m, ctx) => {
+      const w = (m[1] ?? '').toLowerCase().replace(/^the\s+/, '');
+      const part: WeekPart = w.startsWith('early')
+        ? 'early'
+        : w.startsWith('mid')
+          ? 'mid'
+          : w.startsWith('late')
+            ? 'late'
+            : w.startsWith('end')
+              ? 'end'
+              : w
+                ? 'start'
+                : 'whole';
+      return { tense: 'future', resolve: () => weekRange(ctx, 'after-next', part) };
+    },
+  ),
+  // a fortnight on Friday, fortnight Friday: two weeks after this Friday
+  scan(`${B}(?:a\\s+)?fortnight\\s+(?:on\\s+|from\\s+)?${WEEKDAY}${E}`, (m, ctx) => {
+    const wd = weekdayOfWord(m[1]);
+    if (wd === null) return null;
+    return { tense: 'future', resolve: () => day(addDays(nextWeekday(ctx.today, wd), 14)) };
+  }),
+  // the last business day of the month, the first working day of next month / of April
+  scan(
+    `${B}(?:the\\s+)?(first|last|final)\\s+(?:business|working|banking|week)\\s*day\\s+(?:of|in)\\s+(?:(next|this|the)\\s+month|${MONTH_AFTER_PART}(?:\\s+(\\d{4}))?)${E}`,
+    (m, ctx) => {
+      const first = (m[1] ?? '').toLowerCase() === 'first';
+      const rel = m[2]?.toLowerCase();
+      const month = monthOf(m[3]);
+      const year = m[4] ? Number(m[4]) : null;
+      const pick = (start: IsoDate) => {
+        let d = first ? start : endOfMonth(start);
+        while (weekdayOf(d) > 5) d = addDays(d, first ? 1 : -1);
+        return d;
+      };
+      return {
+        tense: 'either',
+        resolve: (dir) => {
+          const start = namedMonthStart(ctx, rel, month, year, dir);
+          if (!start) return null;
+          const d = pick(start);
+          // "the last business day of the month" said after it: next month's
+          if (dir === 'future' && d < ctx.today && rel && rel !== 'next') {
+            const t = ymd(ctx.today);
+            return day(pick(firstOfMonth(t.y, t.m + 1)));
+          }
+          return day(d);
+        },
+      };
+    },
+  ),
   // the new year, after New Year, early in the new year, the first week of the new year; Christmas, Xmas:
   // the coming 1 January (this year's, said in its first days) and the coming 25 December
   scan(
@@ -954,7 +1007,7 @@ const RULES: readonly Rule[] = [
   })),
   // end of (the|this|next) month, month end, EOM, early next month, mid-month, later this month, next month
   scan(
-    `${B}(?:(early|late|later|mid|middle\\s+of|(?:the\\s+)?(?:end|start|beginning)\\s+of)[\\s-]+(?:in\\s+)?)?(this|next|the\\s+following|following|last|the)\\s+month(?:'s|’s)?${E}|${B}(month[\\s-]?end|end\\s+of\\s+month|eom|mid[\\s-]?month)${E}`,
+    `${B}(?:(early|late|later|mid|middle\\s+of|(?:the\\s+)?(?:end|start|beginning)\\s+of)[\\s-]+(?:in\\s+)?)?(this|next|the\\s+following|following|last|the)\\s+month(?:'s|’s)?${E}|${B}(month(?:'s|’s|s)?[\\s-]?end|end\\s+of\\s+month|eom|mid[\\s-]?month)${E}`,
     (m, ctx) => {
       const t = ymd(ctx.today);
       const partWord = m[1]?.toLowerCase().replace(/^the\s+/, '') ?? '';
