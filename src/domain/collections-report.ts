@@ -395,6 +395,52 @@ export function buildCollectionsReport(
   };
 }
 
+// ---- The hit rate of chosen reminders ---------------------------------------------------------------------
+
+export type ReminderHitRate = Pick<
+  HitRateRow,
+  'windowDays' | 'reminders' | 'measured' | 'remindedAmount' | 'paidAmount' | 'share'
+>;
+
+/**
+ * The report's hit rate (above) over a chosen set of sent reminders, a collector's own for instance: of the overdue
+ * amount the overdue reminders sent on organisation-local days `from` … `asOf` were about, the share paid within
+ * `windowDays` (7 or 14) of each reminder's day, each invoice's payments capped at what it owed. A reminder whose
+ * window has not ended by asOf is counted but not measured. No comparison group: the other reminders are not given,
+ * so which customers were contacted is not known here.
+ */
+export function reminderHitRate(
+  ledger: Ledger,
+  reminders: readonly SentReminder[],
+  options: {
+    readonly from: IsoDate;
+    readonly asOf: IsoDate;
+    readonly windowDays: (typeof HIT_RATE_WINDOWS)[number];
+  },
+): ReminderHitRate {
+  const { from, asOf, windowDays } = options;
+  const timezone = ledger.organisation.timezone;
+  const dated = reminders
+    .map((r) => ({ ...r, sentOn: localDateOf(r.sentAt, timezone) }))
+    .filter((r) => r.sentOn >= from && r.sentOn <= asOf);
+  if (!dated.some((r) => r.purpose === 'overdue')) {
+    // Nothing to measure: no need to index the ledger (App Home asks this for every collector).
+    const none = formatUnits(0, ledger.organisation.baseCurrency);
+    return { windowDays, reminders: 0, measured: 0, remindedAmount: none, paidAmount: none, share: null };
+  }
+  const window: ReportPeriod = { period: `${from}/${asOf}`, from, to: asOf, complete: true };
+  const rows = hitRateRows(indexLedger(ledger), dated, [], [window], asOf);
+  const row = (windowDays === 7 ? rows.within7Days : rows.within14Days)[0]!;
+  return {
+    windowDays: row.windowDays,
+    reminders: row.reminders,
+    measured: row.measured,
+    remindedAmount: row.remindedAmount,
+    paidAmount: row.paidAmount,
+    share: row.share,
+  };
+}
+
 // ---- Reminders sent -----------------------------------------------------------------------------------------
 
 type DatedReminder = SentReminder & { readonly sentOn: IsoDate };

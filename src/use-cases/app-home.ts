@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
 import { listOpenCallTasks } from '../adapters/db/call-tasks.js';
+import {
+  listAcceptedPromises,
+  listCardDecisions,
+  listSentFromApprovals,
+} from '../adapters/db/collector-numbers-queries.js';
 import { countWaitingReplies } from '../adapters/db/customer-replies.js';
 import { listOrganisations } from '../adapters/db/organisations.js';
 import { getSlackSettings } from '../adapters/db/slack-settings.js';
@@ -15,6 +20,7 @@ import type { AppContext } from '../context.js';
 import { buildKpis } from '../domain/ar-kpis.js';
 import { addDays } from '../domain/calendar.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
+import { COLLECTOR_NUMBERS_DAYS, collectorNumbers } from '../domain/collector-numbers.js';
 import { dec } from '../domain/money.js';
 import { prioritise } from '../domain/priority.js';
 import { type CollectionsView, loadCollectionsView } from './collections-view.js';
@@ -47,7 +53,8 @@ const APPROVALS_LISTED = 10;
  * What a user's App Home shows, per organisation they work on: the approval cards waiting for a decision
  * (reminders have no owner yet, so every pending card of the team, counted in full, the oldest plans listed),
  * their call tasks, their queue (no customer ownership exists yet: every customer with something overdue, by
- * priority, less those worked on today), the customers no reminder can reach, today's tasks and team KPIs.
+ * priority, less those worked on today), the customers no reminder can reach, today's tasks, team KPIs, and
+ * their own numbers over the last 30 days (cards decided, reminders sent, hit rate, promises kept).
  * Organisations where the user has no role are left out.
  */
 export async function loadAppHome(
@@ -70,15 +77,25 @@ export async function loadAppHome(
     const statuses = actor.isManager ? (['proposed', 'escalated'] as const) : (['proposed'] as const);
     const zone = view.ledger.organisation.timezone;
     const startOfToday = DateTime.fromISO(view.asOf, { zone }).startOf('day').toJSDate();
-    const [pending, waiting, decidedToday, allEscalations, fallThrough, calls, replies] = await Promise.all([
-      listReminderSummaries(db, organisation.id, { statuses, limit: APPROVALS_LISTED, oldestFirst: true }),
-      countReminders(db, organisation.id, statuses),
-      contactsDecidedSince(db, organisation.id, startOfToday),
-      listEscalationStates(db, organisation.id),
-      loadFallThrough(db, view, priorities),
-      listOpenCallTasks(db, organisation.id, userId),
-      countWaitingReplies(db, organisation.id),
-    ]);
+    // "Your numbers" reads from the start of the first of the last 30 organisation-local days (a day early, to be
+    // safe across zone offsets; the domain cuts at the organisation's days).
+    const since = DateTime.fromISO(addDays(view.asOf, -COLLECTOR_NUMBERS_DAYS), { zone }).toJSDate();
+    const [pending, waiting, decidedToday, allEscalations, fallThrough, calls, replies, mine] =
+      await Promise.all([
+        listReminderSummaries(db, organisation.id, { statuses, limit: APPROVALS_LISTED, oldestFirst: true }),
+        countReminders(db, organisation.id, statuses),
+        contactsDecidedSince(db, organisation.id, startOfToday),
+        listEscalationStates(db, organisation.id),
+        loadFallThrough(db, view, priorities),
+        listOpenCallTasks(db, organisation.id, userId),
+        countWaitingReplies(db, organisation.id),
+        Promise.all([
+          listCardDecisions(db, organisation.id, userId, since),
+          listSentFromApprovals(db, organisation.id, userId, since),
+          listAcceptedPromises(db, organisation.id, userId, since),
+        ]),
+      ]);
+    const [decisions, sent, accepted] = mine;
     const escalations = allEscalations.filter((s) => s.active);
     // "Your queue" is who to work on next: a customer whose card was decided today, or whose call is in hand,
     // has been worked on.
@@ -115,6 +132,10 @@ export async function loadAppHome(
       promisesToday: promisesToday(view, names),
       escalationsOpen: escalations.length,
       ledgerAge: view.ledgerAge ?? null,
+      yourNumbers: collectorNumbers(
+        { ledger: view.ledger, decisions, sent, promises: accepted },
+        { asOf: view.asOf },
+      ),
       kpis: {
         overdue: kpis.ar.overdue,
         total: kpis.ar.total,

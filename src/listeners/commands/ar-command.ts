@@ -2,10 +2,10 @@ import type { App, RespondFn } from '@slack/bolt';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import { disputesListMessage, promisesListMessage } from '../../adapters/slack/blocks/promises.js';
+import { kpiTableMessage } from '../../adapters/slack/blocks/report.js';
 import {
   forecastMessage,
   helpMessage,
-  kpisMessage,
   noticeMessage,
   orgAgingMessage,
   pickCustomerMessage,
@@ -16,8 +16,9 @@ import { setupModal } from '../../adapters/slack/blocks/setup.js';
 import { disputedAsOf } from '../../domain/collections-signals.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { isAppError } from '../../errors.js';
+import { loadCollectionsReport } from '../../use-cases/collections-report.js';
 import { loadSlackReport } from '../../use-cases/collections-report-slack.js';
-import { buildAgingReport, buildKpiReport } from '../../use-cases/collections-reports.js';
+import { buildAgingReport } from '../../use-cases/collections-reports.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
 import { describeOrganisationPolicy } from '../../use-cases/manage-policy.js';
@@ -25,7 +26,7 @@ import { listDisputesForSlack, listPromisesForSlack } from '../../use-cases/prom
 import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
 import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import { xeroUsage } from '../../use-cases/xero-usage.js';
-import { reportPresentation, shareReport } from '../actions/report-share.js';
+import { type ReportShareValue, reportPresentation, shareReport } from '../actions/report-share.js';
 import { apologise, type ListenerDeps } from '../slack-context.js';
 import { runForCustomer } from './customer-subcommands.js';
 import { type ArCommand, parseArCommand } from './parse-ar-command.js';
@@ -40,6 +41,10 @@ export function scopeProblem(scope: Exclude<OrgScope, { kind: 'found' }>): strin
       return `Several organisations are connected; add org:NAME (one of: ${scope.names.join(', ')}), or map this channel in /ar setup.`;
   }
 }
+
+/** Under `/ar kpis`: its Share button is the report's. */
+export const KPIS_SHARE_NOTE =
+  'Share posts the collections report in the channel: its headline figures, the ageing, top debtors and promises due, with two charts (ageing over the periods, the forecast against receipts).';
 
 /** Packs a customer pick so the button can run the same subcommand on the chosen customer. */
 export interface PickValue {
@@ -178,9 +183,11 @@ async function answer(
         cmd.share,
       );
     }
-    case 'report': {
-      const data = await loadSlackReport(db, view, cmd.period, now());
+    case 'report':
+    case 'kpis': {
       if (cmd.share) {
+        // Typed `share`: the report goes in the channel with its charts, as its Share button does.
+        const data = await loadSlackReport(db, view, cmd.period, now());
         const shared = await shareReport(deps, {
           orgId: organisation.id,
           orgName: organisation.name,
@@ -196,17 +203,31 @@ async function answer(
           ),
         );
       }
-      const m = reportPresentation(organisation.name, data, {
-        o: organisation.id,
-        p: cmd.period,
-        a: view.asOf,
-      });
+      const shareValue: ReportShareValue = { o: organisation.id, p: cmd.period, a: view.asOf };
+      if (cmd.kind === 'kpis') {
+        // This period and the one before are all the table shows.
+        const report = await loadCollectionsReport(db, {
+          orgId: organisation.id,
+          asOf: view.asOf,
+          periodKind: cmd.period,
+          periods: 2,
+          ledger: view.ledger,
+        });
+        return replyWithAge(
+          kpiTableMessage({
+            orgName: organisation.name,
+            report,
+            shareValue: JSON.stringify(shareValue),
+            chartsNote: KPIS_SHARE_NOTE,
+          }),
+        );
+      }
+      const data = await loadSlackReport(db, view, cmd.period, now());
+      const m = reportPresentation(organisation.name, data, shareValue);
       await replyWithAge(m.main);
       await reply(m.debtors);
       return reply(m.promises);
     }
-    case 'kpis':
-      return replyWithAge(kpisMessage(organisation.name, buildKpiReport(view.ledger, view.asOf)), cmd.share);
     case 'promises':
       return replyWithAge(
         promisesListMessage(organisation.name, await listPromisesForSlack(db, view, now())),

@@ -75,7 +75,7 @@ describe('parseArCommand', () => {
 
   it('accepts ageing, kpi and the no-argument commands', () => {
     expect(parseArCommand('ageing')).toMatchObject({ kind: 'aging', customer: null });
-    expect(parseArCommand('kpi')).toMatchObject({ kind: 'kpis' });
+    expect(parseArCommand('kpi')).toMatchObject({ kind: 'kpis', period: 'week' });
     for (const k of ['forecast', 'sync', 'setup', 'policy', 'promises', 'disputes'] as const)
       expect(parseArCommand(k)).toMatchObject({ kind: k });
     expect(parseArCommand('resume acme ltd')).toMatchObject({ kind: 'resume', customer: 'acme ltd' });
@@ -99,6 +99,20 @@ describe('parseArCommand', () => {
     expect(parseArCommand('report quarter')).toEqual({
       kind: 'help',
       problem: '`report` takes week or month (got "quarter").',
+    });
+  });
+
+  it('reads kpis with week (the default) or month, like report', () => {
+    expect(parseArCommand('kpis')).toEqual({ kind: 'kpis', period: 'week', orgRef: null, share: false });
+    expect(parseArCommand('kpis monthly share')).toEqual({
+      kind: 'kpis',
+      period: 'month',
+      orgRef: null,
+      share: true,
+    });
+    expect(parseArCommand('kpis year')).toEqual({
+      kind: 'help',
+      problem: '`kpis` takes week or month (got "year").',
     });
   });
 });

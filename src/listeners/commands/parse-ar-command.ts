@@ -11,7 +11,7 @@ export type ArSubcommand =
   | { readonly kind: 'aging'; readonly customer: string | null }
   | { readonly kind: 'customer'; readonly customer: string }
   | { readonly kind: 'forecast' }
-  | { readonly kind: 'kpis' }
+  | { readonly kind: 'kpis'; readonly period: 'week' | 'month' }
   | { readonly kind: 'report'; readonly period: 'week' | 'month' }
   | { readonly kind: 'sync' }
   | { readonly kind: 'setup' }
@@ -72,12 +72,12 @@ export function parseArCommand(raw: string): ArCommand {
       return scoped({ kind: 'forecast' });
     case 'kpis':
     case 'kpi':
-      return scoped({ kind: 'kpis' });
     case 'report': {
+      const kind = sub === 'report' ? 'report' : 'kpis';
       const p = rest.toLowerCase();
-      if (p === '' || p === 'week' || p === 'weekly') return scoped({ kind: 'report', period: 'week' });
-      if (p === 'month' || p === 'monthly') return scoped({ kind: 'report', period: 'month' });
-      return { kind: 'help', problem: `\`report\` takes week or month (got "${rest.slice(0, 20)}").` };
+      if (p === '' || p === 'week' || p === 'weekly') return scoped({ kind, period: 'week' });
+      if (p === 'month' || p === 'monthly') return scoped({ kind, period: 'month' });
+      return { kind: 'help', problem: `\`${kind}\` takes week or month (got "${rest.slice(0, 20)}").` };
     }
     case 'sync':
       return scoped({ kind: 'sync' });

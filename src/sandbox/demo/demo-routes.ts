@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HttpRoute, sendJson, sendText } from '../../http/routes.js';
 import type { SmtpSink } from '../mail/smtp-sink.js';
-import type { SlackSandbox } from '../slack/index.js';
+import type { SandboxFileRef, SlackSandbox } from '../slack/index.js';
 import type { ActionInput, SlackRequestClient } from '../slack/signed-client.js';
 import { type CustomerSays, isCustomerSays } from './demo-customer.js';
 
@@ -159,6 +159,7 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
     text: string;
     blocks?: unknown[];
     edited?: unknown;
+    files?: readonly SandboxFileRef[];
   }) => ({
     ts: m.ts,
     userName: nameOf(m.user),
@@ -167,6 +168,15 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
     blocks: m.blocks ?? [],
     edited: Boolean(m.edited),
     time: tsTime(m.ts),
+    // Files shared with the message (a report's charts, through files.uploadV2): the page shows the images.
+    files: (m.files ?? []).map((f) => ({
+      id: f.id,
+      name: f.name,
+      title: f.title,
+      alt: f.alt_text ?? '',
+      image: f.mimetype.startsWith('image/'),
+      url: `/demo/files/${encodeURIComponent(f.id)}`,
+    })),
   });
 
   async function state() {
@@ -263,6 +273,24 @@ export function demoRoutes(deps: DemoRouteDeps): HttpRoute[] {
         const type = ASSETS[file];
         if (!type) return sendJson(res, 404, { error: 'not_found' });
         sendText(res, 200, await readFile(new URL(file, PAGE_DIR), 'utf8'), type);
+      }),
+    },
+    {
+      // A file shared in the workspace (the report's chart images): an <img> cannot send headers, so the page's
+      // token comes in the query string, as for the event stream.
+      path: '/demo/files/:id',
+      method: 'GET',
+      handler: handle(async (req, res) => {
+        const refusal = demoApiRefusal(req, deps.token, true);
+        if (refusal) return sendJson(res, 403, { error: refusal });
+        const id = (req as IncomingMessage & { params?: Record<string, string> }).params?.id ?? '';
+        const file = slack.files().find((f) => f.id === id && f.completed && f.bytes);
+        if (!file?.bytes) return sendJson(res, 404, { error: 'not_found' });
+        res.writeHead(200, {
+          'content-type': file.mimetype === 'image/png' ? 'image/png' : 'application/octet-stream',
+          'content-length': String(file.bytes.length),
+        });
+        res.end(file.bytes);
       }),
     },
     {

@@ -1,3 +1,4 @@
+import type { CollectorNumbers } from '../../../domain/collector-numbers.js';
 import type { FallThroughEntry } from '../../../domain/fall-through.js';
 import type { IsoDate } from '../../../domain/ledger.js';
 import type { LedgerAge } from '../../../domain/ledger-freshness.js';
@@ -15,6 +16,7 @@ import {
   fields,
   header,
   money,
+  percent,
   plural,
   section,
   VIEW_MAX_BLOCKS,
@@ -57,6 +59,8 @@ export interface HomeOrg {
   readonly escalationsOpen: number;
   /** How old the figures are (since the last complete sync); null when unknown. */
   readonly ledgerAge?: LedgerAge | null;
+  /** The viewing user's own numbers over the last 30 days (#19 part 3). */
+  readonly yourNumbers?: CollectorNumbers;
   readonly kpis: {
     readonly overdue: Decimal;
     readonly total: Decimal;
@@ -71,6 +75,54 @@ const PROMISES_LISTED = 10;
 const CALLS_LISTED = 10;
 /** Up to three blocks each: leave the queue room. */
 const FALL_THROUGH_LISTED = 8;
+
+const DECISION_WORDS: Record<keyof CollectorNumbers['decisions'], string> = {
+  approved: 'approved',
+  edited: 'edited',
+  snoozed: 'snoozed',
+  escalated: 'escalated',
+  skipped: 'skipped',
+};
+
+/** "Your numbers": one section, the figures that are not zero; one line when there is nothing to show. */
+export function yourNumbersBlock(n: CollectorNumbers, currency: string): Block {
+  const title = `*Your numbers* (last ${n.days} days, ${n.from} – ${n.to})`;
+  if (n.empty)
+    return section(`${title}\n_No cards decided, reminders sent or promises judged in that time._`);
+  const lines: string[] = [];
+  const kinds = Object.entries(n.decisions)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${v.toLocaleString('en')} ${DECISION_WORDS[k as keyof typeof DECISION_WORDS]}`);
+  lines.push(
+    n.cardsDecided > 0
+      ? `• ${plural(n.cardsDecided, 'card')} decided: ${kinds.join(', ')}`
+      : '• No cards decided',
+  );
+  lines.push(`• ${plural(n.sent, 'reminder')} sent from your approvals`);
+  const h = n.hitRate;
+  if (h.reminders > 0) {
+    const notYet = h.reminders - h.measured;
+    const measured =
+      h.share === null
+        ? `not measured yet (a reminder is measured ${h.windowDays} days after it is sent)`
+        : `${percent(h.share)} of the ${money(h.remindedAmount, currency)} overdue you reminded was paid within ${h.windowDays} days`;
+    lines.push(
+      `• Hit rate: ${measured}${h.share !== null && notYet > 0 ? ` (${plural(notYet, 'reminder')} under ${h.windowDays} days old not counted yet)` : ''}`,
+    );
+  }
+  const p = n.promises;
+  if (p.kept + p.partKept + p.broken + p.open > 0) {
+    const verdicts = [
+      p.kept ? `${p.kept.toLocaleString('en')} kept` : '',
+      p.partKept ? `${p.partKept.toLocaleString('en')} part-kept` : '',
+      p.broken ? `${p.broken.toLocaleString('en')} broken` : '',
+    ].filter(Boolean);
+    lines.push(
+      `• Promises you accepted: ${verdicts.length ? verdicts.join(', ') : 'none judged yet'}${p.open ? ` (${p.open.toLocaleString('en')} still open)` : ''}`,
+    );
+  }
+  return section(`${title}\n${lines.join('\n')}`);
+}
 
 /** The collector's App Home: their cards waiting for a decision, their queue, today's tasks, team KPIs. */
 export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'home'; blocks: Block[] } {
@@ -109,6 +161,7 @@ export function homeView(userName: string, orgs: readonly HomeOrg[]): { type: 'h
         `*DSO*\n${Math.round(o.kpis.dsoDays * 10) / 10} days`,
         `*CEI*\n${o.kpis.ceiPercent === null ? 'n/a' : `${Math.round(o.kpis.ceiPercent * 10) / 10}%`}`,
       ]),
+      ...(o.yourNumbers ? [yourNumbersBlock(o.yourNumbers, cur)] : []),
     ];
     const promises = o.promisesToday ?? [];
     if (promises.length > 0) {

@@ -214,7 +214,10 @@ export function forecastMessage(
   };
 }
 
-/** `/ar kpis`. */
+/**
+ * The KPIs as of one day as mrkdwn fields. `/ar kpis` answers with `kpiTableMessage` (report.ts): a table of the
+ * same measures against the period before.
+ */
 export function kpisMessage(orgName: string, k: ArKpis): SlackMessage {
   const cur = k.baseCurrency;
   const days = (r: { days: number; exhausted: boolean }) =>
@@ -266,7 +269,10 @@ export const HELP_LINES: readonly (readonly [string, string])[] = [
   ['/ar aging [CUSTOMER]', 'ageing buckets for the organisation or one customer'],
   ['/ar customer CUSTOMER', 'balance, open invoices, payment behaviour, last contacts, Xero link'],
   ['/ar forecast', 'cash expected over the next 30 days'],
-  ['/ar kpis', 'DSO, best possible DSO, days delinquent, CEI'],
+  [
+    '/ar kpis [week|month]',
+    'overdue, DSO, best possible DSO, days delinquent, CEI, hit rate, promises kept, this week (or month) against the one before; Share posts the report with its charts',
+  ],
   [
     '/ar report [week|month]',
     'the collections report: headline figures, ageing over 12 periods, top debtors, promises due; Share posts it with its charts',

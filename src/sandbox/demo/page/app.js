@@ -253,6 +253,9 @@ function renderBlocks(blocks, ctx) {
       case 'input':
         out.push(renderInput(b, ctx));
         break;
+      case 'table':
+        out.push(renderTable(b));
+        break;
       case 'rich_text':
         out.push(
           el('div', {
@@ -266,6 +269,65 @@ function renderBlocks(blocks, ctx) {
     }
   }
   return out;
+}
+
+// Slack's table block: rows of cells (raw_text, raw_number, rich_text), the first row the header, each column
+// aligned as its column_settings say.
+function cellText(c) {
+  if (!c) return '';
+  if (c.type === 'raw_text' || c.type === 'raw_number') return c.text ?? String(c.value ?? '');
+  if (c.type === 'rich_text')
+    return (c.elements ?? []).flatMap((s) => (s.elements ?? []).map((x) => x.text ?? '')).join('');
+  return c.text ?? '';
+}
+function renderTable(b) {
+  const align = (i) => b.column_settings?.[i]?.align ?? 'left';
+  const cell = (tag, c, i) => {
+    const td = el(tag, { class: `align-${align(i)}`, text: cellText(c) });
+    if (c?.type === 'raw_number' && Number.isFinite(c.value)) td.dataset.value = String(c.value);
+    return td;
+  };
+  const [head, ...body] = b.rows ?? [];
+  return el('div', { class: 'block table-block', tabindex: '0', role: 'region', 'aria-label': 'Table' }, [
+    el('table', {}, [
+      head
+        ? el('thead', {}, [
+            el(
+              'tr',
+              {},
+              head.map((c, i) => cell('th', c, i)),
+            ),
+          ])
+        : null,
+      el(
+        'tbody',
+        {},
+        body.map((r) =>
+          el(
+            'tr',
+            {},
+            r.map((c, i) => cell('td', c, i)),
+          ),
+        ),
+      ),
+    ]),
+  ]);
+}
+
+// Files shared with a message: images (a report's charts) drawn with their alt text and title, others named.
+function renderFiles(files) {
+  return (files ?? []).map((f) =>
+    f.image
+      ? el('figure', { class: 'block file-image' }, [
+          el('img', {
+            src: `${f.url}?token=${encodeURIComponent(token)}`,
+            alt: f.alt,
+            title: f.title,
+          }),
+          el('figcaption', { text: f.title }),
+        ])
+      : el('div', { class: 'block file muted', text: `📎 ${f.title || f.name}` }),
+  );
 }
 
 function renderInput(b, ctx) {
@@ -328,7 +390,12 @@ function renderMessage(m, channel, inThread) {
       class: 'meta',
       html: `<strong>${escapeHtml(m.userName)}</strong>${m.bot ? '<span class="status">APP</span> ' : ''}${escapeHtml(m.time ?? '')}${m.edited ? ' (edited)' : ''}`,
     }),
-    ...(m.blocks?.length ? renderBlocks(m.blocks, ctx) : [el('div', { html: mrkdwn(m.text) })]),
+    ...(m.blocks?.length
+      ? renderBlocks(m.blocks, ctx)
+      : m.text || !m.files?.length
+        ? [el('div', { html: mrkdwn(m.text) })]
+        : []),
+    ...renderFiles(m.files),
   ]);
   if (m.ephemeral) body.append(el('div', { class: 'ephemeral-note', text: 'Only visible to you' }));
   if (!inThread && m.replyCount > 0) {
