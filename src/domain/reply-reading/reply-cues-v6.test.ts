@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readReplyOffline } from './reply-reader.js';
+import { stripReply } from './reply-text.js';
 
 /**
  * Rules v6: phrase families found missing by replies-train-6.jsonl and by the fresh sets' remaining misses,
@@ -150,5 +151,25 @@ describe('promises', () => {
       '2026-09-11..2026-09-11 200.00',
       '2026-09-11..2026-09-30 1000.00',
     ]);
+  });
+});
+
+describe('signatures', () => {
+  it.each([
+    [
+      'We will pay on Friday.\nThanks & Regards,\nRavi Menon\nFinance | Closed 25/12',
+      'We will pay on Friday.',
+    ],
+    ['Transfer Monday.\n\nThank you and regards,\nLena', 'Transfer Monday.'],
+    ['paying the 12th\n\nWarm wishes\nPip', 'paying the 12th'],
+    ['will pay thurs\n\nSent from Outlook for Android', 'will pay thurs'],
+  ])('%j keeps only %j', (text, visible) => {
+    expect(stripReply(text).visible).toBe(visible);
+  });
+
+  it('a closing word that opens a sentence is not a signature', () => {
+    expect(stripReply('Hi\nMany thanks for the nudge, we will pay Friday').visible).toBe(
+      'Hi\nMany thanks for the nudge, we will pay Friday',
+    );
   });
 });

@@ -35,7 +35,7 @@ const HEADER_NEXT = /^\s*\*?(?:Sent|Date|To|Subject|Cc|Envoyé|Gesendet|Enviado)
 const SIGNATURE_START: readonly RegExp[] = [
   /^\s*(?:--|—|–)\s*$/,
   /^\s*-- $/,
-  /^\s*Sent from my\b/i,
+  /^\s*Sent from (?:my\b|Outlook\b|Mail for\b|Yahoo\b|Samsung\b|Gmail\b|the\s+\w+\s+app\b)/i,
   /^\s*Get Outlook for\b/i,
   /^\s*(?:This (?:e-?mail|message)|The information (?:contained )?in this)\b.{0,80}\b(?:confidential|intended)/i,
   /^\s*(?:CONFIDENTIALITY|DISCLAIMER)\b/i,
@@ -43,7 +43,7 @@ const SIGNATURE_START: readonly RegExp[] = [
 
 /** Closing words, alone on a line or followed by a short name: "Cheers,", "Kind regards", "Thanks, Mere". */
 const CLOSING =
-  /^\s*(?:(?:kind|best|warm|warmest|many|with)\s+)?(?:regards|rgds|cheers|thanks again|thank you|thanks|ngā mihi nui|ngā mihi|nga mihi|cordialement|bien à vous|best wishes|best|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|ta|kr|br|talk soon|speak soon|mit freundlichen grüßen|saludos|un saludo)\s*[,.!]*/i;
+  /^\s*(?:(?:kind|best|warm|warmest|many|with)\s+)?(?:(?:thanks|thank\s+you|many\s+thanks)\s*(?:&|and)\s*(?:kind\s+|best\s+)?regards|regards\s*(?:&|and)\s*thanks|warm\s+wishes|kind\s+wishes|all\s+the\s+best|with\s+thanks|many\s+thanks|thanks\s+so\s+much|regards|rgds|cheers|thanks again|thank you|thanks|thx|ngā mihi nui|ngā mihi|nga mihi|cordialement|bien à vous|best wishes|best|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|ta|kr|br|talk soon|speak soon|mit freundlichen grüßen|saludos|un saludo)\s*[,.!]*/i;
 /** What may follow a closing on its line: a name of up to four capitalised words (case matters here). */
 const CLOSING_NAME =
   /^\s*(?:[A-Z\u00C0-\u00DE][\w'’.-]*(?:\s+[A-Z\u00C0-\u00DE][\w'’.-]*){0,3})?\s*[,.!]*\s*$/;
