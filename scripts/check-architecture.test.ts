@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFile, importsOf } from './check-architecture.js';
+import { checkFile, importsOf, lengthViolation } from './check-architecture.js';
 
 const root = resolve(import.meta.dirname, '..');
 const f = (p: string) => resolve(root, p);
@@ -106,5 +106,19 @@ describe('import-direction rule', () => {
     ['src/config.ts', "import { parseImapUrl } from './adapters/mail/imap-url.js';"],
   ])('%s: %s is allowed', (file, line) => {
     expect(checkFile(f(file), line)).toEqual([]);
+  });
+});
+
+describe('long files', () => {
+  const long = (first: string) => `${first}\n${'const x = 1;\n'.repeat(300)}`;
+  it('asks a source file over 300 lines for its reason on the first line', () => {
+    expect(lengthViolation('src/domain/big.ts', long('import { a } from "./a.js";'))).toMatchObject({
+      file: 'src/domain/big.ts',
+      line: 1,
+      message: expect.stringMatching(/^301 lines: split it/),
+    });
+    expect(lengthViolation('src/domain/big.ts', long('// Over 300 lines: one model.'))).toBeNull();
+    expect(lengthViolation('src/domain/big.test.ts', long(''))).toBeNull();
+    expect(lengthViolation('src/domain/small.ts', 'const x = 1;\n'.repeat(300))).toBeNull();
   });
 });

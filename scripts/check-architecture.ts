@@ -244,10 +244,30 @@ export function checkFile(file: string, source: string): Violation[] {
   return violations;
 }
 
+/** A source file longer than this says why at its top (#14): long files are where a module hides two. */
+export const LONG_FILE_LINES = 300;
+export const LONG_FILE_REASON = '// Over 300 lines:';
+
+/** A non-test source file over the limit whose first line does not give its reason. */
+export function lengthViolation(file: string, text: string): Violation | null {
+  if (/\.test\.ts$/.test(file)) return null;
+  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  if (lines <= LONG_FILE_LINES || text.startsWith(LONG_FILE_REASON)) return null;
+  return {
+    file,
+    line: 1,
+    message: `${lines} lines: split it, or say why it is one file on its first line (\`${LONG_FILE_REASON} …\`)`,
+  };
+}
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename);
 if (isMain) {
   const files = [...walk(join(root, 'src')), ...walk(join(root, 'migrations'))];
-  const violations = files.flatMap((f) => checkFile(f, readFileSync(f, 'utf8')));
+  const sources = [...files, ...walk(join(root, 'scripts'))].filter((f) => f.endsWith('.ts'));
+  const violations = [
+    ...files.flatMap((f) => checkFile(f, readFileSync(f, 'utf8'))),
+    ...sources.flatMap((f) => lengthViolation(relative(root, f), readFileSync(f, 'utf8')) ?? []),
+  ];
   for (const v of violations) console.error(`${v.file}:${v.line}  ${v.message}`);
   // A debt that is paid leaves the list: an entry whose file no longer imports upward is itself an error.
   const stale = [...ADAPTER_DEBT.keys()].filter((f) => {
@@ -263,7 +283,7 @@ if (isMain) {
   });
   for (const f of stale) console.error(`${f}  no longer imports upward: remove it from ADAPTER_DEBT`);
   if (violations.length > 0 || stale.length > 0) {
-    console.error(`\n${violations.length + stale.length} import-direction violation(s) (DESIGN.md §4)`);
+    console.error(`\n${violations.length + stale.length} architecture violation(s) (DESIGN.md §4)`);
     process.exit(1);
   }
   console.log(`architecture: ${files.length} files follow the import rules`);

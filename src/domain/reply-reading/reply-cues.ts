@@ -1,3 +1,4 @@
+// Over 300 lines: the offline reader's phrase families for every intent and dispute reason, one table of patterns.
 import type { DisputeReason } from './reply-reading.js';
 
 /**

@@ -1,3 +1,4 @@
+// Over 300 lines: every date phrase the offline reader resolves, in the customer's zone, with the conventions shared between them.
 import * as chrono from 'chrono-node';
 import { weekdayOf } from '../business-calendar.js';
 import { addDays, addMonths, endOfMonth, isIsoDate, localDateOf } from '../calendar.js';

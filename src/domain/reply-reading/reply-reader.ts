@@ -1,3 +1,4 @@
+// Over 300 lines: the offline reader's assembly of cues, dates, amounts and evidence into one reading.
 import { weekdayOf } from '../business-calendar.js';
 import { addDays } from '../calendar.js';
 import { Big, dec } from '../money.js';

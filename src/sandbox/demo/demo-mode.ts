@@ -1,3 +1,4 @@
+// Over 300 lines: the demo starts the sandboxes, the service and the simulated day in one sequence.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';

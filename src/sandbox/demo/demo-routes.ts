@@ -1,3 +1,4 @@
+// Over 300 lines: the demo page's HTTP routes, each a small handler over the same runtime.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HttpRoute, sendJson, sendText } from '../../http/routes.js';

@@ -1,3 +1,4 @@
+// Over 300 lines: the answers of /ar top, aging, forecast, kpis and help share their line formats and limits.
 import {
   AGEING_BUCKET_LABELS,
   AGEING_BUCKETS,
