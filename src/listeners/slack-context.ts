@@ -3,7 +3,13 @@ import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type AuthorizeDeps, authorizeSlack, NO_LONGER_CONNECTED } from '../use-cases/authorize-slack.js';
+import {
+  type Authorization,
+  type AuthorizeDeps,
+  type AuthorizeRequest,
+  authorizeSlack,
+  NO_LONGER_CONNECTED,
+} from '../use-cases/authorize-slack.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import type { Actor } from '../use-cases/decide-reminder.js';
 import {
@@ -103,7 +109,19 @@ export function authorizeDeps(deps: ListenerDeps): AuthorizeDeps {
 }
 
 /**
- * The organisation a button value or a modal names, and the clicking user's role there (authorizeSlack). Null,
+ * authorizeSlack for a click or a submission: its value or metadata names the organisation, and naming none
+ * means the message or modal is stale, never "the only organisation" (that rule is for commands).
+ */
+export async function authorizeClick(
+  deps: ListenerDeps,
+  request: Omit<AuthorizeRequest, 'orgRef' | 'channelId'> & { readonly orgRef: string | null | undefined },
+): Promise<Authorization> {
+  if (!request.orgRef) return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED };
+  return authorizeSlack(authorizeDeps(deps), { ...request, orgRef: request.orgRef });
+}
+
+/**
+ * The organisation a button value or a modal names, and the clicking user's role there (authorizeClick). Null,
  * and said through `tell`, when the organisation is gone or the user lacks the role; the refusal is audited.
  */
 export async function collectorScope(
@@ -114,11 +132,7 @@ export async function collectorScope(
   tell: (text: string) => Promise<unknown>,
   role: 'collector' | 'manager' = 'collector',
 ): Promise<CollectorScope | null> {
-  if (!orgRef) {
-    await tell(NO_LONGER_CONNECTED);
-    return null;
-  }
-  const auth = await authorizeSlack(authorizeDeps(deps), { orgRef, userId, role, what });
+  const auth = await authorizeClick(deps, { orgRef, userId, role, what });
   if (auth.kind === 'refused') {
     await tell(auth.message);
     return null;

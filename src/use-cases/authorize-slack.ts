@@ -23,6 +23,16 @@ export interface AuthorizeRequest {
   readonly role: 'collector' | 'manager';
   /** What was attempted, for the audit of a refusal ("approve reminder", "set priority"). */
   readonly what: string;
+  /** The refusal for the role in this surface's own words, when it has them (default: `roleRefusal`). */
+  readonly refusal?: (refused: RoleRefused) => string;
+}
+
+/** Who was refused the role, and where: what a refusal's text may name. */
+export interface RoleRefused {
+  readonly org: Organisation;
+  readonly actor: Actor;
+  readonly role: 'collector' | 'manager';
+  readonly what: string;
 }
 
 export type Authorization =
@@ -67,17 +77,61 @@ export async function authorizeSlack(deps: AuthorizeDeps, request: AuthorizeRequ
       needed: request.role,
       now: deps.now(),
     });
-    const name = scope.organisation.name;
-    return {
-      kind: 'refused',
-      reason: 'role',
-      message:
-        request.role === 'manager'
-          ? `Only a manager for ${name} can do that; this attempt was recorded.`
-          : `You are not on the AR team for ${name}; this attempt was recorded.`,
-    };
+    const refused = { org: scope.organisation, actor, role: request.role, what: request.what };
+    return { kind: 'refused', reason: 'role', message: (request.refusal ?? roleRefusal)(refused) };
   }
   return { kind: 'ok', org: scope.organisation, settings: scope.settings, actor };
+}
+
+/** What a user without the role is told: a manager's action names what it was, a collector's the organisation. */
+export function roleRefusal(refused: RoleRefused): string {
+  return refused.role === 'manager'
+    ? onlyManagersCan(refused.what)(refused)
+    : `You are not on the AR team for ${refused.org.name}; this attempt was recorded.`;
+}
+
+/** "Only AR managers can approve a payment plan. You are a collector; this attempt was recorded." */
+export function onlyManagersCan(doing: string): (refused: RoleRefused) => string {
+  return ({ actor }) =>
+    `Only AR managers can ${doing}. You are ${actor.isCollector ? 'a collector' : 'not on the AR team'}; this attempt was recorded.`;
+}
+
+/**
+ * A refusal a use-case decided after authorizeSlack let the request in, because it had to read something first
+ * (a call task may be closed by its assignee or a manager): audited as authorizeSlack audits its own.
+ */
+export async function recordSlackRefusal(
+  deps: AuthorizeDeps,
+  input: { orgId: string; actor: Actor; what: string; needed: 'collector' | 'manager' },
+): Promise<void> {
+  await recordAccessDenied(deps.db, { ...input, now: deps.now() });
+}
+
+/**
+ * A request from another Slack workspace (a valid signature proves the app, not the workspace): audited with who
+ * and from which team, under no organisation, since nothing it names can be trusted.
+ */
+export async function recordOtherWorkspace(
+  deps: AuthorizeDeps,
+  input: {
+    user: { readonly id: string; readonly name?: string };
+    teamId: string | undefined;
+    what: string;
+    needed: 'collector' | 'manager';
+  },
+): Promise<void> {
+  await recordAccessDenied(deps.db, {
+    orgId: null,
+    actor: {
+      id: input.user.id,
+      name: `${input.user.name ?? input.user.id} (team ${input.teamId ?? 'unknown'})`,
+      isCollector: false,
+      isManager: false,
+    },
+    what: `${input.what} from another workspace`,
+    needed: input.needed,
+    now: deps.now(),
+  });
 }
 
 export const NO_LONGER_CONNECTED = 'That organisation is no longer connected.';
