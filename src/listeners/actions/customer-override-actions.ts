@@ -12,6 +12,7 @@ import {
 } from '../../adapters/slack/blocks/customer.js';
 import { ACTION, unpackValue, VIEW } from '../../adapters/slack/blocks/ids.js';
 import { OVERRIDE_REASON_MAX, type OverrideTier } from '../../domain/customer-overrides.js';
+import { NO_LONGER_CONNECTED, recordOtherWorkspace } from '../../use-cases/authorize-slack.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { loadCustomerDetail } from '../../use-cases/customer-card.js';
 import {
@@ -20,15 +21,12 @@ import {
   OVERRIDE_WHAT,
   type OverrideOutcome,
   overrideCustomerName,
-  refuseUnlessManager,
   resumeChasing,
   setTierOverride,
 } from '../../use-cases/customer-overrides.js';
 import type { Actor } from '../../use-cases/decide-reminder.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import { ourWorkspace } from '../shortcuts/log-reply-common.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, authorizeDeps, type ListenerDeps } from '../slack-context.js';
 
 /** The fields of a click we read: a button's value or a select's chosen option. */
 const ClickSchema = z.object({
@@ -50,16 +48,17 @@ interface Scope {
 
 /**
  * Overrides on the customer card (#19 part 4): "Set priority" (High, Medium, Low, Clear), "Exclude from chasing"
- * (asks for a reason in a small modal) and "Resume chasing". Offered to everyone; the use-case lets managers only,
- * and audits anyone else's attempt. A click from another workspace is refused and audited. After a change, the
- * card is drawn again with what happened on top (the message replaced, or the card's modal updated).
+ * (asks for a reason in a small modal) and "Resume chasing". Offered to everyone; managers only (authorizeClick
+ * refuses and audits anyone else's attempt; the use-case checks again). A click from another workspace is refused
+ * and audited. After a change, the card is drawn again with what happened on top (the message replaced, or the
+ * card's modal updated).
  */
 export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): void {
   const db = deps.ctx.database.db;
   const workspace = ourWorkspace(deps);
   const now = () => deps.ctx.clock.now();
 
-  /** Our workspace and a connected organisation, and who clicked; null (and said) otherwise. */
+  /** Our workspace, a connected organisation and a manager clicking; null (and said) otherwise. */
   const scopeOf = async (
     team: string | undefined,
     user: { id: string; name?: string },
@@ -69,30 +68,16 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
   ): Promise<Scope | null> => {
     const ours = await workspace();
     if (!ours || team !== ours) {
-      await recordAccessDenied(db, {
-        orgId: null,
-        actor: {
-          id: user.id,
-          name: `${user.name ?? user.id} (team ${team ?? 'unknown'})`,
-          isCollector: false,
-          isManager: false,
-        },
-        what: `${what} from another workspace`,
-        needed: 'manager',
-        now: now(),
-      });
+      await recordOtherWorkspace(authorizeDeps(deps), { user, teamId: team, what, needed: 'manager' });
       await tell('This app works only in the workspace it is installed in; this attempt was recorded.');
       return null;
     }
-    const found = orgRef ? await resolveSlackOrg(db, deps.defaults, { orgRef }) : null;
-    if (!found || found.kind !== 'found') {
-      await tell('That organisation is no longer connected.');
+    const auth = await authorizeClick(deps, { orgRef, userId: user.id, role: 'manager', what });
+    if (auth.kind === 'refused') {
+      await tell(auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED);
       return null;
     }
-    return {
-      organisation: found.organisation,
-      actor: await actorFor(deps.users, found.settings, user.id),
-    };
+    return { organisation: auth.org, actor: auth.actor };
   };
 
   /** The card as it stands now, with `notice` on top. */
@@ -153,7 +138,7 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
         contactId,
         actor: s.actor,
         now: now(),
-        computedTier: s.actor.isManager ? await computedTier(s.organisation, contactId) : null,
+        computedTier: await computedTier(s.organisation, contactId),
       };
       const out =
         choice.data === CLEAR_TIER
@@ -197,9 +182,6 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
       const s = await scopeOf(body.team?.id, body.user, ids[0], OVERRIDE_WHAT.exclude, tell);
       if (!s) return;
       const contactId = ids[1]!;
-      const request = { orgId: s.organisation.id, contactId, actor: s.actor, now: now() };
-      const refused = await refuseUnlessManager(db, request, OVERRIDE_WHAT.exclude);
-      if (refused) return void (await answer(refused, s, contactId, body, respond, client));
       const name = await overrideCustomerName(db, s.organisation.id, contactId);
       if (!name) return void (await tell('That customer is no longer in the ledger.'));
       const cardViewId = cardModalId(body);

@@ -2,11 +2,10 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { resolvedEscalationBlocks } from '../../adapters/slack/blocks/escalation.js';
 import { ACTION, unpackValue } from '../../adapters/slack/blocks/ids.js';
 import type { Block } from '../../adapters/slack/blocks/kit.js';
+import { onlyManagersCan } from '../../use-cases/authorize-slack.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { decideEscalation, type EscalationDecision } from '../../use-cases/escalation-decisions.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 const DECISIONS: readonly [string, EscalationDecision, string][] = [
   [ACTION.escalationAcknowledge, 'acknowledge', 'acknowledge escalations'],
@@ -23,25 +22,22 @@ export function registerEscalationActions(app: App, deps: ListenerDeps): void {
       try {
         const ids = unpackValue(action.value, 3);
         const db = deps.ctx.database.db;
-        const scope = ids ? await resolveSlackOrg(db, deps.defaults, { orgRef: ids[0]! }) : null;
-        if (!ids || !scope || scope.kind !== 'found')
-          return void (await tell('This escalation is no longer valid.'));
+        if (!ids) return void (await tell('This escalation is no longer valid.'));
         const [orgId, contactId, crossedOn] = ids as [string, string, string];
-        const actor = await actorFor(deps.users, scope.settings, body.user.id);
-        const now = deps.ctx.clock.now();
-        if (!actor.isManager) {
-          await recordAccessDenied(db, {
-            orgId,
-            actor,
-            what: `escalation ${decision} (${contactId})`,
-            needed: 'manager',
-            now,
-          });
+        const auth = await authorizeClick(deps, {
+          orgRef: orgId,
+          userId: body.user.id,
+          role: 'manager',
+          what: `escalation ${decision} (${contactId})`,
+          refusal: onlyManagersCan(label),
+        });
+        if (auth.kind === 'refused')
           return void (await tell(
-            `Only AR managers can ${label}. You are ${actor.isCollector ? 'a collector' : 'not on the AR team'}; this attempt was recorded.`,
+            auth.reason === 'role' ? auth.message : 'This escalation is no longer valid.',
           ));
-        }
-        const view = await loadCollectionsView(db, scope.organisation, now, deps.ledgers);
+        const { actor } = auth;
+        const now = deps.ctx.clock.now();
+        const view = await loadCollectionsView(db, auth.org, now, deps.ledgers);
         const contactName = view.ledger.contacts.find((c) => c.id === contactId)?.name ?? contactId;
         const out = await decideEscalation(db, {
           orgId,

@@ -12,12 +12,11 @@ import {
   paymentPlanForm,
   proposePaymentPlan,
 } from '../../use-cases/payment-plans.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, collectorScope, type ListenerDeps } from '../slack-context.js';
 
 /** A reply id in a button value; '-' when the plan is proposed from the customer view. */
 const NO_REPLY = '-';
+const NO_LONGER_VALID = 'This payment plan is no longer valid.';
 
 /**
  * Payment plans: "Propose a payment plan" (collectors; from a reply's suggestion card or the customer view) opens
@@ -119,28 +118,28 @@ export function registerPaymentPlanActions(app: App, deps: ListenerDeps): void {
       const what = approve ? 'approve a payment plan' : 'reject a payment plan';
       try {
         const ids = unpackValue(action.value, 2);
-        const found = ids ? await resolveSlackOrg(db, deps.defaults, { orgRef: ids[0]! }) : null;
         const planId = Number(ids?.[1]);
-        if (!found || found.kind !== 'found' || !Number.isSafeInteger(planId))
-          return void (await tell('This payment plan is no longer valid.'));
-        const actor = await actorFor(deps.users, found.settings, body.user.id);
+        if (!ids || !Number.isSafeInteger(planId)) return void (await tell(NO_LONGER_VALID));
+        const auth = await authorizeClick(deps, {
+          orgRef: ids[0],
+          userId: body.user.id,
+          role: 'manager',
+          what,
+        });
+        if (auth.kind === 'refused')
+          return void (await tell(auth.reason === 'role' ? auth.message : NO_LONGER_VALID));
+        const { org, actor } = auth;
         const now = deps.ctx.clock.now();
-        if (!actor.isManager) {
-          await recordAccessDenied(db, { orgId: found.organisation.id, actor, what, needed: 'manager', now });
-          return void (await tell(
-            `Only AR managers can ${what}. You are ${actor.isCollector ? 'a collector' : 'not on the AR team'}; this attempt was recorded.`,
-          ));
-        }
         const out = await decidePaymentPlanProposal(db, {
-          orgId: found.organisation.id,
+          orgId: org.id,
           planId,
           approve,
           actor,
-          asOf: localDateOf(now, found.organisation.timezone),
+          asOf: localDateOf(now, org.timezone),
           now,
           slackDefaults: deps.defaults,
         });
-        if (out.kind === 'not-found') return void (await tell('This payment plan is no longer valid.'));
+        if (out.kind === 'not-found') return void (await tell(NO_LONGER_VALID));
         if (out.kind === 'forbidden') return void (await tell(out.reason));
         if (out.kind === 'already')
           return void (await tell(
