@@ -4,9 +4,9 @@ import { ACTION, unpackValue } from '../../adapters/slack/blocks/ids.js';
 import { type Block, section } from '../../adapters/slack/blocks/kit.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { loadCustomerDetail } from '../../use-cases/customer-card.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
+
+const NO_LONGER_AVAILABLE = 'That customer is no longer available.';
 
 const modal = (blocks: Block[]) => ({
   type: 'modal' as const,
@@ -31,22 +31,18 @@ export function registerOpenCustomer(app: App, deps: ListenerDeps): void {
     const show = (blocks: Block[]) => client.views.update({ view_id: viewId, view: modal(blocks) as never });
     try {
       const ids = unpackValue(action.value, 2);
+      if (!ids) return void (await show([section(NO_LONGER_AVAILABLE)]));
+      const auth = await authorizeClick(deps, {
+        orgRef: ids[0],
+        userId: body.user.id,
+        role: 'collector',
+        what: 'open customer',
+        refusal: ({ org }) => `You are not on the AR team for ${org.name}.`,
+      });
+      if (auth.kind === 'refused')
+        return void (await show([section(auth.reason === 'role' ? auth.message : NO_LONGER_AVAILABLE)]));
       const db = deps.ctx.database.db;
-      const scope = ids ? await resolveSlackOrg(db, deps.defaults, { orgRef: ids[0]! }) : null;
-      if (!ids || !scope || scope.kind !== 'found')
-        return void (await show([section('That customer is no longer available.')]));
-      const actor = await actorFor(deps.users, scope.settings, body.user.id);
-      if (!actor.isCollector) {
-        await recordAccessDenied(db, {
-          orgId: scope.organisation.id,
-          actor,
-          what: 'open customer',
-          needed: 'collector',
-          now: deps.ctx.clock.now(),
-        });
-        return void (await show([section(`You are not on the AR team for ${scope.organisation.name}.`)]));
-      }
-      const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now(), deps.ledgers);
+      const view = await loadCollectionsView(db, auth.org, deps.ctx.clock.now(), deps.ledgers);
       await show(customerMessage(await loadCustomerDetail(db, view, ids[1]!)).blocks);
     } catch (err) {
       await show([section(apologise(deps.log, err, 'open customer'))]).catch(() => undefined);

@@ -1,12 +1,11 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { ACTION } from '../../adapters/slack/blocks/ids.js';
 import { noticeMessage } from '../../adapters/slack/blocks/reports.js';
+import { NO_LONGER_CONNECTED } from '../../use-cases/authorize-slack.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
 import type { PickValue } from '../commands/ar-command.js';
 import { runForCustomer } from '../commands/customer-subcommands.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 const SUBS = new Set(['aging', 'customer', 'pause', 'resume']);
 
@@ -33,34 +32,27 @@ export function registerPickCustomer(app: App, deps: ListenerDeps): void {
             replace_original: false,
             text: 'That choice has expired; run the command again.',
           }));
+        const auth = await authorizeClick(deps, {
+          orgRef: pick.o,
+          userId: body.user.id,
+          role: 'collector',
+          what: `pick ${pick.s}`,
+          refusal: ({ org }) => `You are not on the AR team for ${org.name}.`,
+        });
+        if (auth.kind === 'refused')
+          return void (await respond({
+            replace_original: false,
+            text: auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED,
+          }));
         const db = deps.ctx.database.db;
-        const scope = await resolveSlackOrg(db, deps.defaults, { orgRef: pick.o });
-        if (scope.kind !== 'found')
-          return void (await respond({
-            replace_original: false,
-            text: 'That organisation is no longer connected.',
-          }));
-        const actor = await actorFor(deps.users, scope.settings, body.user.id);
-        if (!actor.isCollector) {
-          await recordAccessDenied(db, {
-            orgId: scope.organisation.id,
-            actor,
-            what: `pick ${pick.s}`,
-            needed: 'collector',
-            now: deps.ctx.clock.now(),
-          });
-          return void (await respond({
-            replace_original: false,
-            text: `You are not on the AR team for ${scope.organisation.name}.`,
-          }));
-        }
-        const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now(), deps.ledgers);
+        const { org, actor } = auth;
+        const view = await loadCollectionsView(db, org, deps.ctx.clock.now(), deps.ledgers);
         const contact = view.ledger.contacts.find((c) => c.id === pick.c);
         const m = contact
           ? await runForCustomer(
               deps,
               pick.s,
-              scope.organisation,
+              org,
               view,
               contact,
               { until: pick.u ?? null, reason: pick.r ?? null },

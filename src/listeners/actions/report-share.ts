@@ -3,6 +3,7 @@ import { ACTION } from '../../adapters/slack/blocks/ids.js';
 import { type ReportMessages, reportMessages } from '../../adapters/slack/blocks/report.js';
 import type { PeriodKind } from '../../domain/collections-report.js';
 import type { IsoDate } from '../../domain/ledger.js';
+import { NO_LONGER_CONNECTED } from '../../use-cases/authorize-slack.js';
 import {
   channelReportMessages,
   loadSlackReport,
@@ -10,9 +11,7 @@ import {
   shareCollectionsReport,
 } from '../../use-cases/collections-report-slack.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 /** What the Share button carries: the organisation, the period kind and the as-of day of the report shown. */
 export interface ReportShareValue {
@@ -79,27 +78,22 @@ export function registerReportShare(app: App, deps: ListenerDeps): void {
         const v = parseShare(action.value);
         const channel = body.channel?.id;
         if (!v || !channel) return void (await say('That report has expired; run /ar report again.'));
+        const auth = await authorizeClick(deps, {
+          orgRef: v.o,
+          userId: body.user.id,
+          role: 'collector',
+          what: 'share /ar report',
+          refusal: ({ org }) => `You are not on the AR team for ${org.name}. Your attempt was recorded.`,
+        });
+        if (auth.kind === 'refused')
+          return void (await say(auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED));
         const db = deps.ctx.database.db;
-        const scope = await resolveSlackOrg(db, deps.defaults, { orgRef: v.o });
-        if (scope.kind !== 'found') return void (await say('That organisation is no longer connected.'));
-        const actor = await actorFor(deps.users, scope.settings, body.user.id);
-        if (!actor.isCollector) {
-          await recordAccessDenied(db, {
-            orgId: scope.organisation.id,
-            actor,
-            what: 'share /ar report',
-            needed: 'collector',
-            now: deps.ctx.clock.now(),
-          });
-          return void (await say(
-            `You are not on the AR team for ${scope.organisation.name}. Your attempt was recorded.`,
-          ));
-        }
-        const view = await loadCollectionsView(db, scope.organisation, deps.ctx.clock.now(), deps.ledgers);
+        const { org } = auth;
+        const view = await loadCollectionsView(db, org, deps.ctx.clock.now(), deps.ledgers);
         const data = await loadSlackReport(db, { ...view, asOf: v.a }, v.p, deps.ctx.clock.now());
         const shared = await shareReport(deps, {
-          orgId: scope.organisation.id,
-          orgName: scope.organisation.name,
+          orgId: org.id,
+          orgName: org.name,
           userId: body.user.id,
           channel,
           data,
