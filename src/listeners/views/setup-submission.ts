@@ -1,9 +1,8 @@
 import type { App } from '@slack/bolt';
 import { VIEW } from '../../adapters/slack/blocks/ids.js';
 import { SETUP_BLOCK, SETUP_INPUT } from '../../adapters/slack/blocks/setup.js';
-import { recordAccessDenied, saveSlackSetup } from '../../use-cases/slack-admin.js';
-import { actorFor, resolveSlackOrg } from '../../use-cases/slack-scope.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { saveSlackSetup } from '../../use-cases/slack-admin.js';
+import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 type Values = Record<
   string,
@@ -33,19 +32,26 @@ export function registerSetupSubmission(app: App, deps: ListenerDeps): void {
   app.view(VIEW.setup, async ({ ack, view, body }) => {
     try {
       const { orgId } = JSON.parse(view.private_metadata || '{}') as { orgId?: string };
-      const db = deps.ctx.database.db;
-      const scope = orgId ? await resolveSlackOrg(db, deps.defaults, { orgRef: orgId }) : null;
-      if (scope?.kind !== 'found') {
-        return void (await ack({
-          response_action: 'errors',
-          errors: { [SETUP_BLOCK.digestTime]: 'This organisation is no longer connected.' },
-        }));
+      const auth = await authorizeClick(deps, {
+        orgRef: orgId,
+        userId: body.user.id,
+        role: 'manager',
+        what: 'save setup',
+        refusal: () => 'Only managers can change the setup.',
+      });
+      if (auth.kind === 'refused') {
+        const [block, text] =
+          auth.reason === 'role'
+            ? [SETUP_BLOCK.managers, auth.message]
+            : [SETUP_BLOCK.digestTime, 'This organisation is no longer connected.'];
+        return void (await ack({ response_action: 'errors', errors: { [block]: text } }));
       }
-      const actor = await actorFor(deps.users, scope.settings, body.user.id);
+      const db = deps.ctx.database.db;
+      const { org, actor } = auth;
       const v = view.state.values as unknown as Values;
       const pick = (block: string) => v[block]?.[SETUP_INPUT];
       const out = await saveSlackSetup(db, deps.defaults, {
-        orgId: scope.organisation.id,
+        orgId: org.id,
         actor,
         now: deps.ctx.clock.now(),
         change: {
@@ -62,14 +68,8 @@ export function registerSetupSubmission(app: App, deps: ListenerDeps): void {
           ),
         },
       });
+      // The use-case checks the role again; for the actor let in above it never refuses.
       if (out.kind === 'forbidden') {
-        await recordAccessDenied(db, {
-          orgId: scope.organisation.id,
-          actor,
-          what: 'save setup',
-          needed: 'manager',
-          now: deps.ctx.clock.now(),
-        });
         return void (await ack({
           response_action: 'errors',
           errors: { [SETUP_BLOCK.managers]: out.reason },
