@@ -12,6 +12,7 @@ import { homeView } from '../../adapters/slack/blocks/home.js';
 import { ACTION, unpackValue, VIEW } from '../../adapters/slack/blocks/ids.js';
 import { CALL_REASON, isFallThroughCode } from '../../domain/fall-through.js';
 import { loadAppHome } from '../../use-cases/app-home.js';
+import { recordSlackRefusal } from '../../use-cases/authorize-slack.js';
 import {
   addReminderAddress,
   callTaskForm,
@@ -20,8 +21,7 @@ import {
   makeCallTask,
   reminderAddressForm,
 } from '../../use-cases/fall-through.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeDeps, collectorScope, type ListenerDeps } from '../slack-context.js';
 
 /**
  * The ways forward for a customer no reminder can reach (digest thread and App Home): add an address for
@@ -182,12 +182,12 @@ export function registerFallThroughActions(app: App, deps: ListenerDeps): void {
         now: deps.ctx.clock.now(),
       });
       if (out.kind === 'forbidden') {
-        await recordAccessDenied(db, {
+        // Someone else's call: known only once the task is read, so the use-case refuses and the refusal is audited here.
+        await recordSlackRefusal(authorizeDeps(deps), {
           orgId: s.orgId,
           actor: s.actor,
           what: `close call task ${meta.taskId}`,
           needed: 'manager',
-          now: deps.ctx.clock.now(),
         });
         return void (await error(out.reason));
       }

@@ -12,8 +12,14 @@ import {
   matchSlackMessage,
 } from '../../use-cases/capture-slack-reply.js';
 import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
-import { captureDeps, ourWorkspace, refuseOtherWorkspace, resultOf } from './log-reply-common.js';
-import { LOG_REPLY_WHAT, type LogReplyMetadata, registerLogReplySubmission } from './log-reply-submission.js';
+import {
+  captureDeps,
+  LOG_REPLY_WHAT,
+  ourWorkspace,
+  refuseOtherWorkspace,
+  resultOf,
+} from './log-reply-common.js';
+import { type LogReplyMetadata, registerLogReplySubmission } from './log-reply-submission.js';
 
 /**
  * The message shortcut "Log customer reply" (#18) on any message. Collectors and managers only (collectorScope:

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { LogReplyResult } from '../../adapters/slack/blocks/log-reply.js';
+import { recordOtherWorkspace } from '../../use-cases/authorize-slack.js';
 import type { CaptureReplyDeps } from '../../use-cases/capture-reply.js';
 import type { SlackReplyOutcome } from '../../use-cases/capture-slack-reply.js';
-import { recordAccessDenied } from '../../use-cases/slack-admin.js';
-import type { ListenerDeps } from '../slack-context.js';
+import { authorizeDeps, type ListenerDeps } from '../slack-context.js';
+
+/** What logging a reply is called in the audit of a refusal. */
+export const LOG_REPLY_WHAT = 'log a customer reply';
 
 /** What capturing a reply needs, from the listeners' context. */
 export function captureDeps(deps: ListenerDeps): CaptureReplyDeps {
@@ -39,17 +42,11 @@ export async function refuseOtherWorkspace(
   user: { id: string; name?: string },
   teamId: string | undefined,
 ): Promise<void> {
-  await recordAccessDenied(deps.ctx.database.db, {
-    orgId: null,
-    actor: {
-      id: user.id,
-      name: `${user.name ?? user.id} (team ${teamId ?? 'unknown'})`,
-      isCollector: false,
-      isManager: false,
-    },
-    what: 'log a customer reply from another workspace',
+  await recordOtherWorkspace(authorizeDeps(deps), {
+    user,
+    teamId,
+    what: LOG_REPLY_WHAT,
     needed: 'collector',
-    now: deps.ctx.clock.now(),
   });
 }
 

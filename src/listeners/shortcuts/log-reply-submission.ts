@@ -3,9 +3,7 @@ import { unpackValue } from '../../adapters/slack/blocks/ids.js';
 import { LOG_REPLY, LOG_REPLY_TEXT, logReplyDoneView } from '../../adapters/slack/blocks/log-reply.js';
 import { captureSlackReply, chosenCustomer } from '../../use-cases/capture-slack-reply.js';
 import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
-import { captureDeps, refuseOtherWorkspace, resultOf } from './log-reply-common.js';
-
-export const LOG_REPLY_WHAT = 'log a customer reply';
+import { captureDeps, LOG_REPLY_WHAT, refuseOtherWorkspace, resultOf } from './log-reply-common.js';
 
 /** What the modal carries: team, channel, ts, thread ts, and the message's text when it fits. */
 export interface LogReplyMetadata {
