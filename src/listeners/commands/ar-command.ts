@@ -2,7 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import { ledgerAgeNote } from '../../adapters/slack/blocks/digest.js';
 import { escapeMrkdwn, type SlackMessage } from '../../adapters/slack/blocks/kit.js';
 import { disputesListMessage, promisesListMessage } from '../../adapters/slack/blocks/promises.js';
-import { kpiTableMessage } from '../../adapters/slack/blocks/report.js';
+import { kpiTableMessage } from '../../adapters/slack/blocks/report-kpis.js';
 import {
   forecastMessage,
   helpMessage,

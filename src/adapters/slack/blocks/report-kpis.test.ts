@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCollectionsReport } from '../../../domain/collections-report.js';
 import { validateMessageBlocks } from '../../../sandbox/slack/block-kit-limits.js';
 import { REPORT_AS_OF, reportLedger, sampleReport } from '../../../testing/report-fixture.js';
-import { kpiLines, kpiTableMessage } from './report.js';
+import { kpiLines, kpiTableMessage } from './report-kpis.js';
 
 type Cell = { type: string; text: string; value?: number };
 type Table = { type: 'table'; rows: Cell[][] };
