@@ -44,6 +44,7 @@ describe('/ar kpis as a table (the report’s KPI figures, this period against t
     expect(dso[2]).toMatchObject({ value: report.kpis.at(-2)!.dso });
     // No reminders in the fixture: nothing measured, said in words (never a zero that was not measured).
     expect(t.rows[9]!.slice(1, 3).map((c) => c.text)).toEqual(['not measured', 'not measured']);
+    expect(t.rows[10]!.slice(1, 3).map((c) => c.text)).toEqual(['none judged', 'none judged']);
     expect(t.rows[8]!.slice(1).map((c) => c.text)).toEqual(['0', '0', 'no change']);
     const json = JSON.stringify(m.blocks);
     expect(json).toContain('"action_id":"ar_report_share"');

@@ -36,7 +36,8 @@ interface KpiLine {
 
 const daysCell = (x: number) => n(x, `${Math.round(x * 10) / 10} days`);
 const pctCell = (x: number | null) => (x === null ? t('n/a') : n(x, `${Math.round(x * 10) / 10}%`));
-const shareCell = (x: number | null) => (x === null ? t('not measured') : n(x, percent(x)));
+/** A share, or why there is none: a hit rate not measured yet, no promise judged in the period. */
+const shareCell = (x: number | null, none = 'not measured') => (x === null ? t(none) : n(x, percent(x)));
 const changeOf = (x: number | null, unit: string) =>
   x === null
     ? '–'
@@ -123,8 +124,8 @@ export function kpiLines(report: CollectionsReport): KpiLine[] {
     },
     {
       label: 'Promises kept',
-      now: shareCell(keptNow?.keptShare ?? null),
-      before: keptPrev ? shareCell(keptPrev.keptShare) : t('–'),
+      now: shareCell(keptNow?.keptShare ?? null, 'none judged'),
+      before: keptPrev ? shareCell(keptPrev.keptShare, 'none judged') : t('–'),
       change: changeOf(
         diff(keptNow?.keptShare, keptPrev?.keptShare) === null
           ? null
