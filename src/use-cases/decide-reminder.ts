@@ -8,7 +8,11 @@ import {
   getDunningPolicy,
   getReminder,
   listActiveHolds,
+  lockCustomerReminders,
+  lockReminder,
   type ReminderRow,
+  setReminderInvoices,
+  setReminderRecipients,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
 import { loadInvoicesNow } from '../adapters/db/ledger-queries.js';
@@ -267,12 +271,7 @@ async function editDraft(
   if (edit.to && edit.to.length === 0) return { kind: 'invalid', reason: 'at least one recipient is needed' };
   return db.transaction().execute(async (trx) => {
     // Editing is allowed only while the reminder still waits for a decision.
-    const current = await trx
-      .selectFrom('reminders')
-      .select('status')
-      .where('id', '=', before.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const current = await lockReminder(trx, before.id);
     if (current.status !== 'proposed' && current.status !== 'escalated') {
       return { kind: 'already-decided', reminder: (await getReminder(trx, before.id))! };
     }
@@ -292,17 +291,7 @@ async function editDraft(
       },
       now,
     );
-    if (edit.to || edit.cc) {
-      await trx
-        .updateTable('reminders')
-        .set({
-          ...(edit.to ? { recipients: JSON.stringify(edit.to) } : {}),
-          ...(edit.cc ? { cc: JSON.stringify(edit.cc) } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', before.id)
-        .execute();
-    }
+    if (edit.to || edit.cc) await setReminderRecipients(trx, before.id, edit, now);
     await recordAuditEvent(trx, {
       orgId: before.orgId,
       occurredAt: now,
@@ -349,13 +338,7 @@ async function approvalGate(
   reminder: ReminderRow,
   asOf: IsoDate,
 ): Promise<ApprovalGate> {
-  const rows = await trx
-    .selectFrom('reminders')
-    .select(['id', 'status', 'plan_date', 'created_at'])
-    .where('org_id', '=', reminder.orgId)
-    .where('contact_id', '=', reminder.contactId)
-    .forUpdate()
-    .execute();
+  const rows = await lockCustomerReminders(trx, reminder.orgId, reminder.contactId);
   const [{ policy, templates }, holds, draft, ledger] = await Promise.all([
     getDunningPolicy(trx, reminder.orgId),
     listActiveHolds(trx, reminder.orgId, reminder.contactId),
@@ -367,7 +350,7 @@ async function approvalGate(
   const blocked = contactBlock({
     asOf,
     minDaysBetweenContacts: policy.minDaysBetweenContacts,
-    contactedOn: rest.filter((r) => ['sent', 'unconfirmed'].includes(r.status)).map((r) => r.plan_date),
+    contactedOn: rest.filter((r) => ['sent', 'unconfirmed'].includes(r.status)).map((r) => r.planDate),
     inFlight: rest.filter((r) => r.status === 'approved' || r.status === 'sending').length,
     doNotContact:
       policy.doNotContact.includes(reminder.contactId) || holds.some((h) => h.kind === 'do_not_contact'),
@@ -396,7 +379,7 @@ async function approvalGate(
     ),
     staleAfterBusinessDays: policy.cardStaleBusinessDays,
     newerCard: rest.some(
-      (r) => UNDECIDED.includes(r.status) && self !== undefined && r.created_at > self.created_at,
+      (r) => UNDECIDED.includes(r.status) && self !== undefined && r.createdAt > self.createdAt,
     ),
   });
   return freshness.kind === 'stale'
@@ -525,11 +508,7 @@ async function redraft(
       draftFacts: facts,
       draftedOn: asOf,
     });
-    await trx
-      .updateTable('reminders')
-      .set({ invoice_ids: JSON.stringify(openInvoiceIds), updated_at: now })
-      .where('id', '=', before.id)
-      .execute();
+    await setReminderInvoices(trx, before.id, openInvoiceIds, now);
   }
   await recordAuditEvent(trx, {
     orgId: before.orgId,

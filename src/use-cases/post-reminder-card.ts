@@ -5,6 +5,7 @@ import {
   currentDraft,
   getReminder,
   listDraftVersions,
+  lockReminder,
   type ReminderRow,
 } from '../adapters/db/dunning-queries.js';
 import { getReminderFacts, recordReminderMessage } from '../adapters/db/reminder-cards.js';
@@ -78,14 +79,9 @@ export async function postReminderCard(
       }
       // Post under a row lock so two workers holding two card items for one reminder never post two cards.
       const posted = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('reminders')
-          .select(['slack_channel', 'slack_ts'])
-          .where('id', '=', reminderId)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        if (row.slack_channel && row.slack_ts)
-          return { channel: row.slack_channel, ts: row.slack_ts, fresh: false };
+        const row = await lockReminder(trx, reminderId);
+        if (row.slackChannel && row.slackTs)
+          return { channel: row.slackChannel, ts: row.slackTs, fresh: false };
         const cardKey = `card:${reminderId}`;
         // A retry may follow an answer that hid a successful post (a 5xx, a timeout): look before posting again.
         const found =

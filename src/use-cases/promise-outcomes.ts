@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { contactName } from '../adapters/db/customer-replies.js';
-import { getDunningPolicy } from '../adapters/db/dunning-queries.js';
+import { getDunningPolicy, releaseHold } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { getPaymentPlan, type PaymentPlan } from '../adapters/db/payment-plans.js';
 import {
@@ -136,14 +136,7 @@ async function settleOne(
     if (!(await settlePaymentPromise(trx, p.id, { status: o.kind, paidAmount: o.paid, now })))
       return 'already';
     // 2. Chasing resumes (kept: nothing left to chase on these invoices; otherwise the sequence picks up again).
-    if (p.holdId !== null) {
-      await trx
-        .updateTable('customer_holds')
-        .set({ released_at: now, released_by: null })
-        .where('id', '=', p.holdId)
-        .where('released_at', 'is', null)
-        .execute();
-    }
+    if (p.holdId !== null) await releaseHold(trx, p.holdId, null, now);
     const customerName =
       (await contactName(trx, p.orgId, p.contactId)) ??
       ledger.contacts.find((c) => c.id === p.contactId)?.name ??

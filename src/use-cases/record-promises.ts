@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
+import { releaseHold } from '../adapters/db/dunning-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
 import { replyInvoiceRefs } from '../adapters/db/reply-readings.js';
@@ -56,14 +57,7 @@ export async function recordReplyPromises(
     );
     ids.push(id);
     for (const old of rescheduled) {
-      if (old.holdId !== null) {
-        await trx
-          .updateTable('customer_holds')
-          .set({ released_at: input.now, released_by: input.actor.id })
-          .where('id', '=', old.holdId)
-          .where('released_at', 'is', null)
-          .execute();
-      }
+      if (old.holdId !== null) await releaseHold(trx, old.holdId, input.actor.id, input.now);
       await recordAuditEvent(trx, {
         orgId: input.orgId,
         occurredAt: input.now,

@@ -7,9 +7,12 @@ import {
   type ActiveHold,
   addDraftVersion,
   getDunningPolicy,
+  getReminderStatus,
+  hasDraft,
   insertReminderIfAbsent,
   listActiveHolds,
   loadContactHistory,
+  lockReminder,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
@@ -391,23 +394,14 @@ async function proposeReminder(
     input.now,
   );
   const base = { reminderId: id, contactId: action.contactId, customerName: action.customerName, status };
-  const hasDraft = await db
-    .selectFrom('reminder_drafts')
-    .select('version')
-    .where('reminder_id', '=', id)
-    .executeTakeFirst();
   // Finished on an earlier run (or by another instance): nothing new to propose.
-  if (hasDraft) {
-    const current = await db
-      .selectFrom('reminders')
-      .select(['status', 'auto_send'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+  if (await hasDraft(db, id)) {
+    const current = await getReminderStatus(db, id);
     return {
       ...base,
       status: current.status,
       created: false,
-      autoSend: current.auto_send,
+      autoSend: current.autoSend,
       draftSource: null,
       fallbackReason: null,
     };
@@ -479,13 +473,8 @@ async function proposeReminder(
   const autoSend = action.autoSend && action.mode !== 'shadow';
   const wrote = await db.transaction().execute(async (trx) => {
     // The row lock makes a concurrent run wait, then see the draft and stop.
-    await trx.selectFrom('reminders').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
-    const again = await trx
-      .selectFrom('reminder_drafts')
-      .select('version')
-      .where('reminder_id', '=', id)
-      .executeTakeFirst();
-    if (again) return false;
+    await lockReminder(trx, id);
+    if (await hasDraft(trx, id)) return false;
     await addDraftVersion(
       trx,
       id,

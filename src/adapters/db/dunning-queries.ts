@@ -174,6 +174,21 @@ export async function releaseCustomerHolds(
   return Number(res.numUpdatedRows);
 }
 
+/** Releases one hold if it is still active (a promise rescheduled or settled lets chasing resume). */
+export async function releaseHold(
+  db: Queryable,
+  holdId: number,
+  actorId: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('customer_holds')
+    .set({ released_at: now, released_by: actorId })
+    .where('id', '=', holdId)
+    .where('released_at', 'is', null)
+    .execute();
+}
+
 /** Statuses that count as "we contacted them" for pacing: sent, and in shadow mode what we would have sent. */
 // An unconfirmed send may well have reached the customer: it counts as a contact until a person says otherwise.
 const CONTACTED: ReminderStatus[] = ['sent', 'shadowed', 'unconfirmed'];
@@ -334,6 +349,112 @@ export async function transitionReminder(
   return res.numUpdatedRows > 0n;
 }
 
+/** What the callers holding a reminder's row lock decide on. */
+export interface LockedReminder {
+  readonly status: ReminderStatus;
+  readonly slackChannel: string | null;
+  readonly slackTs: string | null;
+}
+
+/**
+ * Locks one reminder's row (`select … for update`) until the transaction ends, so a second decision, card post
+ * or draft for the same reminder waits and then sees what the first one wrote. A reminder is never deleted: a
+ * missing row throws.
+ */
+export async function lockReminder(trx: Transaction<DB>, reminderId: string): Promise<LockedReminder> {
+  const row = await trx
+    .selectFrom('reminders')
+    .select(['status', 'slack_channel', 'slack_ts'])
+    .where('id', '=', reminderId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { status: row.status, slackChannel: row.slack_channel, slackTs: row.slack_ts };
+}
+
+export interface CustomerReminderRef {
+  readonly id: string;
+  readonly status: ReminderStatus;
+  readonly planDate: IsoDate;
+  readonly createdAt: Date;
+}
+
+/**
+ * Locks every reminder row of one customer, so two of their cards approved in the same second are decided one
+ * after the other (the contact rules look across all of them).
+ */
+export async function lockCustomerReminders(
+  trx: Transaction<DB>,
+  orgId: string,
+  contactId: string,
+): Promise<CustomerReminderRef[]> {
+  const rows = await trx
+    .selectFrom('reminders')
+    .select(['id', 'status', 'plan_date', 'created_at'])
+    .where('org_id', '=', orgId)
+    .where('contact_id', '=', contactId)
+    .forUpdate()
+    .execute();
+  return rows.map((r) => ({ id: r.id, status: r.status, planDate: r.plan_date, createdAt: r.created_at }));
+}
+
+/** A reminder's status and whether it sends itself, as a finished earlier run left them. */
+export async function getReminderStatus(
+  db: Queryable,
+  reminderId: string,
+): Promise<{ status: ReminderStatus; autoSend: boolean }> {
+  const row = await db
+    .selectFrom('reminders')
+    .select(['status', 'auto_send'])
+    .where('id', '=', reminderId)
+    .executeTakeFirstOrThrow();
+  return { status: row.status, autoSend: row.auto_send };
+}
+
+/** When a reminder went out (null: not sent) and the day it was planned for; null for no such reminder. */
+export async function getReminderTiming(
+  db: Queryable,
+  reminderId: string,
+): Promise<{ sentAt: Date | null; planDate: IsoDate } | null> {
+  const row = await db
+    .selectFrom('reminders')
+    .select(['sent_at', 'plan_date'])
+    .where('id', '=', reminderId)
+    .executeTakeFirst();
+  return row ? { sentAt: row.sent_at, planDate: String(row.plan_date) } : null;
+}
+
+/** Replaces a reminder's recipients, its cc, or both (an Edit on the card). */
+export async function setReminderRecipients(
+  db: Queryable,
+  reminderId: string,
+  edit: { readonly to?: readonly string[]; readonly cc?: readonly string[] },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('reminders')
+    .set({
+      ...(edit.to ? { recipients: JSON.stringify(edit.to) } : {}),
+      ...(edit.cc ? { cc: JSON.stringify(edit.cc) } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', reminderId)
+    .execute();
+}
+
+/** Narrows a redrafted reminder to the invoices still open today. */
+export async function setReminderInvoices(
+  db: Queryable,
+  reminderId: string,
+  invoiceIds: readonly string[],
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('reminders')
+    .set({ invoice_ids: JSON.stringify(invoiceIds), updated_at: now })
+    .where('id', '=', reminderId)
+    .execute();
+}
+
 export interface DraftVersion {
   readonly version: number;
   readonly subject: string;
@@ -373,6 +494,16 @@ export async function listDraftVersions(db: Queryable, reminderId: string): Prom
 export async function currentDraft(db: Queryable, reminderId: string): Promise<DraftVersion | null> {
   const versions = await listDraftVersions(db, reminderId);
   return versions.at(-1) ?? null;
+}
+
+/** Whether a reminder has any draft yet: a drafted reminder was finished by an earlier run (or another instance). */
+export async function hasDraft(db: Queryable, reminderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('reminder_drafts')
+    .select('version')
+    .where('reminder_id', '=', reminderId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Appends a draft version (edits never overwrite) and points the reminder at it. */
