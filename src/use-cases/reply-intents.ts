@@ -2,6 +2,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { type CustomerReply, latestReminderWithCard } from '../adapters/db/customer-replies.js';
+import { getReminderTiming } from '../adapters/db/dunning-queries.js';
+import { listInvoicesByNumber, loadContactPayments } from '../adapters/db/ledger-queries.js';
 import { getOrganisation } from '../adapters/db/organisations.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import type { DB, Queryable } from '../adapters/db/schema.js';
@@ -45,34 +47,6 @@ import { customerThread, enqueueSlackPost } from './slack-posts.js';
 /** Links fetched from Xero for one document request at most (the rest say "not yet fetched"). */
 export const LINK_FETCHES_PER_REPLY = 5;
 
-/** The customer's payments in the window, on any of their invoices (the ledger as last synced). */
-export async function loadContactPayments(
-  db: Queryable,
-  orgId: string,
-  contactId: string,
-  window: { from: IsoDate; to: IsoDate },
-): Promise<LedgerPayment[]> {
-  const rows = await db
-    .selectFrom('xero_payments as p')
-    .innerJoin('xero_invoices as i', (j) =>
-      j.onRef('i.org_id', '=', 'p.org_id').onRef('i.invoice_id', '=', 'p.invoice_id'),
-    )
-    .select(['p.invoice_id', 'i.number', 'p.date', 'p.amount', 'i.currency'])
-    .where('p.org_id', '=', orgId)
-    .where('i.contact_id', '=', contactId)
-    .where('p.status', '!=', 'DELETED')
-    .where('p.date', '>=', window.from)
-    .where('p.date', '<=', window.to)
-    .execute();
-  return rows.map((r) => ({
-    invoiceId: r.invoice_id!,
-    invoiceNumber: r.number ?? r.invoice_id!,
-    date: String(r.date),
-    amount: String(r.amount),
-    currency: r.currency,
-  }));
-}
-
 async function paymentsFor(
   db: Queryable,
   orgId: string,
@@ -83,12 +57,8 @@ async function paymentsFor(
 ) {
   let since: IsoDate | null = null;
   if (!reading.paid_on && reply.reminderId) {
-    const r = await db
-      .selectFrom('reminders')
-      .select(['sent_at', 'plan_date'])
-      .where('id', '=', reply.reminderId)
-      .executeTakeFirst();
-    since = r ? (r.sent_at ? localDateOf(r.sent_at, timezone) : String(r.plan_date)) : null;
+    const r = await getReminderTiming(db, reply.reminderId);
+    since = r ? (r.sentAt ? localDateOf(r.sentAt, timezone) : r.planDate) : null;
   }
   const window = paymentWindow(reading.paid_on ?? null, since, asOf);
   const all = await loadContactPayments(db, orgId, reply.contactId!, window);
@@ -111,25 +81,17 @@ export async function replyDraftFacts(
   const drafted = reminderId ? (await getReminderFacts(db, reminderId))?.draftFacts : undefined;
   const ids = [...reply.invoiceIds];
   const [rows, links, org] = await Promise.all([
-    ids.length
-      ? db
-          .selectFrom('xero_invoices')
-          .select(['invoice_id', 'number', 'currency', 'amount_due', 'due_date'])
-          .where('org_id', '=', orgId)
-          .where('invoice_id', 'in', ids)
-          .orderBy('number')
-          .execute()
-      : Promise.resolve([]),
+    listInvoicesByNumber(db, orgId, ids),
     cachedOnlineInvoiceLinks(db, orgId, ids),
     drafted ? Promise.resolve(null) : getOrganisation(db, orgId),
   ]);
   const invoices: DraftInvoiceFact[] = rows.map((r) => ({
-    number: r.number ?? r.invoice_id,
+    number: r.number,
     currency: r.currency,
-    amountDue: String(r.amount_due),
-    dueDate: String(r.due_date),
-    daysOverdue: daysBetween(String(r.due_date), asOf),
-    onlineUrl: links.get(r.invoice_id) ?? null,
+    amountDue: r.amountDue,
+    dueDate: r.dueDate,
+    daysOverdue: daysBetween(r.dueDate, asOf),
+    onlineUrl: links.get(r.invoiceId) ?? null,
   }));
   return {
     purpose: 'overdue',
@@ -186,20 +148,8 @@ export async function replyFindings(
       orgId,
       ids,
     );
-    const numbers = ids.length
-      ? await deps.db
-          .selectFrom('xero_invoices')
-          .select(['invoice_id', 'number'])
-          .where('org_id', '=', orgId)
-          .where('invoice_id', 'in', ids)
-          .orderBy('number')
-          .execute()
-      : [];
-    return [
-      linkFindingLine(
-        numbers.map((n) => ({ number: n.number ?? n.invoice_id, url: links.get(n.invoice_id) ?? null })),
-      ),
-    ];
+    const numbers = await listInvoicesByNumber(deps.db, orgId, ids);
+    return [linkFindingLine(numbers.map((n) => ({ number: n.number, url: links.get(n.invoiceId) ?? null })))];
   }
   return [];
 }

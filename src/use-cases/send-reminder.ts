@@ -9,6 +9,8 @@ import {
   type ReminderRow,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
+import { finishSendAttempt, getSendAttempt, startSendAttempt } from '../adapters/db/email-send-attempts.js';
+import { loadInvoiceNumbers } from '../adapters/db/ledger-queries.js';
 import type { DB } from '../adapters/db/schema.js';
 import type { SentMailbox } from '../adapters/mail/sent-mailbox.js';
 import type { MailSender } from '../adapters/mail/smtp-sender.js';
@@ -71,17 +73,13 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
   }
 
   // 1. Did an earlier attempt die after handing the email over?
-  const previous = await db
-    .selectFrom('email_send_attempts')
-    .selectAll()
-    .where('message_id', '=', reminder.messageId)
-    .executeTakeFirst();
-  if (previous && previous.finished_at === null) {
+  const previous = await getSendAttempt(db, reminder.messageId);
+  if (previous && previous.finishedAt === null) {
     const mailbox = deps.sentMailbox ?? null;
     const verdict = interruptedSendVerdict({
       lookup: mailbox ? await mailbox.find(reminder.messageId) : null,
       copies: mailbox?.copies ?? 'append',
-      attemptStartedAt: previous.started_at,
+      attemptStartedAt: previous.startedAt,
       now: deps.now(),
     });
     switch (verdict.kind) {
@@ -117,19 +115,7 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
   // 2. Journal the attempt in its own committed transaction, then hand the email to SMTP.
   const startedAt = deps.now();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('email_send_attempts')
-      .values({
-        message_id: reminder.messageId,
-        reminder_id: reminder.id,
-        started_at: startedAt,
-        finished_at: null,
-        outcome: null,
-      })
-      .onConflict((oc) =>
-        oc.column('message_id').doUpdateSet({ started_at: startedAt, finished_at: null, outcome: null }),
-      )
-      .execute();
+    await startSendAttempt(trx, { messageId: reminder.messageId, reminderId: reminder.id, startedAt });
     await transitionReminder(trx, reminder.id, ['approved'], 'sending', { now: startedAt });
   });
   const outcome = await deps.mail.send({
@@ -150,11 +136,7 @@ export async function sendApprovedReminder(deps: SendDeps, reminderId: string): 
   // the Sent folder (or asks a person) instead of sending a second copy.
   if (outcome.kind === 'uncertain') return { status: 'retry', error: `delivery uncertain: ${outcome.error}` };
   // The server refused: we know it did not go, so the journal entry is closed as not sent.
-  await db
-    .updateTable('email_send_attempts')
-    .set({ finished_at: deps.now(), outcome: `failed: ${outcome.error}` })
-    .where('message_id', '=', reminder.messageId)
-    .execute();
+  await finishSendAttempt(db, reminder.messageId, `failed: ${outcome.error}`, deps.now());
   if (outcome.retryable) return { status: 'retry', error: outcome.error };
   await markFailed(deps, reminder.id, outcome.error);
   return { status: 'failed', error: outcome.error };
@@ -198,19 +180,9 @@ async function recordSent(
       'sent',
       { now, sentAt: now },
     );
-    await trx
-      .updateTable('email_send_attempts')
-      .set({ finished_at: now, outcome: 'sent' })
-      .where('message_id', '=', reminder.messageId)
-      .execute();
+    await finishSendAttempt(trx, reminder.messageId, 'sent', now);
     if (!moved) return { status: 'done', result: { alreadySent: true } };
-    const numbers = await trx
-      .selectFrom('xero_invoices')
-      .select(['invoice_id', 'number'])
-      .where('org_id', '=', reminder.orgId)
-      .where('invoice_id', 'in', reminder.invoiceIds.length ? [...reminder.invoiceIds] : [''])
-      .execute();
-    const byId = new Map(numbers.map((n) => [n.invoice_id, n.number ?? n.invoice_id]));
+    const byId = await loadInvoiceNumbers(trx, reminder.orgId, reminder.invoiceIds);
     await recordAuditEvent(trx, {
       orgId: reminder.orgId,
       occurredAt: now,
@@ -349,11 +321,7 @@ export async function resolveUnconfirmedSend(
       lastError: null,
     });
     if (!moved) return false;
-    await trx
-      .updateTable('email_send_attempts')
-      .set({ finished_at: now, outcome: `resend requested by ${input.actor.name}` })
-      .where('message_id', '=', reminder.messageId)
-      .execute();
+    await finishSendAttempt(trx, reminder.messageId, `resend requested by ${input.actor.name}`, now);
     await recordAuditEvent(trx, {
       orgId: reminder.orgId,
       occurredAt: now,

@@ -6,6 +6,7 @@ import {
   type ReminderRow,
   transitionReminder,
 } from '../adapters/db/dunning-queries.js';
+import { loadInvoiceNumbers } from '../adapters/db/ledger-queries.js';
 import type { DB } from '../adapters/db/schema.js';
 import {
   finishXeroInvoiceEmail,
@@ -75,7 +76,7 @@ export async function sendViaXeroEmail(deps: XeroEmailDeps, reminderId: string):
   // 1. Claim.
   await transitionReminder(db, reminder.id, ['approved'], 'sending', { now: deps.now() });
   const journal = await listXeroInvoiceEmails(db, reminder.id);
-  const numbers = await invoiceNumbers(db, reminder);
+  const numbers = await loadInvoiceNumbers(db, reminder.orgId, reminder.invoiceIds);
   const emailed = reminder.invoiceIds.filter((id) => journal.get(id)?.outcome === 'sent');
 
   // 2. Each invoice once.
@@ -126,16 +127,6 @@ export async function sendViaXeroEmail(deps: XeroEmailDeps, reminderId: string):
 
   // 3. Record.
   return recordEmailed(deps, reminder.id, numbers, emailed);
-}
-
-async function invoiceNumbers(db: Kysely<DB>, reminder: ReminderRow): Promise<Map<string, string>> {
-  const rows = await db
-    .selectFrom('xero_invoices')
-    .select(['invoice_id', 'number'])
-    .where('org_id', '=', reminder.orgId)
-    .where('invoice_id', 'in', reminder.invoiceIds.length ? [...reminder.invoiceIds] : [''])
-    .execute();
-  return new Map(rows.map((r) => [r.invoice_id, r.number ?? r.invoice_id]));
 }
 
 function sentNote(
@@ -210,7 +201,9 @@ async function failReminder(
   emailed: readonly string[],
 ): Promise<HandlerOutcome> {
   const now = deps.now();
-  const numbers = emailed.length ? await invoiceNumbers(deps.db, reminder) : new Map<string, string>();
+  const numbers = emailed.length
+    ? await loadInvoiceNumbers(deps.db, reminder.orgId, reminder.invoiceIds)
+    : new Map<string, string>();
   const already = emailed.map((id) => numbers.get(id) ?? id);
   const error = already.length
     ? `${why}. Xero had already emailed ${already.join(', ')} for this reminder`

@@ -1,3 +1,4 @@
+// Over 300 lines: the ledger as the use-cases read it (organisation, contacts, invoices, payments, credits), one module over the synced Xero tables.
 import type { Selectable } from 'kysely';
 import type {
   Contact,
@@ -5,6 +6,7 @@ import type {
   Credit,
   Invoice,
   InvoiceStatus,
+  IsoDate,
   Ledger,
   OrganisationProfile,
   PaymentTerms,
@@ -12,6 +14,7 @@ import type {
   Settlement,
   SettlementKind,
 } from '../../domain/ledger.js';
+import type { LedgerPayment } from '../../domain/reply-drafts.js';
 import { AppError } from '../../errors.js';
 import type { Queryable, XeroContactsTable } from './schema.js';
 
@@ -255,5 +258,71 @@ export async function openInvoicesOf(
     amountDue: r.amount_due,
     dueDate: r.due_date,
     currency: r.currency.trim(),
+  }));
+}
+
+/** The numbers of some invoices by id (an invoice without a number goes by its id), for notes and audit lines. */
+export async function loadInvoiceNumbers(
+  db: Queryable,
+  orgId: string,
+  invoiceIds: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('xero_invoices')
+    .select(['invoice_id', 'number'])
+    .where('org_id', '=', orgId)
+    .where('invoice_id', 'in', invoiceIds.length ? [...invoiceIds] : [''])
+    .execute();
+  return new Map(rows.map((r) => [r.invoice_id, r.number ?? r.invoice_id]));
+}
+
+/** Some invoices as the ledger holds them now, in invoice-number order (as a reply to the customer lists them). */
+export async function listInvoicesByNumber(
+  db: Queryable,
+  orgId: string,
+  invoiceIds: readonly string[],
+): Promise<{ invoiceId: string; number: string; currency: string; amountDue: string; dueDate: IsoDate }[]> {
+  if (invoiceIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('xero_invoices')
+    .select(['invoice_id', 'number', 'currency', 'amount_due', 'due_date'])
+    .where('org_id', '=', orgId)
+    .where('invoice_id', 'in', [...invoiceIds])
+    .orderBy('number')
+    .execute();
+  return rows.map((r) => ({
+    invoiceId: r.invoice_id,
+    number: r.number ?? r.invoice_id,
+    currency: r.currency,
+    amountDue: String(r.amount_due),
+    dueDate: String(r.due_date),
+  }));
+}
+
+/** The customer's payments in the window, on any of their invoices (the ledger as last synced). */
+export async function loadContactPayments(
+  db: Queryable,
+  orgId: string,
+  contactId: string,
+  window: { from: IsoDate; to: IsoDate },
+): Promise<LedgerPayment[]> {
+  const rows = await db
+    .selectFrom('xero_payments as p')
+    .innerJoin('xero_invoices as i', (j) =>
+      j.onRef('i.org_id', '=', 'p.org_id').onRef('i.invoice_id', '=', 'p.invoice_id'),
+    )
+    .select(['p.invoice_id', 'i.number', 'p.date', 'p.amount', 'i.currency'])
+    .where('p.org_id', '=', orgId)
+    .where('i.contact_id', '=', contactId)
+    .where('p.status', '!=', 'DELETED')
+    .where('p.date', '>=', window.from)
+    .where('p.date', '<=', window.to)
+    .execute();
+  return rows.map((r) => ({
+    invoiceId: r.invoice_id!,
+    invoiceNumber: r.number ?? r.invoice_id!,
+    date: String(r.date),
+    amount: String(r.amount),
+    currency: r.currency,
   }));
 }
