@@ -7,6 +7,7 @@ import {
   claimThankYou,
   claimThankYouAttempt,
   getPaymentPromise,
+  getThankedBy,
   type PaymentPromiseRecord,
   recordThankYouOutcome,
 } from '../adapters/db/payment-promises.js';
@@ -36,12 +37,7 @@ export async function requestThankYou(
   if (!promise || promise.orgId !== input.orgId || promise.status !== 'kept') return { kind: 'not-found' };
   return db.transaction().execute(async (trx) => {
     if (!(await claimThankYou(trx, promise.id, input.orgId, input.actor, input.now))) {
-      const row = await trx
-        .selectFrom('payment_promises')
-        .select('thanked_by')
-        .where('id', '=', promise.id)
-        .executeTakeFirst();
-      return { kind: 'already', by: row?.thanked_by ?? null } as const;
+      return { kind: 'already', by: await getThankedBy(trx, promise.id) } as const;
     }
     await enqueueOutbox(trx, {
       orgId: input.orgId,

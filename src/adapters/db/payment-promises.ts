@@ -255,6 +255,16 @@ export async function claimThankYou(
   return Number(res.numUpdatedRows) === 1;
 }
 
+/** Who clicked Send thank-you on a promise (null: nobody yet, or no such promise). */
+export async function getThankedBy(db: Queryable, id: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('payment_promises')
+    .select('thanked_by')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.thanked_by ?? null;
+}
+
 /** The outbox's one attempt at sending the thank-you: false if one was already made (never a second email). */
 export async function claimThankYouAttempt(db: Queryable, id: number, now: Date): Promise<boolean> {
   const res = await db
