@@ -29,8 +29,9 @@ export const ReplyLabelSchema = z.object({
     .array(z.object({ earliest: IsoDateSchema, latest: IsoDateSchema, amount: AmountSchema.nullable() }))
     .optional(),
   dispute_reason: z.enum(DISPUTE_REASONS).optional(),
-  paid_on: DateRangeSchema.optional(),
-  back_on: IsoDateSchema.optional(),
+  // A label may say null for "no date given" (a payment claimed without a day): the same as leaving it out.
+  paid_on: DateRangeSchema.nullish().transform((v) => v ?? undefined),
+  back_on: IsoDateSchema.nullish().transform((v) => v ?? undefined),
   note: z.string().optional(),
 });
 export type ReplyLabel = z.infer<typeof ReplyLabelSchema>;
