@@ -122,3 +122,51 @@ describe('long files', () => {
     expect(lengthViolation('src/domain/small.ts', 'const x = 1;\n'.repeat(300))).toBeNull();
   });
 });
+
+describe('query-building rule', () => {
+  const violating = [
+    "import { sql } from 'kysely';",
+    'export async function decide(db, id) {',
+    '  const row = await db',
+    "    .selectFrom('reminders')",
+    "    .select('status')",
+    "    .where('id', '=', id)",
+    '    .executeTakeFirst();',
+    '  await db.transaction().execute(async (trx) => {',
+    "    await trx.selectFrom('reminders').select('id').where('id', '=', id).forUpdate().execute();",
+    "    await trx.insertInto('audit_events').values({ id }).execute();",
+    "    await trx.updateTable('reminders').set({ status: 'sent' }).execute();",
+    "    await trx.deleteFrom('reminder_drafts').execute();",
+    '  });',
+    '  return sql<number>`select 1`.execute(db);',
+    '}',
+  ].join('\n');
+
+  it('refuses a use-case that builds its own SQL, at each builder call and sql template', () => {
+    const v = checkFile(f('src/use-cases/decide.ts'), violating);
+    expect(v.map((x) => [x.line, x.message.split(' in a use-case')[0]])).toEqual([
+      [4, '.selectFrom('],
+      [9, '.forUpdate('],
+      [9, '.selectFrom('],
+      [10, '.insertInto('],
+      [11, '.updateTable('],
+      [12, '.deleteFrom('],
+      [14, 'a sql`…` template'],
+    ]);
+    expect(
+      v.every((x) =>
+        /use-cases\/ reach the database through query modules in adapters\/db\//.test(x.message),
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    // The use-case owns the transaction boundary; the queries inside it are query-module functions.
+    ['src/use-cases/decide.ts', 'await db.transaction().execute(async (trx) => lockReminder(trx, id));'],
+    ['src/use-cases/decide.ts', '// a comment naming .selectFrom( and sql`…` is not a query'],
+    ['src/use-cases/decide.test.ts', violating],
+    ['src/adapters/db/reminders.ts', violating.split('\n').slice(1).join('\n')],
+  ])('%s: %s is allowed', (file, source) => {
+    expect(checkFile(f(file), source)).toEqual([]);
+  });
+});

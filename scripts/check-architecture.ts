@@ -4,6 +4,7 @@
  * - src/domain imports only src/domain (plus the pure packages listed below); no node: modules.
  * - src/use-cases imports domain, use-cases, and the database's query functions (adapters/db, the outbox store);
  *   SDK-bearing adapters (xero, slack, llm, mail), context and config only as `import type`.
+ *   It builds no SQL either (no kysely builder call, no sql template): its queries live in adapters/db/.
  * - src/listeners and src/jobs import use-cases, context, their own folder, and types from anywhere.
  * - src/adapters import adapters, domain, errors, config and logger: nothing above them (use-cases, jobs,
  *   listeners, the composition root) except as `import type` (a port a use-case declares and an adapter fills).
@@ -20,6 +21,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
+import { queryBuildingOf } from './query-building.js';
 
 const root = resolve(import.meta.dirname, '..');
 // Pure libraries only: validation, decimals, calendar maths, holiday tables, fuzzy matching, date phrases
@@ -148,6 +150,10 @@ export function checkFile(file: string, source: string): Violation[] {
   const isTest = /\.test\.ts$/.test(file);
   if (!layer || isTest) return violations;
   const rel = posix(relative(root, file));
+  // A use-case owns its transaction (`db.transaction().execute(…)`) but writes no SQL: each query is a function of
+  // the adapters/db/ module that owns its table, `db` first, a `Transaction` when it locks (#14).
+  for (const { line, message } of layer === 'use-cases' ? queryBuildingOf(file, source) : [])
+    violations.push({ file: rel, line, message });
   for (const { spec, line, typeOnly, dynamic } of importsOf(file, source)) {
     const resolvedPath = spec.startsWith('.') ? posix(relative(root, resolve(dirname(file), spec))) : '';
     const target = spec.startsWith('.') ? layerOf(resolve(dirname(file), spec)) : null;
