@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../adapters/db/schema.js';
+import type { Queryable } from '../adapters/db/schema.js';
 import { markLedgerComplete } from '../adapters/db/xero-ledger-store.js';
 import type { Ledger } from '../domain/ledger.js';
-
-type Queryable = Kysely<DB> | Transaction<DB>;
 
 // Stay well below Postgres' 32,767 bind parameters per statement (≤ 20 columns × 1,000 rows).
 const CHUNK = 1_000;

@@ -16,7 +16,7 @@ import {
   settlePaymentPlan,
 } from '../adapters/db/payment-plans.js';
 import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
-import type { DB } from '../adapters/db/schema.js';
+import type { DB, Queryable } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import {
   type PlanPostInput,
@@ -70,7 +70,7 @@ interface PlanTarget {
   readonly replyId: string | null;
 }
 
-async function scopeOf(db: Kysely<DB> | Transaction<DB>, t: PlanTarget) {
+async function scopeOf(db: Queryable, t: PlanTarget) {
   let named: readonly string[] = [];
   if (t.replyId) {
     const reply = await getCustomerReply(db, t.replyId);

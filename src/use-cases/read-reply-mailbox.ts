@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   advanceImapCursor,
   claimImapLease,
@@ -7,7 +7,7 @@ import {
   recordImapPoll,
   releaseImapLease,
 } from '../adapters/db/customer-replies.js';
-import type { DB } from '../adapters/db/schema.js';
+import type { DB, Queryable } from '../adapters/db/schema.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type CaptureReplyDeps, captureReply, type InboundEmail } from './capture-reply.js';
@@ -106,7 +106,7 @@ export async function readReplyMailbox(
   const own = new Set((deps.ownAddresses ?? []).map((a) => a.toLowerCase()));
   let lastUid = sameValidity ? cursor.lastUid : 0;
 
-  const advance = async (db: Kysely<DB> | Transaction<DB>, uid: number) => {
+  const advance = async (db: Queryable, uid: number) => {
     const moved = await advanceImapCursor(db, {
       mailbox: deps.mailbox,
       holder: deps.holder,

@@ -1,6 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import { latestReminderWithCard, reminderCardMessage } from '../adapters/db/customer-replies.js';
-import type { DB, Queryable } from '../adapters/db/schema.js';
+import type { Queryable } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
@@ -10,7 +9,7 @@ import { OUTBOX_SLACK_POST, type OutboxPayload } from '../domain/outbox-kinds.js
 export type SlackPostPayload = OutboxPayload<'slack.post'>;
 
 export async function enqueueSlackPost(
-  db: Kysely<DB> | Transaction<DB>,
+  db: Queryable,
   input: {
     orgId: string | null;
     key: string;
