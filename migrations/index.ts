@@ -26,6 +26,7 @@ import * as m20261205T195318164Z from './20261205T195318164Z-contact-group-tiers
 import * as m20261205T201210024Z from './20261205T201210024Z-weekly-report-schedule.js';
 import * as m20261205T220840491Z from './20261205T220840491Z-customer-overrides.js';
 import * as m20261205T224144630Z from './20261205T224144630Z-report-snapshots.js';
+import * as m20261205T225956449Z from './20261205T225956449Z-reminder-bounces.js';
 
 // Ordered barrel: `npm run migration:create NAME` appends here. Keys are the file names.
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '20261205T201210024Z-weekly-report-schedule': m20261205T201210024Z,
   '20261205T220840491Z-customer-overrides': m20261205T220840491Z,
   '20261205T224144630Z-report-snapshots': m20261205T224144630Z,
+  '20261205T225956449Z-reminder-bounces': m20261205T225956449Z,
 };

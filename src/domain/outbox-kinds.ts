@@ -21,6 +21,8 @@ export const OUTBOX_PAYLOADS = {
     changes: z.array(z.string()).optional(),
     by: z.string().optional(),
     closed: z.boolean().optional(),
+    /** A planning event's detail for the thread line (a bounce: which addresses and their codes). */
+    detail: z.string().optional(),
   }),
   /** One History note on a Xero invoice or contact. */
   'xero.history_note': z.object({

@@ -6,7 +6,7 @@ import { parseInboundEmail } from '../adapters/mail/inbound-email.js';
 import { createLogger } from '../logger.js';
 import { DUNNING_ORG_ID, dunningLedger } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { replyMime } from '../testing/reply-fixtures.js';
+import { bounceMime, replyMime } from '../testing/reply-fixtures.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import type { ReadReplyMailboxResult, ReplyInbox } from '../use-cases/read-reply-mailbox.js';
 import { ReplyMailboxPoller } from './reply-mailbox.js';
@@ -169,5 +169,30 @@ describe('the reply mailbox poller', () => {
     expect(await stored('<v1@beta.example>')).toBe(1);
     expect(await stored('<v2@beta.example>')).toBe(1);
     expect(await getImapCursor(database.db, 'renumbered')).toMatchObject({ uidValidity: '200', lastUid: 12 });
+  });
+
+  it('passes over a bounce as the receiving server’s notice, not a reply, and moves the cursor past it', async () => {
+    const state = {
+      uidValidity: '300',
+      messages: [
+        {
+          uid: 1,
+          raw: bounceMime({
+            messageId: '<dsn-9@mx.beta.example>',
+            returnedMessageId: '<not-ours@elsewhere.example>',
+            recipients: [{ address: 'accounts@beta.example' }],
+          }),
+        },
+        mail(2, '<after-bounce@beta.example>'),
+      ],
+    };
+    const { poller, passes } = pollerFor('bounces', scriptedMailbox(state).open);
+    poller.start();
+    await until('the reply after it', async () => (await stored('<after-bounce@beta.example>')) === 1);
+    await until('a pass', () => passes.length > 0);
+    await poller.stop();
+    expect(passes[0]).toMatchObject({ listed: 2, stored: 1, duplicates: 0 });
+    expect(await stored('<dsn-9@mx.beta.example>')).toBe(0);
+    expect(await getImapCursor(database.db, 'bounces')).toMatchObject({ uidValidity: '300', lastUid: 2 });
   });
 });

@@ -26,6 +26,7 @@ import {
   replyExcerpt,
   threadMessageIds,
 } from '../domain/reply-matching.js';
+import { type BounceOutcome, recordBounce } from './record-bounce.js';
 import { enqueueReplyRead } from './reply-suggestions.js';
 import { customerThread, enqueueSlackPost } from './slack-posts.js';
 
@@ -45,6 +46,8 @@ export interface InboundEmail {
   readonly autoSubmitted: string | null;
   readonly precedence: string | null;
   readonly autoResponseSuppress: string | null;
+  /** A delivery status notification's parts (a bounce), or null for any other message. */
+  readonly deliveryReport?: { readonly deliveryStatus: string; readonly returnedHeaders: string } | null;
 }
 
 export interface CaptureReplyDeps {
@@ -78,7 +81,8 @@ export type CaptureReplyOutcome =
       readonly posted: 'thread' | 'queue' | 'triage' | 'none';
     }
   | { readonly kind: 'duplicate'; readonly replyId: string }
-  | { readonly kind: 'rejected'; readonly reason: string };
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | BounceOutcome;
 
 const SYSTEM = { type: 'system', id: 'reply-capture', name: 'Reply capture' } as const;
 /** Stored text is capped: a reply is read by people and by the reply reader, not archived. */
@@ -99,6 +103,15 @@ export async function captureReply(
   const { email } = input;
   if (!email.messageId) return { kind: 'rejected', reason: 'the message has no Message-ID' };
   if (!email.fromAddress) return { kind: 'rejected', reason: 'the message has no sender address' };
+
+  // 0. A bounce is the receiving server speaking, not the customer: recorded on the reminder, never a reply.
+  if (email.deliveryReport) {
+    return recordBounce(deps, {
+      report: email.deliveryReport,
+      now: input.now,
+      ...(input.alsoInTransaction ? { alsoInTransaction: input.alsoInTransaction } : {}),
+    });
+  }
 
   // 1. Once per message, whichever way it came and whatever it matched.
   const earlier = await findReplyByMessageId(db, email.messageId);

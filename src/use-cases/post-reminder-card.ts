@@ -152,6 +152,8 @@ async function threadText(db: Kysely<DB>, item: CardItem, r: ReminderRow): Promi
   if (runEvent) {
     if (runEvent.startsWith('resurfaced'))
       return `:alarm_clock: Snooze ended (${when}): this reminder needs a decision again.`;
+    if (runEvent === 'bounced')
+      return `:warning: Bounced (${when}): ${escapeMrkdwn(item.payload.detail ?? 'an address')} could not be reached. No reminder goes there again until someone gives another address (Xero, or the card's Edit).`;
     if (runEvent === 'superseded')
       return `:arrows_counterclockwise: Superseded (${when}) by a later step for this customer.`;
     return null;

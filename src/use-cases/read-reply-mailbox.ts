@@ -165,6 +165,12 @@ export async function readReplyMailbox(
           { code: 'REPLY_CAPTURED', uid: m.uid, replyId: outcome.replyId, match: outcome.match.method },
           'reply captured',
         );
+      } else if (outcome.kind === 'bounce') {
+        // Recorded on the reminder (or nothing to record); the cursor moved in its transaction.
+        log.info(
+          { code: 'REPLY_BOUNCE', uid: m.uid, reminderId: outcome.reminderId, recorded: outcome.recorded },
+          'a delivery status notification',
+        );
       } else {
         if (outcome.kind === 'duplicate') duplicates++;
         else {

@@ -106,7 +106,8 @@ export interface RefusedRecipients {
 
 /**
  * Per customer, the addresses of their latest reminder when the receiving mail server refused it outright
- * (SMTP 5xx: the sender records the code in last_error) and nothing has been sent to them since. The planner
+ * (SMTP 5xx: the sender records the code in last_error), or bounced it later (a delivery status notification),
+ * and nothing has been sent to them since. The planner
  * reads it so a refused address is not written to again until someone gives another.
  */
 export async function listRefusedRecipients(
@@ -115,7 +116,16 @@ export async function listRefusedRecipients(
 ): Promise<Map<string, RefusedRecipients>> {
   const rows = await db
     .selectFrom('reminders')
-    .select(['contact_id', 'status', 'recipients', 'last_error', 'updated_at'])
+    .select([
+      'contact_id',
+      'status',
+      'recipients',
+      'last_error',
+      'updated_at',
+      'bounced_at',
+      'bounced_recipients',
+      'bounce_error',
+    ])
     .where('org_id', '=', orgId)
     .where((eb) =>
       eb.or([
@@ -128,14 +138,68 @@ export async function listRefusedRecipients(
   const latest = new Map<string, RefusedRecipients | null>();
   for (const r of rows) {
     if (latest.has(r.contact_id)) continue;
+    // A sent reminder that bounced later counts as refused for the addresses the bounce named.
     latest.set(
       r.contact_id,
       r.status === 'sent'
-        ? null
+        ? r.bounced_at && r.bounced_recipients?.length
+          ? { recipients: r.bounced_recipients, error: r.bounce_error ?? '', at: new Date(r.bounced_at) }
+          : null
         : { recipients: r.recipients, error: r.last_error ?? '', at: new Date(r.updated_at) },
     );
   }
   const out = new Map<string, RefusedRecipients>();
   for (const [contactId, refused] of latest) if (refused) out.set(contactId, refused);
   return out;
+}
+
+export interface BouncedReminder {
+  readonly id: string;
+  readonly orgId: string;
+  readonly contactId: string;
+  readonly invoiceIds: readonly string[];
+  readonly recipients: readonly string[];
+  readonly purpose: 'overdue' | 'upcoming';
+}
+
+/** The sent reminder carrying this Message-ID (a bounce names the message it returns). */
+export async function findSentReminderByMessageId(
+  db: Queryable,
+  messageId: string,
+): Promise<BouncedReminder | null> {
+  const r = await db
+    .selectFrom('reminders')
+    .select(['id', 'org_id', 'contact_id', 'invoice_ids', 'recipients', 'purpose'])
+    .where('message_id', '=', messageId)
+    .where('status', '=', 'sent')
+    .executeTakeFirst();
+  return r
+    ? {
+        id: r.id,
+        orgId: r.org_id,
+        contactId: r.contact_id,
+        invoiceIds: r.invoice_ids,
+        recipients: r.recipients,
+        purpose: r.purpose,
+      }
+    : null;
+}
+
+/** Records a reminder's bounce once: false when it was recorded already (a redelivered notification). */
+export async function recordReminderBounce(
+  db: Queryable,
+  reminderId: string,
+  bounce: { readonly recipients: readonly string[]; readonly error: string; readonly at: Date },
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('reminders')
+    .set({
+      bounced_at: bounce.at,
+      bounced_recipients: JSON.stringify(bounce.recipients),
+      bounce_error: bounce.error,
+    })
+    .where('id', '=', reminderId)
+    .where('bounced_at', 'is', null)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
 }

@@ -357,6 +357,10 @@ export interface RemindersTable {
   snoozed_until: CalendarDate | null;
   sent_at: Timestamp | null;
   last_error: string | null;
+  /** A delivery status notification said the sent reminder bounced (#18): when, to whom, and the code. */
+  bounced_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  bounced_recipients: ColumnType<string[] | null, string | null | undefined, string | null>;
+  bounce_error: ColumnType<string | null, string | null | undefined, string | null>;
   slack_channel: string | null;
   slack_ts: string | null;
   /** Card facts snapshotted at planning time (adapters/db/reminder-cards.ts). */

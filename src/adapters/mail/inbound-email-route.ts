@@ -86,6 +86,18 @@ export function inboundEmailRoutes(ctx: AppContext): HttpRoute[] {
               'reply captured',
             );
           }
+          if (outcome.kind === 'bounce') {
+            log.info(
+              { code: 'REPLY_BOUNCE', reminderId: outcome.reminderId, recorded: outcome.recorded },
+              'a delivery status notification',
+            );
+            sendJson(res, 200, {
+              status: 'bounce',
+              reminderId: outcome.reminderId,
+              recorded: outcome.recorded,
+            });
+            return;
+          }
           sendJson(res, 200, { status: outcome.kind, replyId: outcome.replyId });
         })
         .catch((err) => {

@@ -25,6 +25,12 @@ export async function parseInboundEmail(
     : parsed.references
       ? [parsed.references]
       : [];
+  const contentType = parsed.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
+  const isDeliveryReport =
+    contentType?.value?.toLowerCase() === 'multipart/report' &&
+    contentType.params?.['report-type']?.toLowerCase() === 'delivery-status';
   const messageId =
     normaliseId(parsed.messageId) ??
     `<sha256.${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@inbound.invalid>`;
@@ -42,7 +48,29 @@ export async function parseInboundEmail(
       autoSubmitted: header('auto-submitted'),
       precedence: header('precedence'),
       autoResponseSuppress: header('x-auto-response-suppress'),
+      deliveryReport: isDeliveryReport ? deliveryReportOf(parsed) : null,
     },
+  };
+}
+
+/**
+ * A bounce's two parts, as text: the delivery status (mailparser folds `message/delivery-status` into the text,
+ * some servers attach it) and the returned message's headers (`text/rfc822-headers`, or the whole message).
+ */
+function deliveryReportOf(parsed: Awaited<ReturnType<typeof simpleParser>>): {
+  deliveryStatus: string;
+  returnedHeaders: string;
+} {
+  const parts = parsed.attachments ?? [];
+  const of = (types: readonly string[]) =>
+    parts
+      .filter((a) => types.includes(a.contentType.toLowerCase()))
+      .map((a) => a.content.toString('utf8'))
+      .join('\n\n');
+  const text = parsed.text ?? '';
+  return {
+    deliveryStatus: [text, of(['message/delivery-status', 'message/global-delivery-status'])].join('\n\n'),
+    returnedHeaders: of(['text/rfc822-headers', 'message/rfc822', 'message/global-headers']) || text,
   };
 }
 
