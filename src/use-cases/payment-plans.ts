@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { contactName, getCustomerReply } from '../adapters/db/customer-replies.js';
-import { addCustomerHold } from '../adapters/db/dunning-queries.js';
+import { addCustomerHold, releaseHold } from '../adapters/db/dunning-queries.js';
 import { openInvoicesOf } from '../adapters/db/ledger-queries.js';
 import {
   cancelPlanInstalments,
@@ -12,7 +12,6 @@ import {
   openPaymentPlan,
   type PaymentPlan,
   planInstalmentStatuses,
-  releaseHoldById,
   settlePaymentPlan,
 } from '../adapters/db/payment-plans.js';
 import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
@@ -305,10 +304,10 @@ export async function decidePaymentPlanProposal(
         );
         promiseIds.push(recorded.id);
         for (const older of recorded.rescheduled)
-          if (older.holdId !== null) await releaseHoldById(trx, older.holdId, input.actor.id, input.now);
+          if (older.holdId !== null) await releaseHold(trx, older.holdId, input.actor.id, input.now);
       }
     } else if (plan.holdId !== null) {
-      await releaseHoldById(trx, plan.holdId, input.actor.id, input.now);
+      await releaseHold(trx, plan.holdId, input.actor.id, input.now);
     }
     const summary = `${formatMoneyForTeam(plan.balance, plan.currency)} in ${plan.instalments.length} instalments (${plan.instalments
       .map((l) => `${l.due} ${formatMoneyForTeam(l.amount, plan.currency)}`)
@@ -384,7 +383,7 @@ export async function settlePlanAfterInstalment(
   if (state === 'on_track') return state;
   await settlePaymentPlan(trx, plan.id, state, input.now);
   const cancelled = state === 'broken' ? await cancelPlanInstalments(trx, plan.id, input.now) : 0;
-  if (plan.holdId !== null) await releaseHoldById(trx, plan.holdId, null, input.now);
+  if (plan.holdId !== null) await releaseHold(trx, plan.holdId, null, input.now);
   const name = (await contactName(trx, input.orgId, plan.contactId)) ?? 'this customer';
   const kept = outcomes.filter((o) => o === 'kept').length;
   const text =

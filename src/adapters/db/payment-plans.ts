@@ -214,21 +214,6 @@ export async function settlePaymentPlan(
   await trx.updateTable('payment_plans').set({ status, settled_at: now }).where('id', '=', id).execute();
 }
 
-/** Releases one hold by id (a plan's own pause), if it is still in force. */
-export async function releaseHoldById(
-  db: Queryable,
-  holdId: number,
-  actorId: string | null,
-  now: Date,
-): Promise<void> {
-  await db
-    .updateTable('customer_holds')
-    .set({ released_at: now, released_by: actorId })
-    .where('id', '=', holdId)
-    .where('released_at', 'is', null)
-    .execute();
-}
-
 /** The outcome of each of a plan's instalments so far, in order ('active' ones are still to come). */
 export async function planInstalmentStatuses(db: Queryable, planId: number): Promise<string[]> {
   const rows = await db
