@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { EXCLUDE_BLOCK, EXCLUDE_INPUT } from '../adapters/slack/blocks/customer.js';
@@ -8,9 +8,9 @@ import type { ChaseAction, SkipAction } from '../domain/dunning-planner.js';
 import { SANDBOX_DEFAULTS, validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
 import { type ActionInput, createSlackRequestClient } from '../sandbox/slack/signed-client.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
-import { buttonOf, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
+import { buttonOf, type ReplyApp, useReplyApp } from '../testing/reply-app.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import { currentGroupTiers } from '../use-cases/contact-group-tiers.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 
@@ -26,19 +26,9 @@ const BETA = 'c-beta';
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 const textOf = (m: { blocks?: unknown[] }) => blocksAsText((m.blocks ?? []) as never);

@@ -117,10 +117,17 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   });
 
   it('share posts the answer in the channel', async () => {
-    await h.slack.command({ text: 'kpis share', userId: COLLECTOR, channelId: CHANNEL });
+    await h.slack.command({ text: 'aging share', userId: COLLECTOR, channelId: CHANNEL });
     const posted = h.sandbox.lastMessage(CHANNEL);
-    expect(posted?.text).toBe('AR KPIs for Demo Trading as of 2026-11-23');
-    expect(textOf(posted!)).toContain('*Overdue*\nUS$16,800.00');
+    expect(posted?.text).toBe('Ageing for Demo Trading as of 2026-11-23: US$17,300.00 open');
+    expect(textOf(posted!)).toContain('# Ageing · Demo Trading · 2026-11-23');
+    // `/ar kpis share` shares the collections report (its KPI table's own Share): posted by the outbox.
+    await h.slack.command({ text: 'kpis share', userId: COLLECTOR, channelId: CHANNEL });
+    await outboxWorker(ctx).drain();
+    const report = h.sandbox.lastMessage(CHANNEL);
+    expect(report?.text).toMatch(
+      /^Collections report · Demo Trading · week 2026-W48: overdue US\$16,800\.00/,
+    );
   });
 
   it('/ar aging with an ambiguous name offers buttons; picking one answers for that customer', async () => {
@@ -171,9 +178,13 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     const f = textOf(await ask('forecast'));
     expect(f).toContain('# Cash forecast · Demo Trading');
     expect(f).toContain('*Open receivables*\nUS$17,300.00');
-    const k = textOf(await ask('kpis'));
-    expect(k).toContain('*Receivables*\nUS$17,300.00');
-    expect(k).toContain('*Over 60 days*\nUS$12,000.00');
+    // The KPIs as a native table, this week against the one before; the figures are in the text too.
+    const kpis = await ask('kpis');
+    expect(kpis.text).toContain('AR KPIs · Demo Trading · week 2026-W48: Overdue US$16,800.00');
+    const table = kpis.blocks!.find((b) => (b as { type: string }).type === 'table') as {
+      rows: { text: string }[][];
+    };
+    expect(table.rows.find((r) => r[0]!.text === 'Receivables')![1]!.text).toBe('US$17,300.00');
   });
 
   it('/ar pause and /ar resume change the hold, audit before/after, and note it in Xero through the outbox', async () => {

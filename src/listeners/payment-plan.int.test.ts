@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import { openPaymentPlan } from '../adapters/db/payment-plans.js';
@@ -13,8 +13,8 @@ import {
 } from '../sandbox/slack/index.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
-import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { buttonOf, clickButton, type ReplyApp, useReplyApp } from '../testing/reply-app.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import { proposePaymentPlan } from '../use-cases/payment-plans.js';
 import { wiring } from '../wiring.js';
@@ -31,19 +31,9 @@ const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 const textOf = (m: { blocks?: unknown[] }) => blocksAsText((m.blocks ?? []) as never);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
 import {
@@ -11,9 +11,9 @@ import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import { SANDBOX_DEFAULTS, type SandboxMessage, validateMessageBlocks } from '../sandbox/slack/index.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { insertSyncedPayment } from '../testing/ledger-fixtures.js';
-import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
+import { buttonOf, clickButton, type ReplyApp, useReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import { evaluatePromises } from '../use-cases/promise-outcomes.js';
 import { wiring } from '../wiring.js';
@@ -32,19 +32,9 @@ const WEDNESDAY_9AM = new Date('2026-12-08T20:00:00Z');
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 const textOf = (m: Pick<SandboxMessage, 'blocks'>) => blocksAsText(m.blocks as never);

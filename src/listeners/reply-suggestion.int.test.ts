@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
@@ -13,9 +13,9 @@ import {
 } from '../sandbox/slack/index.js';
 import { OUTSIDER } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
-import { buttonOf, clickButton, type ReplyApp, startReplyApp } from '../testing/reply-app.js';
+import { buttonOf, clickButton, type ReplyApp, useReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 
 /**
@@ -28,19 +28,9 @@ const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 const textOf = (m: SandboxMessage) => blocksAsText(m.blocks as never);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { listActiveHolds } from '../adapters/db/dunning-queries.js';
@@ -8,10 +8,10 @@ import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/
 import { createSlackRequestClient } from '../sandbox/slack/signed-client.js';
 import { OUTSIDER } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
-import { type ReplyApp, startReplyApp } from '../testing/reply-app.js';
+import { type ReplyApp, useReplyApp } from '../testing/reply-app.js';
 import { postedReminderOf } from '../testing/reply-fixtures.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 
 /**
@@ -27,19 +27,9 @@ const BOT = SANDBOX_DEFAULTS.bot;
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 const repliesOf = (contactId?: string) =>

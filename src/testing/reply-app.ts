@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import {
   INBOUND_EMAIL_PATH,
@@ -12,7 +12,7 @@ import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import type { ActionInput } from '../sandbox/slack/signed-client.js';
 import { type DunningApp, startDunningApp } from './dunning-app.js';
 import { DUNNING_ORG_ID } from './dunning-fixtures.js';
-import type { TestDatabase } from './test-database.js';
+import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 /** The inbound-email route's secret in tests of the reply loop. */
 export const REPLY_APP_INBOUND_SECRET = 'inbound-secret-0123456789abcdef';
@@ -106,5 +106,28 @@ export function clickButton(
     userId,
     fromMessage: { channel: m.channel, ts: m.ts },
     actions: [action],
+  });
+}
+
+/**
+ * The lifecycle of a reply-loop test file: one migrated database for the file, emptied before each test, and a
+ * fresh app around it per test (closed after). `use` receives each test's app and the database.
+ */
+export function useReplyApp(use: (app: ReplyApp, database: TestDatabase) => void): void {
+  let database: TestDatabase;
+  let app: ReplyApp | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+  beforeEach(async () => {
+    await database.truncateAll();
+    app = await startReplyApp(database);
+    use(app, database);
+  });
+  afterEach(async () => {
+    await app?.close();
   });
 }

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REMINDER_ACTIONS } from '../../domain/reminder-actions.js';
 import { SANDBOX_DEFAULTS } from '../../sandbox/slack/index.js';
 import { DUNNING_ORG_ID } from '../../testing/dunning-fixtures.js';
-import { clickButton, type ReplyApp, startReplyApp } from '../../testing/reply-app.js';
+import { clickButton, type ReplyApp, useReplyApp } from '../../testing/reply-app.js';
 import { bounceMime, postedReminderOf } from '../../testing/reply-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import type { TestDatabase } from '../../testing/test-database.js';
 import { runDunning } from '../../use-cases/run-dunning.js';
 import { listAuditEvents } from '../db/audit-events.js';
 import { listCustomerReplies } from '../db/customer-replies.js';
@@ -21,19 +21,9 @@ const { collector1 } = SANDBOX_DEFAULTS.users;
 
 let database: TestDatabase;
 let app: ReplyApp;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
-});
-beforeEach(async () => {
-  await database.truncateAll();
-  app = await startReplyApp(database);
-});
-afterEach(async () => {
-  await app.close();
+useReplyApp((a, d) => {
+  app = a;
+  database = d;
 });
 
 /** Approves Acme's card with a signed click and lets the outbox send it. */
