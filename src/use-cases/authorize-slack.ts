@@ -23,6 +23,11 @@ export interface AuthorizeRequest {
   readonly role: 'collector' | 'manager';
   /** What was attempted, for the audit of a refusal ("approve reminder", "set priority"). */
   readonly what: string;
+  /**
+   * A typed command names its organisation in words (`org:NAME`) that may match none; a click or a modal names one by
+   * id, and one that is gone was disconnected since. Default: a click.
+   */
+  readonly typed?: boolean;
   /** The refusal for the role in this surface's own words, when it has them (default: `roleRefusal`). */
   readonly refusal?: (refused: RoleRefused) => string;
 }
@@ -64,7 +69,10 @@ export async function authorizeSlack(deps: AuthorizeDeps, request: AuthorizeRequ
       kind: 'refused',
       reason: 'no-organisation',
       // A click names its organisation: one that cannot be found was disconnected since the message was posted.
-      message: request.orgRef && scope.kind === 'unknown' ? NO_LONGER_CONNECTED : scopeProblem(scope),
+      message:
+        request.orgRef && !request.typed && scope.kind === 'unknown'
+          ? NO_LONGER_CONNECTED
+          : scopeProblem(scope),
     };
   }
   const actor = await actorFor(deps.users, scope.settings, request.userId);

@@ -16,6 +16,7 @@ import { setupModal } from '../../adapters/slack/blocks/setup.js';
 import { disputedAsOf } from '../../domain/collections-signals.js';
 import { XERO_SYNC_JOB } from '../../domain/job-names.js';
 import { isAppError } from '../../errors.js';
+import { authorizeSlack } from '../../use-cases/authorize-slack.js';
 import { loadCollectionsReport } from '../../use-cases/collections-report.js';
 import { loadSlackReport } from '../../use-cases/collections-report-slack.js';
 import { buildAgingReport } from '../../use-cases/collections-reports.js';
@@ -23,24 +24,12 @@ import { loadCollectionsView } from '../../use-cases/collections-view.js';
 import { findCustomers } from '../../use-cases/find-customers.js';
 import { describeOrganisationPolicy } from '../../use-cases/manage-policy.js';
 import { listDisputesForSlack, listPromisesForSlack } from '../../use-cases/promise-lists.js';
-import { recordAccessDenied, requestXeroSync } from '../../use-cases/slack-admin.js';
-import { actorFor, type OrgScope, resolveSlackOrg } from '../../use-cases/slack-scope.js';
+import { requestXeroSync } from '../../use-cases/slack-admin.js';
 import { xeroUsage } from '../../use-cases/xero-usage.js';
 import { type ReportShareValue, reportPresentation, shareReport } from '../actions/report-share.js';
-import { apologise, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeDeps, type ListenerDeps } from '../slack-context.js';
 import { runForCustomer } from './customer-subcommands.js';
 import { type ArCommand, parseArCommand } from './parse-ar-command.js';
-
-export function scopeProblem(scope: Exclude<OrgScope, { kind: 'found' }>): string {
-  switch (scope.kind) {
-    case 'none':
-      return 'No Xero organisation is connected yet.';
-    case 'unknown':
-      return `No organisation matches "${scope.ref}".`;
-    case 'ambiguous':
-      return `Several organisations are connected; add org:NAME (one of: ${scope.names.join(', ')}), or map this channel in /ar setup.`;
-  }
-}
 
 /** Under `/ar kpis`: its Share button is the report's. */
 export const KPIS_SHARE_NOTE =
@@ -92,31 +81,21 @@ async function answer(
   const reply = async (m: SlackMessage, share = false) => {
     await respond({ response_type: share ? 'in_channel' : 'ephemeral', text: m.text, blocks: m.blocks });
   };
-  const scope = await resolveSlackOrg(db, deps.defaults, {
-    orgRef: cmd.orgRef,
-    channelId: command.channel_id,
-  });
-  if (scope.kind !== 'found') return reply(noticeMessage(scopeProblem(scope)));
-  const { organisation, settings } = scope;
-  const actor = await actorFor(deps.users, settings, command.user_id);
   const managerOnly = cmd.kind === 'setup' || cmd.kind === 'sync';
-  if (!actor.isCollector || (managerOnly && !actor.isManager)) {
-    const needed = managerOnly ? 'manager' : 'collector';
-    await recordAccessDenied(db, {
-      orgId: organisation.id,
-      actor,
-      what: `/ar ${cmd.kind}`,
-      needed,
-      now: now(),
-    });
-    return reply(
-      noticeMessage(
-        managerOnly
-          ? `Only AR managers can use /ar ${cmd.kind} for ${organisation.name}. Your attempt was recorded.`
-          : `You are not on the AR team for ${organisation.name}. A manager can add you with /ar setup.`,
-      ),
-    );
-  }
+  const auth = await authorizeSlack(authorizeDeps(deps), {
+    orgRef: cmd.orgRef ?? null,
+    channelId: command.channel_id,
+    typed: true,
+    userId: command.user_id,
+    role: managerOnly ? 'manager' : 'collector',
+    what: `/ar ${cmd.kind}`,
+    refusal: ({ org }) =>
+      managerOnly
+        ? `Only AR managers can use /ar ${cmd.kind} for ${org.name}. Your attempt was recorded.`
+        : `You are not on the AR team for ${org.name}. A manager can add you with /ar setup.`,
+  });
+  if (auth.kind === 'refused') return reply(noticeMessage(auth.message));
+  const { org: organisation, settings, actor } = auth;
 
   switch (cmd.kind) {
     case 'setup': {
