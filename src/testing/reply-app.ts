@@ -1,11 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
-import {
-  INBOUND_EMAIL_PATH,
-  inboundEmailRoutes,
-  signInboundEmail,
-} from '../adapters/mail/inbound-email-route.js';
+import { INBOUND_EMAIL_PATH, inboundEmailRoutes, signInboundEmail } from '../http/inbound-email-route.js';
 import { createRouteServer, listen } from '../http/server.js';
 import { createOutboxHandlers } from '../outbox-handlers.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';

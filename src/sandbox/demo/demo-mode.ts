@@ -8,16 +8,16 @@ import { DateTime } from 'luxon';
 import { AnchoredClock } from '../../adapters/clock.js';
 import { latestReminderWithCard, reminderCardMessage } from '../../adapters/db/customer-replies.js';
 import { listOrganisations } from '../../adapters/db/organisations.js';
-import {
-  INBOUND_EMAIL_PATH,
-  INBOUND_SIGNATURE_HEADER,
-  signInboundEmail,
-} from '../../adapters/mail/inbound-email-route.js';
 import type { OutboxHandler } from '../../adapters/outbox/outbox-worker.js';
 import type { Config } from '../../config.js';
 import { type AppContext, createContext } from '../../context.js';
 import { nextBusinessDay } from '../../domain/business-calendar.js';
 import { AppError } from '../../errors.js';
+import {
+  INBOUND_EMAIL_PATH,
+  INBOUND_SIGNATURE_HEADER,
+  signInboundEmail,
+} from '../../http/inbound-email-route.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { Logger } from '../../logger.js';
 import { type RunningService, startService } from '../../service.js';

@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../../context.js';
-import { errorMessage } from '../../errors.js';
-import { type HttpRoute, readRawBody, sendJson } from '../../http/routes.js';
-import { captureReply } from '../../use-cases/capture-reply.js';
-import { NO_SLACK_DEFAULTS } from '../db/slack-settings.js';
-import { parseInboundEmail } from './inbound-email.js';
+import { NO_SLACK_DEFAULTS } from '../adapters/db/slack-settings.js';
+import { parseInboundEmail } from '../adapters/mail/inbound-email.js';
+import type { AppContext } from '../context.js';
+import { errorMessage } from '../errors.js';
+import { captureReply } from '../use-cases/capture-reply.js';
+import { type HttpRoute, readRawBody, sendJson } from './routes.js';
 
 export const INBOUND_EMAIL_PATH = '/inbound/email';
 /** The header carrying hex HMAC-SHA256 of the raw body, keyed with INBOUND_EMAIL_SECRET (`sha256=` optional). */
