@@ -1,6 +1,7 @@
 import type { TierOverrideSignal } from './customer-overrides.js';
 import type { IsoDate } from './ledger.js';
 import type { Decimal } from './money.js';
+import type { DisputeReason as ReadDisputeReason } from './reply-reading/reply-reading.js';
 
 /**
  * What collectors learn outside Xero: promises to pay, disputes, pauses. Every scoring function takes them as
@@ -32,7 +33,8 @@ export interface PromiseToPay {
   readonly judgedOn?: IsoDate;
 }
 
-export type DisputeReason = 'not_received' | 'wrong_amount' | 'quality' | 'pricing' | 'duplicate' | 'other';
+/** A dispute hold's reason: what a reply can be read as, or 'other' (a collector's own). */
+export type DisputeReason = ReadDisputeReason | 'other';
 
 export interface Dispute {
   readonly id: string;

@@ -4,13 +4,13 @@ import {
   invoiceNumberCandidates,
   isAutoReply,
   isFreeMailDomain,
+  type MatchEvidence,
   matchReply,
-  type ReplyEvidence,
   replyExcerpt,
   threadMessageIds,
 } from './reply-matching.js';
 
-const none: ReplyEvidence = { threadIds: [], thread: [], invoices: [], senderAddress: [], senderDomain: [] };
+const none: MatchEvidence = { threadIds: [], thread: [], invoices: [], senderAddress: [], senderDomain: [] };
 const acme = { orgId: 'org-1', contactId: 'acme' };
 const fern = { orgId: 'org-1', contactId: 'fern' };
 const acmeElsewhere = { orgId: 'org-2', contactId: 'acme-2' };

@@ -25,7 +25,7 @@ export interface InvoiceHit extends CustomerRef {
   readonly number: string;
 }
 
-export interface ReplyEvidence {
+export interface MatchEvidence {
   /** Message-IDs from the headers, most telling first (see threadMessageIds). */
   readonly threadIds: readonly string[];
   readonly thread: readonly ThreadHit[];
@@ -48,7 +48,7 @@ export type ReplyMatch =
     }
   | { readonly method: 'none'; readonly note: string };
 
-export function matchReply(e: ReplyEvidence): ReplyMatch {
+export function matchReply(e: MatchEvidence): ReplyMatch {
   // 1. Thread: the reminder the customer answered. In-Reply-To first, then References from the newest.
   for (const id of e.threadIds) {
     const hit = e.thread.find((t) => t.messageId === id);

@@ -1,5 +1,7 @@
 // Over 300 lines: Kysely's view of every table, kept in one file so a migration and its type change together.
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { ReminderStatus } from '../../domain/reminder-status.js';
+import type { ReplyMatchMethod } from '../../domain/reply-matching.js';
 import type { XeroCallPurpose } from '../../domain/xero-call-budget.js';
 
 /**
@@ -196,7 +198,7 @@ export interface CustomerHoldsTable {
 }
 
 export type ReplyChannel = 'imap' | 'webhook' | 'slack';
-export type ReplyMatchMethod = 'thread' | 'invoice_number' | 'sender_address' | 'sender_domain' | 'none';
+export type { ReplyMatchMethod };
 export type ReplyStatus = 'pending' | 'triage' | 'handled';
 
 export interface CustomerRepliesTable {
@@ -316,19 +318,7 @@ export interface CallTasksTable {
   done_at: Timestamp | null;
 }
 
-export type ReminderStatus =
-  | 'proposed'
-  | 'approved'
-  | 'sending'
-  | 'sent'
-  | 'skipped'
-  | 'snoozed'
-  | 'escalated'
-  | 'shadowed'
-  | 'failed'
-  | 'superseded'
-  /** An interrupted send nobody can confirm: a person marks it sent or resends it. */
-  | 'unconfirmed';
+export type { ReminderStatus };
 
 export interface RemindersTable {
   id: Generated<string>;

@@ -4,6 +4,8 @@ import { type Decimal, formatMoneyForTeam, sum } from '../../../domain/money.js'
 import { actionsBlockId, REMINDER_ACTIONS } from '../../../domain/reminder-actions.js';
 import type { CardInvoice, ReminderCardFacts } from '../../../domain/reminder-card-facts.js';
 import { CARD_BODY_BUDGET, cardBodyLength, formatLongDate } from '../../../domain/reminder-draft.js';
+import type { ReminderStatus } from '../../../domain/reminder-status.js';
+import type { Block } from './kit.js';
 import { clip, escapeMrkdwn, slackTime } from './kit.js';
 
 /**
@@ -16,26 +18,6 @@ const ACTION_EDIT = REMINDER_ACTIONS.edit;
 const ACTION_SNOOZE = REMINDER_ACTIONS.snooze;
 const ACTION_ESCALATE = REMINDER_ACTIONS.escalate;
 const ACTION_SKIP = REMINDER_ACTIONS.skip;
-
-/** Slack's Block shape (type + block_id + the rest); kept local so this module stays pure. */
-export interface Block {
-  readonly type: string;
-  readonly block_id?: string;
-  readonly [key: string]: unknown;
-}
-
-export type ReminderStatus =
-  | 'proposed'
-  | 'approved'
-  | 'sending'
-  | 'sent'
-  | 'skipped'
-  | 'snoozed'
-  | 'escalated'
-  | 'shadowed'
-  | 'failed'
-  | 'superseded'
-  | 'unconfirmed';
 
 export interface CardReminder {
   readonly id: string;
