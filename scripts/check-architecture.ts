@@ -209,7 +209,10 @@ export function checkFile(file: string, source: string): Violation[] {
     if (rel.startsWith('src/adapters/slack/blocks/')) {
       if (target && target !== 'domain' && !isBlocks)
         fail('slack/blocks is pure: it may import only domain/ and itself');
-      if (pkg && !DOMAIN_PACKAGES.has(pkg)) fail(`slack/blocks is pure: package '${pkg}' is not allowed`);
+      // Slack's own type declarations describe Block Kit and run nothing: a builder may name them as types.
+      const slackTypes = pkg === '@slack/types' && typeOnly;
+      if (pkg && !DOMAIN_PACKAGES.has(pkg) && !slackTypes)
+        fail(`slack/blocks is pure: package '${pkg}' is not allowed`);
       continue;
     }
     if (layer === 'adapters') {

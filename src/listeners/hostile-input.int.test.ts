@@ -5,6 +5,7 @@ import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { currentDraft } from '../adapters/db/dunning-queries.js';
 import { getReminderFacts } from '../adapters/db/reminder-cards.js';
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
+import { EDIT_BLOCKS, VALUE_ACTION } from '../adapters/slack/blocks/reminder-modals.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { signWebhookBody } from '../sandbox/xero/index.js';
@@ -16,7 +17,6 @@ import {
 } from '../testing/dunning-app.js';
 import type { SlackHarness } from '../testing/slack-harness.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { EDIT_BLOCKS, VALUE_ACTION } from './views/reminder-modals.js';
 
 /**
  * Hostile input through the real receiver: every class of request a stranger, a confused client or a hostile

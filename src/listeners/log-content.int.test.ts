@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EDIT_BLOCKS, VALUE_ACTION } from '../adapters/slack/blocks/reminder-modals.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../domain/reminder-actions.js';
 import { createLogger } from '../logger.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
@@ -12,7 +13,6 @@ import {
 } from '../testing/dunning-app.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { EDIT_BLOCKS, VALUE_ACTION } from './views/reminder-modals.js';
 
 /**
  * The README promises that no log line carries an email body, a draft, a recipient, a token or a secret, at any

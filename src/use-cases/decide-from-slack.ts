@@ -7,6 +7,7 @@ import type { DB } from '../adapters/db/schema.js';
 import { getSlackSettings, type SlackDefaults } from '../adapters/db/slack-settings.js';
 import { cardEscalationMessage } from '../adapters/slack/blocks/card-escalation.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
+import type { EditableReminder } from '../adapters/slack/blocks/reminder-modals.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import { localDateOf } from '../domain/calendar.js';
 import { isUuid } from '../domain/ids.js';
@@ -170,15 +171,6 @@ function messageFor(outcome: DecisionOutcome): string | null {
 function describe(r: ReminderRow): string {
   const by = r.decidedByName ? ` by ${r.decidedByName}` : '';
   return r.status === 'snoozed' ? `snoozed${by} until ${r.snoozedUntil}` : `${r.status}${by}`;
-}
-
-export interface EditableReminder {
-  readonly reminderId: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly recipients: readonly string[];
-  readonly cc: readonly string[];
-  readonly version: number;
 }
 
 export type EditLookup =

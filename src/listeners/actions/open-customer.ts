@@ -1,5 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { customerMessage } from '../../adapters/slack/blocks/customer.js';
+import { customerMessage, customerModal as modal } from '../../adapters/slack/blocks/customer.js';
 import { ACTION, unpackValue } from '../../adapters/slack/blocks/ids.js';
 import { type Block, section } from '../../adapters/slack/blocks/kit.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
@@ -7,14 +7,6 @@ import { loadCustomerDetail } from '../../use-cases/customer-card.js';
 import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 const NO_LONGER_AVAILABLE = 'That customer is no longer available.';
-
-const modal = (blocks: Block[]) => ({
-  type: 'modal' as const,
-  callback_id: 'ar_customer_card',
-  title: { type: 'plain_text' as const, text: 'Customer' },
-  close: { type: 'plain_text' as const, text: 'Close' },
-  blocks,
-});
 
 /**
  * "Open" on a customer (digest, /ar top, App Home): a modal with the customer card. The trigger_id lasts 3

@@ -1,9 +1,14 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import {
+  editModal,
+  escalateModal,
+  loadingModal,
+  messageModal,
+} from '../../adapters/slack/blocks/reminder-modals.js';
 import type { AppContext } from '../../context.js';
 import { REMINDER_ACTIONS, REMINDER_VIEWS } from '../../domain/reminder-actions.js';
 import { loadReminderForEdit } from '../../use-cases/decide-from-slack.js';
 import { decisionDeps } from '../dunning-deps.js';
-import { editModal, escalateModal, loadingModal, messageModal } from '../views/reminder-modals.js';
 
 // Slack's plain_text_input takes at most 3,000 characters as its initial value.
 const EDITABLE_BODY_MAX = 3000;

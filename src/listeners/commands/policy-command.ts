@@ -1,20 +1,18 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import type { ModalView } from '@slack/types';
+import { escapeMrkdwn } from '../../adapters/slack/blocks/kit.js';
+import {
+  POLICY_INPUT_MAX as INPUT_MAX,
+  POLICY_BLOCK,
+  POLICY_EDIT_ACTION,
+  POLICY_EDIT_VIEW,
+  type PolicyReply,
+  policyEditMessage,
+  policyModal,
+} from '../../adapters/slack/blocks/policy-editor.js';
+import { loadingModal, messageModal, VALUE_ACTION } from '../../adapters/slack/blocks/reminder-modals.js';
 import type { AppContext } from '../../context.js';
 import { policyAccessFromSlack, updatePolicy } from '../../use-cases/manage-policy.js';
 import { decisionDeps } from '../dunning-deps.js';
-import { loadingModal, messageModal, VALUE_ACTION } from '../views/reminder-modals.js';
-
-export const POLICY_EDIT_ACTION = 'policy_edit';
-export const POLICY_EDIT_VIEW = 'policy_edit_view';
-const POLICY_BLOCK = 'policy';
-// plain_text_input holds at most 3,000 characters.
-const INPUT_MAX = 3000;
-
-export interface PolicyReply {
-  readonly text: string;
-  readonly blocks?: Record<string, unknown>[];
-}
 
 /**
  * `/ar policy [org]` for managers: the summary and an Edit button. The /ar router (listeners/commands)
@@ -27,59 +25,9 @@ export async function handleArPolicy(
   const access = await policyAccessFromSlack(decisionDeps(ctx), input);
   if (access.kind === 'refused') return { text: access.message };
   const { view } = access;
-  const heading = `*Dunning policy for ${access.orgName}*${view.isDefault ? ' (the default: none saved yet)' : ''}`;
+  const heading = `*Dunning policy for ${escapeMrkdwn(access.orgName)}*${view.isDefault ? ' (the default: none saved yet)' : ''}`;
   const text = `${heading}\n${view.summary.map((l) => `• ${l}`).join('\n')}`;
-  return {
-    text: `Dunning policy for ${access.orgName}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: POLICY_EDIT_ACTION,
-            text: { type: 'plain_text', text: 'Edit policy (JSON)' },
-            value: access.orgId,
-          },
-        ],
-      },
-    ],
-  };
-}
-
-function policyModal(orgId: string, json: string, orgName: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: POLICY_EDIT_VIEW,
-    private_metadata: orgId,
-    title: { type: 'plain_text', text: 'Dunning policy' },
-    submit: { type: 'plain_text', text: 'Save' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `${orgName}: edit the JSON; every problem is listed before anything is saved.`,
-          },
-        ],
-      },
-      {
-        type: 'input',
-        block_id: POLICY_BLOCK,
-        label: { type: 'plain_text', text: 'Policy' },
-        element: {
-          type: 'plain_text_input',
-          action_id: VALUE_ACTION,
-          multiline: true,
-          initial_value: json,
-          max_length: INPUT_MAX,
-        },
-      },
-    ],
-  };
+  return policyEditMessage(access.orgName, access.orgId, text);
 }
 
 /** Pretty JSON when it fits Slack's text box, compact otherwise. */

@@ -1,9 +1,13 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import {
+  EDIT_BLOCKS,
+  ESCALATE_REASON_BLOCK,
+  VALUE_ACTION,
+} from '../../adapters/slack/blocks/reminder-modals.js';
 import type { AppContext } from '../../context.js';
 import { REMINDER_VIEWS } from '../../domain/reminder-actions.js';
 import { decideFromSlack } from '../../use-cases/decide-from-slack.js';
 import { decisionDeps } from '../dunning-deps.js';
-import { EDIT_BLOCKS, ESCALATE_REASON_BLOCK, VALUE_ACTION } from './reminder-modals.js';
 
 type Values = ViewSubmitAction['view']['state']['values'];
 

@@ -1,11 +1,20 @@
 import type { ModalView } from '@slack/types';
-import { REMINDER_VIEWS } from '../../domain/reminder-actions.js';
-import type { EditableReminder } from '../../use-cases/decide-from-slack.js';
+import { REMINDER_VIEWS } from '../../../domain/reminder-actions.js';
 
 /**
  * Modals for the approval card. private_metadata holds only the reminder id: drafts stay in Postgres
  * (reference/slack-platform.md pitfall 7).
  */
+/** What the Edit modal shows of a reminder's current draft. */
+export interface EditableReminder {
+  readonly reminderId: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly recipients: readonly string[];
+  readonly cc: readonly string[];
+  readonly version: number;
+}
+
 export const EDIT_BLOCKS = { subject: 'subject', body: 'body', to: 'to', cc: 'cc' } as const;
 export const ESCALATE_REASON_BLOCK = 'reason';
 export const VALUE_ACTION = 'value';
