@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import type { Organisation } from '../adapters/db/organisations.js';
 import { getSyncState } from '../adapters/db/xero-sync-state.js';
@@ -10,7 +10,7 @@ import { MORNING_JOB } from '../domain/job-names.js';
 import { XERO_REFRESH_KIND } from '../domain/outbox-kinds.js';
 import { createRouteServer, listen } from '../http/server.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, xeroTestContext } from '../testing/xero-harness.js';
 import { wiring } from '../wiring.js';
 import { Scheduler } from './scheduler.js';
@@ -35,15 +35,10 @@ let server: Server;
 let webhookUrl: string;
 let org: Organisation;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-afterAll(async () => {
-  await database.destroy();
-});
-
 beforeEach(async () => {
-  await database.truncateAll();
   clock = new FixedClock(START);
   sandbox = await startXeroSandbox({
     now: () => clock.now(),

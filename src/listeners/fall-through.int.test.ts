@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import { addCustomerHold } from '../adapters/db/dunning-queries.js';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
@@ -14,7 +14,7 @@ import {
 } from '../sandbox/slack/index.js';
 import { type DunningApp, OUTSIDER, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { runDailyDigest } from '../use-cases/daily-digest.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 
@@ -30,14 +30,10 @@ const DIGEST = SANDBOX_DEFAULTS.channels.digest.id;
 let database: TestDatabase;
 let app: DunningApp;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
+useTestDatabase((d) => {
+  database = d;
 });
 beforeEach(async () => {
-  await database.truncateAll();
   app = await startDunningApp(database);
   // The digest's posts (the dunning app registers the cards' handlers only).
   for (const [kind, handler] of createOutboxHandlers(app.ctx, { only: ['slack.post', 'slack.chart'] }))

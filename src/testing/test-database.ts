@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { type Database, openDatabase } from '../adapters/db/database.js';
 
 export interface TestDatabase extends Database {
@@ -67,4 +67,25 @@ function withTruncate(database: Database, url: string | null): TestDatabase {
       await sql.raw(`truncate ${list} restart identity cascade`).execute(database.db);
     },
   };
+}
+
+/**
+ * The lifecycle most integration test files share: one migrated database for the file (closed after it), emptied
+ * before each test. `use` receives it; a file's own beforeEach hooks, registered after this, run after the emptying.
+ */
+export function useTestDatabase(
+  use: (database: TestDatabase) => void,
+  options: { poolSize?: number } = {},
+): void {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase(options);
+    use(database);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+  beforeEach(async () => {
+    await database!.truncateAll();
+  });
 }

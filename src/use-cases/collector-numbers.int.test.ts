@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import {
   listAcceptedPromises,
@@ -11,7 +11,7 @@ import { collectorNumbers } from '../domain/collector-numbers.js';
 import type { Ledger } from '../domain/ledger.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 
 /**
  * "Your numbers" on App Home (#19 part 3) from the recorded facts: the collector's decisions in the audit trail,
@@ -37,14 +37,8 @@ function ledger(): { ledger: Ledger; a1: string; b1: string; A: string; B: strin
 
 describe('a collector’s own numbers from the database', () => {
   let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
-  beforeEach(async () => {
-    await database.truncateAll();
+  useTestDatabase((d) => {
+    database = d;
   });
 
   const reminder = async (contactId: string, invoiceId: string, step: number, sentAt: Date | null) => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { addCustomerHold, getDunningPolicy, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { getOrganisation, type Organisation } from '../adapters/db/organisations.js';
@@ -10,7 +10,7 @@ import { GROUP_NAMES, type GroupTier } from '../domain/contact-group-tiers.js';
 import { OUTBOX_CONTACT_GROUP_TIERS } from '../domain/outbox-kinds.js';
 import { contactGroupTiersHandler } from '../jobs/contact-group-tiers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import {
   type ContactGroupTierDeps,
@@ -34,14 +34,10 @@ let clock: FixedClock;
 let org: Organisation;
 let tenant: string;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database?.destroy();
+useTestDatabase((d) => {
+  database = d;
 });
 beforeEach(async () => {
-  await database.truncateAll();
   clock = new FixedClock(NOW);
   sandbox = await startXeroSandbox({
     now: () => clock.now(),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { listAuditEvents } from '../adapters/db/audit-events.js';
 import {
@@ -21,7 +21,7 @@ import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
 import { OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
 import { createOutboxHandlers } from '../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import { type Actor, decideReminder } from './decide-reminder.js';
 import { onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
@@ -49,15 +49,10 @@ let org: Organisation;
 let tenantId: string;
 const ids = {} as Record<'a1' | 'a2' | 'b1' | 'draft' | 'creditNote' | 'acme' | 'beta', string>;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-afterAll(async () => {
-  await database?.destroy();
-});
-
 beforeEach(async () => {
-  await database.truncateAll();
   clock = new FixedClock(MONDAY);
   sandbox = await startXeroSandbox({
     now: () => clock.now(),

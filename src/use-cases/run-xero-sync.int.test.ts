@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../adapters/db/database.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import type { Organisation } from '../adapters/db/organisations.js';
@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { registerXeroJobs } from '../jobs/xero-jobs.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, xeroTestContext } from '../testing/xero-harness.js';
 import { runXeroSync, syncOrAwait, syncRunDepsOf } from './run-xero-sync.js';
 
@@ -21,14 +21,10 @@ let pools: Database[] = [];
 let sandbox: XeroSandbox;
 let contexts: AppContext[] = [];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
+useTestDatabase((d) => {
+  database = d;
 });
 beforeEach(async () => {
-  await database.truncateAll();
   sandbox = await startXeroSandbox({
     organisations: [{ kind: 'demo', seed: 3, contacts: 300, invoices: 2500 }],
   });

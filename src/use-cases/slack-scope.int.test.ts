@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { LedgerBuilder } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { createLedgerCache } from './ledger-cache.js';
 import { actorFor, resolveSlackOrg } from './slack-scope.js';
 
@@ -18,14 +18,8 @@ const defaults = {
 
 describe('resolveSlackOrg: which organisation a Slack request is about', () => {
   let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
-  beforeEach(async () => {
-    await database.truncateAll();
+  useTestDatabase((d) => {
+    database = d;
   });
 
   const org = (id: string, name: string, shortCode: string) =>

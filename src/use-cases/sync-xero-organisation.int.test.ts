@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { getOrganisation, type Organisation } from '../adapters/db/organisations.js';
@@ -8,7 +8,7 @@ import { XeroCallError } from '../adapters/xero/xero-errors.js';
 import type { AppContext } from '../context.js';
 import { Big, toBase } from '../domain/money.js';
 import { type SandboxStore, startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import { reconcileXeroOrganisation } from './reconcile-xero-organisation.js';
 import { syncXeroOrganisation } from './sync-xero-organisation.js';
@@ -24,15 +24,10 @@ let ctx: AppContext;
 let org: Organisation;
 let tenantId: string;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-afterAll(async () => {
-  await database.destroy();
-});
-
 beforeEach(async () => {
-  await database.truncateAll();
   clock = new FixedClock(T0);
   sandbox = await startXeroSandbox({
     now: () => clock.now(),
