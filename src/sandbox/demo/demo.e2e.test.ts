@@ -242,14 +242,16 @@ describe('the demo workspace in a browser', () => {
   it('advances business days and proposes the next steps of the sequences', async () => {
     const queue = () => demo.slack.messages('C_QUEUE').length;
     const before = queue();
-    await page.getByRole('button', { name: /Next business day/ }).click();
+    await page.getByRole('button', { name: /Next business day/ }).click({ timeout: 150_000 });
     await expect
       .poll(() => page.locator('#today').textContent(), { timeout: 60_000 })
       .toContain('Wednesday, 25 November 2026');
     // Steps fall due on their own days: keep moving through business days until the next ones come up.
     for (let day = 0; day < 8 && queue() === before; day++) {
       const label = await page.locator('#today').textContent();
-      await page.getByRole('button', { name: /Next business day/ }).click();
+      // The button stays disabled until the day's work is done: the morning's posts are paced per channel as Slack
+      // requires (about one a second), and a Monday adds the weekly report and its charts. Wait for it.
+      await page.getByRole('button', { name: /Next business day/ }).click({ timeout: 150_000 });
       await expect.poll(() => page.locator('#today').textContent(), { timeout: 60_000 }).not.toBe(label);
     }
     expect(queue()).toBeGreaterThan(before);
@@ -320,7 +322,9 @@ describe('the demo workspace in a browser', () => {
     const judgedAfter = addBusinessDays(promised, 2, calendar);
     for (let day = 0; day < 10; day++) {
       const label = await page.locator('#today').textContent();
-      await page.getByRole('button', { name: /Next business day/ }).click();
+      // The button stays disabled until the day's work is done: the morning's posts are paced per channel as Slack
+      // requires (about one a second), and a Monday adds the weekly report and its charts. Wait for it.
+      await page.getByRole('button', { name: /Next business day/ }).click({ timeout: 150_000 });
       await expect.poll(() => page.locator('#today').textContent(), { timeout: 60_000 }).not.toBe(label);
       const now = DateTime.fromJSDate(demo.clock.now(), { zone: 'Pacific/Auckland' }).toISODate()!;
       if (now > judgedAfter) break;
