@@ -5,6 +5,7 @@ import {
   type CollectorDecision,
   type CollectorPromise,
 } from '../../domain/collector-numbers.js';
+import { listSentReminders } from './report-queries.js';
 import type { Queryable } from './schema.js';
 
 /**
@@ -40,42 +41,14 @@ export async function listCardDecisions(
   });
 }
 
-/**
- * Reminders sent on or after `since` that the collector approved (their `reminder.approved` audit event names
- * the reminder; an approval can only come before the send).
- */
-export async function listSentFromApprovals(
+/** Reminders sent on or after `since` that the collector approved. */
+export function listSentFromApprovals(
   db: Queryable,
   orgId: string,
   userId: string,
   since: Date,
 ): Promise<SentReminder[]> {
-  const approved = db
-    .selectFrom('audit_events')
-    .select((eb) => eb.fn<string>('jsonb_extract_path_text', ['payload', eb.val('reminderId')]).as('id'))
-    .where('org_id', '=', orgId)
-    .where('actor_type', '=', 'user')
-    .where('actor_id', '=', userId)
-    .where('action', '=', 'reminder.approved');
-  const rows = await db
-    .selectFrom('reminders')
-    .select(['id', 'contact_id', 'purpose', 'step_index', 'tone', 'invoice_ids', 'sent_at'])
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'sent')
-    .where('sent_at', '>=', since)
-    .where((eb) => eb(eb.cast('id', 'text'), 'in', approved))
-    .orderBy('sent_at')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    contactId: r.contact_id,
-    purpose: r.purpose,
-    stepIndex: r.step_index,
-    tone: r.tone,
-    invoiceIds: r.invoice_ids,
-    sentAt: r.sent_at!,
-  }));
+  return listSentReminders(db, orgId, { since, approvedBy: userId });
 }
 
 /** Promises to pay the collector accepted that were judged, rescheduled or cancelled since, or are still open. */

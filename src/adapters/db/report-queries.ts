@@ -7,17 +7,35 @@ import type { Queryable } from './schema.js';
  * cuts them at its as-of day itself; these return everything an organisation has.
  */
 
-/** Reminders that went out (status 'sent', with the instant they were sent). */
-export async function listSentReminders(db: Queryable, orgId: string): Promise<SentReminder[]> {
-  const rows = await db
+/**
+ * Reminders that went out (status 'sent', with the instant they were sent); narrowed, when asked, to those sent
+ * on or after `since` and to those `approvedBy` approved (their `reminder.approved` audit event names the reminder;
+ * an approval can only come before the send).
+ */
+export async function listSentReminders(
+  db: Queryable,
+  orgId: string,
+  filter: { readonly since?: Date; readonly approvedBy?: string } = {},
+): Promise<SentReminder[]> {
+  const { since, approvedBy } = filter;
+  let query = db
     .selectFrom('reminders')
     .select(['id', 'contact_id', 'purpose', 'step_index', 'tone', 'invoice_ids', 'sent_at'])
     .where('org_id', '=', orgId)
     .where('status', '=', 'sent')
-    .where('sent_at', 'is not', null)
-    .orderBy('sent_at')
-    .orderBy('id')
-    .execute();
+    .where('sent_at', 'is not', null);
+  if (since) query = query.where('sent_at', '>=', since);
+  if (approvedBy !== undefined) {
+    const approved = db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn<string>('jsonb_extract_path_text', ['payload', eb.val('reminderId')]).as('id'))
+      .where('org_id', '=', orgId)
+      .where('actor_type', '=', 'user')
+      .where('actor_id', '=', approvedBy)
+      .where('action', '=', 'reminder.approved');
+    query = query.where((eb) => eb(eb.cast('id', 'text'), 'in', approved));
+  }
+  const rows = await query.orderBy('sent_at').orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id,
     contactId: r.contact_id,
