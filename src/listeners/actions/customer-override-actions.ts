@@ -80,6 +80,23 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     return { organisation: auth.org, actor: auth.actor };
   };
 
+  /** A button naming an organisation and a customer, clicked by a manager of ours; null (and said) otherwise. */
+  const customerClicked = async (
+    action: unknown,
+    body: { team?: { id: string } | null; user: { id: string; name?: string } },
+    what: string,
+    tell: (text: string) => Promise<unknown>,
+  ): Promise<{ s: Scope; contactId: string } | null> => {
+    const click = ClickSchema.safeParse(action);
+    const ids = click.success ? unpackValue(click.data.value, 2) : null;
+    if (!ids) {
+      await tell('That button is no longer valid.');
+      return null;
+    }
+    const s = await scopeOf(body.team?.id, body.user, ids[0], what, tell);
+    return s ? { s, contactId: ids[1]! } : null;
+  };
+
   /** The card as it stands now, with `notice` on top. */
   const cardOf = async (organisation: Organisation, contactId: string, notice?: string) => {
     const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
@@ -154,18 +171,16 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     await ack();
     const tell = tellerOf(body, respond, client);
     try {
-      const click = ClickSchema.safeParse(action);
-      const ids = click.success ? unpackValue(click.data.value, 2) : null;
-      if (!ids) return void (await tell('That button is no longer valid.'));
-      const s = await scopeOf(body.team?.id, body.user, ids[0], OVERRIDE_WHAT.resume, tell);
-      if (!s) return;
+      const clicked = await customerClicked(action, body, OVERRIDE_WHAT.resume, tell);
+      if (!clicked) return;
+      const { s, contactId } = clicked;
       const out = await resumeChasing(db, {
         orgId: s.organisation.id,
-        contactId: ids[1]!,
+        contactId,
         actor: s.actor,
         now: now(),
       });
-      await answer(out, s, ids[1]!, body, respond, client);
+      await answer(out, s, contactId, body, respond, client);
     } catch (err) {
       await tell(apologise(deps.log, err, 'resume chasing')).catch(() => undefined);
     }
@@ -176,12 +191,9 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     await ack();
     const tell = tellerOf(body, respond, client);
     try {
-      const click = ClickSchema.safeParse(action);
-      const ids = click.success ? unpackValue(click.data.value, 2) : null;
-      if (!ids) return void (await tell('That button is no longer valid.'));
-      const s = await scopeOf(body.team?.id, body.user, ids[0], OVERRIDE_WHAT.exclude, tell);
-      if (!s) return;
-      const contactId = ids[1]!;
+      const clicked = await customerClicked(action, body, OVERRIDE_WHAT.exclude, tell);
+      if (!clicked) return;
+      const { s, contactId } = clicked;
       const name = await overrideCustomerName(db, s.organisation.id, contactId);
       if (!name) return void (await tell('That customer is no longer in the ledger.'));
       const cardViewId = cardModalId(body);
