@@ -33,7 +33,6 @@ import { openTestDatabase, type TestDatabase } from '../testing/test-database.js
 import { reportDeadOutboxItem } from '../use-cases/dead-letter.js';
 import { MAIL_NOT_CONFIGURED } from '../use-cases/deliver-reminder.js';
 import { runDunning } from '../use-cases/run-dunning.js';
-import { handleArPolicy } from './commands/policy-command.js';
 import { registerDunningListeners } from './dunning.js';
 
 /**
@@ -182,12 +181,6 @@ beforeEach(async () => {
     // Listeners read the context at request time; this proxy lets each test bring a fresh one.
     const live = new Proxy({} as AppContext, { get: (_t, k) => Reflect.get(currentCtx!, k) });
     registerDunningListeners(harness.app, live);
-    // The /ar router belongs to the Slack surfaces; this stand-in routes only `policy`, as it will.
-    harness.app.command('/ar', async ({ ack, command }) => {
-      const orgRef = command.text.replace(/^policy\s*/, '').trim();
-      const reply = await handleArPolicy(live, { userId: command.user_id, ...(orgRef ? { orgRef } : {}) });
-      await ack({ response_type: 'ephemeral', ...reply });
-    });
     registered = true;
   }
   await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
@@ -894,54 +887,5 @@ describe('a mailbox that keeps refusing', () => {
     expect(String(alerts[0]?.payload.text)).toContain(
       `could not send a reminder email (outbox item ${send?.id})`,
     );
-  });
-});
-
-describe('/ar policy', () => {
-  it('shows managers the summary, edits it in a modal with errors listed, and refuses collectors', async () => {
-    await harness.slack.command({ text: 'policy', userId: collector1.id, channelId: QUEUE });
-    expect(harness.sandbox.ephemerals({ user: collector1.id }).at(-1)?.text).toBe(
-      'Only managers can see and change the dunning policy.',
-    );
-    await harness.slack.command({ text: 'policy', userId: manager.id, channelId: QUEUE });
-    const shown = harness.sandbox.ephemerals({ user: manager.id }).at(-1)!;
-    expect(JSON.stringify(shown.blocks)).toContain('Mode: assisted');
-    expect(JSON.stringify(shown.blocks)).toContain(
-      'Segment Standard (everyone else): 3d before due friendly [auto] → 3d overdue friendly [auto] → 14d overdue firm → 30d overdue final',
-    );
-    await harness.slack.blockAction({
-      userId: manager.id,
-      fromEphemeral: { channel: QUEUE, ts: shown.ts },
-      actions: [{ action_id: 'policy_edit', block_id: 'x', type: 'button', value: DUNNING_ORG_ID }],
-    });
-    const modal = harness.sandbox.openViews(manager.id).at(-1)!;
-    expect(validateView(modal.view)).toEqual([]);
-    const submit = (value: string) =>
-      harness.slack.viewSubmission({
-        userId: manager.id,
-        fromView: modal.id,
-        values: { policy: { value: { type: 'plain_text_input', value } } },
-      });
-    expect((await submit('{ not json')).json()).toMatchObject({
-      response_action: 'errors',
-      errors: { policy: expect.stringMatching(/^Not valid JSON/) },
-    });
-    const bad = await submit(
-      JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'sometimes', minimumAmount: '-5' }),
-    );
-    expect(bad.json()).toEqual({
-      response_action: 'errors',
-      errors: {
-        policy:
-          'mode: Invalid option: expected one of "shadow"|"assisted"|"auto"\nminimumAmount: expected a non-negative amount such as 50 or 1250.00',
-      },
-    });
-    const ok = await submit(JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'shadow' }));
-    expect(ok.body).toBe('');
-    const events = await listAuditEvents(database.db, { action: 'policy.updated' });
-    expect(events).toHaveLength(1);
-    expect(events[0]?.actor).toMatchObject({ type: 'user', id: manager.id });
-    const run = await runToday();
-    expect(run.reminders.every((r) => r.status === 'shadowed')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { registerFallThroughActions } from './actions/fall-through-actions.js';
 import { registerOpenCustomer } from './actions/open-customer.js';
 import { registerPaymentPlanActions } from './actions/payment-plan-actions.js';
 import { registerPickCustomer } from './actions/pick-customer.js';
+import { registerPolicyEditor } from './actions/policy-editor.js';
 import { registerPromiseActions } from './actions/promise-actions.js';
 import { registerReplySuggestionActions } from './actions/reply-suggestion-actions.js';
 import { registerReportShare } from './actions/report-share.js';
@@ -30,6 +31,7 @@ export function registerListeners(app: App, ctx: AppContext): void {
   registerPaymentPlanActions(app, deps);
   registerCustomerOverrideActions(app, deps);
   registerSetupSubmission(app, deps);
+  registerPolicyEditor(app, deps);
   registerAppHomeOpened(app, deps);
   registerCardThreadReply(app, deps);
   registerLogCustomerReply(app, deps);

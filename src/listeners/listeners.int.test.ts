@@ -7,6 +7,7 @@ import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { ACTION } from '../adapters/slack/blocks/ids.js';
 import { blocksAsText } from '../adapters/slack/blocks/plain-text.js';
 import type { AppContext } from '../context.js';
+import { DEFAULT_POLICY_INPUT } from '../domain/dunning-policy.js';
 import { validateMessageBlocks, validateView } from '../sandbox/slack/index.js';
 import { fxLedger } from '../testing/fx-ledger-fixture.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
@@ -16,6 +17,7 @@ import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-
 import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { listPriorities } from '../use-cases/collections-reports.js';
 import { runDailyDigest } from '../use-cases/daily-digest.js';
+import { showPolicy } from '../use-cases/manage-policy.js';
 import { registerListeners } from './index.js';
 
 const MANAGER = 'U_MANAGER';
@@ -149,6 +151,42 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(text).toContain('# Ageing · Acme & <Sons>');
     expect(text).toContain('*31–60*\nUS$3,000.00');
     expect(text).toContain('• INV-101 · US$3,000.00 · 53d overdue');
+  });
+
+  it('a forged pick or Share value (wrong types, a bad date, an object for text) is refused as expired, and changes nothing', async () => {
+    const picker = await ask('pause acme');
+    const button = (picker.blocks![1] as { elements: { action_id: string; value: string }[] }).elements[0]!;
+    const real = JSON.parse(button.value) as Record<string, unknown>;
+    const press = (value: string, action_id = button.action_id) =>
+      h.slack.blockAction({
+        userId: COLLECTOR,
+        fromEphemeral: { channel: CHANNEL, ts: picker.ts },
+        actions: [{ action_id, block_id: 'x', type: 'button', value }],
+      });
+    const forged = [
+      { ...real, u: '2026-13-45; drop table customer_holds' },
+      { ...real, u: 20261231 },
+      { ...real, r: { toString: 'evil' } },
+      { ...real, sh: 'yes' },
+      { ...real, o: ['x'] },
+    ];
+    for (const value of forged) {
+      await press(JSON.stringify(value));
+      expect(h.sandbox.ephemerals({ channel: CHANNEL, user: COLLECTOR }).at(-1)?.text).toBe(
+        'That choice has expired; run the command again.',
+      );
+    }
+    expect(await database.db.selectFrom('customer_holds').selectAll().execute()).toEqual([]);
+    for (const value of [
+      { o: TEST_ORG_ID, p: 'year', a: '2026-11-23' },
+      { o: TEST_ORG_ID, p: 'week', a: 5 },
+    ]) {
+      await press(JSON.stringify(value), ACTION.reportShare);
+      expect(h.sandbox.ephemerals({ channel: CHANNEL, user: COLLECTOR }).at(-1)?.text).toBe(
+        'That report has expired; run /ar report again.',
+      );
+    }
+    expect(await listOutbox(database.db, { statuses: ['pending'] })).toEqual([]);
   });
 
   it('/ar aging without a customer gives the organisation buckets', async () => {
@@ -349,6 +387,77 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
     expect(text).toContain('(the default: none saved yet)');
     expect(text).toContain('policy set --file');
     expect(text).not.toContain('Unknown');
+    // Collectors read it; the editor is the managers'.
+    expect(JSON.stringify(answer.blocks)).not.toContain('policy_edit');
+  });
+
+  it('/ar policy: a manager edits it as JSON with every problem listed; a collector is refused the editor, audited', async () => {
+    const shown = await ask('policy', MANAGER);
+    expect(validateMessageBlocks(shown.blocks)).toEqual([]);
+    expect(textOf(shown)).toContain('Mode: assisted');
+    expect(textOf(shown)).toContain(
+      'Segment Standard (everyone else): 3d before due friendly [auto] → 3d overdue friendly [auto] → 14d overdue firm → 30d overdue final',
+    );
+    const edit = { action_id: 'policy_edit', block_id: 'x', type: 'button', value: TEST_ORG_ID };
+    expect(JSON.stringify(shown.blocks)).toContain(JSON.stringify(edit.value));
+    await h.slack.blockAction({
+      userId: MANAGER,
+      fromEphemeral: { channel: CHANNEL, ts: shown.ts },
+      actions: [edit],
+    });
+    const modal = h.sandbox.openViews(MANAGER).at(-1)!;
+    expect(validateView(modal.view)).toEqual([]);
+    const submit = (value: string, userId = MANAGER) =>
+      h.slack.viewSubmission({
+        userId,
+        fromView: modal.id,
+        values: { policy: { value: { type: 'plain_text_input', value } } },
+      });
+    expect((await submit('{ not json')).json()).toMatchObject({
+      response_action: 'errors',
+      errors: { policy: expect.stringMatching(/^Not valid JSON/) },
+    });
+    const bad = await submit(
+      JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'sometimes', minimumAmount: '-5' }),
+    );
+    expect(bad.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        policy:
+          'mode: Invalid option: expected one of "shadow"|"assisted"|"auto"\nminimumAmount: expected a non-negative amount such as 50 or 1250.00',
+      },
+    });
+    // A collector who gets hold of the modal cannot save through it.
+    const shadow = JSON.stringify({ ...DEFAULT_POLICY_INPUT, mode: 'shadow' });
+    expect((await submit(shadow, COLLECTOR)).json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        policy:
+          'Only AR managers can see and change the dunning policy. You are a collector; this attempt was recorded.',
+      },
+    });
+    expect((await showPolicy(database.db, TEST_ORG_ID)).isDefault).toBe(true);
+    expect((await submit(shadow)).body).toBe('');
+    const events = await listAuditEvents(database.db, { action: 'policy.updated' });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.actor).toMatchObject({ type: 'user', id: MANAGER });
+    expect((await showPolicy(database.db, TEST_ORG_ID)).policy.mode).toBe('shadow');
+    expect(textOf(await ask('policy'))).toContain('Mode: shadow');
+
+    // The Edit button pressed by a collector (forged from a manager's message) opens only the refusal.
+    await h.slack.blockAction({
+      userId: COLLECTOR,
+      fromEphemeral: { channel: CHANNEL, ts: shown.ts },
+      actions: [edit],
+    });
+    const refused = h.sandbox.openViews(COLLECTOR).at(-1)!;
+    expect(JSON.stringify(refused.view)).toContain('Only AR managers can see and change the dunning policy.');
+    expect(JSON.stringify(refused.view)).not.toContain('minimumAmount');
+    const denied = await listAuditEvents(database.db, { action: 'access.denied' });
+    expect(denied.map((e) => e.payload)).toEqual([
+      { attempted: 'edit the dunning policy', needed: 'manager', had: 'collector' },
+      { attempted: 'edit the dunning policy', needed: 'manager', had: 'collector' },
+    ]);
   });
 
   it('an organisation not synced yet is explained, not apologised for', async () => {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
+import { XERO_SYNC_JOB } from '../domain/job-names.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ArAnswerDeps } from '../use-cases/ar-answer-deps.js';
 import {
   type Authorization,
   type AuthorizeDeps,
@@ -105,6 +107,18 @@ export function authorizeDeps(deps: ListenerDeps): AuthorizeDeps {
     users: deps.users,
     defaults: deps.defaults,
     now: () => deps.ctx.clock.now(),
+  };
+}
+
+/** The deps `/ar` and the buttons under its answers need, from the listeners' own. */
+export function arAnswerDeps(deps: ListenerDeps): ArAnswerDeps {
+  return {
+    ...authorizeDeps(deps),
+    ledgers: deps.ledgers,
+    scoredViews: deps.scoredViews,
+    xeroLimits: deps.ctx.xero.limits,
+    nextSyncAt: (orgId) => deps.ctx.jobStore.nextRunAt(orgId, XERO_SYNC_JOB),
+    wallNow: () => Date.now(),
   };
 }
 

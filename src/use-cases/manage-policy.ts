@@ -1,11 +1,19 @@
+import type { ModalView } from '@slack/types';
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../adapters/db/audit-events.js';
 import { getDunningPolicy, type StoredPolicy, saveDunningPolicy } from '../adapters/db/dunning-queries.js';
-import { findOrganisation, getOrganisation } from '../adapters/db/organisations.js';
+import { getOrganisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
+import { POLICY_EDIT_VIEW, POLICY_INPUT_MAX, policyModal } from '../adapters/slack/blocks/policy-editor.js';
+import { messageModal } from '../adapters/slack/blocks/reminder-modals.js';
 import { parsePolicy } from '../domain/dunning-policy.js';
 import { describePolicy } from '../domain/dunning-policy-summary.js';
-import { resolveSlackActor, type SlackDecisionDeps } from './decide-from-slack.js';
+import {
+  type AuthorizeDeps,
+  authorizeSlack,
+  NO_LONGER_CONNECTED,
+  onlyManagersCan,
+} from './authorize-slack.js';
 
 export interface PolicyView extends StoredPolicy {
   readonly summary: readonly string[];
@@ -56,56 +64,73 @@ export async function updatePolicy(
   return { kind: 'saved', summary: describePolicy(parsed.policy, org?.baseCurrency ?? '') };
 }
 
-export type SlackPolicyAccess =
-  | {
-      readonly kind: 'allowed';
-      readonly orgId: string;
-      readonly orgName: string;
-      readonly actor: { readonly id: string; readonly name: string };
-      readonly view: PolicyView;
-    }
-  | { readonly kind: 'refused'; readonly message: string };
+/** The editor behind `/ar policy`'s Edit button: for managers of the organisation it names, checked each time. */
+async function authorizePolicyEditor(
+  deps: AuthorizeDeps,
+  input: { orgRef: string | undefined; userId: string },
+) {
+  if (!input.orgRef)
+    return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED } as const;
+  return authorizeSlack(deps, {
+    orgRef: input.orgRef,
+    userId: input.userId,
+    role: 'manager',
+    what: 'edit the dunning policy',
+    refusal: onlyManagersCan('see and change the dunning policy'),
+  });
+}
 
-/** `/ar policy`: which organisation, and is this person a manager of it (checked on every use)? */
-export async function policyAccessFromSlack(
-  deps: SlackDecisionDeps,
-  input: { userId: string; orgRef?: string | undefined },
-): Promise<SlackPolicyAccess> {
-  const found = await findOrganisation(deps.db, input.orgRef);
-  if (found.kind === 'none') {
-    return {
-      kind: 'refused',
-      message: input.orgRef
-        ? `No organisation matches "${input.orgRef}".`
-        : 'No Xero organisation is connected yet.',
-    };
+/** Pretty JSON when it fits Slack's text box, compact otherwise. */
+function policyJson(policy: unknown): string {
+  const pretty = JSON.stringify(policy, null, 1);
+  return pretty.length <= POLICY_INPUT_MAX ? pretty : JSON.stringify(policy);
+}
+
+/** What the Edit button's modal shows: the policy as JSON, or why not (refused, or too long for Slack's box). */
+export async function openPolicyEditor(
+  deps: AuthorizeDeps,
+  input: { orgRef: string | undefined; userId: string },
+): Promise<ModalView> {
+  const auth = await authorizePolicyEditor(deps, input);
+  if (auth.kind === 'refused') return messageModal('', POLICY_EDIT_VIEW, 'Dunning policy', auth.message);
+  const json = policyJson((await showPolicy(deps.db, auth.org.id)).policy);
+  if (json.length > POLICY_INPUT_MAX) {
+    return messageModal(
+      '',
+      POLICY_EDIT_VIEW,
+      'Dunning policy',
+      'This policy is too long for Slack: use `npm run cli -- policy set --file`.',
+    );
   }
-  if (found.kind === 'ambiguous') {
-    return {
-      kind: 'refused',
-      message: `Several organisations are connected; say which: /ar policy ${found.matches.map((o) => o.name).join(' | ')}`,
-    };
+  return policyModal(auth.org.id, json, auth.org.name);
+}
+
+/**
+ * The editor's Save: the text must be JSON and a valid policy (every problem listed, at most eight shown), and the
+ * saver still a manager; saved and audited as `policy.updated`. Problems come back as the modal's field error.
+ */
+export async function savePolicyFromSlack(
+  deps: AuthorizeDeps,
+  input: { orgRef: string | undefined; userId: string; text: string },
+): Promise<{ readonly kind: 'saved' } | { readonly kind: 'problem'; readonly message: string }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(input.text);
+  } catch (err) {
+    return { kind: 'problem', message: `Not valid JSON: ${(err as Error).message}` };
   }
-  const org = found.organisation;
-  const actor = await resolveSlackActor(deps, org.id, input.userId);
-  if (!actor.isManager) {
-    await recordAuditEvent(deps.db, {
-      orgId: org.id,
-      occurredAt: deps.now(),
-      actor: { type: 'user', id: actor.id, name: actor.name },
-      action: 'policy.refused',
-      subject: { type: 'organisation', id: org.id },
-      payload: { reason: 'not a manager' },
-    });
-    return { kind: 'refused', message: 'Only managers can see and change the dunning policy.' };
-  }
-  return {
-    kind: 'allowed',
-    orgId: org.id,
-    orgName: org.name,
-    actor: { id: actor.id, name: actor.name },
-    view: await showPolicy(deps.db, org.id),
-  };
+  const auth = await authorizePolicyEditor(deps, input);
+  if (auth.kind === 'refused') return { kind: 'problem', message: auth.message };
+  const out = await updatePolicy(deps.db, {
+    orgId: auth.org.id,
+    policy: json,
+    actor: { type: 'user', id: auth.actor.id, name: auth.actor.name },
+    now: deps.now(),
+  });
+  if (out.kind === 'saved') return { kind: 'saved' };
+  const listed = out.errors.slice(0, 8).join('\n');
+  const more = out.errors.length > 8 ? `\n…and ${out.errors.length - 8} more` : '';
+  return { kind: 'problem', message: `${listed}${more}`.slice(0, 1900) };
 }
 
 /** The policy in effect for an organisation, in words (`/ar policy`), and whether a manager has saved one. */

@@ -1,30 +1,10 @@
+import type { ArRequest, ArSubcommand } from '../../use-cases/ar-command.js';
+
 /**
- * `/ar` text → what to do. Pure: the listener resolves the organisation, checks roles and runs it.
+ * `/ar` text → what to do. Pure: `answerArCommand` resolves the organisation, checks roles and runs it.
  * `org:NAME` (or `org:"Two Words"`) picks the organisation; a trailing `share` posts the answer in the channel.
  */
-export type ArCommand =
-  | { readonly kind: 'help'; readonly problem?: string }
-  | ({ readonly orgRef: string | null; readonly share: boolean } & ArSubcommand);
-
-export type ArSubcommand =
-  | { readonly kind: 'top'; readonly limit: number }
-  | { readonly kind: 'aging'; readonly customer: string | null }
-  | { readonly kind: 'customer'; readonly customer: string }
-  | { readonly kind: 'forecast' }
-  | { readonly kind: 'kpis'; readonly period: 'week' | 'month' }
-  | { readonly kind: 'report'; readonly period: 'week' | 'month' }
-  | { readonly kind: 'sync' }
-  | { readonly kind: 'setup' }
-  | { readonly kind: 'policy' }
-  | { readonly kind: 'promises' }
-  | { readonly kind: 'disputes' }
-  | {
-      readonly kind: 'pause';
-      readonly customer: string;
-      readonly until: string | null;
-      readonly reason: string | null;
-    }
-  | { readonly kind: 'resume'; readonly customer: string };
+export type ArCommand = { readonly kind: 'help'; readonly problem?: string } | ArRequest;
 
 export const TOP_DEFAULT = 10;
 export const TOP_MAX = 25;

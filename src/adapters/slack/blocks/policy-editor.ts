@@ -2,38 +2,12 @@ import type { ModalView } from '@slack/types';
 import { escapeMrkdwn } from './kit.js';
 import { VALUE_ACTION } from './reminder-modals.js';
 
-/** `/ar policy`'s editor (managers): the summary with an Edit button, and the JSON modal it opens. */
+/** `/ar policy`'s editor (managers): the Edit button's id (reports.ts `policyMessage`) and the JSON modal it opens. */
 export const POLICY_EDIT_ACTION = 'policy_edit';
 export const POLICY_EDIT_VIEW = 'policy_edit_view';
 export const POLICY_BLOCK = 'policy';
 /** plain_text_input holds at most 3,000 characters. */
 export const POLICY_INPUT_MAX = 3000;
-
-export interface PolicyReply {
-  readonly text: string;
-  readonly blocks?: Record<string, unknown>[];
-}
-
-/** The policy's summary (mrkdwn, ours) and the button that opens the editor for this organisation. */
-export function policyEditMessage(orgName: string, orgId: string, summary: string): PolicyReply {
-  return {
-    text: `Dunning policy for ${orgName}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: summary.slice(0, 2900) } },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: POLICY_EDIT_ACTION,
-            text: { type: 'plain_text', text: 'Edit policy (JSON)' },
-            value: orgId,
-          },
-        ],
-      },
-    ],
-  };
-}
 
 export function policyModal(orgId: string, json: string, orgName: string): ModalView {
   return {

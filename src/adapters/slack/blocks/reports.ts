@@ -26,6 +26,7 @@ import {
   type SlackMessage,
   section,
 } from './kit.js';
+import { POLICY_EDIT_ACTION } from './policy-editor.js';
 
 /** Invoices listed by number in one answer; the rest are counted. */
 const INVOICES_LISTED = 15;
@@ -304,14 +305,47 @@ export function helpMessage(problem?: string): SlackMessage {
 }
 
 /** `/ar policy`: the policy in effect, in words, and how a manager changes it. */
-export function policyMessage(orgName: string, lines: readonly string[], saved: boolean): SlackMessage {
+export function policyMessage(
+  orgName: string,
+  lines: readonly string[],
+  saved: boolean,
+  /** The organisation whose editor a manager may open from here; null: read only. */
+  editOrgId: string | null = null,
+): SlackMessage {
   const text = `Dunning policy of ${orgName}`;
   const body = lines.map((l) => `• ${escapeMrkdwn(l)}`).join('\n');
+  const heading = section(
+    `*${escapeMrkdwn(text)}*${saved ? '' : ' (the default: none saved yet)'}\n${clip(body, 2900)}`,
+  );
+  if (editOrgId === null) {
+    return {
+      text: escapeMrkdwn(text),
+      blocks: [
+        heading,
+        context(
+          'Managers change it here (`/ar policy` shows them an Edit button) or with `npm run cli -- policy set --file policy.json` (validated, audited).',
+        ),
+      ],
+    };
+  }
   return {
     text: escapeMrkdwn(text),
     blocks: [
-      section(`*${escapeMrkdwn(text)}*${saved ? '' : ' (the default: none saved yet)'}\n${clip(body, 2900)}`),
-      context('Managers change it with `npm run cli -- policy set --file policy.json` (validated, audited).'),
+      heading,
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: POLICY_EDIT_ACTION,
+            text: { type: 'plain_text', text: 'Edit policy (JSON)' },
+            value: editOrgId,
+          },
+        ],
+      },
+      context(
+        'Edit opens it as JSON; every problem is listed before anything is saved. Or `npm run cli -- policy set --file policy.json`. Changes are audited.',
+      ),
     ],
   };
 }
