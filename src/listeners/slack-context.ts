@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Organisation } from '../adapters/db/organisations.js';
 import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import type { AppContext } from '../context.js';
 import { XERO_SYNC_JOB } from '../domain/job-names.js';
@@ -11,6 +12,7 @@ import {
   type AuthorizeRequest,
   authorizeSlack,
   NO_LONGER_CONNECTED,
+  recordOtherWorkspace,
 } from '../use-cases/authorize-slack.js';
 import { slackDefaults } from '../use-cases/daily-digest.js';
 import type { Actor } from '../use-cases/decide-reminder.js';
@@ -132,6 +134,63 @@ export async function authorizeClick(
 ): Promise<Authorization> {
   if (!request.orgRef) return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED };
   return authorizeSlack(authorizeDeps(deps), { ...request, orgRef: request.orgRef });
+}
+
+/**
+ * Our workspace, asked once (auth.test) and remembered: a shortcut or a submission from another team is refused.
+ * Bolt's context.teamId is the request's own team, so it cannot tell.
+ */
+export function ourWorkspace(deps: ListenerDeps): () => Promise<string | null> {
+  let team: Promise<string | null> | null = null;
+  return () => {
+    team ??= deps.ctx.slack!.client.auth.test().then(
+      (r) => r.team_id ?? null,
+      (err) => {
+        team = null;
+        throw err;
+      },
+    );
+    return team;
+  };
+}
+
+export const OTHER_WORKSPACE =
+  'This app works only in the workspace it is installed in; this attempt was recorded.';
+
+/**
+ * authorizeClick for a click that must also come from our own workspace (a valid signature proves the app, not
+ * the workspace): another team's click is audited and refused. Null, and said through `tell`, when refused.
+ */
+export async function authorizeOurClick(
+  deps: ListenerDeps,
+  workspace: () => Promise<string | null>,
+  request: {
+    team: string | undefined;
+    user: { id: string; name?: string };
+    orgRef: string | undefined;
+    role: 'collector' | 'manager';
+    what: string;
+  },
+  tell: (text: string) => Promise<unknown>,
+): Promise<{ readonly org: Organisation; readonly actor: Actor } | null> {
+  const ours = await workspace();
+  if (!ours || request.team !== ours) {
+    await recordOtherWorkspace(authorizeDeps(deps), {
+      user: request.user,
+      teamId: request.team,
+      what: request.what,
+      needed: request.role,
+    });
+    await tell(OTHER_WORKSPACE);
+    return null;
+  }
+  const { orgRef, role, what } = request;
+  const auth = await authorizeClick(deps, { orgRef, userId: request.user.id, role, what });
+  if (auth.kind === 'refused') {
+    await tell(auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED);
+    return null;
+  }
+  return { org: auth.org, actor: auth.actor };
 }
 
 /**

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
+import type { Organisation } from '../adapters/db/organisations.js';
 import type { DB } from '../adapters/db/schema.js';
 import { listReminderSummaries, type ReminderSummary } from '../adapters/db/slack-surface-queries.js';
 import type { CustomerDetail, CustomerHoldLine } from '../adapters/slack/blocks/customer.js';
-import { xeroContactUrl } from '../adapters/slack/blocks/customer.js';
+import { customerMessage, xeroContactUrl } from '../adapters/slack/blocks/customer.js';
+import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { buildAgeing } from '../domain/ageing.js';
 import { localDateOf } from '../domain/calendar.js';
 import { scoreLedger } from '../domain/collections-scoring.js';
+import type { OverrideTier } from '../domain/customer-overrides.js';
 import { prioritise } from '../domain/priority.js';
-import type { CollectionsView } from './collections-view.js';
-import { OPEN_ENDED } from './collections-view.js';
+import { type CollectionsView, loadCollectionsView, OPEN_ENDED } from './collections-view.js';
+import type { LedgerLoader } from './ledger-cache.js';
 
 const CONTACTS_SHOWN = 5;
 
@@ -94,4 +97,26 @@ export async function loadCustomerDetail(
         }
       : null,
   };
+}
+
+/** The card as it stands now, from the listeners' shared ledger cache, with `notice` on top when given. */
+export async function customerCardNow(
+  deps: { readonly db: Kysely<DB>; readonly now: () => Date; readonly ledgers: LedgerLoader },
+  organisation: Organisation,
+  contactId: string,
+  notice?: string,
+): Promise<SlackMessage> {
+  const view = await loadCollectionsView(deps.db, organisation, deps.now(), deps.ledgers);
+  return customerMessage(await loadCustomerDetail(deps.db, view, contactId), notice ? { notice } : {});
+}
+
+/** The tier the brain computes today, under any override (a History note says "was Medium"). */
+export async function computedTierNow(
+  deps: { readonly db: Kysely<DB>; readonly now: () => Date; readonly ledgers: LedgerLoader },
+  organisation: Organisation,
+  contactId: string,
+): Promise<OverrideTier | null> {
+  const view = await loadCollectionsView(deps.db, organisation, deps.now(), deps.ledgers);
+  const p = (await loadCustomerDetail(deps.db, view, contactId)).priority;
+  return p ? (p.tierOverride?.computed ?? p.tier) : null;
 }

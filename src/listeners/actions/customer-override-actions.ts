@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Organisation } from '../../adapters/db/organisations.js';
 import {
   CLEAR_TIER,
-  customerMessage,
   customerModal,
   EXCLUDE_BLOCK,
   EXCLUDE_INPUT,
@@ -12,9 +11,7 @@ import {
 } from '../../adapters/slack/blocks/customer.js';
 import { ACTION, unpackValue, VIEW } from '../../adapters/slack/blocks/ids.js';
 import { OVERRIDE_REASON_MAX, type OverrideTier } from '../../domain/customer-overrides.js';
-import { NO_LONGER_CONNECTED, recordOtherWorkspace } from '../../use-cases/authorize-slack.js';
-import { loadCollectionsView } from '../../use-cases/collections-view.js';
-import { loadCustomerDetail } from '../../use-cases/customer-card.js';
+import { computedTierNow, customerCardNow } from '../../use-cases/customer-card.js';
 import {
   clearTierOverride,
   excludeFromChasing,
@@ -25,8 +22,7 @@ import {
   setTierOverride,
 } from '../../use-cases/customer-overrides.js';
 import type { Actor } from '../../use-cases/decide-reminder.js';
-import { ourWorkspace } from '../shortcuts/log-reply-common.js';
-import { apologise, authorizeClick, authorizeDeps, type ListenerDeps } from '../slack-context.js';
+import { apologise, authorizeOurClick, type ListenerDeps, ourWorkspace } from '../slack-context.js';
 
 /** The fields of a click we read: a button's value or a select's chosen option. */
 const ClickSchema = z.object({
@@ -57,6 +53,7 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
   const db = deps.ctx.database.db;
   const workspace = ourWorkspace(deps);
   const now = () => deps.ctx.clock.now();
+  const cardDeps = { db, now, ledgers: deps.ledgers };
 
   /** Our workspace, a connected organisation and a manager clicking; null (and said) otherwise. */
   const scopeOf = async (
@@ -66,18 +63,8 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     what: string,
     tell: (text: string) => Promise<unknown>,
   ): Promise<Scope | null> => {
-    const ours = await workspace();
-    if (!ours || team !== ours) {
-      await recordOtherWorkspace(authorizeDeps(deps), { user, teamId: team, what, needed: 'manager' });
-      await tell('This app works only in the workspace it is installed in; this attempt was recorded.');
-      return null;
-    }
-    const auth = await authorizeClick(deps, { orgRef, userId: user.id, role: 'manager', what });
-    if (auth.kind === 'refused') {
-      await tell(auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED);
-      return null;
-    }
-    return { organisation: auth.org, actor: auth.actor };
+    const s = await authorizeOurClick(deps, workspace, { team, user, orgRef, role: 'manager', what }, tell);
+    return s ? { organisation: s.org, actor: s.actor } : null;
   };
 
   /** A button naming an organisation and a customer, clicked by a manager of ours; null (and said) otherwise. */
@@ -97,18 +84,8 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     return s ? { s, contactId: ids[1]! } : null;
   };
 
-  /** The card as it stands now, with `notice` on top. */
-  const cardOf = async (organisation: Organisation, contactId: string, notice?: string) => {
-    const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
-    return customerMessage(await loadCustomerDetail(db, view, contactId), notice ? { notice } : {});
-  };
-
-  /** The tier the brain computes today, for the History note ("was Medium"). */
-  const computedTier = async (organisation: Organisation, contactId: string) => {
-    const view = await loadCollectionsView(db, organisation, now(), deps.ledgers);
-    const p = (await loadCustomerDetail(db, view, contactId)).priority;
-    return p ? (p.tierOverride?.computed ?? p.tier) : null;
-  };
+  const cardOf = (organisation: Organisation, contactId: string, notice?: string) =>
+    customerCardNow(cardDeps, organisation, contactId, notice);
 
   type Body = BlockAction<BlockElementAction>;
   const cardModalId = (body: Body) => (body.view?.type === 'modal' ? body.view.id : null);
@@ -155,7 +132,7 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
         contactId,
         actor: s.actor,
         now: now(),
-        computedTier: await computedTier(s.organisation, contactId),
+        computedTier: await computedTierNow(cardDeps, s.organisation, contactId),
       };
       const out =
         choice.data === CLEAR_TIER

@@ -1,9 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { customerMessage, customerModal as modal } from '../../adapters/slack/blocks/customer.js';
+import { customerModal as modal } from '../../adapters/slack/blocks/customer.js';
 import { ACTION, unpackValue } from '../../adapters/slack/blocks/ids.js';
 import { type Block, section } from '../../adapters/slack/blocks/kit.js';
-import { loadCollectionsView } from '../../use-cases/collections-view.js';
-import { loadCustomerDetail } from '../../use-cases/customer-card.js';
+import { customerCardNow } from '../../use-cases/customer-card.js';
 import { apologise, authorizeClick, type ListenerDeps } from '../slack-context.js';
 
 const NO_LONGER_AVAILABLE = 'That customer is no longer available.';
@@ -33,9 +32,8 @@ export function registerOpenCustomer(app: App, deps: ListenerDeps): void {
       });
       if (auth.kind === 'refused')
         return void (await show([section(auth.reason === 'role' ? auth.message : NO_LONGER_AVAILABLE)]));
-      const db = deps.ctx.database.db;
-      const view = await loadCollectionsView(db, auth.org, deps.ctx.clock.now(), deps.ledgers);
-      await show(customerMessage(await loadCustomerDetail(db, view, ids[1]!)).blocks);
+      const cardDeps = { db: deps.ctx.database.db, now: () => deps.ctx.clock.now(), ledgers: deps.ledgers };
+      await show((await customerCardNow(cardDeps, auth.org, ids[1]!)).blocks);
     } catch (err) {
       await show([section(apologise(deps.log, err, 'open customer'))]).catch(() => undefined);
     }

@@ -11,14 +11,8 @@ import {
   customerPickerFor,
   matchSlackMessage,
 } from '../../use-cases/capture-slack-reply.js';
-import { apologise, collectorScope, type ListenerDeps } from '../slack-context.js';
-import {
-  captureDeps,
-  LOG_REPLY_WHAT,
-  ourWorkspace,
-  refuseOtherWorkspace,
-  resultOf,
-} from './log-reply-common.js';
+import { apologise, collectorScope, type ListenerDeps, ourWorkspace } from '../slack-context.js';
+import { captureDeps, LOG_REPLY_WHAT, refuseOtherWorkspace, resultOf } from './log-reply-common.js';
 import { type LogReplyMetadata, registerLogReplySubmission } from './log-reply-submission.js';
 
 /**

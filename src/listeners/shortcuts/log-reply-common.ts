@@ -18,24 +18,6 @@ export function captureDeps(deps: ListenerDeps): CaptureReplyDeps {
   };
 }
 
-/**
- * Our workspace, asked once (auth.test) and remembered: a shortcut or a submission from another team is refused.
- * Bolt's context.teamId is the request's own team, so it cannot tell.
- */
-export function ourWorkspace(deps: ListenerDeps): () => Promise<string | null> {
-  let team: Promise<string | null> | null = null;
-  return () => {
-    team ??= deps.ctx.slack!.client.auth.test().then(
-      (r) => r.team_id ?? null,
-      (err) => {
-        team = null;
-        throw err;
-      },
-    );
-    return team;
-  };
-}
-
 /** A request from another workspace: audited (who, what; no text) and refused. */
 export async function refuseOtherWorkspace(
   deps: ListenerDeps,
