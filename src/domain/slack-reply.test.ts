@@ -3,6 +3,7 @@ import {
   customersNamedIn,
   isPersonMessage,
   isPersonThreadReply,
+  isTeamNote,
   plainTextOfSlackMessage,
   slackReplyMessageId,
   slackTsDate,
@@ -51,5 +52,28 @@ describe('a Slack message as a reply', () => {
     expect(isPersonThreadReply({ ...base, thread_ts: undefined }, 'UBOT')).toBe(false);
     expect(isPersonThreadReply({ ...base, thread_ts: '2.0' }, 'UBOT')).toBe(false);
     expect(isPersonMessage({ ...base, thread_ts: undefined }, 'UBOT')).toBe(true);
+  });
+});
+
+describe('isTeamNote', () => {
+  it('is a note only with an explicit marker at the start', () => {
+    for (const note of [
+      'note: calling them tomorrow',
+      'Note : left a voicemail',
+      '  INTERNAL: do not chase until the audit',
+      '// asked Maria to approve the plan',
+      'internal:no space after the colon',
+    ])
+      expect(isTeamNote(note), note).toBe(true);
+    for (const reply of [
+      'We will pay on Friday',
+      '<@U123> Acme says they will pay Friday',
+      'Please note: the invoice is wrong',
+      'https://example.com/note: paid',
+      'Noted, thanks: payment on the 5th',
+      'Internally we approved it: paying Friday',
+      '',
+    ])
+      expect(isTeamNote(reply), reply).toBe(false);
   });
 });

@@ -95,3 +95,12 @@ export function isPersonMessage(m: SlackMessageFields, botUserId: string | undef
 export function isPersonThreadReply(m: SlackMessageFields, botUserId: string | undefined): boolean {
   return isPersonMessage(m, botUserId) && !!m.thread_ts && m.thread_ts !== m.ts;
 }
+
+/**
+ * A note to the team in a card's thread, not the customer's words: it starts with `note:`, `internal:` or `//`.
+ * Only an explicit marker counts: a collector relaying what the customer said ("@maria Acme will pay Friday") is
+ * still a reply, because missing a reply chases a customer who has answered, while a wrong capture costs a Reject.
+ */
+export function isTeamNote(text: string): boolean {
+  return /^\s*(?:(?:note|internal)\s*:|\/\/)/i.test(text);
+}

@@ -156,7 +156,7 @@ describe("a message in a reminder card's thread", () => {
     expect(await allReplies()).toHaveLength(1);
   });
 
-  it('ignores bots, edits, other threads, top-level messages and people outside the AR team, silently', async () => {
+  it('ignores bots, edits, other threads, top-level messages, notes to the team and people outside the AR team, silently', async () => {
     const reminder = await postedReminderOf(database.db, 'c-acme');
     const event = (fields: Record<string, unknown>) =>
       app.harness.slack.event({
@@ -192,6 +192,14 @@ describe("a message in a reminder card's thread", () => {
       text: 'Acme will pay Friday',
       thread_ts: reminder.ts,
     });
+    // A collector's notes to the team in the card's thread, marked as such.
+    for (const text of ['note: calling Jo tomorrow, they will pay Friday', '// <@U_MANAGER> escalate?'])
+      await app.harness.slack.userMessage({
+        channel: reminder.channel,
+        user: collector1.id,
+        text,
+        thread_ts: reminder.ts,
+      });
 
     expect(await allReplies()).toEqual([]);
     expect((await listActiveHolds(database.db, DUNNING_ORG_ID, 'c-acme')).map((h) => h.kind)).not.toContain(

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { isPersonThreadReply, type SlackMessageFields } from '../../domain/slack-reply.js';
+import { isPersonThreadReply, isTeamNote, type SlackMessageFields } from '../../domain/slack-reply.js';
 import { captureSlackReply, cardThreadReplyOf } from '../../use-cases/capture-slack-reply.js';
 import { captureDeps } from '../shortcuts/log-reply-common.js';
 import { apologise, type ListenerDeps } from '../slack-context.js';
@@ -10,7 +10,8 @@ import { apologise, type ListenerDeps } from '../slack-context.js';
  * thread). Bolt has acked the event already; nothing throws out of here.
  *
  * Ignored, silently: apps' messages (ours too), edits, deletions and other subtypes, top-level messages, threads
- * that are not one of our cards, and people who are not collectors or managers of the card's organisation. A
+ * that are not one of our cards, notes to the team (`isTeamNote`), and people who are not collectors or managers
+ * of the card's organisation. A
  * collector pasting the customer's words is the use case; anyone else chatting in the thread is not a customer
  * replying, and auditing every such message would bury the refusals that matter. A retried event (the same
  * channel and ts) is stored once.
@@ -20,7 +21,8 @@ export function registerCardThreadReply(app: App, deps: ListenerDeps): void {
   app.event('message', async ({ event, body, context }) => {
     try {
       const m = event as unknown as SlackMessageFields & { channel: string; ts: string; user: string };
-      if (!isPersonThreadReply(m, context.botUserId)) return;
+      // A note to the team (`note:`, `internal:`, `//`) stays in the thread as talk among collectors.
+      if (!isPersonThreadReply(m, context.botUserId) || isTeamNote(m.text ?? '')) return;
       const message = { channel: m.channel, ts: m.ts, threadTs: m.thread_ts ?? null };
       // Another thread, or someone who is not a collector or manager there: ignored (see above).
       const hit = await cardThreadReplyOf(
