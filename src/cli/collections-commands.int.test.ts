@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
@@ -7,7 +7,7 @@ import { type Decimal, dec, sum } from '../domain/money.js';
 import { FX_AS_OF, fxLedger } from '../testing/fx-ledger-fixture.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { buildAgingReport, buildKpiReport, listPriorities } from '../use-cases/collections-reports.js';
 import { runAgingCommand } from './aging-command.js';
 import { runBacktestCommand } from './backtest-command.js';
@@ -18,11 +18,9 @@ import { CliFailure } from './output.js';
 import { runPrioritiesCommand } from './priorities-command.js';
 
 let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-beforeEach(async () => database.truncateAll());
-afterAll(async () => database?.destroy());
 
 function harbourLedger() {
   const b = new LedgerBuilder({ name: 'Harbour Foods', baseCurrency: 'NZD', timezone: 'Pacific/Auckland' });

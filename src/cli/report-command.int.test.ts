@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import {
   addCustomerHold,
@@ -10,17 +10,15 @@ import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
 import type { CollectionsReport } from '../domain/collections-report.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger, insertSyncedPayment } from '../testing/ledger-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import type { CommandDeps } from './ledger-scope.js';
 import { CliFailure } from './output.js';
 import { runReportCommand } from './report-command.js';
 
 let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-beforeEach(async () => database.truncateAll());
-afterAll(async () => database?.destroy());
 
 // Monday 23 March 2026, 09:00 in Auckland.
 const deps = (): CommandDeps => ({

@@ -12,7 +12,7 @@ import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { handleCustomerReply } from '../use-cases/handle-reply.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 import { sendApprovedReminder } from '../use-cases/send-reminder.js';
@@ -43,8 +43,13 @@ async function post(body: Buffer, signature: string | null, target = url) {
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+useTestDatabase(
+  (d) => {
+    database = d;
+  },
+  { emptyBeforeEach: false },
+);
 beforeAll(async () => {
-  database = await openTestDatabase();
   app = await startDunningApp(database);
   for (const [kind, handler] of createOutboxHandlers(app.ctx, {
     minPostIntervalMs: 0,
@@ -58,7 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((r) => server?.close(r));
   await app?.close();
-  await database?.destroy();
 });
 
 describe('POST /inbound/email', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getImapCursor, listCustomerReplies } from '../adapters/db/customer-replies.js';
 import { NO_SLACK_DEFAULTS } from '../adapters/db/slack-settings.js';
 import { parseInboundEmail } from '../adapters/mail/inbound-email.js';
@@ -7,7 +7,7 @@ import { createLogger } from '../logger.js';
 import { DUNNING_ORG_ID, dunningLedger } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { bounceMime, replyMime } from '../testing/reply-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import type { ReadReplyMailboxResult, ReplyInbox } from '../use-cases/read-reply-mailbox.js';
 import { ReplyMailboxPoller } from './reply-mailbox.js';
 
@@ -16,11 +16,15 @@ import { ReplyMailboxPoller } from './reply-mailbox.js';
  * reconnecting after failures and dropped sessions, and a mailbox the server renumbered (UIDVALIDITY).
  */
 let database: TestDatabase;
+useTestDatabase(
+  (d) => {
+    database = d;
+  },
+  { emptyBeforeEach: false },
+);
 beforeAll(async () => {
-  database = await openTestDatabase();
   await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
 });
-afterAll(() => database?.destroy());
 
 interface Mail {
   uid: number;

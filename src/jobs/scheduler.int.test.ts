@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../adapters/clock.js';
 import { type Database, openDatabase } from '../adapters/db/database.js';
 import type { Organisation } from '../adapters/db/organisations.js';
@@ -7,7 +7,7 @@ import { type AppContext, createContext } from '../context.js';
 import { nextIntervalBoundary } from '../domain/schedule-times.js';
 import { createLogger } from '../logger.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, TEST_ENCRYPTION_KEY, xeroTestContext } from '../testing/xero-harness.js';
 import { type ScheduledJob, Scheduler } from './scheduler.js';
 import { registerXeroJobs, xeroReconcileJob, xeroSyncJob } from './xero-jobs.js';
@@ -17,11 +17,8 @@ let database: TestDatabase;
 let ctx: AppContext;
 let clock: FixedClock;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
+useTestDatabase((d) => {
+  database = d;
 });
 
 async function plainContext(db: Database): Promise<AppContext> {
@@ -59,7 +56,6 @@ function recordingJob(
 
 describe('scheduler', () => {
   beforeEach(async () => {
-    await database.truncateAll();
     clock = new FixedClock(T0);
     ctx = await plainContext(database);
   });
@@ -163,7 +159,6 @@ describe('scheduler', () => {
 describe('the Xero jobs on the scheduler', () => {
   let sandbox: XeroSandbox;
   beforeEach(async () => {
-    await database.truncateAll();
     clock = new FixedClock(T0);
     sandbox = await startXeroSandbox({
       now: () => clock.now(),

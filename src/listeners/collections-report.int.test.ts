@@ -8,7 +8,7 @@ import { TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { registerListeners } from './index.js';
 
 const MANAGER = 'U_MANAGER';
@@ -25,8 +25,10 @@ describe('/ar report through the real Bolt app, signed requests and the sandbox'
   let h: SlackHarness;
   let ctx: AppContext;
 
+  useTestDatabase((d) => {
+    database = d;
+  });
   beforeAll(async () => {
-    database = await openTestDatabase();
     h = await startSlackHarness({
       sandbox: {
         users: [
@@ -45,10 +47,8 @@ describe('/ar report through the real Bolt app, signed requests and the sandbox'
   });
   afterAll(async () => {
     await h?.close();
-    await database?.destroy();
   });
   beforeEach(async () => {
-    await database.truncateAll();
     await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
     h.sandbox.clearCalls();
   });

@@ -16,7 +16,7 @@ import {
   startDunningApp,
 } from '../testing/dunning-app.js';
 import type { SlackHarness } from '../testing/slack-harness.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 
 /**
  * Hostile input through the real receiver: every class of request a stranger, a confused client or a hostile
@@ -33,8 +33,13 @@ let app: DunningApp;
 let harness: SlackHarness;
 let reminderId: string;
 
+useTestDatabase(
+  (d) => {
+    database = d;
+  },
+  { emptyBeforeEach: false },
+);
 beforeAll(async () => {
-  database = await openTestDatabase();
   app = await startDunningApp(database);
   harness = app.harness;
   const row = await database.db
@@ -46,7 +51,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await database?.destroy();
 });
 
 /** What hostile input must not change: reminders and their drafts, the outbox, stored webhook events. */

@@ -12,7 +12,7 @@ import {
   startDunningApp,
 } from '../testing/dunning-app.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 
 /**
  * The README promises that no log line carries an email body, a draft, a recipient, a token or a secret, at any
@@ -29,8 +29,13 @@ let database: TestDatabase;
 let app: DunningApp;
 const lines: string[] = [];
 
+useTestDatabase(
+  (d) => {
+    database = d;
+  },
+  { emptyBeforeEach: false },
+);
 beforeAll(async () => {
-  database = await openTestDatabase();
   const destination = new Writable({
     write(chunk, _enc, done) {
       lines.push(String(chunk));
@@ -41,7 +46,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await database?.destroy();
 });
 
 describe('logs at LOG_LEVEL=debug', () => {

@@ -70,12 +70,16 @@ function withTruncate(database: Database, url: string | null): TestDatabase {
 }
 
 /**
- * The lifecycle most integration test files share: one migrated database for the file (closed after it), emptied
- * before each test. `use` receives it; a file's own beforeEach hooks, registered after this, run after the emptying.
+ * The lifecycle most integration test files share: one migrated database for the file, opened in beforeAll and
+ * handed to `use` (synchronous: a promise it returns is not awaited), destroyed in afterAll, and emptied before each
+ * test unless `emptyBeforeEach` is false (tests sharing data set up once). Vitest's default `sequence.hooks: 'stack'`
+ * runs before-hooks in registration order and after-hooks in reverse, so a file's own hooks registered after this
+ * call find the database open (and emptied, in beforeEach), and its afterAll closing an app or server runs before
+ * the database is destroyed.
  */
 export function useTestDatabase(
   use: (database: TestDatabase) => void,
-  options: { poolSize?: number } = {},
+  options: { poolSize?: number; emptyBeforeEach?: boolean } = {},
 ): void {
   let database: TestDatabase | undefined;
   beforeAll(async () => {
@@ -85,7 +89,9 @@ export function useTestDatabase(
   afterAll(async () => {
     await database?.destroy();
   });
-  beforeEach(async () => {
-    await database!.truncateAll();
-  });
+  if (options.emptyBeforeEach ?? true) {
+    beforeEach(async () => {
+      await database!.truncateAll();
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnchoredClock } from '../adapters/clock.js';
 import { saveDigestSnapshot } from '../adapters/db/slack-surface-queries.js';
 import { claimOutbox, findOutboxByKey, listOutbox } from '../adapters/outbox/outbox-store.js';
@@ -12,7 +12,7 @@ import { type SlackSandbox, startSlackSandbox } from '../sandbox/slack/index.js'
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { digestKey, runDailyDigest } from './daily-digest.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
@@ -23,15 +23,13 @@ describe('daily digest through the outbox to the Slack sandbox', () => {
   let sandbox: SlackSandbox;
   let ctx: AppContext;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
+  useTestDatabase((d) => {
+    database = d;
   });
   afterAll(async () => {
     await sandbox?.close();
-    await database?.destroy();
   });
   beforeEach(async () => {
-    await database.truncateAll();
     await sandbox?.close();
     // Slack's own pacing: one post per second per channel, bursts of three.
     sandbox = await startSlackSandbox();

@@ -11,7 +11,7 @@ import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../domain/outbox-kinds.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { type Actor, decideReminder } from './decide-reminder.js';
 import { sendApprovedReminder } from './send-reminder.js';
 
@@ -24,8 +24,10 @@ const other: Actor = { id: 'U_OTHER', name: 'Sam Other', isCollector: true, isMa
 const manager: Actor = { id: 'U_MGR', name: 'Pat Manager', isCollector: false, isManager: true };
 const outsider: Actor = { id: 'U_X', name: 'Nobody', isCollector: false, isManager: false };
 
+useTestDatabase((d) => {
+  database = d;
+});
 beforeAll(async () => {
-  database = await openTestDatabase();
   sink = await startSmtpSink();
   mail = createSmtpSender({
     smtpUrl: sink.url,
@@ -36,13 +38,11 @@ beforeAll(async () => {
 afterAll(async () => {
   mail?.close();
   await sink?.close();
-  await database?.destroy();
 });
 
 let orgId: string;
 let reminderId: string;
 beforeEach(async () => {
-  await database.truncateAll();
   sink.messages.length = 0;
   const org = await database.db
     .insertInto('organisations')

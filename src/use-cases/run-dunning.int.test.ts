@@ -15,21 +15,21 @@ import { createLogger } from '../logger.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
 
 let database: TestDatabase;
 let fake: FakeAnthropic;
+useTestDatabase((d) => {
+  database = d;
+});
 beforeAll(async () => {
-  database = await openTestDatabase();
   fake = await startFakeAnthropic({ apiKey: 'sk-test-key' });
 });
 afterAll(async () => {
   await fake?.close();
-  await database?.destroy();
 });
-beforeEach(async () => {
-  await database.truncateAll();
+beforeEach(() => {
   fake.requests.length = 0;
 });
 

@@ -14,7 +14,7 @@ import {
   surfacesContext,
   surfacesLedger,
 } from '../testing/slack-surfaces-fixture.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { wiring } from '../wiring.js';
 import { loadCollectionsReport } from './collections-report.js';
 import { saveSlackSetup } from './slack-admin.js';
@@ -29,14 +29,15 @@ describe('the weekly report through the scheduler, the outbox and the Slack sand
   let sandbox: SlackSandbox;
   let ctx: AppContext;
 
+  useTestDatabase((d) => {
+    database = d;
+  });
   beforeAll(async () => {
-    database = await openTestDatabase();
     sandbox = await startSlackSandbox({ rateLimits: false });
     ctx = await surfacesContext(database, sandbox, { minIntervalMs: 10 });
   });
   afterAll(async () => {
     await sandbox?.close();
-    await database?.destroy();
   });
   const syncedAgo = async (ms: number, from = SURFACES_NOW) => {
     const at = new Date(from.getTime() - ms);
@@ -47,7 +48,6 @@ describe('the weekly report through the scheduler, the outbox and the Slack sand
       .execute();
   };
   beforeEach(async () => {
-    await database.truncateAll();
     await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
     await syncedAgo(10 * 60_000);
     sandbox.clearCalls();

@@ -1,14 +1,12 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { listAuditEvents, recordAuditEvent } from './audit-events.js';
 
 let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-beforeEach(async () => database.truncateAll());
-afterAll(async () => database?.destroy());
 
 describe('audit events', () => {
   it('records who did what to which subject, newest first', async () => {

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { loadLedger } from './ledger-queries.js';
 import { markLedgerComplete } from './xero-ledger-store.js';
 
 let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-beforeEach(async () => database.truncateAll());
-afterAll(async () => database?.destroy());
 
 const synced = {
   synced_at: new Date('2026-11-21T00:00:00Z'),

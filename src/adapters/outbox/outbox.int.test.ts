@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboxKind } from '../../domain/outbox-kinds.js';
 import { createLogger } from '../../logger.js';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { FixedClock } from '../clock.js';
 import { type Database, openDatabase } from '../db/database.js';
 import {
@@ -20,11 +20,9 @@ const log = createLogger({ level: 'silent' });
 const T0 = new Date('2026-11-21T09:00:00Z');
 
 let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
+useTestDatabase((d) => {
+  database = d;
 });
-beforeEach(async () => database.truncateAll());
-afterAll(async () => database?.destroy());
 
 /**
  * The worker's mechanics on a kind of the test's own: a kind outside the table (another version's) passes the

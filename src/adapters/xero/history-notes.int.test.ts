@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { connectSandbox, xeroTestContext } from '../../testing/xero-harness.js';
 import type { Organisation } from '../db/organisations.js';
 import { createGatewayNoteWriter } from './history-notes.js';
@@ -11,8 +11,13 @@ let database: TestDatabase;
 let sandbox: XeroSandbox;
 let ctx: AppContext;
 let org: Organisation;
+useTestDatabase(
+  (d) => {
+    database = d;
+  },
+  { emptyBeforeEach: false },
+);
 beforeAll(async () => {
-  database = await openTestDatabase();
   sandbox = await startXeroSandbox({
     organisations: [{ kind: 'demo', seed: 3, contacts: 5, invoices: 20, asOf: '2026-11-20' }],
     rateLimits: false,
@@ -23,7 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.destroy();
   await sandbox?.close();
-  await database?.destroy();
 });
 beforeEach(() => sandbox.faults.clear());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { XeroCallLimits } from '../../domain/xero-call-budget.js';
 import { AppError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { countXeroCalls } from '../db/xero-call-log.js';
 import { XeroRateLimiter } from './rate-limiter.js';
@@ -54,18 +54,18 @@ const settled = async <T>(p: Promise<T>): Promise<boolean> => {
   return done;
 };
 
+useTestDatabase((d) => {
+  database = d;
+});
 beforeAll(async () => {
-  database = await openTestDatabase();
   second = database.url
     ? await openDatabase({ databaseUrl: database.url, dataDir: '', poolSize: 4 })
     : database;
 });
 afterAll(async () => {
   if (second !== database) await second.destroy();
-  await database.destroy();
 });
-beforeEach(async () => {
-  await database.truncateAll();
+beforeEach(() => {
   now = 1_800_000_000_000;
 });
 

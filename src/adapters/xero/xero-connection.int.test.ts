@@ -1,13 +1,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { createRouteServer, listen } from '../../http/server.js';
 import { createLogger } from '../../logger.js';
 import { createOutboxHandlers } from '../../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
 import { connectSandbox, syncDeps, xeroTestContext } from '../../testing/xero-harness.js';
 import { syncXeroOrganisation } from '../../use-cases/sync-xero-organisation.js';
 import { FixedClock } from '../clock.js';
@@ -28,11 +28,8 @@ let server: Server;
 let baseUrl: string;
 let logLines: string[];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.destroy();
+useTestDatabase((d) => {
+  database = d;
 });
 
 /** Our route server on port 0; PUBLIC_URL (and so the redirect URI) is only known once it listens. */
@@ -62,7 +59,6 @@ async function startApp(xeroOptions?: NonNullable<Parameters<typeof xeroTestCont
 }
 
 beforeEach(async () => {
-  await database.truncateAll();
   clock = new FixedClock(T0);
   sandbox = await startXeroSandbox({
     now: () => clock.now(),
