@@ -29,7 +29,7 @@ import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { HARNESS_SIGNING_SECRET, type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { reportDeadOutboxItem } from '../use-cases/dead-letter.js';
 import { MAIL_NOT_CONFIGURED } from '../use-cases/deliver-reminder.js';
 import { runDunning } from '../use-cases/run-dunning.js';
@@ -83,8 +83,10 @@ const CLAUDE_BETA_BODY =
   'Hi Ana,\n\nInvoice INV-B1 for $120.00 was due on 20 November 2026. Could you let us know when it will be paid?\n\nKind regards,\nMere Collector';
 const log = createLogger({ level: 'silent' });
 
+useTestDatabase((d) => {
+  database = d;
+});
 beforeAll(async () => {
-  database = await openTestDatabase();
   sink = await startSmtpSink();
   anthropic = await startFakeAnthropic({ apiKey: 'sk-test-key' });
   // Claude answers well for Beta, lies about an amount for Acme, and sends a broken tool call for the rest.
@@ -115,7 +117,6 @@ afterAll(async () => {
   await harness?.close();
   await anthropic?.close();
   await sink?.close();
-  await database?.destroy();
 });
 
 async function buildContext(options: { withMail?: boolean; sentFolder?: boolean } = {}) {
@@ -171,7 +172,6 @@ let handlers: ReadonlyMap<string, OutboxHandler>;
 let currentCtx: AppContext | undefined;
 let registered = false;
 beforeEach(async () => {
-  await database.truncateAll();
   sink.messages.length = 0;
   harness.sandbox.faults.clear();
   harness.sandbox.clearCalls();

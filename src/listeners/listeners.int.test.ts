@@ -14,7 +14,7 @@ import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
 import { listPriorities } from '../use-cases/collections-reports.js';
 import { runDailyDigest } from '../use-cases/daily-digest.js';
 import { showPolicy } from '../use-cases/manage-policy.js';
@@ -31,8 +31,10 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   let h: SlackHarness;
   let ctx: AppContext;
 
+  useTestDatabase((d) => {
+    database = d;
+  });
   beforeAll(async () => {
-    database = await openTestDatabase();
     h = await startSlackHarness({
       sandbox: {
         users: [
@@ -51,10 +53,8 @@ describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox'
   });
   afterAll(async () => {
     await h?.close();
-    await database?.destroy();
   });
   beforeEach(async () => {
-    await database.truncateAll();
     await insertLedger(database.db, TEST_ORG_ID, surfacesLedger());
     h.sandbox.clearCalls();
   });
