@@ -12,9 +12,10 @@ import type { UserDirectory } from '../adapters/slack/user-directory.js';
 import { localDateOf } from '../domain/calendar.js';
 import { isUuid } from '../domain/ids.js';
 import type { DraftFacts } from '../domain/reminder-draft.js';
-import { groupIdsOf, rolesOf } from '../domain/slack-roles.js';
+import { rolesOf } from '../domain/slack-roles.js';
 import { type Actor, type Decision, type DecisionOutcome, decideReminder } from './decide-reminder.js';
 import { resolveUnconfirmedSend, type UnconfirmedResolution } from './send-reminder.js';
+import { actorFor } from './slack-scope.js';
 
 export interface SlackDecisionDeps {
   readonly db: Kysely<DB>;
@@ -33,11 +34,9 @@ export async function resolveSlackActor(
   userId: string,
 ): Promise<Actor> {
   const settings = await getSlackSettings(deps.db, orgId, deps.defaults);
-  const groups = groupIdsOf(settings);
-  const members = deps.users && groups.length ? await deps.users.groupMembers(groups) : new Map();
-  const roles = rolesOf(userId, settings, members);
-  const name = deps.users ? await deps.users.displayName(userId) : userId;
-  return { id: userId, name, ...roles };
+  // The same roles authorizeSlack gives; without Slack, only user ids listed in the settings count.
+  if (deps.users) return actorFor(deps.users, settings, userId);
+  return { id: userId, name: userId, ...rolesOf(userId, settings, new Map()) };
 }
 
 export type SlackDecisionResult = DecisionOutcome & {
