@@ -7,7 +7,7 @@ import { type Decimal, dec, sum } from '../domain/money.js';
 import { FX_AS_OF, fxLedger } from '../testing/fx-ledger-fixture.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { buildAgingReport, buildKpiReport, listPriorities } from '../use-cases/collections-reports.js';
 import { runAgingCommand } from './aging-command.js';
 import { runBacktestCommand } from './backtest-command.js';
@@ -17,10 +17,7 @@ import type { CommandDeps } from './ledger-scope.js';
 import { CliFailure } from './output.js';
 import { runPrioritiesCommand } from './priorities-command.js';
 
-let database: TestDatabase;
-useTestDatabase((d) => {
-  database = d;
-});
+const database = useTestDatabase();
 
 function harbourLedger() {
   const b = new LedgerBuilder({ name: 'Harbour Foods', baseCurrency: 'NZD', timezone: 'Pacific/Auckland' });

@@ -10,15 +10,12 @@ import { recordPaymentPromise } from '../adapters/db/payment-promises.js';
 import type { CollectionsReport } from '../domain/collections-report.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger, insertSyncedPayment } from '../testing/ledger-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import type { CommandDeps } from './ledger-scope.js';
 import { CliFailure } from './output.js';
 import { runReportCommand } from './report-command.js';
 
-let database: TestDatabase;
-useTestDatabase((d) => {
-  database = d;
-});
+const database = useTestDatabase();
 
 // Monday 23 March 2026, 09:00 in Auckland.
 const deps = (): CommandDeps => ({

@@ -12,7 +12,7 @@ import { SANDBOX_DEFAULTS } from '../sandbox/slack/index.js';
 import { type DunningApp, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
 import { postedReminderOf, replyMime } from '../testing/reply-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { handleCustomerReply } from '../use-cases/handle-reply.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 import { sendApprovedReminder } from '../use-cases/send-reminder.js';
@@ -21,7 +21,7 @@ import { INBOUND_EMAIL_PATH, inboundEmailRoutes, signInboundEmail } from './inbo
 const SECRET = 'inbound-secret-0123456789abcdef';
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 
-let database: TestDatabase;
+const database = useTestDatabase({ emptyBeforeEach: false });
 let app: DunningApp;
 let server: Server;
 let url: string;
@@ -43,12 +43,6 @@ async function post(body: Buffer, signature: string | null, target = url) {
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-useTestDatabase(
-  (d) => {
-    database = d;
-  },
-  { emptyBeforeEach: false },
-);
 beforeAll(async () => {
   app = await startDunningApp(database);
   for (const [kind, handler] of createOutboxHandlers(app.ctx, {

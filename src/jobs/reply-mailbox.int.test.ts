@@ -7,7 +7,7 @@ import { createLogger } from '../logger.js';
 import { DUNNING_ORG_ID, dunningLedger } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { bounceMime, replyMime } from '../testing/reply-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import type { ReadReplyMailboxResult, ReplyInbox } from '../use-cases/read-reply-mailbox.js';
 import { ReplyMailboxPoller } from './reply-mailbox.js';
 
@@ -15,13 +15,7 @@ import { ReplyMailboxPoller } from './reply-mailbox.js';
  * The poller's own behaviour with a scripted mailbox (the real server is in reply-mailbox.imap.test.ts):
  * reconnecting after failures and dropped sessions, and a mailbox the server renumbered (UIDVALIDITY).
  */
-let database: TestDatabase;
-useTestDatabase(
-  (d) => {
-    database = d;
-  },
-  { emptyBeforeEach: false },
-);
+const database = useTestDatabase({ emptyBeforeEach: false });
 beforeAll(async () => {
   await insertLedger(database.db, DUNNING_ORG_ID, dunningLedger());
 });

@@ -7,19 +7,15 @@ import { type AppContext, createContext } from '../context.js';
 import { nextIntervalBoundary } from '../domain/schedule-times.js';
 import { createLogger } from '../logger.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, TEST_ENCRYPTION_KEY, xeroTestContext } from '../testing/xero-harness.js';
 import { type ScheduledJob, Scheduler } from './scheduler.js';
 import { registerXeroJobs, xeroReconcileJob, xeroSyncJob } from './xero-jobs.js';
 
 const T0 = new Date('2026-11-20T21:00:30.000Z');
-let database: TestDatabase;
+const database = useTestDatabase();
 let ctx: AppContext;
 let clock: FixedClock;
-
-useTestDatabase((d) => {
-  database = d;
-});
 
 async function plainContext(db: Database): Promise<AppContext> {
   const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });

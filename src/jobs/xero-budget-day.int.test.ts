@@ -10,7 +10,7 @@ import { MORNING_JOB } from '../domain/job-names.js';
 import { XERO_REFRESH_KIND } from '../domain/outbox-kinds.js';
 import { createRouteServer, listen } from '../http/server.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, xeroTestContext } from '../testing/xero-harness.js';
 import { wiring } from '../wiring.js';
 import { Scheduler } from './scheduler.js';
@@ -27,7 +27,7 @@ const ZONE = 'New Zealand Standard Time';
 const START = new Date('2026-12-06T10:00:00.000Z');
 const MINUTE = 60_000;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let sandbox: XeroSandbox;
 let ctx: AppContext;
 let clock: FixedClock;
@@ -35,9 +35,6 @@ let server: Server;
 let webhookUrl: string;
 let org: Organisation;
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   clock = new FixedClock(START);
   sandbox = await startXeroSandbox({

@@ -8,7 +8,7 @@ import { TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { registerListeners } from './index.js';
 
 const MANAGER = 'U_MANAGER';
@@ -21,13 +21,10 @@ const tableOf = (m: { blocks?: unknown[] }) =>
   (m.blocks ?? []).find((b) => (b as Table).type === 'table') as Table;
 
 describe('/ar report through the real Bolt app, signed requests and the sandbox', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let h: SlackHarness;
   let ctx: AppContext;
 
-  useTestDatabase((d) => {
-    database = d;
-  });
   beforeAll(async () => {
     h = await startSlackHarness({
       sandbox: {

@@ -29,7 +29,7 @@ import { SANDBOX_DEFAULTS, type SandboxMessage, validateView } from '../sandbox/
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { HARNESS_SIGNING_SECRET, type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { reportDeadOutboxItem } from '../use-cases/dead-letter.js';
 import { MAIL_NOT_CONFIGURED } from '../use-cases/deliver-reminder.js';
 import { runDunning } from '../use-cases/run-dunning.js';
@@ -71,7 +71,7 @@ const ESCALATIONS = SANDBOX_DEFAULTS.channels.escalations.id;
 /** A time in a thread line: Slack's date token (each reader's own zone), UTC in its fallback. */
 const AT_20H = String.raw`<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-22 20:\d\d UTC>`;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let sink: SmtpSink;
 let harness: SlackHarness;
 let ctx: AppContext;
@@ -83,9 +83,6 @@ const CLAUDE_BETA_BODY =
   'Hi Ana,\n\nInvoice INV-B1 for $120.00 was due on 20 November 2026. Could you let us know when it will be paid?\n\nKind regards,\nMere Collector';
 const log = createLogger({ level: 'silent' });
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeAll(async () => {
   sink = await startSmtpSink();
   anthropic = await startFakeAnthropic({ apiKey: 'sk-test-key' });

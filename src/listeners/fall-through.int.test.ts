@@ -14,7 +14,7 @@ import {
 } from '../sandbox/slack/index.js';
 import { type DunningApp, OUTSIDER, startDunningApp } from '../testing/dunning-app.js';
 import { DUNNING_ORG_ID } from '../testing/dunning-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { runDailyDigest } from '../use-cases/daily-digest.js';
 import { runDunning } from '../use-cases/run-dunning.js';
 
@@ -27,12 +27,9 @@ import { runDunning } from '../use-cases/run-dunning.js';
 const { collector1, collector2, manager } = SANDBOX_DEFAULTS.users;
 const DIGEST = SANDBOX_DEFAULTS.channels.digest.id;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let app: DunningApp;
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   app = await startDunningApp(database);
   // The digest's posts (the dunning app registers the cards' handlers only).

@@ -16,7 +16,7 @@ import {
   startDunningApp,
 } from '../testing/dunning-app.js';
 import type { SlackHarness } from '../testing/slack-harness.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 
 /**
  * Hostile input through the real receiver: every class of request a stranger, a confused client or a hostile
@@ -28,17 +28,11 @@ const { collector1 } = SANDBOX_DEFAULTS.users;
 const QUEUE = SANDBOX_DEFAULTS.channels.queue.id;
 const FORM = 'application/x-www-form-urlencoded';
 
-let database: TestDatabase;
+const database = useTestDatabase({ emptyBeforeEach: false });
 let app: DunningApp;
 let harness: SlackHarness;
 let reminderId: string;
 
-useTestDatabase(
-  (d) => {
-    database = d;
-  },
-  { emptyBeforeEach: false },
-);
 beforeAll(async () => {
   app = await startDunningApp(database);
   harness = app.harness;

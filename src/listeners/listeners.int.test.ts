@@ -14,7 +14,7 @@ import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { type SlackHarness, startSlackHarness } from '../testing/slack-harness.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { listPriorities } from '../use-cases/collections-reports.js';
 import { runDailyDigest } from '../use-cases/daily-digest.js';
 import { showPolicy } from '../use-cases/manage-policy.js';
@@ -27,13 +27,10 @@ const CHANNEL = 'C_QUEUE';
 const FX_ORG = '7d3c2b1a-0000-4000-8000-00000000f001';
 
 describe('Slack surfaces through the real Bolt app, signed HTTP and the sandbox', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let h: SlackHarness;
   let ctx: AppContext;
 
-  useTestDatabase((d) => {
-    database = d;
-  });
   beforeAll(async () => {
     h = await startSlackHarness({
       sandbox: {

@@ -12,7 +12,7 @@ import {
   startDunningApp,
 } from '../testing/dunning-app.js';
 import { HARNESS_SIGNING_SECRET } from '../testing/slack-harness.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 
 /**
  * The README promises that no log line carries an email body, a draft, a recipient, a token or a secret, at any
@@ -25,16 +25,10 @@ const EDITED_BODY =
   'Kia ora Jo, our records show INV-A1 and INV-A2 are still open. Violet-Heron-Seventeen: please arrange payment soon.';
 const EDITED_TO = 'pay-team@acme.example';
 
-let database: TestDatabase;
+const database = useTestDatabase({ emptyBeforeEach: false });
 let app: DunningApp;
 const lines: string[] = [];
 
-useTestDatabase(
-  (d) => {
-    database = d;
-  },
-  { emptyBeforeEach: false },
-);
 beforeAll(async () => {
   const destination = new Writable({
     write(chunk, _enc, done) {

@@ -70,21 +70,19 @@ function withTruncate(database: Database, url: string | null): TestDatabase {
 }
 
 /**
- * The lifecycle most integration test files share: one migrated database for the file, opened in beforeAll and
- * handed to `use` (synchronous: a promise it returns is not awaited), destroyed in afterAll, and emptied before each
- * test unless `emptyBeforeEach` is false (tests sharing data set up once). Vitest's default `sequence.hooks: 'stack'`
- * runs before-hooks in registration order and after-hooks in reverse, so a file's own hooks registered after this
- * call find the database open (and emptied, in beforeEach), and its afterAll closing an app or server runs before
- * the database is destroyed.
+ * The lifecycle most integration test files share: one migrated database for the file, opened in beforeAll,
+ * destroyed in afterAll, and emptied before each test unless `emptyBeforeEach` is false (tests sharing data set up
+ * once). The handle it returns reaches the database from the file's hooks and tests (it is not open before).
+ * Vitest's default `sequence.hooks: 'stack'` runs before-hooks in registration order and after-hooks in reverse,
+ * so a file's own hooks registered after this call find the database open (and emptied, in beforeEach), and its
+ * afterAll closing an app or server runs before the database is destroyed.
  */
 export function useTestDatabase(
-  use: (database: TestDatabase) => void,
   options: { poolSize?: number; emptyBeforeEach?: boolean } = {},
-): void {
+): TestDatabase {
   let database: TestDatabase | undefined;
   beforeAll(async () => {
     database = await openTestDatabase(options);
-    use(database);
   });
   afterAll(async () => {
     await database?.destroy();
@@ -94,4 +92,11 @@ export function useTestDatabase(
       await database!.truncateAll();
     });
   }
+  return new Proxy({} as TestDatabase, {
+    get(_target, key) {
+      if (!database)
+        throw new Error('useTestDatabase: the database opens in beforeAll; reach it from hooks and tests');
+      return Reflect.get(database, key);
+    },
+  });
 }

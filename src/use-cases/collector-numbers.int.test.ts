@@ -11,7 +11,7 @@ import { collectorNumbers } from '../domain/collector-numbers.js';
 import type { Ledger } from '../domain/ledger.js';
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 
 /**
  * "Your numbers" on App Home (#19 part 3) from the recorded facts: the collector's decisions in the audit trail,
@@ -36,10 +36,7 @@ function ledger(): { ledger: Ledger; a1: string; b1: string; A: string; B: strin
 }
 
 describe('a collector’s own numbers from the database', () => {
-  let database: TestDatabase;
-  useTestDatabase((d) => {
-    database = d;
-  });
+  const database = useTestDatabase();
 
   const reminder = async (contactId: string, invoiceId: string, step: number, sentAt: Date | null) => {
     const { id } = await insertReminderIfAbsent(

@@ -10,7 +10,7 @@ import { GROUP_NAMES, type GroupTier } from '../domain/contact-group-tiers.js';
 import { OUTBOX_CONTACT_GROUP_TIERS } from '../domain/outbox-kinds.js';
 import { contactGroupTiersHandler } from '../jobs/contact-group-tiers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import {
   type ContactGroupTierDeps,
@@ -27,16 +27,13 @@ import { syncXeroOrganisation } from './sync-xero-organisation.js';
 const NOW = new Date('2026-11-20T01:00:00.000Z'); // 14:00 in Auckland
 const DAY = 86_400_000;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let sandbox: XeroSandbox;
 let ctx: AppContext;
 let clock: FixedClock;
 let org: Organisation;
 let tenant: string;
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   clock = new FixedClock(NOW);
   sandbox = await startXeroSandbox({

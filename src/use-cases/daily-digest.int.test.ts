@@ -12,20 +12,17 @@ import { type SlackSandbox, startSlackSandbox } from '../sandbox/slack/index.js'
 import { LedgerBuilder, TEST_ORG_ID } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
 import { outboxWorker, surfacesContext, surfacesLedger } from '../testing/slack-surfaces-fixture.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { digestKey, runDailyDigest } from './daily-digest.js';
 import { enqueueSlackPost } from './slack-posts.js';
 
 const TODAY = '2026-11-23';
 
 describe('daily digest through the outbox to the Slack sandbox', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let sandbox: SlackSandbox;
   let ctx: AppContext;
 
-  useTestDatabase((d) => {
-    database = d;
-  });
   afterAll(async () => {
     await sandbox?.close();
   });

@@ -21,7 +21,7 @@ import { DEFAULT_POLICY_INPUT, parsePolicy } from '../domain/dunning-policy.js';
 import { OUTBOX_SEND_REMINDER } from '../domain/outbox-kinds.js';
 import { createOutboxHandlers } from '../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, FAST_XERO, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import { type Actor, decideReminder } from './decide-reminder.js';
 import { onlineInvoiceLinks, onlineLinkBudget } from './online-invoice-links.js';
@@ -41,7 +41,7 @@ const MONDAY = new Date('2026-11-22T20:30:00.000Z');
 const AS_OF = '2026-11-23';
 const collector: Actor = { id: 'U_COLL', name: 'Mere Collector', isCollector: true, isManager: false };
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let sandbox: XeroSandbox;
 let clock: FixedClock;
 let ctx: AppContext;
@@ -49,9 +49,6 @@ let org: Organisation;
 let tenantId: string;
 const ids = {} as Record<'a1' | 'a2' | 'b1' | 'draft' | 'creditNote' | 'acme' | 'beta', string>;
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   clock = new FixedClock(MONDAY);
   sandbox = await startXeroSandbox({

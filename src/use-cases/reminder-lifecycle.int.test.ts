@@ -11,11 +11,11 @@ import { createSmtpSender, type MailSender } from '../adapters/mail/smtp-sender.
 import { listOutbox } from '../adapters/outbox/outbox-store.js';
 import { OUTBOX_SEND_REMINDER, OUTBOX_XERO_NOTE } from '../domain/outbox-kinds.js';
 import { type SmtpSink, startSmtpSink } from '../sandbox/mail/smtp-sink.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { type Actor, decideReminder } from './decide-reminder.js';
 import { sendApprovedReminder } from './send-reminder.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let sink: SmtpSink;
 let mail: MailSender;
 const NOW = new Date('2026-11-23T21:00:00Z');
@@ -24,9 +24,6 @@ const other: Actor = { id: 'U_OTHER', name: 'Sam Other', isCollector: true, isMa
 const manager: Actor = { id: 'U_MGR', name: 'Pat Manager', isCollector: false, isManager: true };
 const outsider: Actor = { id: 'U_X', name: 'Nobody', isCollector: false, isManager: false };
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeAll(async () => {
   sink = await startSmtpSink();
   mail = createSmtpSender({

@@ -15,14 +15,11 @@ import { createLogger } from '../logger.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../sandbox/anthropic/fake-anthropic.js';
 import { DUNNING_ORG_ID, dunningLedger, MONDAY_9AM_AUCKLAND } from '../testing/dunning-fixtures.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { type RunDunningDeps, type RunDunningInput, runDunning } from './run-dunning.js';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 let fake: FakeAnthropic;
-useTestDatabase((d) => {
-  database = d;
-});
 beforeAll(async () => {
   fake = await startFakeAnthropic({ apiKey: 'sk-test-key' });
 });

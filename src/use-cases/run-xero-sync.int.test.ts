@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { registerXeroJobs } from '../jobs/xero-jobs.js';
 import { startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, xeroTestContext } from '../testing/xero-harness.js';
 import { runXeroSync, syncOrAwait, syncRunDepsOf } from './run-xero-sync.js';
 
@@ -16,14 +16,11 @@ import { runXeroSync, syncOrAwait, syncRunDepsOf } from './run-xero-sync.js';
  * Two service instances and an operator's CLI on one database, against a sandbox that enforces Xero's real
  * limits (60 a minute, 5 in flight per tenant). On the server, each gets a connection pool of its own.
  */
-let database: TestDatabase;
+const database = useTestDatabase();
 let pools: Database[] = [];
 let sandbox: XeroSandbox;
 let contexts: AppContext[] = [];
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   sandbox = await startXeroSandbox({
     organisations: [{ kind: 'demo', seed: 3, contacts: 300, invoices: 2500 }],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { saveSlackSettings } from '../adapters/db/slack-settings.js';
 import { LedgerBuilder } from '../testing/ledger-builders.js';
 import { insertLedger } from '../testing/ledger-fixtures.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { createLedgerCache } from './ledger-cache.js';
 import { actorFor, resolveSlackOrg } from './slack-scope.js';
 
@@ -17,10 +17,7 @@ const defaults = {
 };
 
 describe('resolveSlackOrg: which organisation a Slack request is about', () => {
-  let database: TestDatabase;
-  useTestDatabase((d) => {
-    database = d;
-  });
+  const database = useTestDatabase();
 
   const org = (id: string, name: string, shortCode: string) =>
     insertLedger(database.db, id, new LedgerBuilder({ id, name, shortCode }).build());

@@ -8,7 +8,7 @@ import { XeroCallError } from '../adapters/xero/xero-errors.js';
 import type { AppContext } from '../context.js';
 import { Big, toBase } from '../domain/money.js';
 import { type SandboxStore, startXeroSandbox, type XeroSandbox } from '../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { connectSandbox, syncDeps, xeroTestContext } from '../testing/xero-harness.js';
 import { reconcileXeroOrganisation } from './reconcile-xero-organisation.js';
 import { syncXeroOrganisation } from './sync-xero-organisation.js';
@@ -17,16 +17,13 @@ import { syncXeroOrganisation } from './sync-xero-organisation.js';
 
 const T0 = new Date('2026-11-20T21:00:00.000Z');
 const AS_OF = '2026-11-21'; // the demo organisation's local today (New Zealand, UTC+13)
-let database: TestDatabase;
+const database = useTestDatabase();
 let sandbox: XeroSandbox;
 let clock: FixedClock;
 let ctx: AppContext;
 let org: Organisation;
 let tenantId: string;
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeEach(async () => {
   clock = new FixedClock(T0);
   sandbox = await startXeroSandbox({

@@ -14,7 +14,7 @@ import {
   surfacesContext,
   surfacesLedger,
 } from '../testing/slack-surfaces-fixture.js';
-import { type TestDatabase, useTestDatabase } from '../testing/test-database.js';
+import { useTestDatabase } from '../testing/test-database.js';
 import { wiring } from '../wiring.js';
 import { loadCollectionsReport } from './collections-report.js';
 import { saveSlackSetup } from './slack-admin.js';
@@ -25,13 +25,10 @@ const HOUR = 3_600_000;
 // SURFACES_NOW is Monday 2026-11-23 09:00 UTC, the organisation's zone: the default slot (Monday 09:00).
 
 describe('the weekly report through the scheduler, the outbox and the Slack sandbox (real SDK)', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let sandbox: SlackSandbox;
   let ctx: AppContext;
 
-  useTestDatabase((d) => {
-    database = d;
-  });
   beforeAll(async () => {
     sandbox = await startSlackSandbox({ rateLimits: false });
     ctx = await surfacesContext(database, sandbox, { minIntervalMs: 10 });

@@ -1,12 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { listAuditEvents, recordAuditEvent } from './audit-events.js';
 
-let database: TestDatabase;
-useTestDatabase((d) => {
-  database = d;
-});
+const database = useTestDatabase();
 
 describe('audit events', () => {
   it('records who did what to which subject, newest first', async () => {

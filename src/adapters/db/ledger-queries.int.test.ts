@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { loadLedger } from './ledger-queries.js';
 import { markLedgerComplete } from './xero-ledger-store.js';
 
-let database: TestDatabase;
-useTestDatabase((d) => {
-  database = d;
-});
+const database = useTestDatabase();
 
 const synced = {
   synced_at: new Date('2026-11-21T00:00:00Z'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxKind } from '../../domain/outbox-kinds.js';
 import { createLogger } from '../../logger.js';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { FixedClock } from '../clock.js';
 import { type Database, openDatabase } from '../db/database.js';
 import {
@@ -19,10 +19,7 @@ import { type HandlerOutcome, OutboxWorker } from './outbox-worker.js';
 const log = createLogger({ level: 'silent' });
 const T0 = new Date('2026-11-21T09:00:00Z');
 
-let database: TestDatabase;
-useTestDatabase((d) => {
-  database = d;
-});
+const database = useTestDatabase();
 
 /**
  * The worker's mechanics on a kind of the test's own: a kind outside the table (another version's) passes the

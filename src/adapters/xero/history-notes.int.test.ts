@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { connectSandbox, xeroTestContext } from '../../testing/xero-harness.js';
 import type { Organisation } from '../db/organisations.js';
 import { createGatewayNoteWriter } from './history-notes.js';
 import { XeroCallError } from './xero-errors.js';
 
-let database: TestDatabase;
+const database = useTestDatabase({ emptyBeforeEach: false });
 let sandbox: XeroSandbox;
 let ctx: AppContext;
 let org: Organisation;
-useTestDatabase(
-  (d) => {
-    database = d;
-  },
-  { emptyBeforeEach: false },
-);
 beforeAll(async () => {
   sandbox = await startXeroSandbox({
     organisations: [{ kind: 'demo', seed: 3, contacts: 5, invoices: 20, asOf: '2026-11-20' }],

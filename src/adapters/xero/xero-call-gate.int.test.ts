@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { XeroCallLimits } from '../../domain/xero-call-budget.js';
 import { AppError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { countXeroCalls } from '../db/xero-call-log.js';
 import { XeroRateLimiter } from './rate-limiter.js';
@@ -21,7 +21,7 @@ const LIMITS: XeroCallLimits = {
   dailyReserve: 300,
 };
 const T = 'tenant-1';
-let database: TestDatabase;
+const database = useTestDatabase();
 let second: Database;
 let now: number;
 const log = createLogger({ level: 'silent' });
@@ -54,9 +54,6 @@ const settled = async <T>(p: Promise<T>): Promise<boolean> => {
   return done;
 };
 
-useTestDatabase((d) => {
-  database = d;
-});
 beforeAll(async () => {
   second = database.url
     ? await openDatabase({ databaseUrl: database.url, dataDir: '', poolSize: 4 })

@@ -7,7 +7,7 @@ import { createRouteServer, listen } from '../../http/server.js';
 import { createLogger } from '../../logger.js';
 import { createOutboxHandlers } from '../../outbox-handlers.js';
 import { startXeroSandbox, type XeroSandbox } from '../../sandbox/xero/index.js';
-import { type TestDatabase, useTestDatabase } from '../../testing/test-database.js';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { connectSandbox, syncDeps, xeroTestContext } from '../../testing/xero-harness.js';
 import { syncXeroOrganisation } from '../../use-cases/sync-xero-organisation.js';
 import { FixedClock } from '../clock.js';
@@ -20,17 +20,13 @@ import { xeroRoutes } from './xero-routes.js';
 /** OAuth, token rotation, webhooks and concurrency through the real routes, xero-node and the sandbox. */
 
 const T0 = new Date('2026-11-20T21:00:00.000Z');
-let database: TestDatabase;
+const database = useTestDatabase();
 let sandbox: XeroSandbox;
 let clock: FixedClock;
 let ctx: AppContext;
 let server: Server;
 let baseUrl: string;
 let logLines: string[];
-
-useTestDatabase((d) => {
-  database = d;
-});
 
 /** Our route server on port 0; PUBLIC_URL (and so the redirect URI) is only known once it listens. */
 async function startApp(xeroOptions?: NonNullable<Parameters<typeof xeroTestContext>[2]>['xeroOptions']) {
