@@ -52,19 +52,37 @@ export async function stopIfReplyWaiting(
 }
 
 /**
+ * The reminder a `reminder.send` item names, when it still is to be sent (approved, or sending after a crash);
+ * otherwise the item's outcome: gone, already sent, snoozed, skipped or superseded after approval, or shadowed.
+ * Both channels (our email, Xero's) start here.
+ */
+export async function reminderToSend(
+  db: Kysely<DB>,
+  reminderId: string,
+): Promise<
+  | { readonly kind: 'send'; readonly reminder: ReminderRow }
+  | { readonly kind: 'settled'; readonly outcome: HandlerOutcome }
+> {
+  const settled = (outcome: HandlerOutcome) => ({ kind: 'settled' as const, outcome });
+  const reminder = await getReminder(db, reminderId);
+  if (!reminder) return settled({ status: 'failed', error: `reminder ${reminderId} no longer exists` });
+  if (reminder.status === 'sent') return settled({ status: 'done', result: { alreadySent: true } });
+  if (reminder.status !== 'approved' && reminder.status !== 'sending') {
+    return settled({ status: 'done', result: { notSent: reminder.status } });
+  }
+  if (reminder.mode === 'shadow') return settled({ status: 'done', result: { notSent: 'shadow mode' } });
+  return { kind: 'send', reminder };
+}
+
+/**
  * The outbox handler for an approved reminder: claim, send, record. A crash before SMTP accepted the email
  * retries it; a crash after is detected through the send journal and never resends blindly.
  */
 export async function sendApprovedReminder(deps: SendDeps, reminderId: string): Promise<HandlerOutcome> {
   const { db } = deps;
-  const reminder = await getReminder(db, reminderId);
-  if (!reminder) return { status: 'failed', error: `reminder ${reminderId} no longer exists` };
-  if (reminder.status === 'sent') return { status: 'done', result: { alreadySent: true } };
-  if (reminder.status !== 'approved' && reminder.status !== 'sending') {
-    // Snoozed, skipped or superseded after approval: nothing to send.
-    return { status: 'done', result: { notSent: reminder.status } };
-  }
-  if (reminder.mode === 'shadow') return { status: 'done', result: { notSent: 'shadow mode' } };
+  const found = await reminderToSend(db, reminderId);
+  if (found.kind === 'settled') return found.outcome;
+  const { reminder } = found;
   const draft = await currentDraft(db, reminder.id);
   if (!draft) return { status: 'failed', error: `reminder ${reminder.id} has no draft` };
   if (reminder.recipients.length === 0) {

@@ -20,7 +20,7 @@ import { reminderSentNote } from '../domain/audit-notes.js';
 import type { Tone } from '../domain/dunning-policy.js';
 import { OUTBOX_REMINDER_CARD } from '../domain/outbox-kinds.js';
 import { enqueueXeroNotes } from './decide-reminder.js';
-import { stopIfReplyWaiting } from './send-reminder.js';
+import { reminderToSend, stopIfReplyWaiting } from './send-reminder.js';
 
 /**
  * The second sending channel: Xero's own invoice email (POST /Invoices/{id}/Email), one per invoice of the
@@ -62,13 +62,9 @@ export function xeroEmailKey(reminderId: string, invoiceId: string): string {
  */
 export async function sendViaXeroEmail(deps: XeroEmailDeps, reminderId: string): Promise<HandlerOutcome> {
   const { db } = deps;
-  const reminder = await getReminder(db, reminderId);
-  if (!reminder) return { status: 'failed', error: `reminder ${reminderId} no longer exists` };
-  if (reminder.status === 'sent') return { status: 'done', result: { alreadySent: true } };
-  if (reminder.status !== 'approved' && reminder.status !== 'sending') {
-    return { status: 'done', result: { notSent: reminder.status } };
-  }
-  if (reminder.mode === 'shadow') return { status: 'done', result: { notSent: 'shadow mode' } };
+  const found = await reminderToSend(db, reminderId);
+  if (found.kind === 'settled') return found.outcome;
+  const { reminder } = found;
   if (reminder.invoiceIds.length === 0) return failReminder(deps, reminder, 'no invoices to email', []);
   const stopped = await stopIfReplyWaiting(deps, reminder);
   if (stopped) return stopped;

@@ -3,6 +3,28 @@ import type { z } from 'zod';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 
+/** How the service reaches Claude: the key, the model and the endpoint (ANTHROPIC_*), and where to log. */
+export interface ClaudeOptions {
+  readonly apiKey: string;
+  readonly model: string;
+  readonly baseURL: string;
+  readonly timeoutMs?: number;
+  readonly log: Logger;
+}
+
+/**
+ * The SDK client both Claude features use. One retry for a transient failure: each has an offline answer (the
+ * template, the offline reading) to fall back on, so waiting longer buys little.
+ */
+export function claudeClient(options: ClaudeOptions): Anthropic {
+  return new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 30_000,
+    maxRetries: 1,
+  });
+}
+
 /** A tool the model must call, with the schema its input is held to on our side. */
 export interface ForcedTool<T> {
   readonly tool: Anthropic.Tool;

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { POLICY_RULES, type PolicyReading } from '../../domain/draft-policy.js';
 import { formatMoney } from '../../domain/money.js';
 import type { DraftFacts } from '../../domain/reminder-draft.js';
 import { formatLongDate, ReminderDraftSchema, totalsByCurrency } from '../../domain/reminder-draft.js';
-import type { Logger } from '../../logger.js';
-import { callForcedTool, type ForcedTool } from './forced-tool-call.js';
+import { type ClaudeOptions, callForcedTool, claudeClient, type ForcedTool } from './forced-tool-call.js';
 
 /** Bump when the prompt or tool schema changes: every stored draft records the version that wrote it. */
 export const REMINDER_PROMPT_VERSION = 'reminder-v3';
@@ -151,22 +149,10 @@ const DRAFT_TOOL: ForcedTool<{ subject: string; body: string }> = {
   schema: ReminderDraftSchema,
 };
 
-export interface AnthropicDrafterOptions {
-  readonly apiKey: string;
-  readonly model: string;
-  readonly baseURL: string;
-  readonly timeoutMs?: number;
-  readonly log: Logger;
-}
+export type AnthropicDrafterOptions = ClaudeOptions;
 
 export function createAnthropicDrafter(options: AnthropicDrafterOptions): ReminderDrafter {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? 30_000,
-    // One retry for a transient failure; the template is always there as the fallback.
-    maxRetries: 1,
-  });
+  const client = claudeClient(options);
   return {
     model: options.model,
     promptVersion: REMINDER_PROMPT_VERSION,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import {
   DISPUTE_REASONS,
@@ -7,8 +6,13 @@ import {
   type ReplyReading,
   ReplyReadingSchema,
 } from '../../domain/reply-reading/reply-reading.js';
-import type { Logger } from '../../logger.js';
-import { callForcedTool, type ForcedTool, zodIssues } from './forced-tool-call.js';
+import {
+  type ClaudeOptions,
+  callForcedTool,
+  claudeClient,
+  type ForcedTool,
+  zodIssues,
+} from './forced-tool-call.js';
 
 /** Bump when the prompt or the tool schema changes: every stored reading records the version that read it. */
 export const READ_PROMPT_VERSION = 'reply-read-v1';
@@ -190,22 +194,10 @@ export function hashReplyInput(input: {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export interface ClaudeReplyReaderOptions {
-  readonly apiKey: string;
-  readonly model: string;
-  readonly baseURL: string;
-  readonly timeoutMs?: number;
-  readonly log: Logger;
-}
+export type ClaudeReplyReaderOptions = ClaudeOptions;
 
 export function createClaudeReplyReader(options: ClaudeReplyReaderOptions): ClaudeReplyReader {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? 30_000,
-    // One retry for a transient failure; the offline reading is always there.
-    maxRetries: 1,
-  });
+  const client = claudeClient(options);
   return {
     model: options.model,
     promptVersion: READ_PROMPT_VERSION,
