@@ -120,7 +120,7 @@ export interface PlanChasesInput {
   readonly overrides: ReadonlyMap<string, RecipientOverride>;
   /** Reminders not yet finished (a snoozed one keeps its customer quiet). */
   readonly open: readonly { contactId: string; status: ReminderStatus; snoozedUntil: IsoDate | null }[];
-  /** Addresses the receiving server refused on the customer's latest reminder. */
+  /** Per customer, the addresses refused or bounced the last time they were written to (listRefusedRecipients). */
   readonly refused?: ReadonlyMap<string, RefusedRecipients>;
   /** The ledger's priority list when the caller has scored it already with the same holds (the digest). */
   readonly priorities?: PriorityList;
@@ -289,7 +289,10 @@ export async function runDunning(deps: RunDunningDeps, input: RunDunningInput): 
   const linkBudget = onlineLinkBudget();
   let superseded = 0;
   const proposeOne = async (action: ChaseAction): Promise<RunDunningReminder> => {
-    const recipients = recipientsFor(contacts.get(action.contactId), overrides.get(action.contactId));
+    const recipients = withoutRefused(
+      recipientsFor(contacts.get(action.contactId), overrides.get(action.contactId)),
+      inputs.refused?.get(action.contactId),
+    );
     const outcome = await proposeReminder(deps, input, {
       ledger,
       asOf,
@@ -635,6 +638,20 @@ function refusedReason(
   if (!recipients.every((r) => gone.has(r.toLowerCase()))) return null;
   const code = /^SMTP (\d{3})/.exec(refused.error)?.[1] ?? '5xx';
   return `the mail server refused ${recipients.join(', ')} (SMTP ${code}) on ${localDateOf(refused.at, zone)}`;
+}
+
+/**
+ * Today's addresses less those refused or bounced last time they were written to, when any remain (when none
+ * remain, the planner has already skipped the customer as bounced: see refusedReason).
+ */
+export function withoutRefused(
+  addresses: RecipientOverride,
+  refused: RefusedRecipients | undefined,
+): RecipientOverride {
+  if (!refused) return addresses;
+  const gone = new Set(refused.recipients.map((r) => r.toLowerCase()));
+  const usable = addresses.recipients.filter((r) => !gone.has(r.toLowerCase()));
+  return usable.length > 0 ? { ...addresses, recipients: usable } : addresses;
 }
 
 export const EMAIL_ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;

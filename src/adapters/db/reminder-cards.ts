@@ -105,10 +105,12 @@ export interface RefusedRecipients {
 }
 
 /**
- * Per customer, the addresses of their latest reminder when the receiving mail server refused it outright
- * (SMTP 5xx: the sender records the code in last_error), or bounced it later (a delivery status notification),
- * and nothing has been sent to them since. The planner
- * reads it so a refused address is not written to again until someone gives another.
+ * Per customer, the addresses whose latest reminder (the newest sent or refused reminder written to them) the
+ * receiving mail server refused outright (SMTP 5xx: the sender records the code in last_error) or bounced later
+ * (a delivery status notification naming them), with the newest such refusal's error and time. Each address
+ * keeps its own verdict: after a bounce of one of two addresses the next reminder goes to the other, and the
+ * bounced one stays refused (it was not written to since). The planner reads this so a refused address is not
+ * written to again until someone gives another.
  */
 export async function listRefusedRecipients(
   db: Queryable,
@@ -135,21 +137,26 @@ export async function listRefusedRecipients(
     )
     .orderBy('updated_at', 'desc')
     .execute();
-  const latest = new Map<string, RefusedRecipients | null>();
+  const decided = new Map<string, Set<string>>();
+  const out = new Map<string, { recipients: string[]; error: string; at: Date }>();
   for (const r of rows) {
-    if (latest.has(r.contact_id)) continue;
-    // A sent reminder that bounced later counts as refused for the addresses the bounce named.
-    latest.set(
-      r.contact_id,
-      r.status === 'sent'
-        ? r.bounced_at && r.bounced_recipients?.length
-          ? { recipients: r.bounced_recipients, error: r.bounce_error ?? '', at: new Date(r.bounced_at) }
-          : null
-        : { recipients: r.recipients, error: r.last_error ?? '', at: new Date(r.updated_at) },
-    );
+    // A refused send refuses every address it had; a sent reminder that bounced later, those the bounce named.
+    const bounced = r.status === 'sent' && r.bounced_at ? (r.bounced_recipients ?? []) : [];
+    const refusedHere = new Set((r.status === 'sent' ? bounced : r.recipients).map((a) => a.toLowerCase()));
+    const seen = decided.get(r.contact_id) ?? new Set<string>();
+    decided.set(r.contact_id, seen);
+    for (const address of [...r.recipients, ...bounced]) {
+      const key = address.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!refusedHere.has(key)) continue;
+      const at = r.status === 'sent' ? new Date(r.bounced_at!) : new Date(r.updated_at);
+      const error = (r.status === 'sent' ? r.bounce_error : r.last_error) ?? '';
+      const entry = out.get(r.contact_id) ?? { recipients: [], error, at };
+      entry.recipients.push(address);
+      out.set(r.contact_id, entry);
+    }
   }
-  const out = new Map<string, RefusedRecipients>();
-  for (const [contactId, refused] of latest) if (refused) out.set(contactId, refused);
   return out;
 }
 

@@ -9,6 +9,7 @@ import { runDunning } from '../../use-cases/run-dunning.js';
 import { listAuditEvents } from '../db/audit-events.js';
 import { listCustomerReplies } from '../db/customer-replies.js';
 import { getReminder, listActiveHolds } from '../db/dunning-queries.js';
+import { listRefusedRecipients } from '../db/reminder-cards.js';
 
 /**
  * A sent reminder bounces (#18): the receiving server's delivery status notification reaches the collections
@@ -91,6 +92,34 @@ describe('a bounce in the collections mailbox', () => {
         reason: expect.stringContaining(`the mail server refused ${address}, ${other} (SMTP 550)`),
       }),
     ]);
+  });
+
+  it('a bounce of one of two addresses: later reminders go to the other only, as the Xero note promised', async () => {
+    const first = await sendAcmeReminder();
+    const [address, other] = first.recipients as [string, string];
+    const raw = bounceMime({ returnedMessageId: first.messageId, recipients: [{ address }] });
+    expect(await (await app.postReply(raw)).json()).toMatchObject({ status: 'bounce', recorded: true });
+    await app.drain();
+    expect((app.notes.get('c-acme') ?? []).filter((n) => n.includes('bounced'))).toEqual([
+      `Collections: the payment reminder emailed to ${address} (5.1.1) bounced; no reminder goes there again until another address is given (AR Copilot).`,
+    ]);
+
+    // The next step, six weeks on, is written to the address that still works.
+    app.clock.advance(42 * 24 * 3_600_000);
+    const run = await runDunning(
+      { db: database.db, drafter: null, hashInputs: () => 'h' },
+      { orgId: DUNNING_ORG_ID, now: app.clock.now(), messageDomain: 'harbour.example', senderName: 'Mere' },
+    );
+    const acme = run.reminders.filter((r) => r.contactId === 'c-acme' && r.created);
+    expect(acme).toHaveLength(1);
+    expect((await getReminder(database.db, acme[0]!.reminderId))?.recipients).toEqual([other]);
+    await app.drain();
+    expect((await sendAcmeReminder()).recipients).toEqual([other]);
+    // The bounced address stays refused after a reminder that was not written to it (were only the latest
+    // reminder's bounce to count, the step after would go to both again).
+    expect((await listRefusedRecipients(database.db, DUNNING_ORG_ID)).get('c-acme')).toMatchObject({
+      recipients: [address],
+    });
   });
 
   it('records nothing for a delay notice, or a bounce of a message that is not one of our sent reminders', async () => {
