@@ -10,18 +10,17 @@ import { createLogger } from './logger.js';
 import { SANDBOX_DEFAULTS, type SlackSandbox, startSlackSandbox } from './sandbox/slack/index.js';
 import { createSlackRequestClient } from './sandbox/slack/signed-client.js';
 import { type RunningService, startService } from './service.js';
-import { openTestDatabase, type TestDatabase } from './testing/test-database.js';
+import { useTestDatabase } from './testing/test-database.js';
 
 const SIGNING_SECRET = 'service-test-signing-secret-42';
 
 describe('service on a test database', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase({ emptyBeforeEach: false });
   let service: RunningService;
   let slackService: RunningService;
   let sandbox: SlackSandbox;
   const commands: string[] = [];
   beforeAll(async () => {
-    database = await openTestDatabase();
     const parsed = parseConfig({ PORT: '0' });
     if (!parsed.ok) throw new Error('config');
     const ctx = await createContext(parsed.config, {
@@ -59,7 +58,6 @@ describe('service on a test database', () => {
     await service?.stop();
     await slackService?.stop();
     await sandbox?.close();
-    await database?.destroy();
   });
 
   it('runs without Slack when it is not configured', () => {

@@ -7,15 +7,14 @@ import { type AppContext, createContext } from './context.js';
 import { OUTBOX_PAYLOADS, OUTBOX_XERO_SYNC_REQUEST } from './domain/outbox-kinds.js';
 import { XERO_SYNC_JOB } from './jobs/xero-jobs.js';
 import { createLogger } from './logger.js';
-import { openTestDatabase, type TestDatabase } from './testing/test-database.js';
+import { useTestDatabase } from './testing/test-database.js';
 import { wiring } from './wiring.js';
 
-let database: TestDatabase;
+const database = useTestDatabase({ emptyBeforeEach: false });
 let ctx: AppContext;
 const NOW = new Date('2026-11-23T20:00:00Z');
 
 beforeAll(async () => {
-  database = await openTestDatabase();
   const parsed = parseConfig({
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: 'test-signing-secret',
@@ -30,7 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ctx?.destroy();
-  await database?.destroy();
 });
 
 describe('wiring', () => {

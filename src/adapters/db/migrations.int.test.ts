@@ -1,13 +1,10 @@
 import { NO_MIGRATIONS, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../testing/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../testing/test-database.js';
 import { knownMigrations, migrateDown, migrateToLatest, migrationStatus } from './migrate.js';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => database?.destroy());
+// Tests run in order on one database: the migrations go down and up again.
+const database = useTestDatabase({ emptyBeforeEach: false });
 
 async function tables(): Promise<string[]> {
   const { rows } = await sql<{ tablename: string }>`
