@@ -125,15 +125,16 @@ export function arAnswerDeps(deps: ListenerDeps): ArAnswerDeps {
 }
 
 /**
- * authorizeSlack for a click or a submission: its value or metadata names the organisation, and naming none
- * means the message or modal is stale, never "the only organisation" (that rule is for commands).
+ * authorizeSlack for a click or a submission: its value or metadata names the organisation (naming none means the
+ * message or modal is stale), never the channel.
  */
-export async function authorizeClick(
+export function authorizeClick(
   deps: ListenerDeps,
-  request: Omit<AuthorizeRequest, 'orgRef' | 'channelId'> & { readonly orgRef: string | null | undefined },
+  request: Omit<AuthorizeRequest, 'orgRef' | 'channelId' | 'typed'> & {
+    readonly orgRef: string | null | undefined;
+  },
 ): Promise<Authorization> {
-  if (!request.orgRef) return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED };
-  return authorizeSlack(authorizeDeps(deps), { ...request, orgRef: request.orgRef });
+  return authorizeSlack(authorizeDeps(deps), request);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Organisation } from '../adapters/db/organisations.js';
 import type { SlackSettings } from '../adapters/db/slack-settings.js';
 import { ledgerAgeNote } from '../adapters/slack/blocks/digest.js';
-import { escapeMrkdwn } from '../adapters/slack/blocks/kit.js';
+import { escapeMrkdwn, section } from '../adapters/slack/blocks/kit.js';
 import { disputesListMessage, promisesListMessage } from '../adapters/slack/blocks/promises.js';
 import {
   forecastMessage,
@@ -14,7 +14,7 @@ import { setupModal } from '../adapters/slack/blocks/setup.js';
 import { disputedAsOf } from '../domain/collections-signals.js';
 import { isAppError } from '../errors.js';
 import { type ArAnswerDeps, type ArReply, say } from './ar-answer-deps.js';
-import { answerForCustomerName } from './ar-customer.js';
+import { answerForCustomerName, type CustomerExtra, type CustomerSub } from './ar-customer.js';
 import { answerReport } from './ar-report.js';
 import { authorizeSlack } from './authorize-slack.js';
 import { buildAgingReport } from './collections-reports.js';
@@ -49,15 +49,26 @@ export type ArSubcommand =
 /** `org:NAME` picks the organisation (else the channel does); `share` posts the answer in the channel. */
 export type ArRequest = { readonly orgRef: string | null; readonly share: boolean } & ArSubcommand;
 
-const LISTINGS: ReadonlySet<ArSubcommand['kind']> = new Set([
-  'top',
-  'forecast',
-  'report',
-  'kpis',
-  'promises',
-  'disputes',
-  'aging',
-]);
+/**
+ * Answers that list figures from the ledger, so carry its age above them when it is old: not a customer's own
+ * answers, nor the notice a shared report leaves.
+ */
+function isListing(cmd: ArRequest): boolean {
+  switch (cmd.kind) {
+    case 'top':
+    case 'forecast':
+    case 'promises':
+    case 'disputes':
+      return true;
+    case 'aging':
+      return cmd.customer === null;
+    case 'report':
+    case 'kpis':
+      return !cmd.share;
+    default:
+      return false;
+  }
+}
 
 interface Scope {
   readonly deps: ArAnswerDeps;
@@ -112,16 +123,12 @@ export async function answerArCommand(
         if (!isAppError(err, 'ORG_NOT_SYNCED')) throw err;
         // Expected before the first complete sync: say why (which resource failed, and how).
         const text = `${escapeMrkdwn(sentence(err.message))} No figures are shown until it completes; try again in a few minutes.`;
-        return [say({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] })];
+        return [say({ text, blocks: [section(text)] })];
       }
       const replies = await fromLedger(scope, view);
-      // Old figures say how old they are on every listing built from them (above the first message); a
-      // customer's own answers and the notices are not listings.
       const [first, ...rest] = replies;
       const note = ledgerAgeNote(view.ledgerAge ?? null);
-      if (!first || note.length === 0 || first.kind !== 'message' || !LISTINGS.has(cmd.kind)) return replies;
-      if (cmd.kind === 'aging' && cmd.customer !== null) return replies;
-      if ((cmd.kind === 'report' || cmd.kind === 'kpis') && cmd.share) return replies;
+      if (!first || first.kind !== 'message' || note.length === 0 || !isListing(cmd)) return replies;
       const m = first.message;
       return [{ ...first, message: { text: m.text, blocks: [...note, ...m.blocks] } }, ...rest];
     }
@@ -174,9 +181,9 @@ async function fromLedger(s: Scope, view: CollectionsView): Promise<ArReply[]> {
 function forCustomer(
   s: Scope,
   view: CollectionsView,
-  sub: 'aging' | 'customer' | 'pause' | 'resume',
+  sub: CustomerSub,
   query: string,
-  extra: { until?: string | null; reason?: string | null },
+  extra: CustomerExtra,
 ): Promise<ArReply> {
   return answerForCustomerName(s.deps, {
     sub,

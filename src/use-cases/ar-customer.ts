@@ -8,6 +8,7 @@ import {
   pickCustomerMessage,
 } from '../adapters/slack/blocks/reports.js';
 import { disputedAsOf } from '../domain/collections-signals.js';
+import { parseJsonAs } from '../domain/json-value.js';
 import type { Contact } from '../domain/ledger.js';
 import { type ArAnswerDeps, type ArReply, say } from './ar-answer-deps.js';
 import { authorizeSlack, NO_LONGER_CONNECTED } from './authorize-slack.js';
@@ -93,7 +94,7 @@ export async function answerCustomerPick(
   deps: ArAnswerDeps,
   input: { value: string | undefined; userId: string },
 ): Promise<PickAnswer> {
-  const pick = parsePick(input.value);
+  const pick = parseJsonAs(PickValueSchema, input.value);
   if (!pick) return { kind: 'refused', message: 'That choice has expired; run the command again.' };
   const auth = await authorizeSlack(deps, {
     orgRef: pick.o,
@@ -121,17 +122,8 @@ export async function answerCustomerPick(
   return { kind: 'answer', message, share: pick.sh === true };
 }
 
-function parsePick(value: string | undefined): PickValue | null {
-  try {
-    const parsed = PickValueSchema.safeParse(JSON.parse(value ?? ''));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 /** What a customer-scoped subcommand answers once the customer is known (typed or picked from a list). */
-export async function runForCustomer(
+async function runForCustomer(
   deps: Pick<ArAnswerDeps, 'db' | 'now'>,
   sub: CustomerSub,
   organisation: Organisation,

@@ -4,8 +4,8 @@ import { type ReportMessages, reportMessages } from '../adapters/slack/blocks/re
 import { kpiTableMessage } from '../adapters/slack/blocks/report-kpis.js';
 import { noticeMessage } from '../adapters/slack/blocks/reports.js';
 import type { PeriodKind } from '../domain/collections-report.js';
-import type { ArAnswerDeps, ArReply } from './ar-answer-deps.js';
-import { say } from './ar-answer-deps.js';
+import { parseJsonAs } from '../domain/json-value.js';
+import { type ArAnswerDeps, type ArReply, say } from './ar-answer-deps.js';
 import { authorizeSlack, NO_LONGER_CONNECTED } from './authorize-slack.js';
 import { loadCollectionsReport } from './collections-report.js';
 import {
@@ -102,7 +102,7 @@ export async function shareReportFromSlack(
   deps: ArAnswerDeps,
   input: { value: string | undefined; userId: string; channelId: string | undefined },
 ): Promise<string> {
-  const v = parseShare(input.value);
+  const v = parseJsonAs(ReportShareValueSchema, input.value);
   if (!v || !input.channelId) return 'That report has expired; run /ar report again.';
   const auth = await authorizeSlack(deps, {
     orgRef: v.o,
@@ -138,13 +138,4 @@ async function queueShare(
     now: deps.now(),
   });
   return shared;
-}
-
-function parseShare(value: string | undefined): ReportShareValue | null {
-  try {
-    const parsed = ReportShareValueSchema.safeParse(JSON.parse(value ?? ''));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }

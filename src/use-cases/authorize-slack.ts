@@ -60,6 +60,9 @@ export type Authorization =
  * loses access at once). A refusal for the role is written to the audit log with what was attempted.
  */
 export async function authorizeSlack(deps: AuthorizeDeps, request: AuthorizeRequest): Promise<Authorization> {
+  // A click or a modal that names no organisation is stale, never "the only organisation" (a command's rule).
+  if (!request.typed && !request.orgRef)
+    return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED };
   const scope = await resolveSlackOrg(deps.db, deps.defaults, {
     orgRef: request.orgRef ?? null,
     channelId: request.channelId ?? null,

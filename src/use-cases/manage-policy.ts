@@ -8,12 +8,7 @@ import { POLICY_EDIT_VIEW, POLICY_INPUT_MAX, policyModal } from '../adapters/sla
 import { messageModal } from '../adapters/slack/blocks/reminder-modals.js';
 import { parsePolicy } from '../domain/dunning-policy.js';
 import { describePolicy } from '../domain/dunning-policy-summary.js';
-import {
-  type AuthorizeDeps,
-  authorizeSlack,
-  NO_LONGER_CONNECTED,
-  onlyManagersCan,
-} from './authorize-slack.js';
+import { type AuthorizeDeps, authorizeSlack, onlyManagersCan } from './authorize-slack.js';
 
 export interface PolicyView extends StoredPolicy {
   readonly summary: readonly string[];
@@ -65,12 +60,7 @@ export async function updatePolicy(
 }
 
 /** The editor behind `/ar policy`'s Edit button: for managers of the organisation it names, checked each time. */
-async function authorizePolicyEditor(
-  deps: AuthorizeDeps,
-  input: { orgRef: string | undefined; userId: string },
-) {
-  if (!input.orgRef)
-    return { kind: 'refused', reason: 'no-organisation', message: NO_LONGER_CONNECTED } as const;
+function authorizePolicyEditor(deps: AuthorizeDeps, input: { orgRef: string | undefined; userId: string }) {
   return authorizeSlack(deps, {
     orgRef: input.orgRef,
     userId: input.userId,

@@ -11,6 +11,7 @@ import {
 } from '../../adapters/slack/blocks/customer.js';
 import { ACTION, unpackValue, VIEW } from '../../adapters/slack/blocks/ids.js';
 import { OVERRIDE_REASON_MAX, type OverrideTier } from '../../domain/customer-overrides.js';
+import { parseJsonAs } from '../../domain/json-value.js';
 import { computedTierNow, customerCardNow } from '../../use-cases/customer-card.js';
 import {
   clearTierOverride,
@@ -191,25 +192,19 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
     const error = (text: string) =>
       ack({ response_action: 'errors', errors: { [EXCLUDE_BLOCK]: text } }) as Promise<void>;
     try {
-      let raw: unknown = null;
-      try {
-        raw = JSON.parse(view.private_metadata || 'null');
-      } catch {
-        raw = null;
-      }
-      const meta = ExcludeMetaSchema.safeParse(raw);
-      if (!meta.success) return void (await error('This form no longer names a customer; open it again.'));
+      const meta = parseJsonAs(ExcludeMetaSchema, view.private_metadata);
+      if (!meta) return void (await error('This form no longer names a customer; open it again.'));
       const typed = ReasonSchema.safeParse(
         (view.state.values as Record<string, Record<string, { value?: unknown }>>)[EXCLUDE_BLOCK]?.[
           EXCLUDE_INPUT
         ]?.value ?? '',
       );
       if (!typed.success) return void (await error('Keep the reason shorter.'));
-      const s = await scopeOf(body.team?.id, body.user, meta.data.orgId, OVERRIDE_WHAT.exclude, error);
+      const s = await scopeOf(body.team?.id, body.user, meta.orgId, OVERRIDE_WHAT.exclude, error);
       if (!s) return;
       const out = await excludeFromChasing(db, {
         orgId: s.organisation.id,
-        contactId: meta.data.contactId,
+        contactId: meta.contactId,
         actor: s.actor,
         now: now(),
         reason: typed.data,
@@ -217,10 +212,10 @@ export function registerCustomerOverrideActions(app: App, deps: ListenerDeps): v
       if (out.kind === 'forbidden') return void (await error(out.reason));
       if (out.kind === 'not-found') return void (await error('That customer is no longer in the ledger.'));
       await ack();
-      if (meta.data.cardViewId) {
-        const card = await cardOf(s.organisation, meta.data.contactId, out.summary);
+      if (meta.cardViewId) {
+        const card = await cardOf(s.organisation, meta.contactId, out.summary);
         await client.views.update({
-          view_id: meta.data.cardViewId,
+          view_id: meta.cardViewId,
           view: customerModal(card.blocks) as never,
         });
       } else {

@@ -15,7 +15,7 @@ export function registerPolicyEditor(app: App, deps: ListenerDeps): void {
     // The trigger lapses in 3 s: open a loading view at once, then fill it.
     const opened = await client.views.open({
       trigger_id: body.trigger_id,
-      view: loadingModal('', POLICY_EDIT_VIEW, 'Dunning policy'),
+      view: loadingModal('', POLICY_EDIT_VIEW, 'Dunning policy', 'the policy'),
     });
     if (!opened.view?.id) return;
     const view = await openPolicyEditor(authorizeDeps(deps), { orgRef: action.value, userId: body.user.id });

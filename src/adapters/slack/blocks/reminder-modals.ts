@@ -20,16 +20,15 @@ export const ESCALATE_REASON_BLOCK = 'reason';
 export const VALUE_ACTION = 'value';
 
 /** Opened at once with the click's trigger_id (valid 3 s), then filled by views.update. */
-export function loadingModal(reminderId: string, callbackId: string, title: string): ModalView {
+export function loadingModal(
+  reminderId: string,
+  callbackId: string,
+  title: string,
+  what = 'the draft',
+): ModalView {
   return {
-    type: 'modal',
-    callback_id: callbackId,
-    private_metadata: reminderId,
-    title: { type: 'plain_text', text: title },
+    ...messageModal(reminderId, callbackId, title, `:hourglass_flowing_sand: Loading ${what}…`),
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Loading the draft…' } },
-    ],
   };
 }
 
