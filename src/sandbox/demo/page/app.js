@@ -1,7 +1,7 @@
 // The demo workspace: renders what the app posted to the Slack sandbox (Block Kit), and sends clicks, modal
 // submissions and slash commands back as correctly signed requests (the server signs them). No build step.
 const $ = (sel) => document.querySelector(sel);
-const state = { data: null, channel: null, view: 'channel', thread: null, busy: false };
+const state = { data: null, channel: null, view: 'channel', thread: null };
 // This run's token (the server puts it in the page): every API call carries it.
 const token = document.querySelector('meta[name="demo-token"]')?.content ?? '';
 
@@ -590,19 +590,17 @@ function customerReplies(m) {
 
 /** Something the outside world does (a customer's reply, a payment in Xero), then the page catches up. */
 async function outside(path, body, done) {
-  if (state.busy) return null;
-  state.busy = true;
-  try {
-    const r = await api(path, body);
-    toast(done);
-    await refresh();
-    return r;
-  } catch (e) {
-    toast(e.message);
-    return null;
-  } finally {
-    state.busy = false;
-  }
+  return inTurn(async () => {
+    try {
+      const r = await api(path, body);
+      toast(done);
+      await refresh();
+      return r;
+    } catch (e) {
+      toast(e.message);
+      return null;
+    }
+  });
 }
 
 function collectValues(root) {
@@ -705,18 +703,26 @@ function renderModal(v) {
 }
 
 // --- Interaction ----------------------------------------------------------------------------------------
+// Clicks run one at a time, in the order they were made. A click made while another is under way waits its turn:
+// it used to be dropped without a word, so a payment recorded straight after an Accept never happened. A double
+// click runs twice, as in Slack, and the service answers the second as already decided.
+let turns = Promise.resolve();
+function inTurn(work) {
+  const run = turns.then(work);
+  turns = run.catch(() => undefined);
+  return run;
+}
+
 async function act(payload) {
-  if (state.busy) return;
-  state.busy = true;
-  try {
-    const r = await api('action', payload);
-    if (r.notice) toast(r.notice);
-    await refresh();
-  } catch (e) {
-    toast(e.message);
-  } finally {
-    state.busy = false;
-  }
+  return inTurn(async () => {
+    try {
+      const r = await api('action', payload);
+      if (r.notice) toast(r.notice);
+      await refresh();
+    } catch (e) {
+      toast(e.message);
+    }
+  });
 }
 
 function selectChannel(id) {
@@ -737,8 +743,15 @@ function closeThread() {
 }
 
 let lastState = '';
+// Refreshes overlap (a click's own and the change events'); an answer that arrives after a newer one is dropped,
+// or an older picture of the workspace would be drawn over the newer and stay until the next change.
+let refreshesAsked = 0;
+let refreshDrawn = 0;
 async function refresh() {
+  const asked = ++refreshesAsked;
   const data = await api('state');
+  if (asked < refreshDrawn) return;
+  refreshDrawn = asked;
   // Redraw only when something changed: a redraw replaces the messages, which would cancel a click under way.
   const json = JSON.stringify(data);
   if (json === lastState) return;
