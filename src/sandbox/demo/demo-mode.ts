@@ -279,6 +279,9 @@ export async function startDemo(base: Config, log: Logger, hooks: DemoHooks = {}
       amount: (invoice.amountDueCents / 100).toFixed(2),
       reference: 'Bank transfer',
     });
+    // Xero's screen shows the payment now; the app learns of it from the sync below, which may wait its turn
+    // under Xero's rate limits.
+    for (const l of changes) l();
     const org = (await listOrganisations(ctx.database.db))[0];
     const synced = org
       ? await runXeroSync(syncRunDepsOf(ctx, 'service'), org, {
