@@ -206,6 +206,22 @@ try {
     'orgs --json shows calls used today and the next sync',
     `${orgs[0]?.xeroCallsToday} calls today, next sync ${orgs[0]?.nextSyncAt}`,
   );
+  // /ar kpis builds the collections report on the report thread: its compiled worker must ship and start.
+  const manager = SLACK.users.manager.id;
+  const seen = slack.ephemerals({ user: manager }).length;
+  const kpis = await signed.command({ text: 'kpis', userId: manager, channelId: SLACK.channels.queue.id });
+  const kpiAnswer = await waitFor('the /ar kpis answer', 60_000, async () => {
+    const found = slack
+      .ephemerals({ user: manager })
+      .slice(seen)
+      .find((e) => e.text.startsWith('AR KPIs'));
+    return found ?? null;
+  });
+  check(
+    kpis.status === 200 && kpiAnswer !== null,
+    '/ar kpis answers with the KPI table, built on the report thread',
+    kpiAnswer?.text.slice(0, 80) ?? `status ${kpis.status}`,
+  );
   check(
     xero.calls.every((c) => c.status !== 429),
     "no answer of 429 from the sandbox's real limits",

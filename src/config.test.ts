@@ -16,6 +16,7 @@ describe('parseConfig', () => {
       databaseUrl: null,
       now: null,
       logLevel: 'info',
+      reportMaxHeapMb: 1024,
       encryptionKey: null,
       slack: null,
     });
@@ -35,6 +36,7 @@ describe('parseConfig', () => {
       DATABASE_URL: 'mysql://x',
       NOW: 'next tuesday',
       LOG_LEVEL: 'loud',
+      REPORT_MAX_HEAP_MB: '64',
       ENCRYPTION_KEY: 'c2hvcnQ=',
       NODE_ENV: 'staging',
     });
@@ -49,9 +51,11 @@ describe('parseConfig', () => {
       'NOW',
       'PORT',
       'PUBLIC_URL',
+      'REPORT_MAX_HEAP_MB',
     ]);
     const byVar = Object.fromEntries(result.issues.map((i) => [i.variable, i.message]));
     expect(byVar.PORT).toMatch(/0-65535/);
+    expect(byVar.REPORT_MAX_HEAP_MB).toBe('expected at least 128 (MB)');
     expect(byVar.ENCRYPTION_KEY).toMatch(/32 random bytes, base64/);
     expect(byVar.NOW).toMatch(/ISO date/);
     expect(byVar.LOG_LEVEL).toMatch(/fatal, error, warn, info, debug, trace, silent/);

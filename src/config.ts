@@ -25,6 +25,8 @@ export interface Config {
   /** Fixed clock for sandbox, backtests and tests; null → system clock. */
   readonly now: Date | null;
   readonly logLevel: LogLevel;
+  /** The report thread's heap ceiling in MB (REPORT_MAX_HEAP_MB): a report larger fails alone. */
+  readonly reportMaxHeapMb: number;
   /** 32-byte key; null → generated once and kept in dataDir (embedded default only). */
   readonly encryptionKey: Buffer | null;
   /** Claude drafts when set; templates otherwise. */
@@ -200,6 +202,14 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  REPORT_MAX_HEAP_MB: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number of megabytes' })
+      .int({ error: 'expected a whole number of megabytes' })
+      .min(128, { error: 'expected at least 128 (MB)' })
+      .default(1024),
   ),
   XERO_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
   XERO_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -438,6 +448,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     databaseUrl: e.DATABASE_URL ?? null,
     now: e.NOW ? parseNow(e.NOW) : null,
     logLevel: e.LOG_LEVEL,
+    reportMaxHeapMb: e.REPORT_MAX_HEAP_MB,
     encryptionKey: e.ENCRYPTION_KEY ? parseEncryptionKey(e.ENCRYPTION_KEY) : null,
     anthropic: e.ANTHROPIC_API_KEY
       ? {

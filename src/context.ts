@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { WebClient } from '@slack/web-api';
 import { AnchoredClock, type Clock, FixedClock, systemClock } from './adapters/clock.js';
+import { createReportThread } from './adapters/compute/report-thread.js';
 import { resolveEncryptionKey } from './adapters/crypto/key-file.js';
 import { createSecretBox, type SecretBox } from './adapters/crypto/secret-box.js';
 import { type Database, openDatabase } from './adapters/db/database.js';
@@ -29,6 +30,7 @@ import {
   type XeroServices,
 } from './adapters/xero/xero-services.js';
 import { type Config, type SenderIdentity, senderIdentity } from './config.js';
+import type { CollectionsReportBuilder } from './domain/collections-report.js';
 import type { DraftFacts } from './domain/reminder-draft.js';
 import { createRequestGauge, type RequestGauge } from './http/request-gauge.js';
 import { createLogger, type Logger } from './logger.js';
@@ -71,6 +73,8 @@ export interface AppContext {
   readonly requests: RequestGauge;
   /** The inputs hash stored with every draft (what it was drafted from), wherever a draft is written. */
   readonly hashDraftInputs: (facts: DraftFacts) => string;
+  /** Builds the collections report on the report thread, off the event loop the acks need. */
+  readonly buildReport: CollectionsReportBuilder;
   destroy(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export interface ContextOverrides {
   replyReader?: ClaudeReplyReader | null;
   xeroNotes?: XeroNoteWriter;
   xeroEmail?: XeroInvoiceEmailer | null;
+  buildReport?: CollectionsReportBuilder;
 }
 
 export function clockFor(config: Config): Clock {
@@ -136,6 +141,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const imap = config.imap;
   const anthropic = config.anthropic;
 
+  // Started on the first report, not here: a CLI command or a test that builds none starts no thread.
+  const reportThread = createReportThread({ maxHeapMb: config.reportMaxHeapMb });
   let destroyed: Promise<void> | undefined;
   return {
     config,
@@ -204,10 +211,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     jobStore: createScheduledJobStore(database.db),
     requests: createRequestGauge(),
     hashDraftInputs,
+    buildReport: overrides.buildReport ?? reportThread.build,
     destroy() {
       destroyed ??= (async () => {
         // What the context built, it closes; what a caller passed in (tests) is the caller's to close.
         if (overrides.mail === undefined) mail?.close();
+        await reportThread.close();
         if (!overrides.database) await database.destroy();
       })();
       return destroyed;

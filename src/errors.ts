@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'SLACK_UNREACHABLE',
   // the reply mailbox
   'IMAP_LEASE_LOST',
+  // the report thread
+  'REPORT_FAILED',
   // the demo
   'DEMO_CONNECT_FAILED',
   'DEMO_NOT_READY',

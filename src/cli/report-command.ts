@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { AGEING_BUCKET_LABELS, AGEING_BUCKETS } from '../domain/ageing.js';
-import type { CollectionsReport, HitRateRow, PeriodKind } from '../domain/collections-report.js';
+import {
+  buildReportHere,
+  type CollectionsReport,
+  type HitRateRow,
+  type PeriodKind,
+} from '../domain/collections-report.js';
 import { loadCollectionsReport } from '../use-cases/collections-report.js';
 import {
   type CommandDeps,
@@ -38,13 +43,17 @@ export async function runReportCommand(
   const periodKind = parsePeriodKind(options.period);
   const periods = parsePositiveInt(options.periods, '--periods', MAX_PERIODS);
   const scope = await resolveLedgerScope(deps, options);
-  const report = await loadCollectionsReport(deps.db, {
-    orgId: scope.organisation.id,
-    ledger: scope.ledger,
-    asOf: scope.asOf,
-    periodKind,
-    ...(periods === undefined ? {} : { periods }),
-  });
+  const report = await loadCollectionsReport(
+    deps.db,
+    {
+      orgId: scope.organisation.id,
+      ledger: scope.ledger,
+      asOf: scope.asOf,
+      periodKind,
+      ...(periods === undefined ? {} : { periods }),
+    },
+    buildReportHere,
+  );
   return withLedgerAge(scope, {
     exitCode: 0,
     json: { organisation: scope.organisation.name, ...report },

@@ -138,6 +138,20 @@ export interface CollectionsReportOptions {
   readonly periods?: number;
 }
 
+/**
+ * Builds the report somewhere: the service runs `buildCollectionsReport` on its report thread
+ * (adapters/compute/report-thread.ts), because a large ledger's report is seconds of CPU that would hold up every
+ * Slack ack meanwhile.
+ */
+export type CollectionsReportBuilder = (
+  input: CollectionsReportInput,
+  options: CollectionsReportOptions,
+) => Promise<CollectionsReport>;
+
+/** The report built on the calling thread: for the CLI, whose process has nothing else to answer meanwhile. */
+export const buildReportHere: CollectionsReportBuilder = async (input, options) =>
+  buildCollectionsReport(input, options);
+
 // ---- Output -------------------------------------------------------------------------------------------------
 
 export interface ReportPeriod {

@@ -121,6 +121,7 @@ export function arAnswerDeps(deps: ListenerDeps): ArAnswerDeps {
     xeroLimits: deps.ctx.xero.limits,
     nextSyncAt: (orgId) => deps.ctx.jobStore.nextRunAt(orgId, XERO_SYNC_JOB),
     wallNow: () => Date.now(),
+    buildReport: deps.ctx.buildReport,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
+import type { CollectionsReportBuilder } from '../domain/collections-report.js';
 import type { XeroCallLimits } from '../domain/xero-call-budget.js';
 import type { AuthorizeDeps } from './authorize-slack.js';
 import type { LedgerLoader, ScoredViewCache } from './ledger-cache.js';
@@ -12,6 +13,8 @@ export interface ArAnswerDeps extends AuthorizeDeps {
   readonly nextSyncAt: (orgId: string) => Promise<Date | null>;
   /** Xero's day is counted on the wall clock (its call log is), not the business clock tests move. */
   readonly wallNow: () => number;
+  /** Builds /ar report and /ar kpis off the main thread (the context's report thread). */
+  readonly buildReport: CollectionsReportBuilder;
 }
 
 /** One answer to post: a message (ephemeral, or in the channel when shared) or a modal to open. */

@@ -52,20 +52,18 @@ export async function answerReport(
 ): Promise<ArReply[]> {
   const { organisation, view, period } = input;
   if (input.share) {
-    const data = await loadSlackReport(deps.db, view, period, deps.now());
+    const data = await loadSlackReport(deps.db, view, period, deps.now(), deps.buildReport);
     const shared = await queueShare(deps, organisation, input.userId, input.channelId, data);
     return [say(noticeMessage(shared ? POSTING : ALREADY_SHARED))];
   }
   const shareValue: ReportShareValue = { o: organisation.id, p: period, a: view.asOf };
   if (input.kind === 'kpis') {
     // This period and the one before are all the table shows.
-    const report = await loadCollectionsReport(deps.db, {
-      orgId: organisation.id,
-      asOf: view.asOf,
-      periodKind: period,
-      periods: 2,
-      ledger: view.ledger,
-    });
+    const report = await loadCollectionsReport(
+      deps.db,
+      { orgId: organisation.id, asOf: view.asOf, periodKind: period, periods: 2, ledger: view.ledger },
+      deps.buildReport,
+    );
     return [
       say(
         kpiTableMessage({
@@ -77,7 +75,7 @@ export async function answerReport(
       ),
     ];
   }
-  const data = await loadSlackReport(deps.db, view, period, deps.now());
+  const data = await loadSlackReport(deps.db, view, period, deps.now(), deps.buildReport);
   const m = reportPresentation(organisation.name, data, shareValue);
   return [say(m.main), say(m.debtors), say(m.promises)];
 }
@@ -113,7 +111,7 @@ export async function shareReportFromSlack(
   });
   if (auth.kind === 'refused') return auth.reason === 'role' ? auth.message : NO_LONGER_CONNECTED;
   const view = await loadCollectionsView(deps.db, auth.org, deps.now(), deps.ledgers);
-  const data = await loadSlackReport(deps.db, { ...view, asOf: v.a }, v.p, deps.now());
+  const data = await loadSlackReport(deps.db, { ...view, asOf: v.a }, v.p, deps.now(), deps.buildReport);
   const shared = await queueShare(deps, auth.org, input.userId, input.channelId, data);
   return shared ? POSTING : ALREADY_SHARED;
 }

@@ -3,7 +3,11 @@ import type { DB } from '../adapters/db/schema.js';
 import { enqueueOutbox } from '../adapters/outbox/outbox-store.js';
 import type { SlackMessage } from '../adapters/slack/blocks/kit.js';
 import { type PromiseDue, reportMessages, type TopDebtor } from '../adapters/slack/blocks/report.js';
-import type { CollectionsReport, PeriodKind } from '../domain/collections-report.js';
+import type {
+  CollectionsReport,
+  CollectionsReportBuilder,
+  PeriodKind,
+} from '../domain/collections-report.js';
 import type { IsoDate } from '../domain/ledger.js';
 import { dec } from '../domain/money.js';
 import { OUTBOX_SLACK_CHART } from '../domain/outbox-kinds.js';
@@ -30,14 +34,14 @@ export async function loadSlackReport(
   view: CollectionsView,
   periodKind: PeriodKind,
   now: Date,
+  build: CollectionsReportBuilder,
 ): Promise<SlackReportData> {
   const [report, promises] = await Promise.all([
-    loadCollectionsReport(db, {
-      orgId: view.organisation.id,
-      asOf: view.asOf,
-      periodKind,
-      ledger: view.ledger,
-    }),
+    loadCollectionsReport(
+      db,
+      { orgId: view.organisation.id, asOf: view.asOf, periodKind, ledger: view.ledger },
+      build,
+    ),
     listPromisesForSlack(db, view, now),
   ]);
   const ageing = buildAgingReport(view.ledger, view.asOf);

@@ -2,10 +2,10 @@ import { getDunningPolicy } from '../adapters/db/dunning-queries.js';
 import { loadLedger } from '../adapters/db/ledger-queries.js';
 import { listDisputeHolds, listReportPromises, listSentReminders } from '../adapters/db/report-queries.js';
 import type { Queryable } from '../adapters/db/schema.js';
-import {
-  buildCollectionsReport,
-  type CollectionsReport,
-  type PeriodKind,
+import type {
+  CollectionsReport,
+  CollectionsReportBuilder,
+  PeriodKind,
 } from '../domain/collections-report.js';
 import { calendarOf } from '../domain/dunning-planner.js';
 import type { IsoDate, Ledger } from '../domain/ledger.js';
@@ -23,11 +23,13 @@ export interface CollectionsReportRequest {
  * The managers' collections report for one organisation (#19 part 1):
  * 1. the synced ledger, the reminders sent, every tracked promise and every dispute hold, and the promise grace
  *    from the organisation's policy;
- * 2. the report as of the requested day (domain/collections-report.ts), which reads only facts dated by then.
+ * 2. the report as of the requested day (domain/collections-report.ts), which reads only facts dated by then,
+ *    built by `build` (the service's report thread, or in process for the CLI).
  */
 export async function loadCollectionsReport(
   db: Queryable,
   request: CollectionsReportRequest,
+  build: CollectionsReportBuilder,
 ): Promise<CollectionsReport> {
   const { orgId } = request;
   const [ledger, reminders, promises, disputes, stored] = await Promise.all([
@@ -41,7 +43,7 @@ export async function loadCollectionsReport(
     graceBusinessDays: stored.policy.promiseGraceBusinessDays,
     calendar: calendarOf(stored.policy),
   };
-  return buildCollectionsReport(
+  return build(
     { ledger, reminders, promises, disputes, grace },
     {
       asOf: request.asOf,

@@ -3,6 +3,7 @@ import { PNG_SIGNATURE } from '../adapters/charts/png.js';
 import { listReportSnapshots } from '../adapters/db/report-snapshots.js';
 import { getSlackSettings, NO_SLACK_DEFAULTS, saveSlackSettings } from '../adapters/db/slack-settings.js';
 import type { AppContext } from '../context.js';
+import { buildReportHere } from '../domain/collections-report.js';
 import { WEEKLY_REPORT_JOB } from '../domain/job-names.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { type SlackSandbox, startSlackSandbox, validateMessageBlocks } from '../sandbox/slack/index.js';
@@ -105,11 +106,11 @@ describe('the weekly report through the scheduler, the outbox and the Slack sand
     expect(stored.map((s) => [s.periodKey, s.asOf])).toEqual([['2026-W48', '2026-11-23']]);
     expect(stored[0]!.createdAt).toEqual(SURFACES_NOW);
     // The stored copy is the measures as of its day: recomputing them as of that day gives the same figures.
-    const recomputed = await loadCollectionsReport(database.db, {
-      orgId: TEST_ORG_ID,
-      asOf: '2026-11-23',
-      periodKind: 'week',
-    });
+    const recomputed = await loadCollectionsReport(
+      database.db,
+      { orgId: TEST_ORG_ID, asOf: '2026-11-23', periodKind: 'week' },
+      buildReportHere,
+    );
     expect(stored[0]!.report).toEqual(JSON.parse(JSON.stringify(recomputed)));
     expect(stored[0]!.report.periods.length).toBeGreaterThan(0);
   });

@@ -53,7 +53,7 @@ export async function runWeeklyReport(
   if (view.ledgerAge.stale)
     return skip('the ledger is stale (no complete Xero sync within the policy’s hours)');
   const week = isoWeekOf(organisation, now);
-  const data = await loadSlackReport(db, view, 'week', now);
+  const data = await loadSlackReport(db, view, 'week', now, ctx.buildReport);
   // The report as the managers read it this week, kept (the first post of the week wins, as the post itself).
   await saveReportSnapshot(db, {
     orgId,

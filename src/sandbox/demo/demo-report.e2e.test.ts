@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOrganisations } from '../../adapters/db/organisations.js';
 import { parseConfig } from '../../config.js';
 import { AGEING_BUCKET_LABELS, AGEING_BUCKETS } from '../../domain/ageing.js';
-import type { CollectionsReport } from '../../domain/collections-report.js';
+import { buildReportHere, type CollectionsReport } from '../../domain/collections-report.js';
 import { createLogger } from '../../logger.js';
 import { loadCollectionsReport } from '../../use-cases/collections-report.js';
 import { loadCollectionsView } from '../../use-cases/collections-view.js';
@@ -62,7 +62,7 @@ async function reportNow(): Promise<CollectionsReport> {
   const db = demo.ctx.database.db;
   const org = (await listOrganisations(db))[0]!;
   const view = await loadCollectionsView(db, org, demo.clock.now());
-  return loadCollectionsReport(db, { orgId: org.id, asOf: view.asOf, periodKind: 'week' });
+  return loadCollectionsReport(db, { orgId: org.id, asOf: view.asOf, periodKind: 'week' }, buildReportHere);
 }
 
 /** The table's header and body as the page shows them: text, and the number a raw_number cell carries. */
