@@ -40,14 +40,18 @@ export function createReportThread(options: ReportThreadOptions = {}): ReportThr
   let nextId = 1;
   let closed = false;
 
-  const failAll = (from: Worker, message: string, cause: unknown) => {
-    if (worker === from) worker = null;
-    for (const p of pending.values()) p.reject(new AppError('REPORT_FAILED', message, { cause }));
-    pending.clear();
-  };
-
   const start = (): Worker => {
     const w = spawnReportWorker(maxHeapMb);
+    // A dying worker reports twice ('error', then 'exit'); only the first counts. By the second, a new report may
+    // already wait on the next thread, and it is not this one's to fail.
+    let ended = false;
+    const failAll = (message: string, cause: unknown) => {
+      if (ended) return;
+      ended = true;
+      if (worker === w) worker = null;
+      for (const p of pending.values()) p.reject(new AppError('REPORT_FAILED', message, { cause }));
+      pending.clear();
+    };
     w.on('message', (answer: ReportAnswer) => {
       const p = pending.get(answer.id);
       if (!p) return;
@@ -58,14 +62,13 @@ export function createReportThread(options: ReportThreadOptions = {}): ReportThr
     });
     w.on('error', (err: NodeJS.ErrnoException) =>
       failAll(
-        w,
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `the report needs more memory than the report thread’s ${maxHeapMb} MB`
           : `the report thread failed: ${err.message}`,
         err,
       ),
     );
-    w.on('exit', (code) => failAll(w, `the report thread stopped (exit code ${code})`, null));
+    w.on('exit', (code) => failAll(`the report thread stopped (exit code ${code})`, null));
     return w;
   };
 

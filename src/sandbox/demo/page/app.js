@@ -589,18 +589,8 @@ function customerReplies(m) {
 }
 
 /** Something the outside world does (a customer's reply, a payment in Xero), then the page catches up. */
-async function outside(path, body, done) {
-  return inTurn(async () => {
-    try {
-      const r = await api(path, body);
-      toast(done);
-      await refresh();
-      return r;
-    } catch (e) {
-      toast(e.message);
-      return null;
-    }
-  });
+function outside(path, body, done) {
+  return send(path, body, () => done);
 }
 
 function collectValues(root) {
@@ -713,16 +703,24 @@ function inTurn(work) {
   return run;
 }
 
-async function act(payload) {
+/** One request in its turn: says how it went (`say` picks the words from the answer), then catches the page up. */
+function send(path, body, say) {
   return inTurn(async () => {
     try {
-      const r = await api('action', payload);
-      if (r.notice) toast(r.notice);
+      const r = await api(path, body);
+      const text = say(r);
+      if (text) toast(text);
       await refresh();
+      return r;
     } catch (e) {
       toast(e.message);
+      return null;
     }
   });
+}
+
+function act(payload) {
+  return send('action', payload, (r) => r.notice);
 }
 
 function selectChannel(id) {
